@@ -1,0 +1,130 @@
+/**
+ * check-auth (viewer request, default behaviour): is this request signed in?
+ *
+ * - public path or CORS preflight: on to the origin;
+ * - valid tokens: on to the origin (403 when a rule's groups do not include the user's), no network call;
+ * - expired tokens with a refresh token: redirect to the refresh path, keeping the URL;
+ * - otherwise: 302 to the Hosted UI with a new sign-in (or 401 for API requests).
+ *
+ * Loops are cut: a request that comes straight back from a sign-in or refresh without a usable session gets a
+ * page explaining it instead of another round trip.
+ */
+import type { EdgeContext } from "./context";
+import {
+  REFRESHED_MARKER,
+  SIGNED_IN_MARKER,
+  SIGNIN_PREFIX,
+  parseCookies,
+  signInCookie,
+} from "./cookies";
+import type { EdgeRequest, Outcome } from "./edge";
+import { authorizeUrl } from "./oauth";
+import { pathForms } from "./paths";
+import { requestedPath, siteOrigin } from "./redirect";
+import { isApiRequest, isPreflight } from "./request-kind";
+import { errorResponse, redirect } from "./responses";
+import { groupsOf, isAllowed } from "./rules";
+import { expireTokens, readSession } from "./session";
+import type { SessionCookies } from "./session";
+import { SIGNIN_TTL_SECONDS, newSignIn, pkceChallenge, sealSignIn, signInCookieName, signInsToDrop } from "./state";
+import { originUri } from "./site";
+import type { Claims } from "./tokens";
+import { cookieWriter } from "./cookies";
+
+export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Outcome> {
+  const { config } = ctx;
+  const origin = siteOrigin(req);
+  if (!origin) return { ...errorResponse(config, "bad-host"), reason: "error:bad-host" };
+  const forms = pathForms(req.uri);
+  const forward = (reason: string, setHeaders?: Record<string, string>): Outcome => {
+    const uri = originUri(req.uri, config);
+    return { kind: "forward", reason, ...(uri ? { uri } : {}), ...(setHeaders ? { setHeaders } : {}) };
+  };
+
+  if (ctx.isPublic(forms.raw) && forms.normalized !== undefined && ctx.isPublic(forms.normalized)) return forward("public");
+  if (isPreflight(req)) return forward("preflight");
+
+  const cookies = parseCookies(req.cookieHeader);
+  const session = readSession(cookies, config.clientId);
+  const api = isApiRequest(req, ctx.isApiPath(forms.raw) || (forms.normalized !== undefined && ctx.isApiPath(forms.normalized)));
+  const nowMs = ctx.now();
+
+  const refresh = (reason: string): Outcome => {
+    if (cookies.has(REFRESHED_MARKER)) return { ...errorResponse(config, "cookies-blocked", { api, retry: "/" }), reason: "loop-stopped:refresh" };
+    const location = `${origin}${config.paths.refresh}?${new URLSearchParams({ return: requestedPath(req) })}`;
+    const keepsMethod = req.method !== "GET" && req.method !== "HEAD";
+    return { ...redirect(config, location, [], keepsMethod ? 307 : 302), reason };
+  };
+  const signIn = (reason: string, clear: string[] = []): Outcome => {
+    if (api) return { ...errorResponse(config, "unauthenticated", { api: true, cookies: clear }), reason };
+    if (cookies.has(SIGNED_IN_MARKER)) {
+      // We just came back from a successful sign-in and still have no usable session: the browser did not keep
+      // the cookies, or kept tokens we cannot verify. Another sign-in would loop.
+      const code = session.idToken ? "session-rejected" : "cookies-blocked";
+      return { ...errorResponse(config, code, { cookies: clear, retry: requestedPath(req) }), reason: `loop-stopped:${reason}` };
+    }
+    return { ...startSignIn(req, ctx, origin, cookies, clear), reason };
+  };
+
+  if (!session.idToken) {
+    if (session.refreshToken) return refresh("expired");
+    return signIn("no-session");
+  }
+
+  const id = await ctx.verifier.verify(session.idToken, "id", nowMs);
+  if (!id.ok && id.expired) return session.refreshToken ? refresh("expired") : signIn("expired");
+  if (!id.ok) return signIn(`rejected:${id.why}`, clearTokens(ctx, cookies, session));
+
+  let accessClaims: Claims | undefined;
+  if (session.accessToken) {
+    const access = await ctx.verifier.verify(session.accessToken, "access", nowMs);
+    if (!access.ok && access.expired) return session.refreshToken ? refresh("expired") : signIn("expired");
+    if (!access.ok) return signIn(`rejected:access-${access.why}`, clearTokens(ctx, cookies, session));
+    if (access.claims.sub !== id.claims.sub) return signIn("rejected:token-mismatch", clearTokens(ctx, cookies, session));
+    accessClaims = access.claims;
+  }
+
+  const groups = groupsOf(id.claims);
+  if (!isAllowed(ctx.rules, forms, groups)) return { ...errorResponse(config, "forbidden", { api }), reason: "forbidden" };
+  return forward("signed-in", config.forwardIdentity ? identityHeaders(id.claims, accessClaims, groups, session.idToken) : undefined);
+}
+
+function clearTokens(ctx: EdgeContext, cookies: Map<string, string>, session: SessionCookies): string[] {
+  return session.username ? expireTokens(ctx.config, cookies, session.username, ["idToken", "accessToken"]) : [];
+}
+
+/** A new sign-in: its own signed state cookie (dropping the oldest pending ones) and a 302 to the Hosted UI. */
+function startSignIn(req: EdgeRequest, ctx: EdgeContext, origin: string, cookies: Map<string, string>, clear: string[]) {
+  const { config } = ctx;
+  const nowSeconds = Math.floor(ctx.now() / 1000);
+  const s = newSignIn(requestedPath(req), nowSeconds, ctx.random);
+  const pending = new Map<string, string>();
+  for (const [name, value] of cookies) if (name.startsWith(SIGNIN_PREFIX)) pending.set(name.slice(SIGNIN_PREFIX.length), value);
+  const w = cookieWriter(config.cookie);
+  const setCookies = [
+    ...clear,
+    ...signInsToDrop(pending).map((state) => w.expire(signInCookieName(state))),
+    signInCookie(config.cookie, signInCookieName(s.state), sealSignIn(s, config.nonceSigningSecret), SIGNIN_TTL_SECONDS),
+  ];
+  const location = authorizeUrl(config, {
+    redirectUri: `${origin}${config.paths.callback}`,
+    state: s.state,
+    nonce: s.nonce,
+    codeChallenge: pkceChallenge(s.verifier),
+  });
+  return redirect(config, location, setCookies);
+}
+
+/** Header values reach the origin as they are: only printable characters, bounded. */
+function headerValue(v: unknown): string {
+  return typeof v === "string" ? v.replace(/[^\x20-\x7e]/g, (c) => encodeURIComponent(c)).slice(0, 4096) : "";
+}
+
+function identityHeaders(id: Claims, access: Claims | undefined, groups: string[], idToken: string): Record<string, string> {
+  return {
+    "x-auth-user": headerValue(id["cognito:username"] ?? access?.username),
+    "x-auth-email": headerValue(id.email),
+    "x-auth-groups": headerValue(groups.join(",")),
+    "x-auth-id-token": idToken,
+  };
+}

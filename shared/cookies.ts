@@ -1,0 +1,132 @@
+/**
+ * Cookie names, parsing and serialising. Tokens live under Amplify JS's names, so a page using Amplify sees the
+ * session: `CognitoIdentityServiceProvider.<clientId>.LastAuthUser` and
+ * `CognitoIdentityServiceProvider.<clientId>.<username>.{idToken,accessToken,refreshToken}`.
+ *
+ * Names are written the way js-cookie (Amplify's CookieStorage) writes them, so usernames with `@`, `+` or other
+ * characters round-trip; on the way in, names are percent-decoded the way js-cookie reads them.
+ */
+import { parse, serialize } from "cookie";
+import type { SerializeOptions } from "cookie";
+import type { CookieSettings } from "./config";
+
+export const AMPLIFY_PREFIX = "CognitoIdentityServiceProvider";
+/** Our own cookies (sign-in state, loop markers) share this prefix, so sign-out can find all of them. */
+export const OWN_PREFIX = "edgeauth-";
+export const SIGNIN_PREFIX = `${OWN_PREFIX}signin.`;
+/** Set by parse-auth on success; a request without a session while it is present means the cookies did not stick. */
+export const SIGNED_IN_MARKER = `${OWN_PREFIX}signedin`;
+/** Set by refresh-auth on success; stops a refresh loop when the browser does not keep the new tokens. */
+export const REFRESHED_MARKER = `${OWN_PREFIX}refreshed`;
+
+export type TokenKind = "idToken" | "accessToken" | "refreshToken";
+
+/**
+ * Browsers keep a cookie only while name + value stay within 4096 bytes; tokens bigger than this are split into
+ * chunks `<name>.0`, `<name>.1`, ... (issue: big tokens with many groups).
+ */
+export const CHUNK_SIZE = 3800;
+/** A cookie header beyond this no longer fits CloudFront's limits on viewer request headers (about 20 KB). */
+export const MAX_SESSION_COOKIE_BYTES = 14_000;
+
+/** js-cookie's name encoding (`encodeURIComponent`, then a few characters put back). */
+export function encodeCookieName(name: string): string {
+  return encodeURIComponent(name)
+    .replace(/%(2[346B]|5E|60|7C)/g, decodeURIComponent)
+    .replace(/[()]/g, escape);
+}
+
+function decodeName(name: string): string {
+  if (!name.includes("%")) return name;
+  try {
+    return name.replace(/(%[\dA-F]{2})+/gi, decodeURIComponent);
+  } catch {
+    return name;
+  }
+}
+
+/** Parses a Cookie header into a map of decoded name to decoded value. The first of repeated names wins. */
+export function parseCookies(header: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!header) return out;
+  let parsed: Record<string, string | undefined>;
+  try {
+    parsed = parse(header);
+  } catch {
+    return out;
+  }
+  for (const name in parsed) {
+    const value = parsed[name];
+    if (value === undefined) continue;
+    const decoded = decodeName(name);
+    if (!out.has(decoded)) out.set(decoded, value);
+  }
+  return out;
+}
+
+export function lastAuthUserName(clientId: string): string {
+  return `${AMPLIFY_PREFIX}.${clientId}.LastAuthUser`;
+}
+
+export function tokenCookieName(clientId: string, username: string, kind: TokenKind | "clockDrift" | "userData"): string {
+  return `${AMPLIFY_PREFIX}.${clientId}.${username}.${kind}`;
+}
+
+/** Reads a possibly chunked cookie value: `<name>` itself, or `<name>.0`, `<name>.1`, ... joined. */
+export function readChunked(cookies: Map<string, string>, name: string): string | undefined {
+  const whole = cookies.get(name);
+  if (whole !== undefined) return whole;
+  let value = "";
+  for (let i = 0; ; i++) {
+    const part = cookies.get(`${name}.${i}`);
+    if (part === undefined) return i === 0 ? undefined : value;
+    value += part;
+  }
+}
+
+export interface CookieWriter {
+  /** `Set-Cookie` values for one cookie (several when a big value is chunked). Removes stale chunks/whole cookie. */
+  set(name: string, value: string, opts: { maxAge: number; httpOnly: boolean; existing?: Map<string, string> }): string[];
+  /** `Set-Cookie` value that deletes the cookie. */
+  expire(name: string): string;
+}
+
+/** Writes cookies with the site's attributes: `Secure; Path=/; SameSite=<setting>`, optional `Domain`. */
+export function cookieWriter(settings: CookieSettings): CookieWriter {
+  const base: SerializeOptions = { path: "/", secure: true, sameSite: settings.sameSite.toLowerCase() as "lax" | "strict" | "none" };
+  if (settings.domain) base.domain = settings.domain;
+  const write = (name: string, value: string, maxAge: number, httpOnly: boolean, sameSite = base.sameSite) =>
+    serialize(encodeCookieName(name), value, { ...base, sameSite, httpOnly, maxAge: Math.max(0, Math.floor(maxAge)) });
+  const expire = (name: string) => write(name, "", 0, true);
+  return {
+    expire,
+    set(name, value, { maxAge, httpOnly, existing }) {
+      const encodedLength = encodeCookieName(name).length + encodeURIComponent(value).length;
+      if (encodedLength <= CHUNK_SIZE) {
+        const out = [write(name, value, maxAge, httpOnly)];
+        for (let i = 0; existing?.has(`${name}.${i}`); i++) out.push(expire(`${name}.${i}`));
+        return out;
+      }
+      const out: string[] = [];
+      const size = CHUNK_SIZE - encodeCookieName(name).length - 8;
+      let i = 0;
+      for (let at = 0; at < value.length; at += size, i++) out.push(write(`${name}.${i}`, value.slice(at, at + size), maxAge, httpOnly));
+      if (existing?.has(name)) out.push(expire(name));
+      for (; existing?.has(`${name}.${i}`); i++) out.push(expire(`${name}.${i}`));
+      return out;
+    },
+  };
+}
+
+/** Cookie options for the short-lived sign-in cookies: always Lax, they must come back from the Hosted UI. */
+export function signInCookie(settings: CookieSettings, name: string, value: string, maxAge: number): string {
+  const opts: SerializeOptions = { path: "/", secure: true, httpOnly: true, sameSite: "lax", maxAge };
+  if (settings.domain) opts.domain = settings.domain;
+  return serialize(encodeCookieName(name), value, opts);
+}
+
+/** Names of every cookie of ours in the request: Amplify cookies of this client and our own sign-in/markers. */
+export function ownCookieNames(cookies: Map<string, string>, clientId: string): string[] {
+  const amplify = `${AMPLIFY_PREFIX}.${clientId}.`;
+  return [...cookies.keys()].filter((n) => n.startsWith(amplify) || n.startsWith(OWN_PREFIX));
+}

@@ -1,0 +1,55 @@
+/**
+ * Logs: one JSON line per event with a level. A decision line is also a CloudWatch Embedded Metric Format record
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html),
+ * so `Decisions` counts by `Function` and `Reason` can be graphed with no extra service.
+ *
+ * Callers pass only fixed reason codes and paths; tokens, codes, cookie values and secrets are never given to
+ * the logger, and `path` is logged without its query string.
+ */
+import type { LogLevel } from "./config";
+
+const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+export type Sink = (line: string) => void;
+
+export interface Logger {
+  decision(reason: string, fields?: Record<string, string | number | boolean | undefined>): void;
+  log(level: Exclude<LogLevel, "silent">, msg: string, fields?: Record<string, string | number | boolean | undefined>): void;
+}
+
+export const NAMESPACE = "EdgeAuth";
+
+/** Level of a decision line: failures that need attention are warnings, the rest info. */
+function decisionLevel(reason: string): Exclude<LogLevel, "silent"> {
+  return reason.startsWith("error") || reason === "cognito-unavailable" ? "warn" : "info";
+}
+
+export function createLogger(fn: string, level: LogLevel, sink: Sink = (l) => console.log(l)): Logger {
+  const min = LEVELS[level];
+  const emit = (lvl: Exclude<LogLevel, "silent">, record: Record<string, unknown>) => {
+    if (LEVELS[lvl] >= min) sink(JSON.stringify({ level: lvl, fn, ...record }));
+  };
+  return {
+    log(lvl, msg, fields) {
+      emit(lvl, { msg, ...fields });
+    },
+    decision(reason, fields) {
+      const lvl = decisionLevel(reason);
+      if (LEVELS[lvl] < min) return;
+      emit(lvl, {
+        msg: "decision",
+        reason,
+        ...fields,
+        _aws: {
+          Timestamp: Date.now(),
+          CloudWatchMetrics: [
+            { Namespace: NAMESPACE, Dimensions: [["Function", "Reason"]], Metrics: [{ Name: "Decisions", Unit: "Count" }] },
+          ],
+        },
+        Function: fn,
+        Reason: reason,
+        Decisions: 1,
+      });
+    },
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * Sign-in state: the OAuth `state`, the OIDC `nonce`, the PKCE verifier and the return path, kept in one
+ * HMAC-protected cookie per sign-in, named after the state (`edgeauth-signin.<state>`).
+ *
+ * One cookie per sign-in means sign-ins started in parallel (two tabs, a page and its favicon) do not overwrite
+ * each other. The cookie binds `state` to this browser (CSRF, RFC 6749 §10.12); PKCE S256 (RFC 7636) protects the
+ * code exchange; the nonce is checked in the id token (OIDC Core §3.1.2.1).
+ */
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { SIGNIN_PREFIX } from "./cookies";
+
+/** How long a started sign-in stays valid: time enough to type a password. */
+export const SIGNIN_TTL_SECONDS = 15 * 60;
+/** More pending sign-ins than this and the oldest are dropped, so cookies cannot pile up. */
+export const MAX_PENDING_SIGNINS = 4;
+
+export interface SignInState {
+  /** The OAuth `state` parameter; also the cookie's name suffix. */
+  state: string;
+  nonce: string;
+  /** PKCE code verifier (43 characters of base64url). */
+  verifier: string;
+  /** Same-origin path + query to return to after sign-in. */
+  returnPath: string;
+  /** Expiry, seconds since the epoch. */
+  expires: number;
+}
+
+export type RandomSource = (bytes: number) => Buffer;
+
+const b64url = (buf: Buffer) => buf.toString("base64url");
+
+/** Starts a sign-in: fresh random state, nonce and verifier. */
+export function newSignIn(returnPath: string, nowSeconds: number, random: RandomSource = randomBytes): SignInState {
+  return {
+    state: b64url(random(16)),
+    nonce: b64url(random(16)),
+    verifier: b64url(random(32)),
+    returnPath,
+    expires: nowSeconds + SIGNIN_TTL_SECONDS,
+  };
+}
+
+/** PKCE S256 challenge of a verifier. */
+export function pkceChallenge(verifier: string): string {
+  return createHash("sha256").update(verifier).digest("base64url");
+}
+
+export function signInCookieName(state: string): string {
+  return SIGNIN_PREFIX + state;
+}
+
+function mac(secret: string, state: string, payload: string): Buffer {
+  return createHmac("sha256", secret).update(`${state}.${payload}`).digest();
+}
+
+/** The cookie value: base64url(JSON) + "." + base64url(HMAC(state + "." + payload)). */
+export function sealSignIn(s: SignInState, secret: string): string {
+  const payload = b64url(Buffer.from(JSON.stringify({ n: s.nonce, v: s.verifier, r: s.returnPath, e: s.expires })));
+  return `${payload}.${b64url(mac(secret, s.state, payload))}`;
+}
+
+const STATE_RE = /^[A-Za-z0-9_-]{16,64}$/;
+
+export type UnsealResult = { ok: true; signIn: SignInState } | { ok: false; why: "malformed" | "bad-mac" | "expired" };
+
+/** Checks a sign-in cookie's HMAC (constant time) and expiry, and returns its contents. */
+export function unsealSignIn(state: string, value: string, secret: string, nowSeconds: number): UnsealResult {
+  if (!STATE_RE.test(state) || value.length > 2048) return { ok: false, why: "malformed" };
+  const dot = value.indexOf(".");
+  if (dot < 1) return { ok: false, why: "malformed" };
+  const payload = value.slice(0, dot);
+  const given = Buffer.from(value.slice(dot + 1), "base64url");
+  const expected = mac(secret, state, payload);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, why: "bad-mac" };
+  let data: unknown;
+  try {
+    data = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+  } catch {
+    return { ok: false, why: "malformed" };
+  }
+  const d = data as { n?: unknown; v?: unknown; r?: unknown; e?: unknown };
+  if (typeof d.n !== "string" || typeof d.v !== "string" || typeof d.r !== "string" || typeof d.e !== "number")
+    return { ok: false, why: "malformed" };
+  if (d.e <= nowSeconds) return { ok: false, why: "expired" };
+  return { ok: true, signIn: { state, nonce: d.n, verifier: d.v, returnPath: d.r, expires: d.e } };
+}
+
+/** `state` values of the pending sign-in cookies in a request. */
+export function pendingStates(cookieNames: Iterable<string>): string[] {
+  const out: string[] = [];
+  for (const name of cookieNames) if (name.startsWith(SIGNIN_PREFIX)) out.push(name.slice(SIGNIN_PREFIX.length));
+  return out;
+}
+
+/** Pending sign-ins to drop so that, with a new one, at most MAX_PENDING_SIGNINS remain: the oldest first. */
+export function signInsToDrop(pending: Map<string, string>): string[] {
+  const byExpiry = [...pending.entries()]
+    .map(([state, value]) => ({ state, expires: peekExpiry(value) }))
+    .sort((a, b) => a.expires - b.expires);
+  return byExpiry.slice(0, Math.max(0, byExpiry.length - (MAX_PENDING_SIGNINS - 1))).map((p) => p.state);
+}
+
+function peekExpiry(value: string): number {
+  try {
+    const e = (JSON.parse(Buffer.from(value.slice(0, value.indexOf(".")), "base64url").toString("utf8")) as { e?: unknown }).e;
+    return typeof e === "number" ? e : 0;
+  } catch {
+    return 0;
+  }
+}
