@@ -52,6 +52,9 @@ export async function refreshAuth(req: EdgeRequest, ctx: EdgeContext): Promise<O
     }
     // Refused (revoked, expired) or unusable: drop the tokens; the next request starts a sign-in.
     const clear = expireTokens(config, cookies, session.username, ["idToken", "accessToken", "refreshToken"]);
+    // A fresh sign-in follows; an earlier sign-in's loop marker must not stop it.
+    const w = cookieWriter(config.cookie);
+    for (const marker of [SIGNED_IN_MARKER, REFRESHED_MARKER]) if (cookies.has(marker)) clear.push(w.expire(marker));
     return { ...redirect(config, back, clear, status), reason: `refresh-refused:${err.code}` };
   }
 }
