@@ -114,8 +114,12 @@ export function createTokenVerifier(config: ResolvedConfig, http: HttpClient): T
         }
       } catch (err) {
         if (err instanceof JwtExpiredError) {
+          // aws-jwt-verify checks exp before iss/aud and skips the custom checks: do them here, so only a token
+          // that is ours in every other respect counts as merely expired.
           const claims = decodePayload(token);
-          if (claims) return { ok: false, expired: true, claims };
+          const wrong = claims ? wrongClaim(claims, use, config) : "malformed";
+          if (wrong) return { ok: false, expired: false, why: wrong };
+          return { ok: false, expired: true, claims: claims! };
         }
         return { ok: false, expired: false, why: reasonOf(err) };
       }
@@ -144,6 +148,15 @@ function reasonOf(err: unknown): string {
   if (err instanceof FetchError || err instanceof HttpError) return "jwks-unavailable";
   if (err instanceof KidNotFoundInJwksError || err instanceof WaitPeriodNotYetEndedJwkError) return "unknown-key";
   return "invalid";
+}
+
+/** The first claim that does not match this pool, client and token use (checked by hand for expired tokens). */
+function wrongClaim(claims: Claims, use: TokenUse, config: ResolvedConfig): string | undefined {
+  if (claims.iss !== config.issuer) return "issuer";
+  if (claims.token_use !== use) return "token_use";
+  if (use === "id" && claims.aud !== config.clientId) return "audience";
+  if (use === "access" && claims.client_id !== config.clientId) return "client_id";
+  return undefined;
 }
 
 /** Payload of a token whose signature was already verified (used only after JwtExpiredError). */
