@@ -1,32 +1,32 @@
 /**
- * Token verification with aws-jwt-verify: signature against the pool's keys (embedded at build, so a cold start
- * needs no network), issuer, audience / client_id, token_use, exp and nbf; `exp` is required (aws-jwt-verify
- * accepts a token without one, Cognito never issues one).
+ * Token verification with aws-jwt-verify (`verifyJwtSync`): signature against the pool's keys (embedded at
+ * build, so a cold start needs no network), algorithm, issuer, audience / client_id, token_use, exp and nbf;
+ * `exp` is required (aws-jwt-verify accepts a token without one, Cognito never issues one).
+ *
+ * A token whose `kid` is unknown (key rotation) causes one JWKS fetch, at most one every 10 s per container,
+ * with a timeout well inside the viewer limit; when it fails the token is rejected (fail closed).
  *
  * A token that passed full verification is remembered, keyed by its exact string, until its `exp`: the next
  * request with the same cookie costs a map lookup instead of an RSA verification. The cache is bounded and only
- * ever holds verified tokens, so it cannot be used to smuggle anything in.
+ * ever holds verified tokens.
  */
-import { JwtRsaVerifier } from "aws-jwt-verify";
-import { SimpleJwksCache } from "aws-jwt-verify/jwk";
-import type { Fetcher } from "aws-jwt-verify/https";
+import { createPublicKey } from "node:crypto";
+import type { KeyObject } from "node:crypto";
+import { verifyJwtSync } from "aws-jwt-verify/jwt-verifier";
+import type { Jwk, Jwks } from "aws-jwt-verify/jwk";
 import type { JwtPayload } from "aws-jwt-verify/jwt-model";
 import {
   JwtExpiredError,
   JwtInvalidAudienceError,
+  JwtInvalidClaimError,
   JwtInvalidIssuerError,
   JwtInvalidSignatureAlgorithmError,
   JwtInvalidSignatureError,
   JwtNotBeforeError,
   JwtParseError,
-  FetchError,
-  JwtInvalidClaimError,
   KidNotFoundInJwksError,
-  JwksNotAvailableInCacheError,
-  WaitPeriodNotYetEndedJwkError,
 } from "aws-jwt-verify/error";
 import type { ResolvedConfig } from "./config";
-import { HttpError } from "./http";
 import type { HttpClient } from "./http";
 
 export type Claims = JwtPayload & Record<string, unknown>;
@@ -42,6 +42,8 @@ export type Verified =
 export const MAX_TOKEN_LENGTH = 16 * 1024;
 /** Verified tokens remembered per container. */
 export const CACHE_SIZE = 2000;
+/** At most one JWKS fetch per this many milliseconds (unknown `kid`s cannot be used to hammer Cognito). */
+export const JWKS_REFETCH_INTERVAL_MS = 10_000;
 
 export interface TokenVerifier {
   verify(token: string, use: TokenUse, nowMs: number): Promise<Verified>;
@@ -49,49 +51,54 @@ export interface TokenVerifier {
 
 class ClaimError extends JwtInvalidClaimError {}
 
-/** The JWKS fetcher aws-jwt-verify uses for an unknown `kid`: our HTTP client (http allowed for emulators). */
-function jwksFetcher(http: HttpClient, timeoutMs: number): Fetcher {
-  return {
-    async fetch(uri) {
-      const res = await http(uri, { method: "GET", timeoutMs, headers: { accept: "application/json" } });
-      if (res.status !== 200) throw new FetchError(uri, `status ${res.status}`);
-      return new Uint8Array(res.body).buffer;
-    },
-  };
-}
-
 export function createTokenVerifier(config: ResolvedConfig, http: HttpClient): TokenVerifier {
-  const jwksCache = new SimpleJwksCache({ fetcher: jwksFetcher(http, config.timeouts.jwks) });
-  const requireExp = (payload: JwtPayload) => {
-    if (typeof payload.exp !== "number") throw new ClaimError("missing exp", payload.exp, "number");
+  let jwks: Jwks = config.jwks;
+  let lastFetch = -Infinity;
+  let fetching: Promise<void> | undefined;
+  // KeyObjects by kid, created on first use (not at load: a cold start only pays for the key it needs).
+  const keyObjects = new Map<string, KeyObject>();
+  const toKeyObject = (jwk: Jwk) => {
+    const kid = String(jwk.kid);
+    let key = keyObjects.get(kid);
+    if (!key) keyObjects.set(kid, (key = createPublicKey({ key: jwk as never, format: "jwk" })));
+    return key;
   };
-  const common = { issuer: config.issuer, jwksUri: config.jwksUri };
-  const idVerifier = JwtRsaVerifier.create(
-    {
-      ...common,
-      audience: config.clientId,
-      customJwtCheck: ({ payload }) => {
-        requireExp(payload);
-        if (payload.token_use !== "id") throw new ClaimError("token_use", payload.token_use, "id");
-      },
+
+  const options = (use: TokenUse) => ({
+    issuer: config.issuer,
+    audience: use === "id" ? config.clientId : null,
+    customJwtCheck: ({ payload }: { payload: JwtPayload }) => {
+      if (typeof payload.exp !== "number") throw new ClaimError("missing exp", payload.exp, "number");
+      if (payload.token_use !== use) throw new ClaimError("token_use", payload.token_use, use);
+      if (use === "access" && payload.client_id !== config.clientId) throw new ClaimError("client_id", payload.client_id, config.clientId);
     },
-    { jwksCache },
-  );
-  const accessVerifier = JwtRsaVerifier.create(
-    {
-      ...common,
-      audience: null,
-      customJwtCheck: ({ payload }) => {
-        requireExp(payload);
-        if (payload.token_use !== "access") throw new ClaimError("token_use", payload.token_use, "access");
-        if (payload.client_id !== config.clientId) throw new ClaimError("client_id", payload.client_id, config.clientId);
-      },
-    },
-    { jwksCache },
-  );
-  if (config.jwks.keys.length) idVerifier.cacheJwks(config.jwks);
+  });
+  const idOptions = options("id");
+  const accessOptions = options("access");
+
+  /** One JWKS fetch for key rotation; failures leave the known keys as they are. */
+  const refetch = (nowMs: number): Promise<void> => {
+    if (fetching) return fetching;
+    if (nowMs - lastFetch < JWKS_REFETCH_INTERVAL_MS) return Promise.resolve();
+    lastFetch = nowMs;
+    fetching = http(config.jwksUri, { method: "GET", timeoutMs: config.timeouts.jwks, headers: { accept: "application/json" } })
+      .then((res) => {
+        if (res.status !== 200) return;
+        const fetched = JSON.parse(res.body.toString("utf8")) as Jwks;
+        if (!Array.isArray(fetched?.keys)) return;
+        const keys = fetched.keys.filter((k) => k && typeof k === "object" && typeof k.kid === "string");
+        jwks = { keys };
+        keyObjects.clear();
+      })
+      .catch(() => undefined)
+      .finally(() => (fetching = undefined));
+    return fetching;
+  };
 
   const cache = new Map<string, { use: TokenUse; claims: Claims; expMs: number }>();
+
+  const verifyNow = (token: string, use: TokenUse) =>
+    verifyJwtSync(token, jwks, use === "id" ? idOptions : accessOptions, toKeyObject) as Claims;
 
   return {
     async verify(token, use, nowMs) {
@@ -102,15 +109,14 @@ export function createTokenVerifier(config: ResolvedConfig, http: HttpClient): T
         return { ok: false, expired: true, claims: hit.claims };
       }
       if (token.length > MAX_TOKEN_LENGTH) return { ok: false, expired: false, why: "too-large" };
-      const verifier = use === "id" ? idVerifier : accessVerifier;
       let claims: Claims;
       try {
         try {
-          claims = verifier.verifySync(token) as Claims;
+          claims = verifyNow(token, use);
         } catch (err) {
-          // Unknown kid (key rotation): one fetch of the JWKS, rate-limited by aws-jwt-verify's penalty box.
-          if (!isUnknownKey(err)) throw err;
-          claims = (await verifier.verify(token)) as Claims;
+          if (!(err instanceof KidNotFoundInJwksError)) throw err;
+          await refetch(nowMs);
+          claims = verifyNow(token, use);
         }
       } catch (err) {
         if (err instanceof JwtExpiredError) {
@@ -132,10 +138,6 @@ export function createTokenVerifier(config: ResolvedConfig, http: HttpClient): T
   };
 }
 
-function isUnknownKey(err: unknown): boolean {
-  return err instanceof KidNotFoundInJwksError || err instanceof JwksNotAvailableInCacheError;
-}
-
 /** Stable reason codes for logs (`rejected:<why>`); class names do not survive minification. */
 function reasonOf(err: unknown): string {
   if (err instanceof JwtParseError) return "malformed";
@@ -145,8 +147,7 @@ function reasonOf(err: unknown): string {
   if (err instanceof JwtInvalidAudienceError) return "audience";
   if (err instanceof JwtNotBeforeError) return "not-yet-valid";
   if (err instanceof ClaimError) return err.message.replace(/[^a-z_]+/g, "-").replace(/^-|-$/g, "");
-  if (err instanceof FetchError || err instanceof HttpError) return "jwks-unavailable";
-  if (err instanceof KidNotFoundInJwksError || err instanceof WaitPeriodNotYetEndedJwkError) return "unknown-key";
+  if (err instanceof KidNotFoundInJwksError) return "unknown-key";
   return "invalid";
 }
 
