@@ -79,6 +79,7 @@ export function unsealSignIn(state: string, value: string, secret: string, nowSe
   } catch {
     return { ok: false, why: "malformed" };
   }
+  if (typeof data !== "object" || data === null) return { ok: false, why: "malformed" };
   const d = data as { n?: unknown; v?: unknown; r?: unknown; e?: unknown };
   if (typeof d.n !== "string" || typeof d.v !== "string" || typeof d.r !== "string" || typeof d.e !== "number")
     return { ok: false, why: "malformed" };
