@@ -163,13 +163,16 @@ export interface TestContext {
   logs: string[];
 }
 
-/** A context with the stand-in network, the fixed clock (overridable) and a captured log sink. */
-export function makeContext(config: ResolvedConfig, http: HttpClient, o: { fn?: string; now?: () => number } = {}): TestContext {
+let contexts = 0;
+
+/** A context with the stand-in network, the fixed clock (overridable) and a captured log sink. Each context's
+ *  random source has its own seed (two contexts = two browsers' sign-ins), repeatable from run to run. */
+export function makeContext(config: ResolvedConfig, http: HttpClient, o: { fn?: string; now?: () => number; seed?: string } = {}): TestContext {
   const logs: string[] = [];
   const ctx = createContext(config, o.fn ?? "check-auth", {
     http,
     now: o.now ?? (() => NOW_MS),
-    random: deterministicRandom(),
+    random: deterministicRandom(o.seed ?? `context-${++contexts}`),
     sink: (line) => logs.push(line),
   });
   return { ctx, logs };
