@@ -6,8 +6,8 @@
  * Names are written the way js-cookie (Amplify's CookieStorage) writes them, so usernames with `@`, `+` or other
  * characters round-trip; on the way in, names are percent-decoded the way js-cookie reads them.
  */
-import { parse, serialize } from "cookie";
-import type { SerializeOptions } from "cookie";
+import { parseCookie, stringifySetCookie } from "cookie";
+import type { SetCookie } from "cookie";
 import type { CookieSettings } from "./config";
 
 export const AMPLIFY_PREFIX = "CognitoIdentityServiceProvider";
@@ -51,7 +51,7 @@ export function parseCookies(header: string): Map<string, string> {
   if (!header) return out;
   let parsed: Record<string, string | undefined>;
   try {
-    parsed = parse(header);
+    parsed = parseCookie(header);
   } catch {
     return out;
   }
@@ -93,10 +93,18 @@ export interface CookieWriter {
 
 /** Writes cookies with the site's attributes: `Secure; Path=/; SameSite=<setting>`, optional `Domain`. */
 export function cookieWriter(settings: CookieSettings): CookieWriter {
-  const base: SerializeOptions = { path: "/", secure: true, sameSite: settings.sameSite.toLowerCase() as "lax" | "strict" | "none" };
-  if (settings.domain) base.domain = settings.domain;
-  const write = (name: string, value: string, maxAge: number, httpOnly: boolean, sameSite = base.sameSite) =>
-    serialize(encodeCookieName(name), value, { ...base, sameSite, httpOnly, maxAge: Math.max(0, Math.floor(maxAge)) });
+  const sameSite = settings.sameSite.toLowerCase() as "lax" | "strict" | "none";
+  const write = (name: string, value: string, maxAge: number, httpOnly: boolean) =>
+    stringifySetCookie({
+      name: encodeCookieName(name),
+      value,
+      path: "/",
+      secure: true,
+      sameSite,
+      httpOnly,
+      maxAge: Math.max(0, Math.floor(maxAge)),
+      ...(settings.domain ? { domain: settings.domain } : {}),
+    });
   const expire = (name: string) => write(name, "", 0, true);
   return {
     expire,
@@ -120,9 +128,9 @@ export function cookieWriter(settings: CookieSettings): CookieWriter {
 
 /** Cookie options for the short-lived sign-in cookies: always Lax, they must come back from the Hosted UI. */
 export function signInCookie(settings: CookieSettings, name: string, value: string, maxAge: number): string {
-  const opts: SerializeOptions = { path: "/", secure: true, httpOnly: true, sameSite: "lax", maxAge };
-  if (settings.domain) opts.domain = settings.domain;
-  return serialize(encodeCookieName(name), value, opts);
+  const cookie: SetCookie = { name: encodeCookieName(name), value, path: "/", secure: true, httpOnly: true, sameSite: "lax", maxAge };
+  if (settings.domain) cookie.domain = settings.domain;
+  return stringifySetCookie(cookie);
 }
 
 /** Names of every cookie of ours in the request: Amplify cookies of this client and our own sign-in/markers. */

@@ -1,0 +1,260 @@
+/**
+ * `npm run bench`: builds the bundles with a benchmark config and measures, in one run:
+ *  1. warm check-auth for a signed-in request (~4 KB cookie header) as a ratio to one bare RS256 verification
+ *     of the same token in the same process;
+ *  2. the same for an unauthenticated request, an expired token and a forged token;
+ *  3. cold start: a fresh Node process loading check-auth and answering its first signed-in request, minus a
+ *     fresh Node process that only verifies one token (median of 11 runs each);
+ *  4. bundle sizes, minified and gzip;
+ *  5. parse-auth's own overhead per callback, excluding the token endpoint (a loopback stand-in).
+ * Prints a table and writes bench/results/latest.json.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { createPublicKey, verify } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
+import { accessClaims, idClaims, makeIssuer, makeKey, sign } from "../test/helpers/tokens";
+
+const root = resolve(__dirname, "..");
+const HOST = "www.example.com";
+const WARM = 3000;
+const N = 20_000;
+const COLD_RUNS = 11;
+const CALLBACKS = 400;
+
+type Handler = (event: unknown) => Promise<Record<string, unknown>>;
+
+function event(cookie: string, uri = "/reports/2026/q3.html", accept = "text/html,application/xhtml+xml,*/*;q=0.8") {
+  return {
+    Records: [
+      {
+        cf: {
+          config: { distributionDomainName: "d1.cloudfront.net", distributionId: "E1", eventType: "viewer-request", requestId: "r" },
+          request: {
+            clientIp: "203.0.113.1",
+            method: "GET",
+            uri,
+            querystring: "",
+            headers: {
+              host: [{ key: "Host", value: HOST }],
+              accept: [{ key: "Accept", value: accept }],
+              "user-agent": [{ key: "User-Agent", value: "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0 Safari/537.36" }],
+              ...(cookie ? { cookie: [{ key: "Cookie", value: cookie }] } : {}),
+            },
+          },
+        },
+      },
+    ],
+  };
+}
+
+/** µs per call of an async function, after warm-up. */
+async function perCall(fn: () => Promise<unknown> | unknown, n = N, warm = WARM): Promise<number> {
+  for (let i = 0; i < warm; i++) await fn();
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) await fn();
+  return Number(process.hrtime.bigint() - t0) / 1000 / n;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function wallMs(args: string[]): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  await new Promise<void>((done, fail) => {
+    const p = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "inherit"] });
+    p.on("exit", (code) => (code === 0 ? done() : fail(new Error(`exit ${code}`))));
+  });
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+async function main() {
+  const work = mkdtempSync(join(tmpdir(), "edge-auth-bench-"));
+  const key = makeKey("bench-key");
+  const stand = createServer();
+  await new Promise<void>((r) => stand.listen(0, "127.0.0.1", r));
+  const port = (stand.address() as AddressInfo).port;
+  const iss = makeIssuer({ key, region: "us-east-1", userPoolId: "us-east-1_Bench1", clientId: "benchclient0123456789abcd" });
+  const configPath = join(work, "auth.config.json");
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      region: iss.region,
+      userPoolId: iss.userPoolId,
+      clientId: iss.clientId,
+      domain: `http://127.0.0.1:${port}`,
+      issuer: iss.issuer,
+      jwks: { keys: [key.jwk] },
+      publicPaths: ["/public/*", "/favicon.ico"],
+      rules: [{ path: "/admin/*", groups: ["admins"] }],
+      logLevel: "info",
+    }),
+  );
+  const outdir = join(work, "dist");
+  const b = spawnSync("npm", ["run", "-s", "build"], { cwd: root, env: { ...process.env, AUTH_CONFIG: configPath, AUTH_OUTDIR: outdir }, encoding: "utf8" });
+  if (b.status !== 0) throw new Error(`build failed: ${b.stderr}${b.stdout}`);
+
+  // Logs go nowhere during the measurement, but every log line is still produced (JSON.stringify included).
+  const realLog = console.log;
+  console.log = () => undefined;
+
+  const user = { username: "7d1e7c3a-1c2b-4f2e-9a55-0c3b1c1e9f00", email: "reader@example.com", groups: ["readers"] };
+  const idToken = sign(idClaims(iss, user), key);
+  const accessToken = sign(accessClaims(iss, user), key);
+  const prefix = `CognitoIdentityServiceProvider.${iss.clientId}`;
+  const filler = `_ga=GA1.1.1234567890.1700000000; _gid=GA1.1.987654321.1700000000; theme=dark; consent=${"x".repeat(600)}`;
+  const sessionCookie = (id: string, access: string) =>
+    `${filler}; ${prefix}.LastAuthUser=${user.username}; ${prefix}.${user.username}.idToken=${id}; ${prefix}.${user.username}.accessToken=${access}; ${prefix}.${user.username}.refreshToken=${"r".repeat(1700)}`;
+  const signedIn = sessionCookie(idToken, accessToken);
+  const old = { ...user, iat: Math.floor(Date.now() / 1000) - 7200 };
+  const expired = sessionCookie(sign(idClaims(iss, old), key), sign(accessClaims(iss, old), key));
+  const forged = sessionCookie(sign(idClaims(iss, user), makeKey("bench-key")), accessToken);
+
+  const checkAuth = (require(join(outdir, "check-auth", "index.js")) as { handler: Handler }).handler;
+  const sanity = await checkAuth(event(signedIn));
+  if (sanity.status !== undefined) throw new Error("benchmark session is not signed in");
+
+  const publicKey = createPublicKey({ key: key.jwk as never, format: "jwk" });
+  const [h, p, s] = idToken.split(".") as [string, string, string];
+  const input = Buffer.from(`${h}.${p}`);
+  const sig = Buffer.from(s, "base64url");
+  const bare = await perCall(() => verify("RSA-SHA256", input, publicKey, sig), 5000, 500);
+  const rows: { case: string; us: number; ratio: number }[] = [];
+  for (const [name, cookie] of [
+    ["signed-in", signedIn],
+    ["no session (redirect to sign-in)", filler],
+    ["expired (redirect to refresh)", expired],
+    ["forged (rejected, new sign-in)", forged],
+  ] as const) {
+    const ev = () => checkAuth(event(cookie));
+    const us = await perCall(ev, name === "signed-in" ? N : 5000, name === "signed-in" ? WARM : 500);
+    rows.push({ case: name, us, ratio: us / bare });
+  }
+  console.log = realLog;
+
+  // Cold start.
+  const coldScript = join(work, "cold.js");
+  writeFileSync(
+    coldScript,
+    `const h=require(${JSON.stringify(join(outdir, "check-auth", "index.js"))}).handler;console.log=()=>{};h(${JSON.stringify(event(signedIn))}).then(r=>{if(r.status!==undefined)process.exit(1)});`,
+  );
+  const bareScript = join(work, "bare.js");
+  writeFileSync(
+    bareScript,
+    `const c=require("node:crypto");const k=c.createPublicKey({key:${JSON.stringify(key.jwk)},format:"jwk"});const t=${JSON.stringify(idToken)}.split(".");if(!c.verify("RSA-SHA256",Buffer.from(t[0]+"."+t[1]),k,Buffer.from(t[2],"base64url")))process.exit(1);`,
+  );
+  const cold: number[] = [];
+  const bareCold: number[] = [];
+  for (let i = 0; i < COLD_RUNS; i++) {
+    cold.push(await wallMs([coldScript]));
+    bareCold.push(await wallMs([bareScript]));
+  }
+
+  // Bundle sizes.
+  const sizes: Record<string, { bytes: number; gzip: number }> = {};
+  for (const name of ["check-auth", "parse-auth", "refresh-auth", "sign-out", "http-headers"]) {
+    const code = readFileSync(join(outdir, name, "index.js"));
+    sizes[name] = { bytes: code.length, gzip: gzipSync(code, { level: 9 }).length };
+  }
+
+  // parse-auth overhead: callbacks against a loopback token endpoint answering precomputed tokens.
+  console.log = () => undefined;
+  const answers = new Map<string, string>();
+  stand.on("request", (req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c));
+    req.on("end", () => {
+      const code = new URLSearchParams(body).get("code") ?? "";
+      res.writeHead(200, { "content-type": "application/json" }).end(answers.get(code) ?? "{}");
+    });
+  });
+  const parseAuth = (require(join(outdir, "parse-auth", "index.js")) as { handler: Handler }).handler;
+  const callbacks: { qs: string; cookie: string; code: string }[] = [];
+  for (let i = 0; i < CALLBACKS; i++) {
+    const start = await checkAuth(event(""));
+    const loc = new URL((start.headers as Record<string, { value: string }[]>).location![0]!.value);
+    const cookie = (start.headers as Record<string, { value: string }[]>)["set-cookie"]![0]!.value.split(";")[0]!;
+    const nonce = loc.searchParams.get("nonce")!;
+    const code = `code-${i}`;
+    const u = { ...user, nonce };
+    answers.set(code, JSON.stringify({ id_token: sign(idClaims(iss, u), key), access_token: sign(accessClaims(iss, u), key), refresh_token: "r".repeat(1700), expires_in: 3600, token_type: "Bearer" }));
+    callbacks.push({ qs: `code=${code}&state=${loc.searchParams.get("state")}`, cookie, code });
+  }
+  const callbackEvent = (c: (typeof callbacks)[number]) => ({
+    Records: [{ cf: { ...event(c.cookie).Records[0]!.cf, request: { ...event(c.cookie).Records[0]!.cf.request, uri: "/parseauth", querystring: c.qs } } }],
+  });
+  for (const c of callbacks.slice(0, 50)) await parseAuth(callbackEvent(c)); // warm-up
+  let parseTotal = 0;
+  let i = 50;
+  for (; i < CALLBACKS; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = await parseAuth(callbackEvent(callbacks[i]!));
+    parseTotal += Number(process.hrtime.bigint() - t0);
+    if (r.status !== "302") throw new Error(`callback failed: ${r.status}`);
+  }
+  const parseUs = parseTotal / 1000 / (CALLBACKS - 50);
+  const http = await import("node:http");
+  const endpointOnly = async (code: string) =>
+    new Promise<void>((done) => {
+      const body = new URLSearchParams({ grant_type: "authorization_code", code, client_id: iss.clientId, code_verifier: "v".repeat(43), redirect_uri: `https://${HOST}/parseauth` }).toString();
+      const r = http.request(`http://127.0.0.1:${port}/oauth2/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) } }, (res) => {
+        res.resume();
+        res.on("end", () => done());
+      });
+      r.end(body);
+    });
+  let endpointTotal = 0;
+  for (let j = 50; j < CALLBACKS; j++) {
+    const t0 = process.hrtime.bigint();
+    await endpointOnly(callbacks[j]!.code);
+    endpointTotal += Number(process.hrtime.bigint() - t0);
+  }
+  const endpointUs = endpointTotal / 1000 / (CALLBACKS - 50);
+  console.log = realLog;
+  stand.close();
+
+  const machine = { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` };
+  const result = {
+    date: new Date().toISOString(),
+    machine,
+    bareVerifyUs: bare,
+    checkAuth: rows,
+    coldStart: { bundleMs: median(cold), bareMs: median(bareCold), overheadMs: median(cold) - median(bareCold), runs: COLD_RUNS },
+    sizes,
+    parseAuth: { perCallbackUs: parseUs, tokenEndpointUs: endpointUs, overheadUs: parseUs - endpointUs },
+    targets: {
+      signedInRatio: { target: 0.5, met: rows[0]!.ratio <= 0.5 },
+      coldStartOverheadMs: { target: 10, met: median(cold) - median(bareCold) <= 10 },
+      checkAuthGzipBytes: { target: 8192, met: sizes["check-auth"]!.gzip <= 8192 },
+      othersSmaller: { met: Object.entries(sizes).every(([n, s]) => n === "check-auth" || s.gzip < sizes["check-auth"]!.gzip) },
+    },
+  };
+  mkdirSync(join(root, "bench", "results"), { recursive: true });
+  writeFileSync(join(root, "bench", "results", "latest.json"), `${JSON.stringify(result, null, 2)}\n`);
+
+  const f = (n: number, d = 1) => n.toFixed(d);
+  console.log(`\nMachine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
+  console.log(`Bare RS256-2048 crypto.verify: ${f(bare)} µs\n`);
+  console.log("| check-auth case | µs/request | × bare verify |");
+  console.log("|---|---:|---:|");
+  for (const r of rows) console.log(`| ${r.case} | ${f(r.us)} | ${f(r.ratio, 2)} |`);
+  console.log(`\n| cold start (median of ${COLD_RUNS}) | ms |`);
+  console.log("|---|---:|");
+  console.log(`| node + check-auth + first signed-in request | ${f(result.coldStart.bundleMs)} |`);
+  console.log(`| node + one bare verify | ${f(result.coldStart.bareMs)} |`);
+  console.log(`| **overhead** | **${f(result.coldStart.overheadMs)}** |`);
+  console.log("\n| bundle | minified KB | gzip KB |");
+  console.log("|---|---:|---:|");
+  for (const [n, s] of Object.entries(sizes)) console.log(`| ${n} | ${f(s.bytes / 1024)} | ${f(s.gzip / 1024)} |`);
+  console.log(`\nparse-auth per callback: ${f(parseUs)} µs, of which token endpoint round trip ${f(endpointUs)} µs → own overhead ${f(parseUs - endpointUs)} µs`);
+  console.log(`\nTargets: ${Object.entries(result.targets).map(([k, v]) => `${k} ${v.met ? "met" : "NOT met"}`).join(", ")}`);
+  console.log(`Results written to bench/results/latest.json`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
