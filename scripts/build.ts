@@ -24,6 +24,19 @@ export class BuildError extends Error {}
 /** Edge functions: the ones CloudFront runs. The rest of handlers/ are ordinary Lambdas (Cognito triggers). */
 export const EDGE_FUNCTIONS = ["check-auth", "parse-auth", "refresh-auth", "sign-out", "http-headers"] as const;
 
+/**
+ * The part of the config a function gets baked in: secrets only where they are used (the client secret only
+ * in the functions that call the token and revoke endpoints, the nonce-signing key only in check-auth and
+ * parse-auth), so a leaked bundle leaks as little as possible.
+ */
+export function configFor(name: string, config: ResolvedConfig): ResolvedConfig {
+  const out: ResolvedConfig = { ...config };
+  if (!["parse-auth", "refresh-auth", "sign-out"].includes(name)) delete out.clientSecret;
+  if (!["check-auth", "parse-auth"].includes(name)) out.nonceSigningSecret = "";
+  if (name === "http-headers" || name === "sign-out") out.jwks = { keys: [] };
+  return out;
+}
+
 export interface BuildOptions {
   configPath: string;
   outdir: string;
@@ -131,7 +144,7 @@ export async function buildAll(opts: BuildOptions): Promise<{ config: ResolvedCo
         minify: true,
         legalComments: "none",
         logLevel: "error",
-        define: { __AUTH_CONFIG__: JSON.stringify(config), ...(extra.define ?? {}) },
+        define: { __AUTH_CONFIG__: JSON.stringify(configFor(name, config)), ...(extra.define ?? {}) },
         plugins: [noEagerHttps, ...(extra.plugins ?? [])],
         // Ordinary Lambdas on nodejs22.x have the AWS SDK v3; edge bundles must be self-contained.
         external: isEdge ? [] : ["@aws-sdk/*"],

@@ -3,11 +3,14 @@
  * and belong to the same user.
  */
 import type { EdgeContext } from "./context";
+import { MAX_SESSION_COOKIE_BYTES } from "./cookies";
 import { AuthError } from "./errors";
 import type { TokenSet } from "./oauth";
 import type { Claims } from "./tokens";
 
 export async function verifyTokenSet(ctx: EdgeContext, tokens: TokenSet): Promise<{ id: Claims; access: Claims }> {
+  // Tokens this big cannot be stored in cookies CloudFront would accept back: say so, rather than loop.
+  if (tokens.idToken.length + tokens.accessToken.length > MAX_SESSION_COOKIE_BYTES) throw new AuthError("session-too-large");
   const nowMs = ctx.now();
   const id = await ctx.verifier.verify(tokens.idToken, "id", nowMs);
   if (!id.ok) throw new AuthError("token-invalid", `id token ${id.expired ? "expired" : id.why}`);

@@ -6,84 +6,12 @@ import { builtinModules } from "node:module";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { CognitoStandIn, CookieJar } from "../helpers/cognito-stand-in";
+import { CookieJar } from "../helpers/cognito-stand-in";
 import { buildWith } from "../helpers/build";
-import type { Built } from "../helpers/build";
 import { header, originResponse, setCookies, viewerRequest } from "../helpers/events";
-import type { RequestSpec } from "../helpers/events";
-import { makeIssuer, makeKey, sign, idClaims, accessClaims } from "../helpers/tokens";
-
-const HOST = "www.example.com";
-const issuer = makeIssuer({ clientId: "integrationclient123456", userPoolId: "us-east-1_Integ1" });
-const CLIENT_SECRET = "s3cr3tValueForTheConfidentialClient0123456789";
-
-type Handler = (event: unknown) => Promise<Record<string, unknown>>;
-interface Site {
-  built: Built;
-  cognito: CognitoStandIn;
-  fn: Record<"check" | "parse" | "refresh" | "signOut" | "headers", Handler>;
-}
-
-async function makeSite(opts: { clientSecret?: string; extra?: Record<string, unknown> } = {}): Promise<Site> {
-  const cognito = await new CognitoStandIn({
-    issuer: { ...issuer },
-    ...(opts.clientSecret ? { clientSecret: opts.clientSecret } : {}),
-    callbackUrls: [`https://${HOST}/parseauth`],
-  }).start();
-  // The issuer must be the stand-in's URL so the build can fetch the JWKS from it (no "jwks" in the config).
-  cognito.opts.issuer.issuer = `${cognito.url}/${issuer.userPoolId}`;
-  const built = await buildWith({
-    region: "us-east-1",
-    userPoolId: issuer.userPoolId,
-    clientId: issuer.clientId,
-    ...(opts.clientSecret ? { clientSecret: opts.clientSecret } : {}),
-    domain: cognito.url,
-    issuer: cognito.opts.issuer.issuer,
-    publicPaths: ["/public/*", "/favicon.ico"],
-    rules: [{ path: "/admin/*", groups: ["admins"] }],
-    timeouts: { token: 400, revoke: 300, jwks: 300 },
-    logLevel: "debug",
-    ...opts.extra,
-  });
-  expect(built.status, built.stderr + built.stdout).toBe(0);
-  const load = (n: string) => built.load(n).handler as Handler;
-  return {
-    built,
-    cognito,
-    fn: {
-      check: load("check-auth"),
-      parse: load("parse-auth"),
-      refresh: load("refresh-auth"),
-      signOut: load("sign-out"),
-      headers: load("http-headers"),
-    },
-  };
-}
-
-function req(jar: CookieJar, spec: RequestSpec = {}) {
-  const cookie = jar.header();
-  return viewerRequest({ host: HOST, ...spec, ...(cookie ? { cookies: [cookie] } : {}) });
-}
-
-/** Follows the Hosted UI redirect the way a browser would: GET it, return the callback URL it redirects to. */
-async function hostedUi(location: string): Promise<URL> {
-  const res = await fetch(location, { redirect: "manual" });
-  expect(res.status).toBe(302);
-  return new URL(res.headers.get("location")!);
-}
-
-/** Signs in from a protected URL; returns the jar and the final redirect. */
-async function signIn(site: Site, jar: CookieJar, spec: RequestSpec) {
-  const first = await site.fn.check(req(jar, spec));
-  expect(first.status).toBe("302");
-  jar.apply(setCookies(first));
-  const callback = await hostedUi(header(first, "location")!);
-  expect(`${callback.origin}${callback.pathname}`).toBe(`https://${HOST}/parseauth`);
-  const done = await site.fn.parse(req(jar, { uri: callback.pathname, querystring: callback.search.slice(1) }));
-  jar.apply(setCookies(done));
-  return done;
-}
-
+import { makeKey, sign, idClaims, accessClaims } from "../helpers/tokens";
+import { CLIENT_SECRET, HOST, hostedUi, issuer, makeSite, req, signIn } from "../helpers/site";
+import type { Site } from "../helpers/site";
 
 describe("edge flow through the built bundles", () => {
   let site: Site;
