@@ -118,7 +118,7 @@ describe("features (spa mode, identity headers, API paths, IdP, error pages)", (
       const jar = new CookieJar();
       const done = await signIn(site, jar, { uri: "/" });
       expect(done.status).toBe("400");
-      expect(String(done.body)).toMatch(/too large/i);
+      expect(String(done.body)).toMatch(/does not fit/i);
       expect(header(done, "location")).toBeUndefined();
     } finally {
       site.cognito.user = { email: "user@example.com" };
