@@ -3,7 +3,7 @@
  * add esbuild `define`s or plugins. A step throws BuildError with messages naming the field.
  */
 import { existsSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { build } from "esbuild";
 import type { Plugin } from "esbuild";
 import { resolveTriggersConfig } from "../shared/triggers-config";
@@ -83,7 +83,7 @@ export function claimsModulePlugin(file: string): Plugin {
     name: "claims-module",
     setup(b) {
       b.onResolve({ filter: /(^|\/)claims-module(\.ts)?$/ }, (args) =>
-        args.importer.endsWith("pre-token-generation.ts") ? { path: "claims-module", namespace: "claims-module" } : undefined,
+        args.importer.endsWith(join("handlers", "pre-token-generation.ts")) ? { path: "claims-module", namespace: "claims-module" } : undefined,
       );
       b.onLoad({ filter: /.*/, namespace: "claims-module" }, () => ({
         contents: [

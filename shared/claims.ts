@@ -4,7 +4,7 @@
  * trigger also runs on every token refresh, so the same user always gets the same claims.
  */
 import type { ClaimValue, PreTokenGenerationConfig } from "./triggers-config";
-import { claimsBytes, isClaimValue, reservedClaimReason } from "./triggers-config";
+import { SCALAR_ONLY_CLAIMS, claimsBytes, isClaimValue, reservedClaimReason } from "./triggers-config";
 
 /** The user, as far as the claims depend on it. */
 export interface ClaimsInput {
@@ -69,7 +69,7 @@ export function decideClaims(cfg: PreTokenGenerationConfig, input: ClaimsInput, 
       if (value === undefined) continue;
       if (reservedClaimReason(claim)) dropped.push({ claim, why: "reserved" });
       else if (configured.has(claim)) dropped.push({ claim, why: "conflict" });
-      else if (!isClaimValue(value)) dropped.push({ claim, why: "invalid-value" });
+      else if (!isClaimValue(value) || (Array.isArray(value) && SCALAR_ONLY_CLAIMS.includes(claim))) dropped.push({ claim, why: "invalid-value" });
       else add(claim, value);
     }
   }

@@ -67,6 +67,9 @@ export const RESERVED_CLAIMS: readonly string[] = [
 /** Further claims Cognito does not let a trigger change in the access token (scopes go through `scopesToAdd`). */
 export const RESERVED_ACCESS_TOKEN_CLAIMS: readonly string[] = ["client_id", "scope", "username"];
 
+/** Id-token claims whose value must stay a string even in V2 events (no arrays or objects), per the AWS docs above. */
+export const SCALAR_ONLY_CLAIMS: readonly string[] = ["email_verified", "phone_number_verified", "updated_at", "address"];
+
 export const DEFAULT_MAX_CLAIMS_BYTES = 2048;
 const MAX_MAX_CLAIMS_BYTES = 8192;
 
@@ -183,7 +186,10 @@ function resolvePreToken(v: unknown, fail: Fail, warnings: string[]): PreTokenGe
           fail(`${field}.map.${group}`, "must be an array of non-empty strings");
         else map[group] = [...new Set(values as string[])];
       }
-      if (claimName(`${field}.claim`, g.claim)) out.groupClaims = { claim: g.claim, map };
+      if (claimName(`${field}.claim`, g.claim)) {
+        if (SCALAR_ONLY_CLAIMS.includes(g.claim)) fail(`${field}.claim`, `"${g.claim}" cannot hold a list (Cognito allows only a single value)`);
+        else out.groupClaims = { claim: g.claim, map };
+      }
     }
   }
 
@@ -194,6 +200,7 @@ function resolvePreToken(v: unknown, fail: Fail, warnings: string[]): PreTokenGe
         const field = `${P}.staticClaims.${claim}`;
         if (!claimName(field, claim)) continue;
         if (!isClaimValue(value)) fail(field, "must be a string, number, boolean or an array of those");
+        else if (Array.isArray(value) && SCALAR_ONLY_CLAIMS.includes(claim)) fail(field, `"${claim}" cannot hold a list (Cognito allows only a single value)`);
         else out.staticClaims[claim] = value;
       }
   }

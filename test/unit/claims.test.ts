@@ -45,6 +45,7 @@ describe("decideClaims", () => {
     ["already configured", { tenant: "other" }, "conflict"],
     ["object value", { meta: { a: 1 } }, "invalid-value"],
     ["NaN", { n: Number.NaN }, "invalid-value"],
+    ["a list in a single-value claim", { email_verified: ["true"] }, "invalid-value"],
   ] as const)("drops a module claim that is %s", (_name, extra, why) => {
     const d = decideClaims(config, { groups: [], userAttributes: { "custom:tenant": "acme" } }, extra);
     expect(d.claims).toEqual({ tenant: "acme" });

@@ -88,6 +88,8 @@ describe("resolveTriggersConfig", () => {
     ["attributeClaims not an object", { preTokenGeneration: { attributeClaims: [] } }, `${P}.attributeClaims: must be an object`],
     ["bad claim name", { preTokenGeneration: { staticClaims: { "a b": "x" } } }, `${P}.staticClaims.a b: "a b" is not a valid claim name`],
     ["bad static value", { preTokenGeneration: { staticClaims: { a: { b: 1 } } } }, `${P}.staticClaims.a: must be a string, number, boolean`],
+    ["a list in a single-value claim", { preTokenGeneration: { groupClaims: { claim: "address", map: {} } } }, `${P}.groupClaims.claim: "address" cannot hold a list`],
+    ["a static list in a single-value claim", { preTokenGeneration: { staticClaims: { updated_at: ["1"] } } }, `${P}.staticClaims.updated_at: "updated_at" cannot hold a list`],
     ["group map values", { preTokenGeneration: { groupClaims: { claim: "roles", map: { admins: "admin" } } } }, `${P}.groupClaims.map.admins: must be an array`],
     ["group claims shape", { preTokenGeneration: { groupClaims: ["roles"] } }, `${P}.groupClaims: must be {`],
     ["same claim twice", { preTokenGeneration: { staticClaims: { roles: "x" }, groupClaims: { claim: "roles", map: {} } } }, `${P}.staticClaims.roles: claim "roles" is already produced by ${P}.groupClaims.claim`],
