@@ -25,6 +25,8 @@ export interface PackageOptions {
   outdir: string;
   packageDir: string;
   log?: (line: string) => void;
+  /** Hosts for the created app client's callback and sign-out URLs (see scripts/sls-values.ts). */
+  siteHosts?: string[];
   /** Print osls output (default true). */
   verbose?: boolean;
 }
@@ -56,7 +58,7 @@ export async function packageAll(opts: PackageOptions): Promise<{ edge: string; 
     log("note: the config creates a user pool, so the edge bundles in this package carry placeholder pool ids; `npm run deploy` rebuilds them with the real ones");
   }
   await buildAll({ configPath: buildConfig, outdir: opts.outdir, log });
-  const env = { configPath: opts.configPath, outdir: opts.outdir };
+  const env = { configPath: opts.configPath, outdir: opts.outdir, siteHosts: opts.siteHosts ?? [] };
   const quiet = opts.verbose === false;
   const edge = join(opts.packageDir, "edge");
   const pool = join(opts.packageDir, "pool");
