@@ -121,6 +121,10 @@ if (require.main === module) {
       console.error(`deploy failed: ${err.message}`);
       process.exit(1);
     }
+    if ((err as Error).name === "CredentialsProviderError") {
+      console.error("deploy failed: no AWS credentials found (set AWS_PROFILE, or run `aws configure` / `aws sso login`)");
+      process.exit(1);
+    }
     console.error(err);
     process.exit(1);
   });
