@@ -50,7 +50,7 @@ async function main() {
   const uploadOnly = process.argv.includes("--upload-site-only");
   const configPath = resolve(process.env.AUTH_CONFIG ?? join(root, "auth.config.json"));
   const outdir = resolve(process.env.AUTH_OUTDIR ?? join(root, "dist"));
-  const packageDir = resolve(process.env.EDGE_AUTH_PACKAGE_DIR ?? join(root, ".serverless"));
+  const packageDir = resolve(process.env.EDGE_AUTH_PACKAGE_DIR ?? join(root, ".build", "package"));
   const { raw, deploy } = loadDeployConfig(configPath);
   const names = stackNames(deploy);
   const region = String(raw.region);
@@ -109,6 +109,11 @@ async function main() {
   console.log(`\nDone. Site: ${edge?.SiteUrl ?? `https://${distributionDomain}`}`);
   console.log(`Bucket: ${edge?.SiteBucketName}; upload changes with: npm run upload-site`);
   if (!edgeBefore) console.log("A new distribution takes a few minutes to reach every edge location.");
+  if (!deploy.createUserPool) {
+    const paths = { callback: "/parseauth", afterSignOut: "/", ...(raw.paths as object | undefined) };
+    const host = deploy.aliases[0] ?? distributionDomain;
+    console.log(`Your app client needs callback URL https://${host}${paths.callback} and sign-out URL https://${host}${paths.afterSignOut}`);
+  }
   if (deploy.createUserPool && !deploy.userPool.selfSignUp)
     console.log(
       `Create a user: aws cognito-idp admin-create-user --region ${region} --user-pool-id ${generated.userPoolId} --username you@example.com`,

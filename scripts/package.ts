@@ -8,7 +8,7 @@
  *
  *   AUTH_CONFIG           config file (default auth.config.json)
  *   AUTH_OUTDIR           bundle folder inside the repository (default dist)
- *   EDGE_AUTH_PACKAGE_DIR package folder (default .serverless)
+ *   EDGE_AUTH_PACKAGE_DIR package folder (default .build/package; not inside .serverless/, which osls copies from)
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -72,7 +72,7 @@ export async function packageAll(opts: PackageOptions): Promise<{ edge: string; 
 async function main() {
   const configPath = resolve(process.env.AUTH_CONFIG ?? join(root, "auth.config.json"));
   const outdir = resolve(process.env.AUTH_OUTDIR ?? join(root, "dist"));
-  const packageDir = resolve(process.env.EDGE_AUTH_PACKAGE_DIR ?? join(root, ".serverless"));
+  const packageDir = resolve(process.env.EDGE_AUTH_PACKAGE_DIR ?? join(root, ".build", "package"));
   try {
     await packageAll({ configPath, outdir, packageDir });
   } catch (err) {
