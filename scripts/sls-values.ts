@@ -86,7 +86,10 @@ export function slsValues(env: NodeJS.ProcessEnv = process.env): SlsValues {
     distribution: distributionSettings(d),
     siteDir: d.siteDir,
     edgeResources: edgeResources(d),
-    poolFunctions: d.createUserPool ? poolFunctions(raw, distDir) : {},
+    // A getter: only the pool stack reads it, so the edge stack packages even before the triggers are built.
+    get poolFunctions() {
+      return d.createUserPool ? poolFunctions(raw, distDir) : {};
+    },
     poolResources: d.createUserPool
       ? poolResources(raw, d, clientUrls(siteHosts, paths), er.config.scopes)
       : { Resources: {}, Outputs: {} },
