@@ -1,0 +1,136 @@
+/**
+ * `npm run deploy`: deploys everything from one config, from nothing or again (idempotent).
+ *
+ * Order, and why (see README "Deploy to AWS"):
+ *  1. Pool stack (only when the config creates a pool), in the config's region: the edge bundles need the app
+ *     client's id, which exists only after this deploy. Its callback URLs use the aliases and, once known, the
+ *     distribution's domain.
+ *  2. A generated config (`.build/<service>-<stage>/auth.config.generated.json`: the user's config plus the pool's
+ *     ids and a nonce-signing secret kept from the previous deploy) feeds the build of the edge bundles.
+ *  3. Edge stack (us-east-1): bucket, distribution, Lambda@Edge functions; the site is uploaded after it.
+ *  4. On the very first deploy without a custom domain the distribution's domain was unknown in step 1, so the
+ *     pool stack is deployed once more with it. Later deploys find it in step 1 and skip this.
+ *
+ * `--upload-site-only` uploads the site folder to the existing bucket and does nothing else.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
+import { CognitoIdentityProviderClient, DescribeUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { BuildError, buildAll } from "./build";
+import { hostedUiDomain, stackNames } from "./deploy-config";
+import { loadDeployConfig, packageAll, workDir } from "./package";
+import { sls, SlsError } from "./sls";
+import type { SlsEnv } from "./sls";
+
+const root = resolve(__dirname, "..");
+
+/** Outputs of a stack, or undefined when it does not exist. */
+export async function stackOutputs(stackName: string, region: string): Promise<Record<string, string> | undefined> {
+  const cf = new CloudFormationClient({ region });
+  try {
+    const res = await cf.send(new DescribeStacksCommand({ StackName: stackName }));
+    const stack = res.Stacks?.[0];
+    if (!stack || stack.StackStatus === "REVIEW_IN_PROGRESS") return undefined;
+    return Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey ?? "", o.OutputValue ?? ""]));
+  } catch (err) {
+    if (/does not exist/.test((err as Error).message)) return undefined;
+    throw err;
+  }
+}
+
+function required(outputs: Record<string, string> | undefined, key: string, stack: string): string {
+  const v = outputs?.[key];
+  if (!v) throw new BuildError(`stack ${stack} has no output ${key}; was it deployed by this project?`);
+  return v;
+}
+
+async function main() {
+  const uploadOnly = process.argv.includes("--upload-site-only");
+  const configPath = resolve(process.env.AUTH_CONFIG ?? join(root, "auth.config.json"));
+  const outdir = resolve(process.env.AUTH_OUTDIR ?? join(root, "dist"));
+  const packageDir = resolve(process.env.EDGE_AUTH_PACKAGE_DIR ?? join(root, ".build", "package"));
+  const { raw, deploy } = loadDeployConfig(configPath);
+  const names = stackNames(deploy);
+  const region = String(raw.region);
+  const env: SlsEnv = { configPath, outdir };
+
+  if (uploadOnly) {
+    if (!existsSync(join(root, deploy.siteDir))) throw new BuildError(`deploy.siteDir: folder ${deploy.siteDir} not found`);
+    await sls("edge", ["s3sync"], env);
+    console.log("uploaded. CloudFront keeps files without Cache-Control for up to 5 minutes.");
+    return;
+  }
+
+  const edgeBefore = await stackOutputs(names.edge, "us-east-1");
+  const hosts = new Set(deploy.aliases);
+  if (edgeBefore?.CloudFrontDistributionDomainName) hosts.add(edgeBefore.CloudFrontDistributionDomainName);
+
+  const generatedPath = join(workDir(deploy), "auth.config.generated.json");
+  const previous = existsSync(generatedPath) ? (JSON.parse(readFileSync(generatedPath, "utf8")) as Record<string, unknown>) : {};
+  // Keeping the secret makes an unchanged config build identical bundles, so a re-deploy changes nothing.
+  const nonceSigningSecret = raw.nonceSigningSecret ?? previous.nonceSigningSecret ?? randomBytes(32).toString("base64url");
+  const generated: Record<string, unknown> = { ...raw, nonceSigningSecret };
+
+  if (deploy.createUserPool) {
+    console.log(`\n== 1/3 user pool stack ${names.pool} (${region})`);
+    // The triggers are built here; the edge bundles of this build carry placeholders and are not deployed.
+    await packageAll({ configPath, outdir, packageDir, siteHosts: [...hosts] });
+    await sls("pool", ["deploy", "--package", join(packageDir, "pool")], env);
+    const pool = await stackOutputs(names.pool, region);
+    generated.userPoolId = required(pool, "UserPoolId", names.pool);
+    generated.clientId = required(pool, "UserPoolClientId", names.pool);
+    generated.domain = pool?.HostedUiDomain ?? hostedUiDomain(deploy.userPool.domainPrefix, region);
+    if (deploy.userPool.generateSecret) {
+      const cognito = new CognitoIdentityProviderClient({ region });
+      const res = await cognito.send(
+        new DescribeUserPoolClientCommand({ UserPoolId: String(generated.userPoolId), ClientId: String(generated.clientId) }),
+      );
+      generated.clientSecret = res.UserPoolClient?.ClientSecret;
+    }
+    delete generated.deploy; // the edge build ignores it; keeping the file to what the bundles need
+  }
+  writeFileSync(generatedPath, JSON.stringify(generated, null, 2), { mode: 0o600 });
+
+  console.log(`\n== 2/3 edge stack ${names.edge} (us-east-1)`);
+  await buildAll({ configPath: generatedPath, outdir });
+  await sls("edge", ["package", "--package", join(packageDir, "edge")], env);
+  await sls("edge", ["deploy", "--package", join(packageDir, "edge")], env);
+  const edge = await stackOutputs(names.edge, "us-east-1");
+  const distributionDomain = required(edge, "CloudFrontDistributionDomainName", names.edge);
+
+  if (deploy.createUserPool && !hosts.has(distributionDomain)) {
+    console.log(`\n== 3/3 user pool stack again: callback URLs for ${distributionDomain}`);
+    hosts.add(distributionDomain);
+    await sls("pool", ["deploy"], { ...env, siteHosts: [...hosts] });
+  }
+
+  console.log(`\nDone. Site: ${edge?.SiteUrl ?? `https://${distributionDomain}`}`);
+  console.log(`Bucket: ${edge?.SiteBucketName}; upload changes with: npm run upload-site`);
+  if (!edgeBefore) console.log("A new distribution takes a few minutes to reach every edge location.");
+  if (!deploy.createUserPool) {
+    const paths = { callback: "/parseauth", afterSignOut: "/", ...(raw.paths as object | undefined) };
+    const host = deploy.aliases[0] ?? distributionDomain;
+    console.log(`Your app client needs callback URL https://${host}${paths.callback} and sign-out URL https://${host}${paths.afterSignOut}`);
+  }
+  if (deploy.createUserPool && !deploy.userPool.selfSignUp)
+    console.log(
+      `Create a user: aws cognito-idp admin-create-user --region ${region} --user-pool-id ${generated.userPoolId} --username you@example.com`,
+    );
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    if (err instanceof BuildError || err instanceof SlsError) {
+      console.error(`deploy failed: ${err.message}`);
+      process.exit(1);
+    }
+    if ((err as Error).name === "CredentialsProviderError") {
+      console.error("deploy failed: no AWS credentials found (set AWS_PROFILE, or run `aws configure` / `aws sso login`)");
+      process.exit(1);
+    }
+    console.error(err);
+    process.exit(1);
+  });
+}

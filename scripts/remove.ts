@@ -1,0 +1,40 @@
+/**
+ * `npm run remove`: empties the site bucket and removes the edge stack, then the pool stack.
+ *
+ * Lambda@Edge replicas are deleted by CloudFront only some time (often an hour or more) after the distribution
+ * is gone. Until then the functions cannot be deleted: osls keeps them (DeletionPolicy Retain) so the stack
+ * removal itself succeeds; delete them afterwards with the commands printed at the end. If the removal stops
+ * with "replicated function" errors, wait and run `npm run remove` again.
+ * A pool with `deploy.userPool.deletionProtection` (the default) is kept, users and all.
+ */
+import { join, resolve } from "node:path";
+import { BuildError } from "./build";
+import { stackNames } from "./deploy-config";
+import { stackOutputs } from "./deploy";
+import { loadDeployConfig } from "./package";
+import { sls, SlsError } from "./sls";
+
+const root = resolve(__dirname, "..");
+const EDGE_FUNCTIONS = ["checkAuth", "httpHeaders", "parseAuth", "refreshAuth", "signOut"];
+
+async function main() {
+  const configPath = resolve(process.env.AUTH_CONFIG ?? join(root, "auth.config.json"));
+  const env = { configPath, outdir: resolve(process.env.AUTH_OUTDIR ?? join(root, "dist")) };
+  const { raw, deploy } = loadDeployConfig(configPath);
+  const names = stackNames(deploy);
+  if (await stackOutputs(names.edge, "us-east-1")) await sls("edge", ["remove"], env);
+  else console.log(`stack ${names.edge} not found in us-east-1; nothing to remove there`);
+  if (deploy.createUserPool) {
+    if (await stackOutputs(names.pool, String(raw.region))) await sls("pool", ["remove"], env);
+    if (deploy.userPool.deletionProtection)
+      console.log("The user pool was kept (deploy.userPool.deletionProtection). Delete it in the Cognito console when you no longer need its users.");
+  }
+  console.log("\nThe Lambda@Edge functions were kept: CloudFront deletes their replicas an hour or so after the distribution.");
+  console.log("Then delete them (fails with 'replicated function' until the replicas are gone; just retry later):");
+  for (const fn of EDGE_FUNCTIONS) console.log(`  aws lambda delete-function --region us-east-1 --function-name ${names.edge}-${fn}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof BuildError || err instanceof SlsError ? `remove failed: ${err.message}` : err);
+  process.exit(1);
+});

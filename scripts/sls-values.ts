@@ -1,0 +1,318 @@
+/**
+ * Everything `serverless.yml` and `serverless.pool.yml` take from the config, computed once from the user's
+ * config file (read through scripts/sls-config.js, a `${file(...)}` variable source).
+ *
+ *   AUTH_CONFIG            the user's config (default auth.config.json at the repository root)
+ *   AUTH_OUTDIR            where `npm run build` put the bundles (default dist; must be inside the repository,
+ *                          because Serverless packages files relative to the service folder)
+ *   EDGE_AUTH_SITE_HOSTS   comma-separated host names the site answers on, for the created app client's callback
+ *                          and sign-out URLs; scripts/deploy.ts sets it to the aliases plus the distribution's
+ *                          domain. Default: the aliases, or `localhost` before the distribution exists.
+ */
+import { existsSync } from "node:fs";
+import { isAbsolute, join, relative, resolve } from "node:path";
+import { resolveConfig } from "../shared/config";
+import { readRawConfig } from "./build";
+import { clientUrls, defaultGroup, hasPreTokenGeneration, poolGroups, resolveDeployConfig } from "./deploy-config";
+import type { DeployConfig } from "./deploy-config";
+
+const root = resolve(__dirname, "..");
+
+/** Managed cache policies: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html */
+export const CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6";
+export const CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
+
+/** Edge values that a created pool provides; stand-ins so the rest of the config can be validated offline. */
+export function withPoolPlaceholders(raw: Record<string, unknown>, domainHost: string): Record<string, unknown> {
+  return {
+    ...raw,
+    userPoolId: `${String(raw.region ?? "us-east-1")}_PLACEHOLDER`,
+    clientId: "placeholderclientid",
+    domain: domainHost,
+    jwks: raw.jwks ?? { keys: [{ kty: "RSA", kid: "placeholder", alg: "RS256", use: "sig", n: "placeholder", e: "AQAB" }] },
+  };
+}
+
+type Cfn = Record<string, unknown>;
+
+/** The values the Serverless files read, e.g. `${file(./scripts/sls-config.js):paths.callback}`. */
+export interface SlsValues {
+  service: string;
+  poolService: string;
+  stage: string;
+  /** Region of the user pool (the config's `region`); the edge stack is always us-east-1. */
+  poolRegion: string;
+  createUserPool: boolean;
+  /** Bundle folder relative to the repository root, e.g. `dist`. */
+  distDir: string;
+  paths: { callback: string; refresh: string; signOut: string };
+  /** Merged into the generated DistributionConfig by deploy/distribution-settings.js. */
+  distribution: Cfn;
+  siteDir: string;
+  edgeResources: { Resources: Cfn; Outputs: Cfn };
+  poolFunctions: Cfn;
+  poolResources: { Resources: Cfn; Outputs: Cfn };
+}
+
+/** Computes the values from the environment described above; throws with every config problem listed. */
+export function slsValues(env: NodeJS.ProcessEnv = process.env): SlsValues {
+  const configPath = resolve(env.AUTH_CONFIG ?? join(root, "auth.config.json"));
+  const raw = readRawConfig(configPath);
+  const dr = resolveDeployConfig(raw);
+  if (!dr.ok) throw new Error(`invalid config ${configPath}:\n  ${dr.errors.join("\n  ")}`);
+  const d = dr.config;
+  const region = typeof raw.region === "string" ? raw.region : "us-east-1";
+  const edgeRaw = d.createUserPool ? withPoolPlaceholders(raw, "placeholder.example.com") : { ...raw, jwks: raw.jwks ?? { keys: [] } };
+  const er = resolveConfig(edgeRaw, { nonceSigningSecret: "x".repeat(32) });
+  if (!er.ok) throw new Error(`invalid config ${configPath}:\n  ${er.errors.join("\n  ")}`);
+  const paths = er.config.paths;
+
+  const outdir = resolve(env.AUTH_OUTDIR ?? join(root, "dist"));
+  const distDir = relative(root, outdir).split("\\").join("/");
+  if (!distDir || distDir.startsWith("..") || isAbsolute(distDir)) throw new Error(`AUTH_OUTDIR: ${outdir} must be a folder inside ${root}`);
+
+  const hosts = (env.EDGE_AUTH_SITE_HOSTS ?? "").split(",").map((h) => h.trim()).filter(Boolean);
+  const siteHosts = [...new Set([...d.aliases, ...hosts])];
+  if (!siteHosts.length) siteHosts.push("localhost");
+
+  return {
+    service: d.service,
+    poolService: `${d.service}-pool`,
+    stage: d.stage,
+    poolRegion: region,
+    createUserPool: d.createUserPool,
+    distDir,
+    paths: { callback: paths.callback, refresh: paths.refresh, signOut: paths.signOut },
+    distribution: distributionSettings(d),
+    siteDir: d.siteDir,
+    edgeResources: edgeResources(d),
+    // A getter: only the pool stack reads it, so the edge stack packages even before the triggers are built.
+    get poolFunctions() {
+      return d.createUserPool ? poolFunctions(raw, distDir) : {};
+    },
+    poolResources: d.createUserPool
+      ? poolResources(raw, d, clientUrls(siteHosts, paths), er.config.scopes)
+      : { Resources: {}, Outputs: {} },
+  };
+}
+
+function distributionSettings(d: DeployConfig): Cfn {
+  return {
+    DefaultRootObject: "index.html",
+    HttpVersion: "http2and3",
+    IPV6Enabled: true,
+    PriceClass: d.priceClass,
+    ...(d.aliases.length
+      ? {
+          Aliases: d.aliases,
+          ViewerCertificate: { AcmCertificateArn: d.certificateArn, SslSupportMethod: "sni-only", MinimumProtocolVersion: "TLSv1.2_2021" },
+        }
+      : {}),
+  };
+}
+
+/** The private bucket, its Origin Access Control and a bucket policy that lets only this distribution read. */
+function edgeResources(d: DeployConfig): { Resources: Cfn; Outputs: Cfn } {
+  return {
+    Resources: {
+      SiteBucket: {
+        Type: "AWS::S3::Bucket",
+        Properties: {
+          ...(d.bucketName ? { BucketName: d.bucketName } : {}),
+          PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+          BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] },
+          OwnershipControls: { Rules: [{ ObjectOwnership: "BucketOwnerEnforced" }] },
+        },
+      },
+      SiteOriginAccessControl: {
+        Type: "AWS::CloudFront::OriginAccessControl",
+        Properties: {
+          OriginAccessControlConfig: {
+            Name: `${d.service}-${d.stage}-site`,
+            Description: "CloudFront reads the site bucket with SigV4",
+            OriginAccessControlOriginType: "s3",
+            SigningBehavior: "always",
+            SigningProtocol: "sigv4",
+          },
+        },
+      },
+      SiteBucketPolicy: {
+        Type: "AWS::S3::BucketPolicy",
+        Properties: {
+          Bucket: { Ref: "SiteBucket" },
+          PolicyDocument: {
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Sid: "CloudFrontReadsThroughOac",
+                Effect: "Allow",
+                Principal: { Service: "cloudfront.amazonaws.com" },
+                Action: "s3:GetObject",
+                Resource: { "Fn::Sub": "${SiteBucket.Arn}/*" },
+                Condition: {
+                  StringEquals: { "AWS:SourceArn": { "Fn::Sub": "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${CloudFrontDistribution}" } },
+                },
+              },
+              {
+                Sid: "HttpsOnly",
+                Effect: "Deny",
+                Principal: "*",
+                Action: "s3:*",
+                Resource: [{ "Fn::GetAtt": ["SiteBucket", "Arn"] }, { "Fn::Sub": "${SiteBucket.Arn}/*" }],
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+              },
+            ],
+          },
+        },
+      },
+    },
+    Outputs: {
+      SiteBucketName: { Description: "Bucket holding the site's files", Value: { Ref: "SiteBucket" } },
+      SiteUrl: {
+        Description: "URL of the site",
+        Value: d.aliases.length ? `https://${d.aliases[0]}` : { "Fn::Sub": "https://${CloudFrontDistribution.DomainName}" },
+      },
+    },
+  };
+}
+
+/** Trigger functions, only for the triggers the config uses. The bundles come from `npm run build` (issue 3). */
+function poolFunctions(raw: Record<string, unknown>, distDir: string): Cfn {
+  const fns: Cfn = {};
+  const fn = (name: string, extra: Cfn) => {
+    if (!existsSync(join(root, distDir, name, "index.js")))
+      throw new Error(`${distDir}/${name}/index.js not found: run the build first (it bundles handlers/${name}.ts)`);
+    return {
+      handler: `${distDir}/${name}/index.handler`,
+      description: `Cognito ${name} trigger (edge-auth)`,
+      memorySize: 256,
+      // Cognito waits at most 5 s for a trigger.
+      timeout: 5,
+      package: { patterns: ["!**", `${distDir}/${name}/**`] },
+      ...extra,
+    };
+  };
+  if (hasPreTokenGeneration(raw)) fns.preTokenGeneration = fn("pre-token-generation", {});
+  if (defaultGroup(raw)) fns.postConfirmation = fn("post-confirmation", { role: "PostConfirmationRole" });
+  return fns;
+}
+
+/** Logical ids Serverless gives the trigger functions. */
+const PRE_TOKEN_FN = "PreTokenGenerationLambdaFunction";
+const POST_CONFIRM_FN = "PostConfirmationLambdaFunction";
+
+/** The user pool, Hosted UI domain, app client, groups and trigger wiring. */
+export function poolResources(
+  raw: Record<string, unknown>,
+  d: DeployConfig,
+  urls: { callbackUrls: string[]; logoutUrls: string[] },
+  scopes: string[],
+): { Resources: Cfn; Outputs: Cfn } {
+  const p = d.userPool;
+  const preToken = hasPreTokenGeneration(raw);
+  const group = defaultGroup(raw);
+  const poolArn = { "Fn::GetAtt": ["UserPool", "Arn"] };
+  const lambdaConfig: Cfn = {};
+  if (preToken)
+    lambdaConfig.PreTokenGenerationConfig = { LambdaArn: { "Fn::GetAtt": [PRE_TOKEN_FN, "Arn"] }, LambdaVersion: p.preTokenGenerationVersion };
+  if (group) lambdaConfig.PostConfirmation = { "Fn::GetAtt": [POST_CONFIRM_FN, "Arn"] };
+  const retain = p.deletionProtection ? { DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" } : {};
+
+  const Resources: Cfn = {
+    UserPool: {
+      Type: "AWS::Cognito::UserPool",
+      ...retain,
+      Properties: {
+        UserPoolName: p.name,
+        UsernameAttributes: ["email"],
+        AutoVerifiedAttributes: ["email"],
+        UsernameConfiguration: { CaseSensitive: false },
+        AdminCreateUserConfig: { AllowAdminCreateUserOnly: !p.selfSignUp },
+        AccountRecoverySetting: { RecoveryMechanisms: [{ Name: "verified_email", Priority: 1 }] },
+        Policies: {
+          PasswordPolicy: { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: false, TemporaryPasswordValidityDays: 7 },
+        },
+        // V2_0 pre-token-generation events need the Essentials plan; without them Lite is enough (and cheaper).
+        UserPoolTier: preToken && p.preTokenGenerationVersion === "V2_0" ? "ESSENTIALS" : "LITE",
+        DeletionProtection: p.deletionProtection ? "ACTIVE" : "INACTIVE",
+        ...(Object.keys(lambdaConfig).length ? { LambdaConfig: lambdaConfig } : {}),
+      },
+    },
+    UserPoolDomain: {
+      Type: "AWS::Cognito::UserPoolDomain",
+      Properties: { Domain: p.domainPrefix, UserPoolId: { Ref: "UserPool" }, ManagedLoginVersion: 1 },
+    },
+    UserPoolClient: {
+      Type: "AWS::Cognito::UserPoolClient",
+      Properties: {
+        UserPoolId: { Ref: "UserPool" },
+        ClientName: `${d.service}-${d.stage}-edge`,
+        GenerateSecret: p.generateSecret,
+        AllowedOAuthFlowsUserPoolClient: true,
+        AllowedOAuthFlows: ["code"],
+        AllowedOAuthScopes: scopes,
+        CallbackURLs: urls.callbackUrls,
+        LogoutURLs: urls.logoutUrls,
+        SupportedIdentityProviders: ["COGNITO"],
+        EnableTokenRevocation: true,
+        PreventUserExistenceErrors: "ENABLED",
+        ExplicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
+        AccessTokenValidity: 60,
+        IdTokenValidity: 60,
+        RefreshTokenValidity: 30,
+        TokenValidityUnits: { AccessToken: "minutes", IdToken: "minutes", RefreshToken: "days" },
+      },
+    },
+  };
+  for (const g of poolGroups(raw)) {
+    Resources[g.logicalId] = { Type: "AWS::Cognito::UserPoolGroup", Properties: { GroupName: g.name, UserPoolId: { Ref: "UserPool" } } };
+  }
+  if (preToken) {
+    Resources.PreTokenGenerationCognitoPermission = cognitoInvokePermission(PRE_TOKEN_FN);
+  }
+  if (group) {
+    Resources.PostConfirmationCognitoPermission = cognitoInvokePermission(POST_CONFIRM_FN);
+    // A role of its own, so only post-confirmation may add users to groups.
+    Resources.PostConfirmationRole = {
+      Type: "AWS::IAM::Role",
+      Properties: {
+        AssumeRolePolicyDocument: {
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        },
+        ManagedPolicyArns: [{ "Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole" }],
+      },
+    };
+    // Attached after the pool exists: putting it in the role would make role → pool → function → role a cycle.
+    Resources.PostConfirmationAddToGroupPolicy = {
+      Type: "AWS::IAM::Policy",
+      Properties: {
+        PolicyName: "add-confirmed-users-to-default-group",
+        Roles: [{ Ref: "PostConfirmationRole" }],
+        PolicyDocument: {
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Action: "cognito-idp:AdminAddUserToGroup", Resource: poolArn }],
+        },
+      },
+    };
+  }
+  const Outputs: Cfn = {
+    UserPoolId: { Value: { Ref: "UserPool" } },
+    UserPoolArn: { Value: poolArn },
+    UserPoolClientId: { Value: { Ref: "UserPoolClient" } },
+    HostedUiDomain: { Value: { "Fn::Sub": "${UserPoolDomain}.auth.${AWS::Region}.amazoncognito.com" } },
+  };
+  return { Resources, Outputs };
+}
+
+function cognitoInvokePermission(functionLogicalId: string): Cfn {
+  return {
+    Type: "AWS::Lambda::Permission",
+    Properties: {
+      Action: "lambda:InvokeFunction",
+      FunctionName: { "Fn::GetAtt": [functionLogicalId, "Arn"] },
+      Principal: "cognito-idp.amazonaws.com",
+      SourceArn: { "Fn::GetAtt": ["UserPool", "Arn"] },
+    },
+  };
+}
