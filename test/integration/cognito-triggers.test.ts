@@ -58,6 +58,10 @@ describe("Cognito triggers with cognito-local", () => {
     const jwk = { ...publicKey.export({ format: "jwk" }), kid: "test", alg: "RS256", use: "sig" };
     const config = {
       ...JSON.parse(readFileSync(join(root, "auth.config.example.json"), "utf8")),
+      // The example creates a new pool at deploy time; a build needs an existing pool's edge keys.
+      userPoolId: "us-east-1_TestPool1",
+      clientId: "testclient1234567890",
+      domain: "auth.example.com",
       jwks: { keys: [jwk] },
       logLevel: "warn",
       triggers: {

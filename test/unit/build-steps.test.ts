@@ -17,6 +17,10 @@ beforeAll(() => {
   const { publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   base = {
     ...(JSON.parse(readFileSync(join(root, "auth.config.example.json"), "utf8")) as Record<string, unknown>),
+    // The example creates a new pool at deploy time; a build needs an existing pool's edge keys.
+    userPoolId: "us-east-1_TestPool1",
+    clientId: "testclient1234567890",
+    domain: "auth.example.com",
     jwks: { keys: [{ ...publicKey.export({ format: "jwk" }), kid: "test", alg: "RS256", use: "sig" }] },
   };
 });
