@@ -90,6 +90,7 @@ describe("seal / unseal", () => {
     };
     expect(unsealSignIn(s.state, craft("not json"), SECRET, NOW_S)).toEqual({ ok: false, why: "malformed" });
     expect(unsealSignIn(s.state, craft('{"n":1}'), SECRET, NOW_S)).toEqual({ ok: false, why: "malformed" });
+    for (const json of ["null", "1", '"x"', "[]"]) expect(unsealSignIn(s.state, craft(json), SECRET, NOW_S)).toEqual({ ok: false, why: "malformed" });
   });
 });
 

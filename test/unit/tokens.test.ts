@@ -127,6 +127,17 @@ describe("issuer, audience, token_use", () => {
     expect(await verifier.verify(make(), use, NOW_MS)).toMatchObject({ ok: false, expired: false });
   });
 
+  // An expired token counts as merely expired only when it is ours in every other respect (aws-jwt-verify checks
+  // exp before iss/aud and skips the custom checks).
+  it.each<[string, () => string, "id" | "access"]>([
+    ["expired id token of another client", () => sign({ ...idClaims(iss, { iat: NOW_S - 7200, ttl: 3600 }), aud: "otherclient" }, iss.key), "id"],
+    ["expired id token of another issuer", () => sign({ ...idClaims(iss, { iat: NOW_S - 7200, ttl: 3600 }), iss: "https://evil.example.com" }, iss.key), "id"],
+    ["expired access token presented as id token", () => sign(accessClaims(iss, { iat: NOW_S - 7200, ttl: 3600 }), iss.key), "id"],
+    ["expired access token of another client", () => sign({ ...accessClaims(iss, { iat: NOW_S - 7200, ttl: 3600 }), client_id: "otherclient" }, iss.key), "access"],
+  ])("%s → rejected, not 'expired'", async (_, make, use) => {
+    expect(await verifier.verify(make(), use, NOW_MS)).toMatchObject({ ok: false, expired: false });
+  });
+
   it("a verified id token is not accepted from the cache as an access token", async () => {
     const t = sign(idClaims(iss, u), iss.key);
     expect((await verifier.verify(t, "id", NOW_MS)).ok).toBe(true);
