@@ -14,6 +14,7 @@ import {
   REFRESHED_MARKER,
   SIGNED_IN_MARKER,
   SIGNIN_PREFIX,
+  markerActive,
   parseCookies,
   signInCookie,
 } from "./cookies";
@@ -48,16 +49,17 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
   const session = readSession(cookies, config.clientId);
   const api = isApiRequest(req, ctx.isApiPath(forms.raw) || (forms.normalized !== undefined && ctx.isApiPath(forms.normalized)));
   const nowMs = ctx.now();
+  const nowSeconds = Math.floor(nowMs / 1000);
 
   const refresh = (reason: string): Outcome => {
-    if (cookies.has(REFRESHED_MARKER)) return { ...errorResponse(config, "cookies-blocked", { api, retry: "/" }), reason: "loop-stopped:refresh" };
+    if (markerActive(cookies, REFRESHED_MARKER, nowSeconds)) return { ...errorResponse(config, "cookies-blocked", { api, retry: "/" }), reason: "loop-stopped:refresh" };
     const location = `${origin}${config.paths.refresh}?${new URLSearchParams({ return: requestedPath(req) })}`;
     const keepsMethod = req.method !== "GET" && req.method !== "HEAD";
     return { ...redirect(config, location, [], keepsMethod ? 307 : 302), reason };
   };
   const signIn = (reason: string, clear: string[] = []): Outcome => {
     if (api) return { ...errorResponse(config, "unauthenticated", { api: true, cookies: clear }), reason };
-    if (cookies.has(SIGNED_IN_MARKER)) {
+    if (markerActive(cookies, SIGNED_IN_MARKER, nowSeconds)) {
       // We just came back from a successful sign-in and still have no usable session: the browser did not keep
       // the cookies, or kept tokens we cannot verify. Another sign-in would loop.
       const code = session.idToken ? "session-rejected" : "cookies-blocked";

@@ -47,7 +47,7 @@ export function createContext(config: ResolvedConfig, fn: string, o: ContextOver
     isPublic: globMatcher(config.publicPaths),
     isApiPath: globMatcher(config.apiPaths),
     rules: compileRules(config.rules),
-    now: o.now ?? Date.now,
+    now: o.now ?? (() => Date.now()),
     random: o.random ?? randomBytes,
   };
 }

@@ -14,10 +14,25 @@ export const AMPLIFY_PREFIX = "CognitoIdentityServiceProvider";
 /** Our own cookies (sign-in state, loop markers) share this prefix, so sign-out can find all of them. */
 export const OWN_PREFIX = "edgeauth-";
 export const SIGNIN_PREFIX = `${OWN_PREFIX}signin.`;
-/** Set by parse-auth on success; a request without a session while it is present means the cookies did not stick. */
+/**
+ * Set by parse-auth on success, its value the new id token's `exp`: a request without a usable session while
+ * that token should still be valid means the browser did not keep (or send) the cookies; another sign-in would
+ * loop.
+ */
 export const SIGNED_IN_MARKER = `${OWN_PREFIX}signedin`;
-/** Set by refresh-auth on success; stops a refresh loop when the browser does not keep the new tokens. */
+/** Set by refresh-auth on success, its value the new id token's `exp`: stops a refresh loop the same way. */
 export const REFRESHED_MARKER = `${OWN_PREFIX}refreshed`;
+/** Markers live only for the redirect that follows the sign-in or refresh. */
+export const MARKER_TTL_SECONDS = 15;
+
+/** True when a loop marker says a session valid until after `nowSeconds` was just handed to this browser. */
+export function markerActive(cookies: Map<string, string>, name: string, nowSeconds: number): boolean {
+  const value = cookies.get(name);
+  if (value === undefined) return false;
+  const exp = Number(value);
+  // An unreadable marker still means a session was just set: fail towards stopping the loop.
+  return !Number.isFinite(exp) || exp > nowSeconds;
+}
 
 export type TokenKind = "idToken" | "accessToken" | "refreshToken";
 

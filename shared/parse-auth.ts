@@ -5,7 +5,7 @@
  * this origin only.
  */
 import type { EdgeContext } from "./context";
-import { REFRESHED_MARKER, SIGNED_IN_MARKER, SIGNIN_PREFIX, cookieWriter, parseCookies, signInCookie } from "./cookies";
+import { MARKER_TTL_SECONDS, REFRESHED_MARKER, SIGNED_IN_MARKER, SIGNIN_PREFIX, cookieWriter, parseCookies, signInCookie } from "./cookies";
 import type { EdgeRequest, Outcome } from "./edge";
 import { AuthError } from "./errors";
 import type { ErrorCode } from "./errors";
@@ -16,9 +16,6 @@ import { readSession, sessionCookies, usernameOf } from "./session";
 import { signInCookieName, unsealSignIn } from "./state";
 import type { SignInState } from "./state";
 import { verifyTokenSet } from "./verify-set";
-
-/** How long the "just signed in" marker lives: long enough for the redirect that follows. */
-export const MARKER_TTL_SECONDS = 15;
 
 const CODE_RE = /^[A-Za-z0-9._~-]{1,1024}$/;
 const STATE_RE = /^[A-Za-z0-9_-]{1,64}$/;
@@ -94,7 +91,7 @@ export async function parseAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
     const setCookies = [
       ...session,
       ...clearState,
-      signInCookie(config.cookie, SIGNED_IN_MARKER, "1", MARKER_TTL_SECONDS),
+      signInCookie(config.cookie, SIGNED_IN_MARKER, String(id.exp), MARKER_TTL_SECONDS),
       ...(cookies.has(REFRESHED_MARKER) ? [w.expire(REFRESHED_MARKER)] : []),
     ];
     const location = `${origin}${safeReturnPath(signIn.returnPath)}`;

@@ -4,11 +4,10 @@
  * signs in again; an unreachable Cognito gives a 503 page with a link to try again.
  */
 import type { EdgeContext } from "./context";
-import { REFRESHED_MARKER, SIGNED_IN_MARKER, cookieWriter, parseCookies, signInCookie } from "./cookies";
+import { MARKER_TTL_SECONDS, REFRESHED_MARKER, SIGNED_IN_MARKER, cookieWriter, parseCookies, signInCookie } from "./cookies";
 import type { EdgeRequest, Outcome } from "./edge";
 import { AuthError } from "./errors";
 import { refreshTokens } from "./oauth";
-import { MARKER_TTL_SECONDS } from "./parse-auth";
 import { safeReturnPath, siteOrigin } from "./redirect";
 import { errorResponse, redirect } from "./responses";
 import { expireTokens, readSession, sessionCookies, usernameOf } from "./session";
@@ -41,7 +40,7 @@ export async function refreshAuth(req: EdgeRequest, ctx: EdgeContext): Promise<O
     });
     if (!set) throw new AuthError("session-too-large");
     const w = cookieWriter(config.cookie);
-    set.push(signInCookie(config.cookie, REFRESHED_MARKER, "1", MARKER_TTL_SECONDS));
+    set.push(signInCookie(config.cookie, REFRESHED_MARKER, String(id.exp), MARKER_TTL_SECONDS));
     if (cookies.has(SIGNED_IN_MARKER)) set.push(w.expire(SIGNED_IN_MARKER));
     return { ...redirect(config, back, set, status), reason: "refreshed" };
   } catch (err) {

@@ -128,6 +128,41 @@ describe("edge flow through the built bundles", () => {
     expect(site.cognito.calls.at(-1)?.form.grant_type).toBe("refresh_token");
   });
 
+  it("refreshes again when short-lived tokens expire soon after a refresh (no false loop detection)", async () => {
+    site.cognito.ttl = 20;
+    try {
+      const jar = new CookieJar();
+      await signIn(site, jar, { uri: "/" });
+      vi.useFakeTimers({ toFake: ["Date"] });
+      for (let round = 0; round < 2; round++) {
+        vi.setSystemTime(Date.now() + 25_000);
+        const expired = await site.fn.check(req(jar, { uri: "/r" }));
+        expect(expired.status).toBe("302");
+        const loc = new URL(header(expired, "location")!);
+        expect(loc.pathname).toBe("/refreshauth");
+        const refreshed = await site.fn.refresh(req(jar, { uri: loc.pathname, querystring: loc.search.slice(1) }));
+        jar.apply(setCookies(refreshed));
+        expect((await site.fn.check(req(jar, { uri: "/r" }))).status).toBeUndefined();
+      }
+    } finally {
+      site.cognito.ttl = 3600;
+    }
+  });
+
+  it("stops with a page when a refresh did not stick (the browser kept the old, expired token)", async () => {
+    const jar = new CookieJar();
+    await signIn(site, jar, { uri: "/" });
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + 2 * 3600_000);
+    const loc = new URL(header(await site.fn.check(req(jar, { uri: "/r" })), "location")!);
+    const refreshed = await site.fn.refresh(req(jar, { uri: loc.pathname, querystring: loc.search.slice(1) }));
+    // Keep only the marker: the browser dropped the new token cookies.
+    jar.apply(setCookies(refreshed).filter((c) => c.startsWith("edgeauth-refreshed=")));
+    const again = await site.fn.check(req(jar, { uri: "/r" }));
+    expect(again.status).toBe("400");
+    expect(header(again, "location")).toBeUndefined();
+  });
+
   it("keeps the method of a non-GET request that needs a refresh (307)", async () => {
     const jar = new CookieJar();
     await signIn(site, jar, { uri: "/" });

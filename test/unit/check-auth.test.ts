@@ -225,7 +225,7 @@ describe("expired session", () => {
   });
 
   it("refresh marker present (refresh did not stick) → a page, not another redirect", async () => {
-    const r = asRespond((await decide({ uri: "/x", cookies: [cookiesFor(expired, { refresh: true, extra: { "edgeauth-refreshed": "1" } })] })).outcome);
+    const r = asRespond((await decide({ uri: "/x", cookies: [cookiesFor(expired, { refresh: true, extra: { "edgeauth-refreshed": String(NOW_S + 3600) } })] })).outcome);
     expect(r.headers.location).toBeUndefined();
     expect(r.status).toBeGreaterThanOrEqual(400);
     expect(r.status).toBeLessThan(500);
@@ -255,7 +255,7 @@ describe("rejected tokens → sign-in, token cookies expired", () => {
 
   it("forged tokens right after a sign-in (marker present) → 'session rejected' page, cookies cleared, no loop", async () => {
     const forged = { idToken: sign(idClaims(iss, fresh), foreign, { kid: iss.key.kid }) };
-    const r = asRespond((await decide({ uri: "/x", cookies: [cookiesFor(fresh, { tokens: forged, extra: { "edgeauth-signedin": "1" } })] })).outcome);
+    const r = asRespond((await decide({ uri: "/x", cookies: [cookiesFor(fresh, { tokens: forged, extra: { "edgeauth-signedin": String(NOW_S + 3600) } })] })).outcome);
     expect(r.headers.location).toBeUndefined();
     expect(r.status).toBe(401);
     expect(r.body).toContain("Session not accepted");
@@ -265,7 +265,7 @@ describe("rejected tokens → sign-in, token cookies expired", () => {
 
 describe("no redirect loops", () => {
   it("signed-in marker present but no session (cookies not kept) → a page saying so, not a redirect", async () => {
-    const r = asRespond((await decide({ uri: "/docs/", cookies: ["edgeauth-signedin=1"] })).outcome);
+    const r = asRespond((await decide({ uri: "/docs/", cookies: [`edgeauth-signedin=${NOW_S + 3600}`] })).outcome);
     expect(r.headers.location).toBeUndefined();
     expect(r.status).toBe(400);
     expect(r.body).toContain("Cookies are needed");
