@@ -125,7 +125,8 @@ export type ConfigResult =
 type Raw = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Raw => typeof v === "object" && v !== null && !Array.isArray(v);
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+/** AWS region names (us-east-1, eu-central-2, ...); emulators may use others such as "local". */
+const REGION = /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/;
 const HOST = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 /** Header names as RFC 9110 tokens. */
