@@ -168,6 +168,7 @@ export async function startLocalCloudFront(opts: LocalCloudFrontOptions): Promis
       res.writeHead(503, { "content-type": "text/plain" }).end(`503: the Lambda function ${name} failed (CloudFront shows this as LambdaExecutionError).`);
       return { status: 503, answeredBy: name, reason: "lambda-error" };
     }
+    for (const line of viewer.log.lines) if (!line.includes('"msg":"decision"')) log(`${name}: ${line}`);
     const result = viewer.result as CloudFrontResultResponse | CloudFrontRequest;
     const generated = typeof result === "object" && result !== null && "status" in result;
     const problems = resultProblems(result, generated);

@@ -5,7 +5,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import Module from "node:module";
 import { dirname } from "node:path";
 import { format } from "node:util";
 
@@ -41,12 +41,15 @@ export function loadHandler(file: string, fallback: (line: string) => void = (l)
     }
   };
   const sandboxConsole = { ...console, log: write, info: write, warn: write, error: write, debug: write };
-  const module = { exports: {} as Record<string, unknown> };
-  // The bundle is our own build output, loaded like Node loads CommonJS (wrapper function), not untrusted code.
-  const wrapper = new Function("exports", "require", "module", "__filename", "__dirname", "console", code) as (
-    ...args: unknown[]
-  ) => void;
-  wrapper(module.exports, createRequire(file), module, file, dirname(file), sandboxConsole);
+  // Compiled like Node compiles any CommonJS file (so `import()` of built-ins works as in Lambda), with one line
+  // added after the "use strict" directive that gives the bundle its own `console`.
+  const m = new Module(file) as Module & { _compile(code: string, filename: string): void; __console?: unknown };
+  m.filename = file;
+  m.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(dirname(file));
+  m.__console = sandboxConsole;
+  const directive = /^(["'])use strict\1;?/.exec(code)?.[0] ?? "";
+  m._compile(`${directive}var console=module.__console;${code.slice(directive.length)}`, file);
+  const module = m as unknown as { exports: Record<string, unknown> };
   const handler = module.exports.handler;
   if (typeof handler !== "function") throw new Error(`${file} does not export a handler function`);
   return handler as LoadedHandler;
