@@ -15,11 +15,12 @@ import type { Plugin } from "esbuild";
 import { resolveConfig } from "../shared/config";
 import type { ResolvedConfig } from "../shared/config";
 import { nodeHttpClient } from "../shared/http";
+import { BuildError } from "./build-error";
 import { extraBuildSteps } from "./build-steps";
 
 const root = resolve(__dirname, "..");
 
-export class BuildError extends Error {}
+export { BuildError };
 
 /** Edge functions: the ones CloudFront runs. The rest of handlers/ are ordinary Lambdas (Cognito triggers). */
 export const EDGE_FUNCTIONS = ["check-auth", "parse-auth", "refresh-auth", "sign-out", "http-headers"] as const;
