@@ -14,11 +14,15 @@ import { startCognitoLocal } from "./cognito";
 import type { CognitoProcess } from "./cognito";
 import { loadDistribution, startLocalCloudFront } from "./cloudfront";
 import type { RequestLogEntry } from "./cloudfront";
+import { startLambdaInvokeServer } from "./lambda-invoke";
 import { createOrigin } from "./origin";
 import { ADMIN_GROUP, DEFAULT_GROUP, seed } from "./seed";
 import type { DemoUser } from "./seed";
 
 const root = resolve(__dirname, "..");
+
+/** The AWS SDK settings of the trigger Lambdas while the stack runs (the endpoint is cognito-local's). */
+const SDK_ENV = { AWS_ENDPOINT_URL: "", AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" };
 
 export interface LocalStackOptions {
   /** The site's port (the local CloudFront). 0 picks a free one. Default: env `PORT`, else 3000. */
@@ -50,6 +54,8 @@ export interface LocalStack {
   authUrl: string;
   /** cognito-local: API, login form, JWKS; its URL is the issuer domain. */
   cognitoUrl: string;
+  /** The Lambda Invoke endpoint cognito-local calls the triggers through. */
+  lambdaUrl: string;
   userPoolId: string;
   clientId: string;
   users: DemoUser[];
@@ -119,6 +125,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const port = opts.port ?? envPort("PORT", 3000);
   let cognitoPort = opts.cognitoPort ?? envPort("COGNITO_PORT", 9229);
   const authFrontPort = opts.authFrontPort ?? envPort("AUTH_FRONT_PORT", 9230);
+  const lambdaPort = opts.lambdaPort ?? envPort("LAMBDA_PORT", 9231);
   const tokenValiditySeconds = opts.tokenValiditySeconds ?? 300;
 
   const stops: (() => Promise<void>)[] = [];
@@ -136,7 +143,38 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     rmSync(cognitoDir, { recursive: true, force: true });
     mkdirSync(cognitoDir, { recursive: true });
     if (cognitoPort === 0) cognitoPort = await freePort();
-    const cognito = await startCognitoLocal({ port: cognitoPort, stateDir: cognitoDir, config: {} });
+    const cognitoUrl = `http://localhost:${cognitoPort}`;
+    const outdir = join(stateDir, "dist");
+
+    // Cognito triggers: cognito-local invokes the built trigger bundles through a local Lambda Invoke endpoint,
+    // which also hands pre-token-generation the V1 event (with the user's groups) Cognito would send. The
+    // post-confirmation trigger runs in this process; its AWS SDK client finds cognito-local through the
+    // SDK's standard endpoint variables.
+    const savedEnv = Object.fromEntries(Object.keys(SDK_ENV).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, SDK_ENV, { AWS_ENDPOINT_URL: cognitoUrl });
+    stops.push(async () => {
+      for (const [k, v] of Object.entries(savedEnv)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    });
+    const lambda = await startLambdaInvokeServer({
+      functionsDir: outdir,
+      cognitoEndpoint: cognitoUrl,
+      host: "localhost",
+      port: lambdaPort,
+      log: (l) => log(`lambda ${l}`),
+    });
+    stops.push(lambda.close);
+
+    const cognito = await startCognitoLocal({
+      port: cognitoPort,
+      stateDir: cognitoDir,
+      config: {
+        TriggerFunctions: { PreTokenGeneration: "pre-token-generation", PostConfirmation: "post-confirmation" },
+        LambdaClient: { endpoint: lambda.url, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } },
+      },
+    });
     stops.push(cognito.stop);
     front.setCognitoUrl(cognito.url);
 
@@ -146,16 +184,16 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       tokenValiditySeconds,
     });
     const configPath = join(stateDir, "auth.config.json");
-    const raw = localConfig({ userPoolId: seeded.userPoolId, clientId: seeded.clientId, authUrl: front.url, cognitoUrl: cognito.url });
+    const raw = localConfig({ userPoolId: seeded.userPoolId, clientId: seeded.clientId, authUrl: front.url, cognitoUrl });
     writeFileSync(configPath, `${JSON.stringify(raw, null, 2)}\n`);
-    const outdir = join(stateDir, "dist");
     const { config } = await buildAll({ configPath, outdir, log });
     cloudfront.setDistribution(loadDistribution(outdir, config.paths, log));
 
     return {
       url: cloudfront.url,
       authUrl: front.url,
-      cognitoUrl: cognito.url,
+      cognitoUrl,
+      lambdaUrl: lambda.url,
       userPoolId: seeded.userPoolId,
       clientId: seeded.clientId,
       users: seeded.users,

@@ -124,6 +124,8 @@ describe.skipIf(!hasChromium)("local stack in a real browser", () => {
       expect(me.claims["cognito:groups"]).toEqual(["users"]);
       expect(me.identityHeaders["x-auth-email"]).toBe(demo.email);
       expect(me.identityHeaders["x-auth-groups"]).toBe("users");
+      // Enriched by the pre-token-generation trigger (groupClaims: users → reader); V1 claims are strings.
+      expect(me.claims.roles).toBe("reader");
       await b.page.locator("#claims").waitFor();
       const dir = join(root, "test-results");
       mkdirSync(dir, { recursive: true });
@@ -189,6 +191,35 @@ describe.skipIf(!hasChromium)("local stack in a real browser", () => {
       expect(res?.status()).toBe(200);
       const me = await whoami(b.page);
       expect(me.claims["cognito:groups"]).toEqual(["admins"]);
+      expect(me.claims.roles).toBe("admin,reader");
+    } finally {
+      await b.close();
+    }
+  });
+
+  it("a user who signs up and confirms lands in the default group, and their token says so", async () => {
+    const user = { email: `new.user+${process.pid}@example.com`, password: "New-Passw0rd!" };
+    const { UserSub } = await stack.cognitoApi<{ UserSub: string }>("SignUp", {
+      ClientId: stack.clientId,
+      Username: user.email,
+      Password: user.password,
+      UserAttributes: [{ Name: "email", Value: user.email }],
+    });
+    await stack.cognitoApi("AdminConfirmSignUp", { UserPoolId: stack.userPoolId, Username: user.email });
+    // cognito-local looks group members up by username, which with e-mail sign-in is the sub.
+    const { Groups } = await stack.cognitoApi<{ Groups: { GroupName: string }[] }>("AdminListGroupsForUser", {
+      UserPoolId: stack.userPoolId,
+      Username: UserSub,
+    });
+    expect(Groups.map((g) => g.GroupName)).toEqual(["users"]);
+    const b = await freshBrowser();
+    try {
+      await signIn(b.page, "/", user);
+      expect(b.page.url()).toBe(`${stack.url}/`);
+      const me = await whoami(b.page);
+      expect(me.claims.email).toBe(user.email);
+      expect(me.claims["cognito:groups"]).toEqual(["users"]);
+      expect(me.claims.roles).toBe("reader");
     } finally {
       await b.close();
     }
