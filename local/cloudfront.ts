@@ -92,7 +92,7 @@ export function resultProblems(result: unknown, generated: boolean): string[] {
   for (const [name, values] of Object.entries(r.headers ?? {})) {
     if (name !== name.toLowerCase()) problems.push(`header ${name}: name must be lower-case`);
     if (!Array.isArray(values)) problems.push(`header ${name}: must be an array`);
-    else for (const v of values) if (v.key !== undefined && v.key.toLowerCase() !== name) problems.push(`header ${name}: key ${v.key} does not match`);
+    else for (const v of values) if (v.key !== undefined && v.key.toLowerCase() !== name.toLowerCase()) problems.push(`header ${name}: key ${v.key} does not match`);
   }
   return problems;
 }

@@ -224,4 +224,18 @@ describe.skipIf(!hasChromium)("local stack in a real browser", () => {
       await b.close();
     }
   });
+
+  it("the Hosted UI front's /logout redirects only to a sign-out URL of a known client", async () => {
+    const logout = (q: Record<string, string>) => fetch(`${stack.authUrl}/logout?${new URLSearchParams(q)}`, { redirect: "manual" });
+    const ok = await logout({ client_id: stack.clientId, logout_uri: `${stack.url}/public/` });
+    expect([ok.status, ok.headers.get("location")]).toEqual([302, `${stack.url}/public/`]);
+    for (const q of [
+      { client_id: stack.clientId, logout_uri: "https://evil.example/" },
+      { client_id: stack.clientId, logout_uri: `${stack.url}/` },
+      { client_id: "unknownclient", logout_uri: `${stack.url}/public/` },
+    ]) {
+      const res = await logout(q);
+      expect({ q, status: res.status, location: res.headers.get("location") }).toEqual({ q, status: 400, location: null });
+    }
+  });
 });

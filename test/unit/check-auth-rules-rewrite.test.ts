@@ -3,11 +3,11 @@
  * requested: `/admin` becomes `/admin/index.html`, which a rule on `/admin/*` protects.
  */
 import { describe, expect, it } from "vitest";
-import { checkAuth } from "../shared/check-auth";
-import { resolveConfig } from "../shared/config";
-import { createContext } from "../shared/context";
-import type { EdgeRequest } from "../shared/edge";
-import type { TokenVerifier } from "../shared/tokens";
+import { checkAuth } from "../../shared/check-auth";
+import { resolveConfig } from "../../shared/config";
+import { createContext } from "../../shared/context";
+import type { EdgeRequest } from "../../shared/edge";
+import type { TokenVerifier } from "../../shared/tokens";
 
 const resolved = resolveConfig(
   {
