@@ -5,7 +5,7 @@
  *   COGNITO_PORT     cognito-local (default 9229)
  *   AUTH_FRONT_PORT  the Hosted UI front (default 9230)
  *   LAMBDA_PORT      the Lambda invoke endpoint for Cognito triggers (default 9231)
- *   TOKEN_VALIDITY   id/access token validity in seconds (default 300)
+ *   TOKEN_VALIDITY   id/access token validity in seconds (default 300; keep it above 15, refresh-auth's loop guard)
  */
 import type { RequestLogEntry } from "./cloudfront";
 import { startLocalStack } from "./stack";
@@ -66,7 +66,9 @@ async function main() {
 
 if (require.main === module) {
   main().catch((err: unknown) => {
-    console.error(`npm start failed: ${err instanceof Error ? err.message : String(err)}`);
+    const inUse = (err as NodeJS.ErrnoException)?.code === "EADDRINUSE";
+    const hint = inUse ? " (is another npm start running? Set PORT, COGNITO_PORT, AUTH_FRONT_PORT or LAMBDA_PORT to other ports)" : "";
+    console.error(`npm start failed: ${err instanceof Error ? err.message : String(err)}${hint}`);
     process.exit(1);
   });
 }
