@@ -87,7 +87,11 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
   }
 
   const groups = groupsOf(id.claims);
-  if (!isAllowed(ctx.rules, forms, groups)) return { ...errorResponse(config, "forbidden", { api }), reason: "forbidden" };
+  // Rules also apply to the object the origin will serve: `/admin` is rewritten to `/admin/index.html`, which
+  // `/admin/*` protects even though `/admin` itself does not match it.
+  const target = originUri(req.uri, config);
+  const allowed = isAllowed(ctx.rules, forms, groups) && (target === undefined || isAllowed(ctx.rules, pathForms(target), groups));
+  if (!allowed) return { ...errorResponse(config, "forbidden", { api }), reason: "forbidden" };
   return forward("signed-in", config.forwardIdentity ? identityHeaders(id.claims, accessClaims, groups, session.idToken) : undefined);
 }
 

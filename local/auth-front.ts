@@ -1,0 +1,235 @@
+/**
+ * The thin local "Hosted UI" front: the edge config's `domain` points here. It answers the Hosted UI endpoints
+ * cognito-local (5.3.0) lacks and passes everything else (`/oauth2/authorize` with its login form,
+ * `/oauth2/token`, JWKS) through to cognito-local unchanged, with one exception:
+ *
+ * - `GET /logout?client_id=…&logout_uri=…`: checks the client and that `logout_uri` is one of its sign-out URLs
+ *   (as Cognito does), then redirects there.
+ * - `POST /oauth2/revoke` (`token`, `client_id`): revokes through cognito-local's `RevokeToken` API operation,
+ *   which removes the refresh token from the user, so a later refresh with it is refused. Answers 200, also for
+ *   an unknown token (RFC 7009 §2.2).
+ * - OIDC `nonce`: cognito-local ignores the `nonce` of `/oauth2/authorize`, while Cognito puts it in the id
+ *   token, and the edge functions require it there. The front remembers the nonce of each authorization request
+ *   (by `state`, then by the code issued for it) and, on the code exchange, re-signs the id token with the nonce
+ *   added, using cognito-local's own signing key (the same in every install, so the JWKS stays valid).
+ */
+import { createSign } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createServer, request as httpRequest } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { dirname, join } from "node:path";
+import { CognitoApiError, cognitoApi } from "./cognito";
+
+export interface AuthFront {
+  /** `http://localhost:<port>`: the edge config's `domain`. */
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface AuthFrontOptions {
+  /** Port to listen on (0: any free port). */
+  port: number;
+  /** cognito-local's URL, e.g. `http://localhost:9229`. Settable later, so the front can start first. */
+  cognitoUrl?: string;
+  /** One line per request. */
+  log?: (line: string) => void;
+}
+
+/** A bounded map whose entries expire; holds nonces of pending sign-ins. */
+class ExpiringMap {
+  private readonly entries = new Map<string, { value: string; until: number }>();
+  constructor(private readonly ttlMs: number, private readonly max = 1000) {}
+  set(key: string, value: string) {
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(key, { value, until: Date.now() + this.ttlMs });
+  }
+  take(key: string): string | undefined {
+    const e = this.entries.get(key);
+    this.entries.delete(key);
+    return e && e.until > Date.now() ? e.value : undefined;
+  }
+  get(key: string): string | undefined {
+    const e = this.entries.get(key);
+    return e && e.until > Date.now() ? e.value : undefined;
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": typeof body === "string" ? "text/plain; charset=utf-8" : "application/json",
+    "cache-control": "no-store",
+    ...headers,
+  });
+  res.end(text);
+}
+
+/** cognito-local's private signing key (kid `CognitoLocal`). */
+function signingKey(): string {
+  const file = join(dirname(require.resolve("cognito-local/package.json")), "lib", "keys", "cognitoLocal.private.json");
+  return (JSON.parse(readFileSync(file, "utf8")) as { pem: string }).pem;
+}
+
+/** Re-signs an RS256 JWT with extra claims, keeping its header (and so its `kid`). */
+export function resignWithClaims(jwt: string, extra: Record<string, unknown>, pem: string): string {
+  const [header, payload] = jwt.split(".");
+  if (!header || !payload) throw new Error("not a JWT");
+  const claims = { ...(JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>), ...extra };
+  const input = `${header}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}`;
+  const signature = createSign("RSA-SHA256").update(input).sign(pem).toString("base64url");
+  return `${input}.${signature}`;
+}
+
+export async function startAuthFront(opts: AuthFrontOptions): Promise<AuthFront & { setCognitoUrl(url: string): void }> {
+  let cognitoUrl = opts.cognitoUrl;
+  const log = opts.log ?? (() => {});
+  const nonceByState = new ExpiringMap(15 * 60_000);
+  const nonceByCode = new ExpiringMap(5 * 60_000);
+  const pem = signingKey();
+
+  /** Forwards the request to cognito-local; `onJson` may rewrite a JSON answer, `onRedirect` sees a Location. */
+  const proxy = (req: IncomingMessage, res: ServerResponse, body: Buffer, hooks: { onJson?: (j: Record<string, unknown>) => Record<string, unknown>; onRedirect?: (location: string) => void } = {}) => {
+    const target = new URL(req.url ?? "/", cognitoUrl);
+    const headers = { ...req.headers, host: target.host };
+    const upstream = httpRequest(target, { method: req.method, headers }, (up) => {
+      const chunks: Buffer[] = [];
+      up.on("data", (c: Buffer) => chunks.push(c));
+      up.on("end", () => {
+        let payload = Buffer.concat(chunks);
+        const outHeaders = { ...up.headers };
+        if (typeof up.headers.location === "string") hooks.onRedirect?.(up.headers.location);
+        if (hooks.onJson && up.statusCode === 200 && String(up.headers["content-type"]).includes("json")) {
+          payload = Buffer.from(JSON.stringify(hooks.onJson(JSON.parse(payload.toString("utf8")) as Record<string, unknown>)));
+          delete outHeaders.etag;
+        }
+        outHeaders["content-length"] = String(payload.length);
+        delete outHeaders["transfer-encoding"];
+        res.writeHead(up.statusCode ?? 502, outHeaders);
+        res.end(payload);
+      });
+    });
+    upstream.on("error", () => send(res, 502, { error: "cognito-local unreachable" }));
+    upstream.end(body);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const body = await readBody(req);
+    if (!cognitoUrl) return send(res, 503, "starting");
+
+    if (url.pathname === "/logout" && req.method === "GET") {
+      const clientId = url.searchParams.get("client_id") ?? "";
+      const logoutUri = url.searchParams.get("logout_uri") ?? "";
+      const logoutUrls = await clientLogoutUrls(cognitoUrl, clientId);
+      if (!logoutUrls) return send(res, 400, { error: "invalid_request", error_description: "unknown client_id" });
+      if (!logoutUrls.includes(logoutUri)) return send(res, 400, { error: "invalid_request", error_description: "logout_uri is not a sign-out URL of the client" });
+      res.writeHead(302, { location: logoutUri, "cache-control": "no-store" });
+      return res.end();
+    }
+
+    if (url.pathname === "/oauth2/revoke" && req.method === "POST") {
+      const form = new URLSearchParams(body.toString("utf8"));
+      const token = form.get("token");
+      const clientId = form.get("client_id");
+      if (!token || !clientId) return send(res, 400, { error: "invalid_request" });
+      try {
+        await cognitoApi(cognitoUrl, "RevokeToken", { Token: token, ClientId: clientId });
+      } catch (err) {
+        // An unknown or already revoked token is not an error (RFC 7009 §2.2); an unknown client is.
+        if (!(err instanceof CognitoApiError)) throw err;
+        if (!/NotAuthorized/.test(err.type)) return send(res, 400, { error: "invalid_client" });
+      }
+      return send(res, 200, "");
+    }
+
+    if (url.pathname === "/oauth2/authorize") {
+      if (req.method === "GET") {
+        const state = url.searchParams.get("state");
+        const nonce = url.searchParams.get("nonce");
+        if (state && nonce) nonceByState.set(state, nonce);
+        return proxy(req, res, body);
+      }
+      const state = new URLSearchParams(body.toString("utf8")).get("state");
+      return proxy(req, res, body, {
+        onRedirect(location) {
+          const code = new URL(location).searchParams.get("code");
+          const nonce = state ? nonceByState.get(state) : undefined;
+          if (code && nonce) nonceByCode.set(code, nonce);
+        },
+      });
+    }
+
+    if (url.pathname === "/oauth2/token" && req.method === "POST") {
+      const form = new URLSearchParams(body.toString("utf8"));
+      const code = form.get("grant_type") === "authorization_code" ? form.get("code") : null;
+      const nonce = code ? nonceByCode.take(code) : undefined;
+      return proxy(req, res, body, {
+        onJson(json) {
+          if (nonce && typeof json.id_token === "string") json.id_token = resignWithClaims(json.id_token, { nonce }, pem);
+          return json;
+        },
+      });
+    }
+
+    return proxy(req, res, body);
+  };
+
+  const server: Server = createServer((req, res) => {
+    const started = Date.now();
+    res.on("finish", () => log(`${req.method} ${(req.url ?? "/").split("?")[0]} → ${res.statusCode} (${Date.now() - started} ms)`));
+    handle(req, res).catch(() => {
+      if (!res.headersSent) send(res, 500, { error: "internal" });
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port, "localhost", resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    setCognitoUrl(u: string) {
+      cognitoUrl = u;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** The sign-out URLs of an app client, or undefined when cognito-local does not know the client. */
+async function clientLogoutUrls(cognitoUrl: string, clientId: string): Promise<string[] | undefined> {
+  if (!/^[\w+]{1,128}$/.test(clientId)) return undefined;
+  try {
+    const pools = await cognitoApi<{ UserPools?: { Id: string }[] }>(cognitoUrl, "ListUserPools", { MaxResults: 60 });
+    for (const pool of pools.UserPools ?? []) {
+      try {
+        const d = await cognitoApi<{ UserPoolClient?: { LogoutURLs?: string[] } }>(cognitoUrl, "DescribeUserPoolClient", {
+          UserPoolId: pool.Id,
+          ClientId: clientId,
+        });
+        if (d.UserPoolClient) return d.UserPoolClient.LogoutURLs ?? [];
+      } catch (err) {
+        if (!(err instanceof CognitoApiError)) throw err;
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof CognitoApiError)) throw err;
+  }
+  return undefined;
+}

@@ -1,0 +1,88 @@
+/**
+ * Seeds a fresh cognito-local: a user pool with e-mail sign-in, the `admins` and default groups, an app client
+ * for the local site (callback and sign-out URLs exactly as the edge functions build them) and the demo users.
+ */
+import type { CognitoProcess } from "./cognito";
+
+/** A seeded user. */
+export interface DemoUser {
+  email: string;
+  password: string;
+  /** Groups the user is in. */
+  groups: string[];
+}
+
+/** The group new users join (post-confirmation trigger), and the demo user's group. */
+export const DEFAULT_GROUP = "users";
+export const ADMIN_GROUP = "admins";
+
+/** The demo users printed by `npm start`. */
+export const DEMO_USERS: readonly DemoUser[] = [
+  { email: "demo@example.com", password: "Demo-Passw0rd!", groups: [DEFAULT_GROUP] },
+  { email: "admin@example.com", password: "Admin-Passw0rd!", groups: [ADMIN_GROUP] },
+];
+
+export interface SeedOptions {
+  /** The app client's only callback URL, e.g. `http://localhost:3000/parseauth`. */
+  callbackUrl: string;
+  /** The app client's only sign-out URL, e.g. `http://localhost:3000/`. */
+  logoutUrl: string;
+  /** Validity of id and access tokens, seconds (cognito-local accepts any number with unit `seconds`). */
+  tokenValiditySeconds: number;
+  users?: readonly DemoUser[];
+}
+
+export interface Seeded {
+  userPoolId: string;
+  clientId: string;
+  users: DemoUser[];
+}
+
+export async function seed(cognito: CognitoProcess, opts: SeedOptions): Promise<Seeded> {
+  const { UserPool } = await cognito.api<{ UserPool: { Id: string } }>("CreateUserPool", {
+    PoolName: "edge-auth-local",
+    UsernameAttributes: ["email"],
+    AutoVerifiedAttributes: ["email"],
+  });
+  const userPoolId = UserPool.Id;
+  for (const [GroupName, Description] of [
+    [ADMIN_GROUP, "Administrators: may open /admin/"],
+    [DEFAULT_GROUP, "Every confirmed user (post-confirmation trigger)"],
+  ] as const) {
+    await cognito.api("CreateGroup", { UserPoolId: userPoolId, GroupName, Description });
+  }
+  const { UserPoolClient } = await cognito.api<{ UserPoolClient: { ClientId: string } }>("CreateUserPoolClient", {
+    UserPoolId: userPoolId,
+    ClientName: "local-site",
+    GenerateSecret: false,
+    AllowedOAuthFlows: ["code"],
+    AllowedOAuthFlowsUserPoolClient: true,
+    AllowedOAuthScopes: ["openid", "email", "profile"],
+    SupportedIdentityProviders: ["COGNITO"],
+    CallbackURLs: [opts.callbackUrl],
+    LogoutURLs: [opts.logoutUrl],
+    ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    EnableTokenRevocation: true,
+    IdTokenValidity: opts.tokenValiditySeconds,
+    AccessTokenValidity: opts.tokenValiditySeconds,
+    RefreshTokenValidity: 30,
+    TokenValidityUnits: { IdToken: "seconds", AccessToken: "seconds", RefreshToken: "days" },
+  });
+  const users = [...(opts.users ?? DEMO_USERS)];
+  for (const u of users) {
+    // With e-mail as the username attribute, the Username is the sub; the API accepts the e-mail everywhere.
+    await cognito.api("AdminCreateUser", {
+      UserPoolId: userPoolId,
+      Username: u.email,
+      MessageAction: "SUPPRESS",
+      TemporaryPassword: u.password,
+      UserAttributes: [
+        { Name: "email", Value: u.email },
+        { Name: "email_verified", Value: "true" },
+      ],
+    });
+    await cognito.api("AdminSetUserPassword", { UserPoolId: userPoolId, Username: u.email, Password: u.password, Permanent: true });
+    for (const GroupName of u.groups) await cognito.api("AdminAddUserToGroup", { UserPoolId: userPoolId, Username: u.email, GroupName });
+  }
+  return { userPoolId, clientId: UserPoolClient.ClientId, users };
+}
