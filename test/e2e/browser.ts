@@ -10,9 +10,6 @@ import type { BrowserContext, Page } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-/** True when the browser the e2e tests drive is installed. */
-export const hasChromium = existsSync(CHROMIUM);
-
 const ARGS = [
   "--headless",
   "--no-sandbox",
@@ -32,6 +29,7 @@ export interface FreshBrowser {
 }
 
 export async function freshBrowser(): Promise<FreshBrowser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (test/e2e/ensure-chromium.ts installs it with apt-get)`);
   const dir = mkdtempSync(join(tmpdir(), "edge-auth-e2e-"));
   const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, args: ARGS, viewport: { width: 1100, height: 900 } });
   const page = context.pages()[0] ?? (await context.newPage());

@@ -10,7 +10,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import type { RequestLogEntry } from "../../local/cloudfront";
 import { startLocalStack } from "../../local/stack";
 import type { LocalStack } from "../../local/stack";
-import { freshBrowser, hasChromium, submitSignIn } from "./browser";
+import { freshBrowser, submitSignIn } from "./browser";
 
 const root = resolve(__dirname, "..", "..");
 /** Short enough that the refresh test waits little, long enough to outlast refresh-auth's 15 s loop marker. */
@@ -43,7 +43,7 @@ async function ourCookies(context: BrowserContext) {
   return (await context.cookies(stack.url)).filter((c) => c.domain === site.hostname);
 }
 
-describe.skipIf(!hasChromium)("local stack in a real browser", () => {
+describe("local stack in a real browser", () => {
   beforeAll(async () => {
     stack = await startLocalStack({
       port: 0,
