@@ -242,5 +242,12 @@ describe.skipIf(!hasChromium)("SPA mode with Amplify JS v6 in a real browser", (
       expect(result.error?.name).toBe("TokenRefreshException");
       expect(offSite).toEqual([]);
     });
+
+    it("expired tokens: their cookies are gone, Amplify sees no user and calls nobody", async () => {
+      const { result, offSite } = await openWithSession("expired@example.com", 0);
+      expect(result.ok).toBe(false);
+      expect(result.error?.name).toBe("UserUnAuthenticatedException");
+      expect(offSite).toEqual([]);
+    });
   });
 });
