@@ -60,9 +60,14 @@ function page(status: number, title: string, text: string): OriginResponse {
 /**
  * Serves `siteDir` like S3 behind CloudFront: the key is the decoded path; `/` and folder paths (ending in `/`)
  * get their `index.html` (CloudFront's default root object, and what check-auth's index rewrite asks for).
+ * `mounts` serves other folders under a path prefix (`{ "/spa/": dir }`: `/spa/app.js` is `dir/app.js`); files
+ * are read at request time, so a mounted folder may be filled after the origin was created.
  */
-export function createOrigin(siteDir: string): (req: OriginRequest) => Promise<OriginResponse> {
-  const root = resolve(siteDir);
+export function createOrigin(siteDir: string, mounts: Record<string, string> = {}): (req: OriginRequest) => Promise<OriginResponse> {
+  const site = resolve(siteDir);
+  for (const prefix of Object.keys(mounts)) {
+    if (!prefix.startsWith("/") || !prefix.endsWith("/")) throw new Error(`mount ${prefix} must start and end with /`);
+  }
   return async (req) => {
     if (req.uri === WHOAMI_PATH) return whoami(req);
     if (req.method !== "GET" && req.method !== "HEAD") return page(405, "Method not allowed", `${req.method} is not allowed here.`);
@@ -73,6 +78,14 @@ export function createOrigin(siteDir: string): (req: OriginRequest) => Promise<O
       return page(400, "Bad request", "The path is not valid.");
     }
     if (key.endsWith("/")) key += "index.html";
+    let root = site;
+    for (const [prefix, dir] of Object.entries(mounts)) {
+      if (key.startsWith(prefix)) {
+        root = resolve(dir);
+        key = key.slice(prefix.length - 1);
+        break;
+      }
+    }
     const file = resolve(join(root, key));
     if (!file.startsWith(root + sep)) return page(403, "Forbidden", "Outside the site.");
     try {

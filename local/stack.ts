@@ -18,6 +18,7 @@ import { startLambdaInvokeServer } from "./lambda-invoke";
 import { createOrigin } from "./origin";
 import { ADMIN_GROUP, DEFAULT_GROUP, seed } from "./seed";
 import type { DemoUser } from "./seed";
+import { buildSpa } from "./spa/build";
 
 const root = resolve(__dirname, "..");
 
@@ -40,6 +41,11 @@ export interface LocalStackOptions {
   siteDir?: string;
   /** Validity of id and access tokens in the local pool, seconds. Default 300 (Cognito's minimum, 5 minutes). */
   tokenValiditySeconds?: number;
+  /**
+   * The edge config's `mode`. Default `"static"` (every token cookie HttpOnly). `"spa"` builds the functions with
+   * `mode: "spa"` and serves an Amplify JS demo page (local/spa/) at `/spa/` (protected) and `/public/spa/`.
+   */
+  mode?: "static" | "spa";
   /** One line per request through the local CloudFront. */
   onRequest?: (entry: RequestLogEntry) => void;
   /** Other log lines (start-up steps, warnings, the Hosted UI front's requests). */
@@ -61,6 +67,8 @@ export interface LocalStack {
   users: DemoUser[];
   /** The config the edge functions were built with. */
   config: ResolvedConfig;
+  /** `"spa"` when the SPA demo page is served at `/spa/`. */
+  mode: "static" | "spa";
   /** The generated config file and the build output folder. */
   configPath: string;
   outdir: string;
@@ -91,8 +99,9 @@ export async function freePort(): Promise<number> {
 }
 
 /** The edge config of the local stack (written to `<stateDir>/auth.config.json`). */
-export function localConfig(p: { userPoolId: string; clientId: string; authUrl: string; cognitoUrl: string }): Record<string, unknown> {
+export function localConfig(p: { userPoolId: string; clientId: string; authUrl: string; cognitoUrl: string; mode?: "static" | "spa" }): Record<string, unknown> {
   return {
+    ...(p.mode === "spa" ? { mode: "spa" } : {}),
     region: "us-east-1",
     userPoolId: p.userPoolId,
     clientId: p.clientId,
@@ -127,6 +136,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const authFrontPort = opts.authFrontPort ?? envPort("AUTH_FRONT_PORT", 9230);
   const lambdaPort = opts.lambdaPort ?? envPort("LAMBDA_PORT", 9231);
   const tokenValiditySeconds = opts.tokenValiditySeconds ?? 300;
+  const mode = opts.mode ?? "static";
+  const spaDir = join(stateDir, "spa");
+  rmSync(spaDir, { recursive: true, force: true });
 
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -134,7 +146,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     stops.length = 0;
   };
   try {
-    const cloudfront = await startLocalCloudFront({ port, origin: createOrigin(siteDir), log, ...(opts.onRequest ? { onRequest: opts.onRequest } : {}) });
+    const cloudfront = await startLocalCloudFront({ port, origin: createOrigin(siteDir, mode === "spa" ? { "/spa/": spaDir, "/public/spa/": spaDir } : {}), log, ...(opts.onRequest ? { onRequest: opts.onRequest } : {}) });
     stops.push(cloudfront.stop);
     const front = await startAuthFront({ port: authFrontPort, log: (l) => log(`hosted-ui ${l}`) });
     stops.push(front.stop);
@@ -184,9 +196,14 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       tokenValiditySeconds,
     });
     const configPath = join(stateDir, "auth.config.json");
-    const raw = localConfig({ userPoolId: seeded.userPoolId, clientId: seeded.clientId, authUrl: front.url, cognitoUrl });
+    const raw = localConfig({ userPoolId: seeded.userPoolId, clientId: seeded.clientId, authUrl: front.url, cognitoUrl, mode });
     writeFileSync(configPath, `${JSON.stringify(raw, null, 2)}\n`);
     const { config } = await buildAll({ configPath, outdir, log });
+    if (mode === "spa") {
+      const cookieDomain = config.cookie.domain;
+      await buildSpa(spaDir, { userPoolId: seeded.userPoolId, userPoolClientId: seeded.clientId, ...(cookieDomain ? { cookieDomain } : {}) });
+      log(`built the SPA demo page (Amplify JS) into ${spaDir}`);
+    }
     cloudfront.setDistribution(loadDistribution(outdir, config.paths, log));
 
     return {
@@ -198,6 +215,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       clientId: seeded.clientId,
       users: seeded.users,
       config,
+      mode,
       configPath,
       outdir,
       cognitoApi: cognito.api,

@@ -6,6 +6,7 @@
  *   AUTH_FRONT_PORT  the Hosted UI front (default 9230)
  *   LAMBDA_PORT      the Lambda invoke endpoint for Cognito triggers (default 9231)
  *   TOKEN_VALIDITY   id/access token validity in seconds (default 300; keep it above 15, refresh-auth's loop guard)
+ *   EDGE_AUTH_MODE   `static` (default) or `spa`: the edge config's mode; `spa` also serves the Amplify demo at /spa/
  */
 import type { RequestLogEntry } from "./cloudfront";
 import { startLocalStack } from "./stack";
@@ -28,11 +29,20 @@ export function formatEntry(e: RequestLogEntry): string {
   return `${e.method.padEnd(4)} ${path} → ${byStatus(e.status)(String(e.status))} ${who} ${dim(`${e.ms} ms`)}`;
 }
 
+/** `EDGE_AUTH_MODE`: unset or empty means static. */
+export function modeFromEnv(value: string | undefined): "static" | "spa" {
+  if (value === undefined || value === "" || value === "static") return "static";
+  if (value === "spa") return "spa";
+  throw new Error(`EDGE_AUTH_MODE=${value} is not a mode (static or spa)`);
+}
+
 async function main() {
   const validity = process.env.TOKEN_VALIDITY ? Number(process.env.TOKEN_VALIDITY) : undefined;
+  const mode = modeFromEnv(process.env.EDGE_AUTH_MODE);
   console.log(dim("starting cognito-local, seeding the pool, building the edge functions…"));
   const stack = await startLocalStack({
     ...(validity ? { tokenValiditySeconds: validity } : {}),
+    mode,
     onRequest: (e) => console.log(formatEntry(e)),
     log: (l) => console.log(dim(l)),
   });
@@ -45,6 +55,7 @@ async function main() {
     ...stack.users.map((u) => `    ${u.email.padEnd(20)} ${u.password.padEnd(16)} groups: ${u.groups.join(", ")}`),
     "",
     `  Try: ${stack.url}/  ·  ${stack.url}/admin/  ·  ${stack.url}/public/  ·  ${stack.url}/signout`,
+    ...(stack.mode === "spa" ? [bold(`  SPA mode: ${stack.url}/spa/ (Amplify JS reads the session from the cookies; also ${stack.url}/public/spa/)`)] : []),
     dim(`  Config: ${stack.configPath}   Build: ${stack.outdir}   Ctrl-C stops everything.`),
     "",
   ];

@@ -42,6 +42,22 @@ describe("local origin", () => {
     expect([res.status, res.body.toString()]).toEqual([200, "ü"]);
   });
 
+  it("serves a mounted folder under its prefix, and nothing outside it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "origin-mount-"));
+    writeFileSync(join(dir, "index.html"), "spa");
+    writeFileSync(join(dir, "app.js"), "js");
+    const mounted = createOrigin(site, { "/spa/": dir, "/public/spa/": dir });
+    const at = async (uri: string) => {
+      const res = await mounted({ method: "GET", uri, querystring: "", headers: {} });
+      return [res.status, res.status === 200 ? res.body.toString() : ""];
+    };
+    expect(await at("/spa/")).toEqual([200, "spa"]);
+    expect(await at("/public/spa/app.js")).toEqual([200, "js"]);
+    for (const uri of ["/spa/../index.html", "/spa/%2e%2e/index.html", "/spa/..%2findex.html", "/spa/nope.js"]) expect((await at(uri))[0]).not.toBe(200);
+    expect((await at("/public/")).at(0)).toBe(200);
+    expect(() => createOrigin(site, { "/spa": dir })).toThrow(/start and end with \//);
+  });
+
   it("the demo endpoint returns the forwarded identity and the id token's claims", async () => {
     const token = `e30.${Buffer.from(JSON.stringify({ sub: "u1", email: "a@b.c" })).toString("base64url")}.sig`;
     const res = await get(WHOAMI_PATH, { "x-auth-user": "u1", "x-auth-id-token": token, cookie: "secret=1" });
