@@ -14,7 +14,7 @@ import { encodeCookieName } from "../../shared/cookies";
 import { sessionCookies } from "../../shared/session";
 import { startLocalStack } from "../../local/stack";
 import type { LocalStack } from "../../local/stack";
-import { freshBrowser, hasChromium, submitSignIn } from "./browser";
+import { freshBrowser, submitSignIn } from "./browser";
 import type { FreshBrowser } from "./browser";
 
 const root = resolve(__dirname, "..", "..");
@@ -64,7 +64,7 @@ function fakeJwt(claims: Record<string, unknown>): string {
   return `${part({ alg: "RS256", kid: "test" })}.${part(claims)}.c2ln`;
 }
 
-describe.skipIf(!hasChromium)("SPA mode with Amplify JS v6 in a real browser", () => {
+describe("SPA mode with Amplify JS v6 in a real browser", () => {
   beforeAll(async () => {
     stack = await startLocalStack({
       mode: "spa",
