@@ -4,12 +4,14 @@ import { config } from "../shared/baked-config";
 import { canonicalName } from "../shared/cloudfront";
 import { securityHeaders } from "../shared/http-headers";
 
-const headers = Object.entries(securityHeaders(config)).map(([name, value]) => [name, [{ key: canonicalName(name), value }]] as const);
-
 export const handler = async (event: CloudFrontResponseEvent): Promise<CloudFrontResponseResult> => {
   const response = event?.Records?.[0]?.cf?.response;
-  if (!response) return { status: "502", statusDescription: "Bad Gateway" };
-  response.headers ??= {};
-  for (const [name, value] of headers) response.headers[name] = value.map((h) => ({ ...h }));
+  if (!response) return { status: "502", statusDescription: "Bad Gateway", headers: { "cache-control": [{ key: "Cache-Control", value: "no-cache, no-store" }] } };
+  const headers = (response.headers ??= {});
+  const originValue = (name: string) => {
+    const values = headers[name];
+    return Array.isArray(values) && values.length ? values.map((h) => String(h?.value ?? "")).join(", ") : undefined;
+  };
+  for (const [name, value] of Object.entries(securityHeaders(config, originValue))) headers[name] = [{ key: canonicalName(name), value }];
   return response;
 };

@@ -21,7 +21,7 @@ import {
 import type { EdgeRequest, Outcome } from "./edge";
 import { authorizeUrl } from "./oauth";
 import { pathForms } from "./paths";
-import { requestedPath, siteOrigin } from "./redirect";
+import { encodeUnsafe, requestedPath, siteOrigin } from "./redirect";
 import { isApiRequest, isPreflight } from "./request-kind";
 import { errorResponse, redirect } from "./responses";
 import { groupsOf, isAllowed } from "./rules";
@@ -68,6 +68,12 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
     return { ...startSignIn(req, ctx, origin, cookies, clear), reason };
   };
 
+  // A token signed with a key we could not fetch may be perfectly good: keep the cookies, ask to try again.
+  const unavailable = (): Outcome => ({
+    ...errorResponse(config, "cognito-unavailable", { api, retry: requestedPath(req) }),
+    reason: "cognito-unavailable:jwks",
+  });
+
   if (!session.idToken) {
     if (session.refreshToken) return refresh("expired");
     return signIn("no-session");
@@ -75,12 +81,14 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
 
   const id = await ctx.verifier.verify(session.idToken, "id", nowMs);
   if (!id.ok && id.expired) return session.refreshToken ? refresh("expired") : signIn("expired");
+  if (!id.ok && id.why === "jwks-unavailable") return unavailable();
   if (!id.ok) return signIn(`rejected:${id.why}`, clearTokens(ctx, cookies, session));
 
   let accessClaims: Claims | undefined;
   if (session.accessToken) {
     const access = await ctx.verifier.verify(session.accessToken, "access", nowMs);
     if (!access.ok && access.expired) return session.refreshToken ? refresh("expired") : signIn("expired");
+    if (!access.ok && access.why === "jwks-unavailable") return unavailable();
     if (!access.ok) return signIn(`rejected:access-${access.why}`, clearTokens(ctx, cookies, session));
     if (access.claims.sub !== id.claims.sub) return signIn("rejected:token-mismatch", clearTokens(ctx, cookies, session));
     accessClaims = access.claims;
@@ -123,7 +131,7 @@ function startSignIn(req: EdgeRequest, ctx: EdgeContext, origin: string, cookies
 
 /** Header values reach the origin as they are: only printable characters, bounded. */
 function headerValue(v: unknown): string {
-  return typeof v === "string" ? v.replace(/[^\x20-\x7e]/g, (c) => encodeURIComponent(c)).slice(0, 4096) : "";
+  return typeof v === "string" ? encodeUnsafe(v).slice(0, 4096) : "";
 }
 
 function identityHeaders(id: Claims, access: Claims | undefined, groups: string[], idToken: string): Record<string, string> {

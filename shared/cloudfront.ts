@@ -36,11 +36,21 @@ export function toEdgeRequest(cf: CloudFrontRequest): EdgeRequest {
   };
   return {
     method: typeof cf.method === "string" ? cf.method.toUpperCase() : "GET",
-    uri: typeof cf.uri === "string" && cf.uri.startsWith("/") ? cf.uri : "/",
+    uri: typeof cf.uri === "string" ? cf.uri : "",
     querystring: typeof cf.querystring === "string" ? cf.querystring : "",
     header,
     cookieHeader: header("cookie") ?? "",
   };
+}
+
+/** Lambda@Edge refuses a generated response over 40 KB (headers and body); ours stay well below. */
+export const MAX_RESPONSE_BYTES = 38 * 1024;
+
+function responseSize(o: Extract<Outcome, { kind: "respond" }>): number {
+  let n = o.body === undefined ? 0 : Buffer.byteLength(o.body);
+  for (const [k, v] of Object.entries(o.headers)) n += k.length + v.length + 24;
+  for (const c of o.cookies) n += c.length + 32;
+  return n;
 }
 
 function toResponse(o: Extract<Outcome, { kind: "respond" }>): CloudFrontResultResponse {
@@ -80,13 +90,20 @@ export function viewerHandler(decide: (req: EdgeRequest, ctx: EdgeContext) => Pr
     let outcome: Outcome;
     try {
       const req = toEdgeRequest(cf);
-      if (req.uri.length > MAX_URI || req.querystring.length > MAX_URI) {
+      if (!req.uri.startsWith("/")) {
+        // CloudFront always sends an absolute path; anything else is not a request we can judge (or forward).
+        outcome = { ...errorResponse(ctx.config, "bad-request"), reason: "error:bad-uri" };
+      } else if (req.uri.length > MAX_URI || req.querystring.length > MAX_URI) {
         outcome = { ...errorResponse(ctx.config, "bad-request", { reason: "The address is too long." }), status: 414, reason: "error:uri-too-long" };
       } else outcome = await decide(req, ctx);
     } catch (err) {
       // Unexpected: log the kind of error only (messages could carry request data), answer with a page.
       ctx.log.log("error", "unexpected error", { error: err instanceof Error ? err.name : typeof err });
       outcome = { ...errorResponse(ctx.config, "internal"), reason: "error:internal" };
+    }
+    if (outcome.kind === "respond" && responseSize(outcome) > MAX_RESPONSE_BYTES) {
+      // Never hand CloudFront a response it would turn into a 502: keep the decision, drop what made it big.
+      outcome = { ...errorResponse(ctx.config, "bad-request", { reason: "The request carries too many cookies. Clear this site's cookies and try again." }), reason: `error:response-too-large:${outcome.reason}` };
     }
     const path = typeof cf.uri === "string" ? cf.uri.slice(0, 256) : "";
     ctx.log.decision(outcome.reason, { path, status: outcome.kind === "respond" ? outcome.status : undefined });

@@ -368,6 +368,9 @@ function resolveTimeouts(v: unknown, fail: Fail): Timeouts | undefined {
       fail(`timeouts.${key}`, "must be milliseconds between 50 and 4000 (viewer triggers have 5 s in all)");
     else out[key as keyof Timeouts] = val;
   }
+  // parse-auth and refresh-auth may call the token endpoint and then fetch the JWKS (a rotated key): both
+  // together must leave room for the rest of the 5 s viewer limit.
+  if (out.token + out.jwks > 4000) return void fail("timeouts", `token + jwks must be at most 4000 ms together (viewer triggers have 5 s), got ${out.token + out.jwks}`);
   return out;
 }
 

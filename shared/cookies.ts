@@ -46,8 +46,14 @@ export const MAX_SESSION_COOKIE_BYTES = 14_000;
 
 /** js-cookie's name encoding (`encodeURIComponent`, then a few characters put back). */
 export function encodeCookieName(name: string): string {
-  return encodeURIComponent(name)
-    .replace(/%(2[346B]|5E|60|7C)/g, decodeURIComponent)
+  return name
+    .replace(/[^\x21-\x7e]|[%;,=\s"\\@:/?[\]{}<>]/gu, (c) => {
+      try {
+        return encodeURIComponent(c);
+      } catch {
+        return "%EF%BF%BD"; // a lone surrogate: no valid encoding
+      }
+    })
     .replace(/[()]/g, escape);
 }
 
@@ -148,8 +154,30 @@ export function signInCookie(settings: CookieSettings, name: string, value: stri
   return stringifySetCookie(cookie);
 }
 
-/** Names of every cookie of ours in the request: Amplify cookies of this client and our own sign-in/markers. */
-export function ownCookieNames(cookies: Map<string, string>, clientId: string): string[] {
+/** The `state` part of a sign-in cookie's name (base64url of 16 random bytes). */
+export const STATE_RE = /^[A-Za-z0-9_-]{16,64}$/;
+/** At most this many cookies are expired in one response: each costs header bytes, and Lambda@Edge caps a
+ *  generated response at 40 KB. Anything beyond expires by its own Max-Age. */
+export const MAX_EXPIRED_PER_RESPONSE = 40;
+
+const AMPLIFY_TOKEN_NAME = /^.{1,256}\.(idToken|accessToken|refreshToken|clockDrift|userData)(\.\d{1,2})?$/s;
+
+/** True for the names we write: this client's Amplify cookies, our sign-in cookies and loop markers. */
+export function isOwnCookieName(name: string, clientId: string): boolean {
+  if (name === SIGNED_IN_MARKER || name === REFRESHED_MARKER) return true;
+  if (name.startsWith(SIGNIN_PREFIX)) return STATE_RE.test(name.slice(SIGNIN_PREFIX.length));
   const amplify = `${AMPLIFY_PREFIX}.${clientId}.`;
-  return [...cookies.keys()].filter((n) => n.startsWith(amplify) || n.startsWith(OWN_PREFIX));
+  if (!name.startsWith(amplify)) return false;
+  const rest = name.slice(amplify.length);
+  return rest === "LastAuthUser" || AMPLIFY_TOKEN_NAME.test(rest);
+}
+
+/** Names of the cookies of ours in the request (at most MAX_EXPIRED_PER_RESPONSE). */
+export function ownCookieNames(cookies: Map<string, string>, clientId: string): string[] {
+  const out: string[] = [];
+  for (const n of cookies.keys()) {
+    if (out.length >= MAX_EXPIRED_PER_RESPONSE) break;
+    if (isOwnCookieName(n, clientId)) out.push(n);
+  }
+  return out;
 }

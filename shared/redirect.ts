@@ -20,8 +20,9 @@ export function siteOrigin(req: EdgeRequest): string | undefined {
 export const MAX_RETURN_PATH = 2048;
 
 /**
- * A path that, appended to our own origin, stays on it: starts with one "/", no "//" or "/\" at the start,
- * no control characters, spaces or backslashes anywhere (browsers treat "\" as "/").
+ * A path that, appended to our own origin, stays on it and may stand in a Location header as it is: starts with
+ * one "/", no "//" or "/\" (or their encodings) at the start, only printable ASCII, no backslash anywhere
+ * (browsers treat "\" as "/").
  */
 export function isSafeReturnPath(p: string): boolean {
   return (
@@ -29,20 +30,40 @@ export function isSafeReturnPath(p: string): boolean {
     p.length <= MAX_RETURN_PATH &&
     p.charCodeAt(0) === 47 /* / */ &&
     !/^\/[/\\]/.test(p) &&
-    // eslint-disable-next-line no-control-regex
-    !/[\u0000-\u0020\u007f\\]/.test(p) &&
+    !/[^\x21-\x7e]|\\/.test(p) &&
     !/^\/%(2f|5c)/i.test(p)
   );
 }
 
-/** The path + query the viewer asked for, as a safe return path ("/" when it is not one). */
+/**
+ * Percent-encodes what may not stand raw in a Location header or an href: control characters, spaces, `"`,
+ * `<`, `>`, `\`, `^`, `` ` ``, `{`, `|`, `}` and every non-ASCII character (as UTF-8; a lone surrogate becomes
+ * U+FFFD). Already-encoded sequences are left as they are, so a browser-encoded URL comes back byte for byte.
+ */
+export function encodeUnsafe(p: string): string {
+  // eslint-disable-next-line no-control-regex
+  return p.replace(/[\u0000-\u0020"<>\\^`{|}\u007f-\u{10ffff}]/gu, (c) => {
+    try {
+      return encodeURIComponent(c);
+    } catch {
+      return "%EF%BF%BD";
+    }
+  });
+}
+
+/** An untrusted path as a safe return path (encoded as above), or undefined when it would leave our origin. */
+export function toReturnPath(p: string | undefined): string | undefined {
+  if (p === undefined) return undefined;
+  const encoded = encodeUnsafe(p);
+  return isSafeReturnPath(encoded) ? encoded : undefined;
+}
+
+/** The path + query the viewer asked for, as a safe return path (the bare path, then "/", when too long). */
 export function requestedPath(req: Pick<EdgeRequest, "uri" | "querystring">): string {
-  const full = req.querystring ? `${req.uri}?${req.querystring}` : req.uri;
-  if (isSafeReturnPath(full)) return full;
-  return isSafeReturnPath(req.uri) ? req.uri : "/";
+  return toReturnPath(req.querystring ? `${req.uri}?${req.querystring}` : req.uri) ?? toReturnPath(req.uri) ?? "/";
 }
 
 /** A return path from an untrusted place (query parameter, even a signed cookie): kept when safe, else "/". */
 export function safeReturnPath(p: string | undefined): string {
-  return p !== undefined && isSafeReturnPath(p) ? p : "/";
+  return toReturnPath(p) ?? "/";
 }

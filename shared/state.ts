@@ -7,7 +7,7 @@
  * code exchange; the nonce is checked in the id token (OIDC Core §3.1.2.1).
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { SIGNIN_PREFIX } from "./cookies";
+import { MAX_EXPIRED_PER_RESPONSE, SIGNIN_PREFIX, STATE_RE } from "./cookies";
 
 /** How long a started sign-in stays valid: time enough to type a password. */
 export const SIGNIN_TTL_SECONDS = 15 * 60;
@@ -60,13 +60,14 @@ export function sealSignIn(s: SignInState, secret: string): string {
   return `${payload}.${b64url(mac(secret, s.state, payload))}`;
 }
 
-const STATE_RE = /^[A-Za-z0-9_-]{16,64}$/;
+/** A sealed sign-in holds a return path of up to MAX_RETURN_PATH (2,048) characters in base64: about 2.9 KB. */
+const MAX_SEALED_LENGTH = 3600;
 
 export type UnsealResult = { ok: true; signIn: SignInState } | { ok: false; why: "malformed" | "bad-mac" | "expired" };
 
 /** Checks a sign-in cookie's HMAC (constant time) and expiry, and returns its contents. */
 export function unsealSignIn(state: string, value: string, secret: string, nowSeconds: number): UnsealResult {
-  if (!STATE_RE.test(state) || value.length > 2048) return { ok: false, why: "malformed" };
+  if (!STATE_RE.test(state) || value.length > MAX_SEALED_LENGTH) return { ok: false, why: "malformed" };
   const dot = value.indexOf(".");
   if (dot < 1) return { ok: false, why: "malformed" };
   const payload = value.slice(0, dot);
@@ -97,9 +98,11 @@ export function pendingStates(cookieNames: Iterable<string>): string[] {
 /** Pending sign-ins to drop so that, with a new one, at most MAX_PENDING_SIGNINS remain: the oldest first. */
 export function signInsToDrop(pending: Map<string, string>): string[] {
   const byExpiry = [...pending.entries()]
+    .filter(([state]) => STATE_RE.test(state))
     .map(([state, value]) => ({ state, expires: peekExpiry(value) }))
     .sort((a, b) => a.expires - b.expires);
-  return byExpiry.slice(0, Math.max(0, byExpiry.length - (MAX_PENDING_SIGNINS - 1))).map((p) => p.state);
+  const drop = byExpiry.slice(0, Math.max(0, byExpiry.length - (MAX_PENDING_SIGNINS - 1))).map((p) => p.state);
+  return drop.slice(0, MAX_EXPIRED_PER_RESPONSE);
 }
 
 function peekExpiry(value: string): number {

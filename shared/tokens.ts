@@ -54,7 +54,7 @@ class ClaimError extends JwtInvalidClaimError {}
 export function createTokenVerifier(config: ResolvedConfig, http: HttpClient): TokenVerifier {
   let jwks: Jwks = config.jwks;
   let lastFetch = -Infinity;
-  let fetching: Promise<void> | undefined;
+  let fetching: Promise<boolean> | undefined;
   // KeyObjects by kid, created on first use (not at load: a cold start only pays for the key it needs).
   const keyObjects = new Map<string, KeyObject>();
   const toKeyObject = (jwk: Jwk) => {
@@ -76,21 +76,24 @@ export function createTokenVerifier(config: ResolvedConfig, http: HttpClient): T
   const idOptions = options("id");
   const accessOptions = options("access");
 
-  /** One JWKS fetch for key rotation; failures leave the known keys as they are. */
-  const refetch = (nowMs: number): Promise<void> => {
+  /**
+   * One JWKS fetch for key rotation; failures leave the known keys as they are. Resolves false when a fetch was
+   * due but Cognito could not be reached (the token may be fine: the caller says "unavailable", not "forged").
+   */
+  const refetch = (nowMs: number): Promise<boolean> => {
     if (fetching) return fetching;
-    if (nowMs - lastFetch < JWKS_REFETCH_INTERVAL_MS) return Promise.resolve();
+    if (nowMs - lastFetch < JWKS_REFETCH_INTERVAL_MS) return Promise.resolve(true);
     lastFetch = nowMs;
     fetching = http(config.jwksUri, { method: "GET", timeoutMs: config.timeouts.jwks, headers: { accept: "application/json" } })
       .then((res) => {
-        if (res.status !== 200) return;
+        if (res.status !== 200) return false;
         const fetched = JSON.parse(res.body.toString("utf8")) as Jwks;
-        if (!Array.isArray(fetched?.keys)) return;
-        const keys = fetched.keys.filter((k) => k && typeof k === "object" && typeof k.kid === "string");
-        jwks = { keys };
+        if (!Array.isArray(fetched?.keys)) return false;
+        jwks = { keys: fetched.keys.filter((k) => k && typeof k === "object" && typeof k.kid === "string") };
         keyObjects.clear();
+        return true;
       })
-      .catch(() => undefined)
+      .catch(() => false)
       .finally(() => (fetching = undefined));
     return fetching;
   };
@@ -115,7 +118,7 @@ export function createTokenVerifier(config: ResolvedConfig, http: HttpClient): T
           claims = verifyNow(token, use);
         } catch (err) {
           if (!(err instanceof KidNotFoundInJwksError)) throw err;
-          await refetch(nowMs);
+          if (!(await refetch(nowMs))) return { ok: false, expired: false, why: "jwks-unavailable" };
           claims = verifyNow(token, use);
         }
       } catch (err) {

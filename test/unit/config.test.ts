@@ -295,3 +295,15 @@ describe("resolveConfig: defaults", () => {
     expect(r).toMatchObject({ ok: true, config: { errorPages: { "403": "<h1>{{title}}</h1>" } } });
   });
 });
+
+describe("resolveConfig: timeouts fit the 5 s viewer limit together", () => {
+  it.each([
+    [{ token: 3000, jwks: 1000 }, true],
+    [{ token: 4000, jwks: 50 }, false],
+    [{ token: 2500, jwks: 2500 }, false],
+  ])("%j → ok %s", (timeouts, expected) => {
+    const r = resolveConfig({ ...BASE, timeouts });
+    expect(r.ok).toBe(expected);
+    if (!expected) failsOn({ ...BASE, timeouts }, "timeouts");
+  });
+});

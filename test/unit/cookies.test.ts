@@ -186,12 +186,21 @@ describe("names", () => {
       ["CognitoIdentityServiceProvider.c1.LastAuthUser", "1"],
       ["CognitoIdentityServiceProvider.c1.u.idToken", "1"],
       ["CognitoIdentityServiceProvider.c2.u.idToken", "1"],
+      ["edgeauth-signin.AAAAAAAAAAAAAAAAAAAAAA", "1"],
       ["edgeauth-signin.abc", "1"],
       ["edgeauth-signedin", "1"],
+      ["edgeauth-anything", "1"],
+      ["CognitoIdentityServiceProvider.c1.u.somethingElse", "1"],
       ["_ga", "1"],
     ]);
+    // Only names we write: other edgeauth-* or Amplify-looking names are not ours to expire.
     expect(ownCookieNames(m, "c1").sort()).toEqual(
-      ["CognitoIdentityServiceProvider.c1.LastAuthUser", "CognitoIdentityServiceProvider.c1.u.idToken", "edgeauth-signedin", "edgeauth-signin.abc"].sort(),
+      [
+        "CognitoIdentityServiceProvider.c1.LastAuthUser",
+        "CognitoIdentityServiceProvider.c1.u.idToken",
+        "edgeauth-signedin",
+        "edgeauth-signin.AAAAAAAAAAAAAAAAAAAAAA",
+      ].sort(),
     );
   });
 });

@@ -38,20 +38,29 @@ describe("isSafeReturnPath", () => {
     "javascript:alert(1)",
     "data:text/html,<script>",
     "\t/evil",
-    "/\t/evil.com",
-    "/ /evil.com",
-    "/\r\nSet-Cookie: x=1",
-    "/a\nb",
-    "/a\u0000",
-    "/a\u007f",
-    "/a b",
-    "/a\\b",
     "evil.com",
     "./x",
     `/${"a".repeat(MAX_RETURN_PATH)}`,
   ])("unsafe: %j", (p) => {
     expect(isSafeReturnPath(p)).toBe(false);
     expect(safeReturnPath(p)).toBe("/");
+  });
+
+  it.each([
+    ["/\t/evil.com", "/%09/evil.com"],
+    ["/ /evil.com", "/%20/evil.com"],
+    ["/\r\nSet-Cookie: x=1", "/%0D%0ASet-Cookie:%20x=1"],
+    ["/a\nb", "/a%0Ab"],
+    ["/a\u0000", "/a%00"],
+    ["/a\u007f", "/a%7F"],
+    ["/a b", "/a%20b"],
+    ["/a\\b", "/a%5Cb"],
+    ["/d\u00e9/\u{1F680}", "/d%C3%A9/%F0%9F%9A%80"],
+    ["/lone\ud800", "/lone%EF%BF%BD"],
+  ])("characters that may not stand raw in a Location are percent-encoded, on our host: %j", (p, expected) => {
+    expect(isSafeReturnPath(p)).toBe(false);
+    expect(safeReturnPath(p)).toBe(expected);
+    expect(resolvedHost(safeReturnPath(p))).toBe("site.example.com");
   });
 
   it("safeReturnPath keeps a safe path exactly, unicode-encoded included", () => {
@@ -78,8 +87,10 @@ describe("requestedPath", () => {
     ["//evil.com", "", "/"],
     ["/\\evil.com", "", "/"],
     ["/%2F%2Fevil.com", "", "/"],
-    ["/ok", "a=b c", "/ok"],
-    ["/ok", "a=\r\n", "/ok"],
+    ["/ok", "a=b c", "/ok?a=b%20c"],
+    ["/ok", "a=\r\n", "/ok?a=%0D%0A"],
+    ["/search", "path=C:\\docs\\a.txt", "/search?path=C:%5Cdocs%5Ca.txt"],
+    ["/docs/\u65e5\u672c", "x=\u00e9", "/docs/%E6%97%A5%E6%9C%AC?x=%C3%A9"],
     ["/ok", "x".repeat(MAX_RETURN_PATH), "/ok"],
     [`/${"y".repeat(MAX_RETURN_PATH)}`, "", "/"],
   ])("%s ? %s → %s", (uri, querystring, expected) => {

@@ -122,7 +122,14 @@ describe("signInsToDrop: at most MAX_PENDING_SIGNINS pending", () => {
 
   it("garbage values count as oldest", () => {
     const pending = pendingOf(3);
+    pending.set("GarbageGarbageGarbage0", "%%%not-a-cookie");
+    expect(signInsToDrop(pending)).toEqual(["GarbageGarbageGarbage0"]);
+  });
+
+  it("names that are not our states are not ours to drop, and at most 40 are dropped at once", () => {
+    const pending = pendingOf(3);
     pending.set("garbage", "%%%not-a-cookie");
-    expect(signInsToDrop(pending)).toEqual(["garbage"]);
+    expect(signInsToDrop(pending)).toEqual([]);
+    expect(signInsToDrop(pendingOf(500))).toHaveLength(40);
   });
 });
