@@ -31,8 +31,10 @@ export function normalizePath(uri: string): string | undefined {
   const out: string[] = [];
   const segments = decoded.replace(/\\/g, "/").split("/");
   for (const seg of segments.slice(1)) {
-    if (seg === "" || seg === ".") continue;
-    if (seg === "..") out.pop();
+    // Servers such as Tomcat read "..;x" as ".." (path parameters): judge it the same way.
+    const name = seg.split(";", 1)[0];
+    if (name === "" || name === ".") continue;
+    if (name === "..") out.pop();
     else out.push(seg);
   }
   const last = segments[segments.length - 1];

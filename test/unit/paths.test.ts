@@ -33,6 +33,8 @@ describe("normalizePath", () => {
     ["/", "/"],
     ["/a/b", "/a/b"],
     ["/public/../admin/x", "/admin/x"],
+    ["/public/..;/admin/x", "/admin/x"],
+    ["/public/..;jsessionid=1/admin/x", "/admin/x"],
     ["/public/./../admin/x", "/admin/x"],
     ["/%61dmin/x", "/admin/x"],
     ["//admin/x", "/admin/x"],
