@@ -20,11 +20,13 @@ import {
 } from "./cookies";
 import type { EdgeRequest, Outcome } from "./edge";
 import { authorizeUrl } from "./oauth";
-import { pathForms } from "./paths";
+import { globMatcher, pathForms } from "./paths";
 import { encodeUnsafe, requestedPath, siteOrigin } from "./redirect";
 import { isApiRequest, isPreflight } from "./request-kind";
 import { errorResponse, redirect } from "./responses";
-import { groupsOf, isAllowed } from "./rules";
+import { compileRules, groupsOf, isAllowed } from "./rules";
+import type { CompiledRule } from "./rules";
+import type { ResolvedConfig } from "./config";
 import { expireTokens, readSession } from "./session";
 import type { SessionCookies } from "./session";
 import { SIGNIN_TTL_SECONDS, newSignIn, pkceChallenge, sealSignIn, signInCookieName, signInsToDrop } from "./state";
@@ -32,8 +34,25 @@ import { originUri } from "./site";
 import type { Claims } from "./tokens";
 import { cookieWriter } from "./cookies";
 
+/** The config's globs and rules, compiled once per config (at the first request of a container). */
+interface Compiled {
+  isPublic: (path: string) => boolean;
+  isApiPath: (path: string) => boolean;
+  rules: CompiledRule[];
+}
+const compiledConfigs = new WeakMap<ResolvedConfig, Compiled>();
+function compiled(config: ResolvedConfig): Compiled {
+  let c = compiledConfigs.get(config);
+  if (!c) {
+    c = { isPublic: globMatcher(config.publicPaths), isApiPath: globMatcher(config.apiPaths), rules: compileRules(config.rules) };
+    compiledConfigs.set(config, c);
+  }
+  return c;
+}
+
 export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Outcome> {
   const { config } = ctx;
+  const { isPublic, isApiPath, rules } = compiled(config);
   const origin = siteOrigin(req);
   if (!origin) return { ...errorResponse(config, "bad-host"), reason: "error:bad-host" };
   const forms = pathForms(req.uri);
@@ -42,12 +61,12 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
     return { kind: "forward", reason, ...(uri ? { uri } : {}), ...(setHeaders ? { setHeaders } : {}) };
   };
 
-  if (ctx.isPublic(forms.raw) && forms.normalized !== undefined && ctx.isPublic(forms.normalized)) return forward("public");
+  if (isPublic(forms.raw) && forms.normalized !== undefined && isPublic(forms.normalized)) return forward("public");
   if (isPreflight(req)) return forward("preflight");
 
   const cookies = parseCookies(req.cookieHeader);
   const session = readSession(cookies, config.clientId);
-  const api = isApiRequest(req, ctx.isApiPath(forms.raw) || (forms.normalized !== undefined && ctx.isApiPath(forms.normalized)));
+  const api = isApiRequest(req, isApiPath(forms.raw) || (forms.normalized !== undefined && isApiPath(forms.normalized)));
   const nowMs = ctx.now();
   const nowSeconds = Math.floor(nowMs / 1000);
 
@@ -98,7 +117,7 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
   // Rules also apply to the object the origin will serve: `/admin` is rewritten to `/admin/index.html`, which
   // `/admin/*` protects even though `/admin` itself does not match it.
   const target = originUri(req.uri, config);
-  const allowed = isAllowed(ctx.rules, forms, groups) && (target === undefined || isAllowed(ctx.rules, pathForms(target), groups));
+  const allowed = isAllowed(rules, forms, groups) && (target === undefined || isAllowed(rules, pathForms(target), groups));
   if (!allowed) return { ...errorResponse(config, "forbidden", { api }), reason: "forbidden" };
   return forward("signed-in", config.forwardIdentity ? identityHeaders(id.claims, accessClaims, groups, session.idToken) : undefined);
 }

@@ -1,6 +1,6 @@
 /**
  * Everything a decision needs besides the request, prepared once per container (at module load): the config,
- * compiled globs and rules, the token verifier with its keys, the HTTP client, the logger, the clock.
+ * the token verifier with its keys, the HTTP client, the logger, the clock.
  * Tests build one with stand-ins for the clock, randomness and network.
  */
 import { randomBytes } from "node:crypto";
@@ -9,9 +9,6 @@ import { nodeHttpClient } from "./http";
 import type { HttpClient } from "./http";
 import { createLogger } from "./log";
 import type { Logger, Sink } from "./log";
-import { globMatcher } from "./paths";
-import { compileRules } from "./rules";
-import type { CompiledRule } from "./rules";
 import type { RandomSource } from "./state";
 import { createTokenVerifier } from "./tokens";
 import type { TokenVerifier } from "./tokens";
@@ -21,9 +18,6 @@ export interface EdgeContext {
   verifier: TokenVerifier;
   http: HttpClient;
   log: Logger;
-  isPublic: (path: string) => boolean;
-  isApiPath: (path: string) => boolean;
-  rules: CompiledRule[];
   /** Milliseconds since the epoch. */
   now: () => number;
   random: RandomSource;
@@ -44,9 +38,6 @@ export function createContext(config: ResolvedConfig, fn: string, o: ContextOver
     http,
     verifier: o.verifier ?? createTokenVerifier(config, http),
     log: createLogger(fn, config.logLevel, o.sink),
-    isPublic: globMatcher(config.publicPaths),
-    isApiPath: globMatcher(config.apiPaths),
-    rules: compileRules(config.rules),
     now: o.now ?? (() => Date.now()),
     random: o.random ?? randomBytes,
   };
