@@ -6,9 +6,11 @@
  * A token whose `kid` is unknown (key rotation) causes one JWKS fetch, at most one every 10 s per container,
  * with a timeout well inside the viewer limit; when it fails the token is rejected (fail closed).
  *
- * A token that passed full verification is remembered, keyed by its exact string, until its `exp`: the next
- * request with the same cookie costs a map lookup instead of an RSA verification. The cache is bounded and only
- * ever holds verified tokens.
+ * A token that passed full verification is remembered, keyed by its exact string: until its `exp` the next
+ * request with the same cookie costs a map lookup instead of an RSA verification, and after it the token is
+ * known to be merely expired (refresh). A token that failed a check that fails the same way every time
+ * (signature, issuer, audience, ...) is remembered as refused. Both maps are bounded and are emptied when new keys
+ * are fetched; failures that depend on the clock or the network are never remembered.
  */
 import { createPublicKey } from "node:crypto";
 import type { KeyObject } from "node:crypto";
@@ -90,7 +92,10 @@ export function createTokenVerifier(config: ResolvedConfig, http: HttpClient): T
         const fetched = JSON.parse(res.body.toString("utf8")) as Jwks;
         if (!Array.isArray(fetched?.keys)) return false;
         jwks = { keys: fetched.keys.filter((k) => k && typeof k === "object" && typeof k.kid === "string") };
+        // New keys: what was verified or refused with the old ones is judged again.
         keyObjects.clear();
+        verified.clear();
+        rejected.clear();
         return true;
       })
       .catch(() => false)
@@ -98,19 +103,26 @@ export function createTokenVerifier(config: ResolvedConfig, http: HttpClient): T
     return fetching;
   };
 
-  const cache = new Map<string, { use: TokenUse; claims: Claims; expMs: number }>();
+  // Outcomes of full verifications, keyed by the exact token string: signature-verified tokens (valid or
+  // expired) and tokens that failed a check that will fail the same way every time. Both bounded (oldest out).
+  const verified = new Map<string, { use: TokenUse; claims: Claims; expMs: number }>();
+  const rejected = new Map<string, { use: TokenUse; why: string }>();
+  const remember = <V>(map: Map<string, V>, token: string, value: V) => {
+    if (map.size >= CACHE_SIZE) map.delete(map.keys().next().value as string);
+    map.set(token, value);
+  };
+  const outcome = (e: { claims: Claims; expMs: number }, nowMs: number): Verified =>
+    nowMs < e.expMs ? { ok: true, claims: e.claims } : { ok: false, expired: true, claims: e.claims };
 
   const verifyNow = (token: string, use: TokenUse) =>
     verifyJwtSync(token, jwks, use === "id" ? idOptions : accessOptions, toKeyObject) as Claims;
 
   return {
     async verify(token, use, nowMs) {
-      const hit = cache.get(token);
-      if (hit !== undefined && hit.use === use) {
-        if (nowMs < hit.expMs) return { ok: true, claims: hit.claims };
-        cache.delete(token);
-        return { ok: false, expired: true, claims: hit.claims };
-      }
+      const hit = verified.get(token);
+      if (hit !== undefined && hit.use === use) return outcome(hit, nowMs);
+      const bad = rejected.get(token);
+      if (bad !== undefined && bad.use === use) return { ok: false, expired: false, why: bad.why };
       if (token.length > MAX_TOKEN_LENGTH) return { ok: false, expired: false, why: "too-large" };
       let claims: Claims;
       try {
@@ -125,21 +137,29 @@ export function createTokenVerifier(config: ResolvedConfig, http: HttpClient): T
         if (err instanceof JwtExpiredError) {
           // aws-jwt-verify checks exp before iss/aud and skips the custom checks: do them here, so only a token
           // that is ours in every other respect counts as merely expired.
-          const claims = decodePayload(token);
-          const wrong = claims ? wrongClaim(claims, use, config) : "malformed";
-          if (wrong) return { ok: false, expired: false, why: wrong };
-          return { ok: false, expired: true, claims: claims! };
+          const payload = decodePayload(token);
+          const wrong = payload ? wrongClaim(payload, use, config) : "malformed";
+          if (!wrong) {
+            const entry = { use, claims: payload!, expMs: (payload!.exp as number) * 1000 };
+            remember(verified, token, entry);
+            return { ok: false, expired: true, claims: entry.claims };
+          }
+          remember(rejected, token, { use, why: wrong });
+          return { ok: false, expired: false, why: wrong };
         }
-        return { ok: false, expired: false, why: reasonOf(err) };
+        const why = reasonOf(err);
+        if (DETERMINISTIC.has(why)) remember(rejected, token, { use, why });
+        return { ok: false, expired: false, why };
       }
-      const expMs = (claims.exp as number) * 1000;
-      if (nowMs >= expMs) return { ok: false, expired: true, claims };
-      if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-      cache.set(token, { use, claims, expMs });
-      return { ok: true, claims };
+      const entry = { use, claims, expMs: (claims.exp as number) * 1000 };
+      remember(verified, token, entry);
+      return outcome(entry, nowMs);
     },
   };
 }
+
+/** Failures that depend only on the token and the keys (not on the clock or the network): safe to remember. */
+const DETERMINISTIC = new Set(["malformed", "algorithm", "signature", "issuer", "audience", "token_use", "client_id", "missing-exp"]);
 
 /** Stable reason codes for logs (`rejected:<why>`); class names do not survive minification. */
 function reasonOf(err: unknown): string {

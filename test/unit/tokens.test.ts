@@ -228,7 +228,7 @@ describe("verified-token cache", () => {
     expect(await verifier.verify(t, "id", NOW_MS + 3600_000)).toMatchObject({ ok: false, expired: true });
   });
 
-  it("failures are never cached: an expired-by-clock token verifies once the clock is back before exp", async () => {
+  it("an expired token is judged by the clock passed in, also once remembered: it verifies when the clock is back before exp", async () => {
     const t = sign(idClaims(iss, { iat: NOW_S - 60, ttl: 3600 }), iss.key);
     vi.setSystemTime(NOW_MS + 2 * 3600_000);
     expect(await verifier.verify(t, "id", NOW_MS + 2 * 3600_000)).toMatchObject({ ok: false, expired: true });
@@ -236,7 +236,7 @@ describe("verified-token cache", () => {
     expect((await verifier.verify(t, "id", NOW_MS)).ok).toBe(true);
   });
 
-  it("failures are never cached: an unknown-kid token is fetched for again once the key appears", async () => {
+  it("an unknown-kid failure is not remembered: the key is fetched for again once it appears", async () => {
     const rotated = makeKey();
     const t = sign(idClaims(iss, u), rotated);
     stand.override.jwks = "timeout";
@@ -250,6 +250,13 @@ describe("verified-token cache", () => {
 
   it("a forged token is rejected every time, however often it is sent", async () => {
     const forged = sign(idClaims(iss, u), otherKey, { kid: iss.key.kid });
-    for (let i = 0; i < 3; i++) expect((await verifier.verify(forged, "id", NOW_MS)).ok).toBe(false);
+    for (let i = 0; i < 3; i++) expect(await verifier.verify(forged, "id", NOW_MS)).toEqual({ ok: false, expired: false, why: "signature" });
+  });
+
+  it("a remembered rejection is for its token use only: the same string is judged afresh as the other use", async () => {
+    const access = sign(accessClaims(iss, u), iss.key);
+    expect(await verifier.verify(access, "id", NOW_MS)).toMatchObject({ ok: false, expired: false });
+    expect((await verifier.verify(access, "access", NOW_MS)).ok).toBe(true);
+    expect(await verifier.verify(access, "id", NOW_MS)).toMatchObject({ ok: false, expired: false });
   });
 });
