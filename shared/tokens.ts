@@ -4,7 +4,8 @@
  * `exp` is required (aws-jwt-verify accepts a token without one, Cognito never issues one).
  *
  * A token whose `kid` is unknown (key rotation) causes one JWKS fetch, at most one every 10 s per container,
- * with a timeout well inside the viewer limit; when it fails the token is rejected (fail closed).
+ * with a timeout well inside the viewer limit; when it fails the token is not accepted (fail closed) and the
+ * caller answers 503 "try again" rather than treating a possibly good token as forged.
  *
  * A token that passed full verification is remembered, keyed by its exact string: until its `exp` the next
  * request with the same cookie costs a map lookup instead of an RSA verification, and after it the token is
