@@ -56,28 +56,32 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
   const origin = siteOrigin(req);
   if (!origin) return { ...errorResponse(config, "bad-host"), reason: "error:bad-host" };
   const forms = pathForms(req.uri);
-  const forward = (reason: string, setHeaders?: Record<string, string>): Outcome => {
-    const uri = originUri(req.uri, config);
-    return { kind: "forward", reason, ...(uri ? { uri } : {}), ...(setHeaders ? { setHeaders } : {}) };
-  };
+  const target = originUri(req.uri, config);
+  const forward = (reason: string, setHeaders?: Record<string, string>): Outcome => ({
+    kind: "forward",
+    reason,
+    ...(target ? { uri: target } : {}),
+    ...(setHeaders ? { setHeaders } : {}),
+  });
 
   if (isPublic(forms.raw) && forms.normalized !== undefined && isPublic(forms.normalized)) return forward("public");
   if (isPreflight(req)) return forward("preflight");
 
   const cookies = parseCookies(req.cookieHeader);
   const session = readSession(cookies, config.clientId);
-  const api = isApiRequest(req, isApiPath(forms.raw) || (forms.normalized !== undefined && isApiPath(forms.normalized)));
+  // Only the answers without a session depend on it: not worked out for signed-in requests.
+  const api = () => isApiRequest(req, isApiPath(forms.raw) || (forms.normalized !== undefined && isApiPath(forms.normalized)));
   const nowMs = ctx.now();
   const nowSeconds = Math.floor(nowMs / 1000);
 
   const refresh = (reason: string): Outcome => {
-    if (markerActive(cookies, REFRESHED_MARKER, nowSeconds)) return { ...errorResponse(config, "cookies-blocked", { api, retry: "/" }), reason: "loop-stopped:refresh" };
+    if (markerActive(cookies, REFRESHED_MARKER, nowSeconds)) return { ...errorResponse(config, "cookies-blocked", { api: api(), retry: "/" }), reason: "loop-stopped:refresh" };
     const location = `${origin}${config.paths.refresh}?${new URLSearchParams({ return: requestedPath(req) })}`;
     const keepsMethod = req.method !== "GET" && req.method !== "HEAD";
     return { ...redirect(config, location, [], keepsMethod ? 307 : 302), reason };
   };
   const signIn = (reason: string, clear: string[] = []): Outcome => {
-    if (api) return { ...errorResponse(config, "unauthenticated", { api: true, cookies: clear }), reason };
+    if (api()) return { ...errorResponse(config, "unauthenticated", { api: true, cookies: clear }), reason };
     if (markerActive(cookies, SIGNED_IN_MARKER, nowSeconds)) {
       // We just came back from a successful sign-in and still have no usable session: the browser did not keep
       // the cookies, or kept tokens we cannot verify. Another sign-in would loop.
@@ -89,7 +93,7 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
 
   // A token signed with a key we could not fetch may be perfectly good: keep the cookies, ask to try again.
   const unavailable = (): Outcome => ({
-    ...errorResponse(config, "cognito-unavailable", { api, retry: requestedPath(req) }),
+    ...errorResponse(config, "cognito-unavailable", { api: api(), retry: requestedPath(req) }),
     reason: "cognito-unavailable:jwks",
   });
 
@@ -116,9 +120,8 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
   const groups = groupsOf(id.claims);
   // Rules also apply to the object the origin will serve: `/admin` is rewritten to `/admin/index.html`, which
   // `/admin/*` protects even though `/admin` itself does not match it.
-  const target = originUri(req.uri, config);
   const allowed = isAllowed(rules, forms, groups) && (target === undefined || isAllowed(rules, pathForms(target), groups));
-  if (!allowed) return { ...errorResponse(config, "forbidden", { api }), reason: "forbidden" };
+  if (!allowed) return { ...errorResponse(config, "forbidden", { api: api() }), reason: "forbidden" };
   return forward("signed-in", config.forwardIdentity ? identityHeaders(id.claims, accessClaims, groups, session.idToken) : undefined);
 }
 

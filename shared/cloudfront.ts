@@ -32,6 +32,7 @@ export function toEdgeRequest(cf: CloudFrontRequest): EdgeRequest {
   const header = (name: string) => {
     const values = headers[name];
     if (!Array.isArray(values) || values.length === 0) return undefined;
+    if (values.length === 1) return typeof values[0]?.value === "string" ? values[0].value : "";
     return values.map((h) => (typeof h?.value === "string" ? h.value : "")).join(name === "cookie" ? "; " : ", ");
   };
   return {
