@@ -30,9 +30,17 @@ export class HttpError extends Error {
   }
 }
 
+type HttpModule = typeof import("node:http");
+const loaded: { http?: HttpModule; https?: HttpModule } = {};
+
+/** Loads node:http / node:https on first use and keeps them: a dynamic import costs far more than a lookup. */
+async function load(scheme: "http" | "https"): Promise<HttpModule> {
+  return (loaded[scheme] ??= (scheme === "http" ? await import("node:http") : await import("node:https")) as HttpModule);
+}
+
 export const nodeHttpClient: HttpClient = async (url, req) => {
   const target = new URL(url);
-  const mod = target.protocol === "http:" ? await import("node:http") : await import("node:https");
+  const mod = await load(target.protocol === "http:" ? "http" : "https");
   return new Promise<HttpResponse>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
