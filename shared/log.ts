@@ -25,7 +25,18 @@ function decisionLevel(reason: string): Exclude<LogLevel, "silent"> {
 }
 
 /** The constant part of a decision's EMF record. */
-const EMF_METRICS = `"CloudWatchMetrics":[{"Namespace":"${NAMESPACE}","Dimensions":[["Function","Reason"]],"Metrics":[{"Name":"Decisions","Unit":"Count"}]}]`;
+const emfMetrics = (names: string[]) =>
+  `"CloudWatchMetrics":[{"Namespace":"${NAMESPACE}","Dimensions":[["Function","Reason"]],"Metrics":[${names.map((n) => `{"Name":"${n}","Unit":"Count"}`).join(",")}]}]`;
+const EMF_DECISIONS = emfMetrics(["Decisions"]);
+
+/** Counters beside `Decisions` for what operators graph most: sign-ins, refreshes and token rejections. */
+export function kindMetric(reason: string): "SignIns" | "Refreshes" | "Rejections" | undefined {
+  if (reason === "signed-in:callback") return "SignIns";
+  if (reason === "refreshed") return "Refreshes";
+  if (reason.startsWith("rejected:")) return "Rejections";
+  return undefined;
+}
+const EMF_BY_KIND = { SignIns: emfMetrics(["Decisions", "SignIns"]), Refreshes: emfMetrics(["Decisions", "Refreshes"]), Rejections: emfMetrics(["Decisions", "Rejections"]) };
 
 export function createLogger(fn: string, level: LogLevel, sink: Sink = (l) => console.log(l)): Logger {
   const min = LEVELS[level];
@@ -44,7 +55,9 @@ export function createLogger(fn: string, level: LogLevel, sink: Sink = (l) => co
       let extra = "";
       if (fields) for (const k in fields) if (fields[k] !== undefined) extra += `,${JSON.stringify(k)}:${JSON.stringify(fields[k])}`;
       const r = JSON.stringify(reason);
-      sink(`{"level":"${lvl}","fn":${fnJson},"msg":"decision","reason":${r}${extra},"_aws":{"Timestamp":${Date.now()},${EMF_METRICS}},"Function":${fnJson},"Reason":${r},"Decisions":1}`);
+      const kind = kindMetric(reason);
+      const metrics = kind ? EMF_BY_KIND[kind] : EMF_DECISIONS;
+      sink(`{"level":"${lvl}","fn":${fnJson},"msg":"decision","reason":${r}${extra},"_aws":{"Timestamp":${Date.now()},${metrics}},"Function":${fnJson},"Reason":${r},"Decisions":1${kind ? `,"${kind}":1` : ""}}`);
     },
   };
 }

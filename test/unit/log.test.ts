@@ -39,6 +39,24 @@ describe("createLogger", () => {
     for (const l of lines) expect(l).not.toContain("\n");
   });
 
+  it.each([
+    ["signed-in:callback", "SignIns"],
+    ["refreshed", "Refreshes"],
+    ["rejected:signature", "Rejections"],
+    ["rejected:access-audience", "Rejections"],
+    ["signed-in", undefined],
+    ["no-session", undefined],
+  ])("decision %s also counts %s", (reason, metric) => {
+    const lines: string[] = [];
+    createLogger("parse-auth", "info", (l) => lines.push(l)).decision(reason, { path: "/p", status: 302 });
+    const rec = JSON.parse(lines[0]!) as Record<string, unknown> & { _aws: { CloudWatchMetrics: { Metrics: { Name: string }[] }[] } };
+    const names = rec._aws.CloudWatchMetrics[0]!.Metrics.map((m) => m.Name);
+    expect(names).toEqual(metric ? ["Decisions", metric] : ["Decisions"]);
+    // Every metric named in the EMF record has its value at the top level, as the format requires.
+    for (const n of names) expect(rec[n]).toBe(1);
+    expect(rec).toMatchObject({ reason, path: "/p", status: 302, Reason: reason, Function: "parse-auth" });
+  });
+
   it.each<["debug" | "info" | "warn" | "error" | "silent", number]>([
     ["debug", 4],
     ["info", 3],
