@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { CookieJar } from "../helpers/cognito-stand-in";
 import { buildWith } from "../helpers/build";
 import { header, originResponse, setCookies, viewerRequest } from "../helpers/events";
+import { sessionCookieHeader } from "../helpers/session";
 import { makeKey, sign, idClaims, accessClaims } from "../helpers/tokens";
 import { CLIENT_SECRET, HOST, hostedUi, issuer, makeSite, req, signIn } from "../helpers/site";
 import type { Site } from "../helpers/site";
@@ -276,18 +277,17 @@ describe("edge flow through the built bundles", () => {
     site.cognito.addKey(rotated.jwk);
     const iss = site.cognito.opts.issuer;
     const user = { username: "rotated-user", sub: "bbbbbbbb-0000-0000-0000-000000000002" };
-    const prefix = `CognitoIdentityServiceProvider.${issuer.clientId}`;
-    const jar = new CookieJar();
-    jar.cookies.set(`${prefix}.LastAuthUser`, { value: user.username, attrs: "" });
-    jar.cookies.set(`${prefix}.${user.username}.idToken`, { value: sign(idClaims(iss, user), rotated), attrs: "" });
-    jar.cookies.set(`${prefix}.${user.username}.accessToken`, { value: sign(accessClaims(iss, user), rotated), attrs: "" });
-    const res = await site.fn.check(req(jar, { uri: "/" }));
+    const session = (idKey: typeof rotated) =>
+      viewerRequest({
+        host: HOST,
+        uri: "/",
+        cookies: [sessionCookieHeader(issuer.clientId, { username: user.username, idToken: sign(idClaims(iss, user), idKey), accessToken: sign(accessClaims(iss, user), rotated) })],
+      });
+    const res = await site.fn.check(session(rotated));
     expect(res.status).toBeUndefined();
     expect(site.cognito.calls.filter((c) => c.path.endsWith("jwks.json")).length).toBeGreaterThanOrEqual(1);
 
-    const stranger = makeKey();
-    jar.cookies.set(`${prefix}.${user.username}.idToken`, { value: sign(idClaims(iss, user), stranger), attrs: "" });
-    const rejected = await site.fn.check(req(jar, { uri: "/" }));
+    const rejected = await site.fn.check(session(makeKey()));
     expect(rejected.status).toBe("302");
     expect(header(rejected, "location")).toMatch(/\/oauth2\/authorize\?/);
   });

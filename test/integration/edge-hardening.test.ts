@@ -7,6 +7,7 @@ import { CookieJar } from "../helpers/cognito-stand-in";
 import { header, originResponse, setCookies, viewerRequest } from "../helpers/events";
 import { HOST, hostedUi, makeSite, req, signIn } from "../helpers/site";
 import type { Site } from "../helpers/site";
+import { sessionCookieHeader } from "../helpers/session";
 import { accessClaims, idClaims, makeKey, sign } from "../helpers/tokens";
 
 /** Bytes of a generated response as Lambda@Edge counts them (headers and body). */
@@ -85,14 +86,14 @@ describe("hardening", () => {
     const rotated = makeKey();
     const iss = site.cognito.opts.issuer;
     const user = { username: "rotation-user", sub: "cccccccc-0000-0000-0000-000000000003" };
-    const prefix = `CognitoIdentityServiceProvider.${iss.clientId}`;
-    const jar = new CookieJar();
-    jar.cookies.set(`${prefix}.LastAuthUser`, { value: user.username, attrs: "" });
-    jar.cookies.set(`${prefix}.${user.username}.idToken`, { value: sign(idClaims(iss, user), rotated), attrs: "" });
-    jar.cookies.set(`${prefix}.${user.username}.accessToken`, { value: sign(accessClaims(iss, user), rotated), attrs: "" });
+    const cookie = sessionCookieHeader(iss.clientId, {
+      username: user.username,
+      idToken: sign(idClaims(iss, user), rotated),
+      accessToken: sign(accessClaims(iss, user), rotated),
+    });
     site.cognito.mode = "hang";
     try {
-      const res = await site.fn.check(req(jar, { uri: "/" }));
+      const res = await site.fn.check(viewerRequest({ host: HOST, uri: "/", cookies: [cookie] }));
       expect(res.status).toBe("503");
       expect(setCookies(res)).toEqual([]);
     } finally {
