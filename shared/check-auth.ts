@@ -10,14 +10,7 @@
  * page explaining it instead of another round trip.
  */
 import type { EdgeContext } from "./context";
-import {
-  REFRESHED_MARKER,
-  SIGNED_IN_MARKER,
-  SIGNIN_PREFIX,
-  markerActive,
-  parseCookies,
-  signInCookie,
-} from "./cookies";
+import { REFRESHED_MARKER, SIGNED_IN_MARKER, cookieWriter, markerActive, parseCookies, signInCookie } from "./cookies";
 import type { EdgeRequest, Outcome } from "./edge";
 import { authorizeUrl } from "./oauth";
 import { globMatcher, pathForms } from "./paths";
@@ -29,10 +22,9 @@ import type { CompiledRule } from "./rules";
 import type { ResolvedConfig } from "./config";
 import { expireTokens, readSession } from "./session";
 import type { SessionCookies } from "./session";
-import { SIGNIN_TTL_SECONDS, newSignIn, pkceChallenge, sealSignIn, signInCookieName, signInsToDrop } from "./state";
+import { SIGNIN_TTL_SECONDS, newSignIn, pendingSignIns, pkceChallenge, sealSignIn, signInCookieName, signInsToDrop } from "./state";
 import { originUri } from "./site";
 import type { Claims } from "./tokens";
-import { cookieWriter } from "./cookies";
 
 /** The config's globs and rules, compiled once per config (at the first request of a container). */
 interface Compiled {
@@ -134,12 +126,10 @@ function startSignIn(req: EdgeRequest, ctx: EdgeContext, origin: string, cookies
   const { config } = ctx;
   const nowSeconds = Math.floor(ctx.now() / 1000);
   const s = newSignIn(requestedPath(req), nowSeconds, ctx.random);
-  const pending = new Map<string, string>();
-  for (const [name, value] of cookies) if (name.startsWith(SIGNIN_PREFIX)) pending.set(name.slice(SIGNIN_PREFIX.length), value);
   const w = cookieWriter(config.cookie);
   const setCookies = [
     ...clear,
-    ...signInsToDrop(pending).map((state) => w.expire(signInCookieName(state))),
+    ...signInsToDrop(pendingSignIns(cookies)).map((state) => w.expire(signInCookieName(state))),
     signInCookie(config.cookie, signInCookieName(s.state), sealSignIn(s, config.nonceSigningSecret), SIGNIN_TTL_SECONDS),
   ];
   const location = authorizeUrl(config, {

@@ -5,7 +5,7 @@
  * this origin only.
  */
 import type { EdgeContext } from "./context";
-import { MARKER_TTL_SECONDS, REFRESHED_MARKER, SIGNED_IN_MARKER, SIGNIN_PREFIX, cookieWriter, parseCookies, signInCookie } from "./cookies";
+import { MARKER_TTL_SECONDS, REFRESHED_MARKER, SIGNED_IN_MARKER, cookieWriter, parseCookies, signInCookie } from "./cookies";
 import type { EdgeRequest, Outcome } from "./edge";
 import { AuthError } from "./errors";
 import type { ErrorCode } from "./errors";
@@ -13,7 +13,7 @@ import { exchangeCode } from "./oauth";
 import { safeReturnPath, siteOrigin } from "./redirect";
 import { errorResponse, navigatePage, redirect } from "./responses";
 import { readSession, sessionCookies, usernameOf } from "./session";
-import { signInCookieName, unsealSignIn } from "./state";
+import { pendingSignIns, signInCookieName, unsealSignIn } from "./state";
 import type { SignInState } from "./state";
 import { verifyTokenSet } from "./verify-set";
 
@@ -64,8 +64,7 @@ export async function parseAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
     const hasSession = readSession(cookies, config.clientId).idToken !== undefined;
     // Stale callback URL (back button, bookmark) of a browser that is signed in: nothing to finish.
     if (hasSession) return { ...redirect(config, `${origin}/`), reason: "state-mismatch:stale" };
-    const anySignIn = [...cookies.keys()].some((n) => n.startsWith(SIGNIN_PREFIX));
-    return anySignIn ? fail("state-mismatch", "state-mismatch") : fail("cookies-blocked", "cookies-blocked");
+    return pendingSignIns(cookies).size > 0 ? fail("state-mismatch", "state-mismatch") : fail("cookies-blocked", "cookies-blocked");
   }
   if (!signIn) return fail("state-mismatch", `state-mismatch:${unsealed && !unsealed.ok ? unsealed.why : "unknown"}`);
 

@@ -88,10 +88,10 @@ export function unsealSignIn(state: string, value: string, secret: string, nowSe
   return { ok: true, signIn: { state, nonce: d.n, verifier: d.v, returnPath: d.r, expires: d.e } };
 }
 
-/** `state` values of the pending sign-in cookies in a request. */
-export function pendingStates(cookieNames: Iterable<string>): string[] {
-  const out: string[] = [];
-  for (const name of cookieNames) if (name.startsWith(SIGNIN_PREFIX)) out.push(name.slice(SIGNIN_PREFIX.length));
+/** The pending sign-ins in a request's cookies: state → sealed value. */
+export function pendingSignIns(cookies: Map<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [name, value] of cookies) if (name.startsWith(SIGNIN_PREFIX)) out.set(name.slice(SIGNIN_PREFIX.length), value);
   return out;
 }
 

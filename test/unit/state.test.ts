@@ -4,7 +4,7 @@ import {
   MAX_PENDING_SIGNINS,
   SIGNIN_TTL_SECONDS,
   newSignIn,
-  pendingStates,
+  pendingSignIns,
   pkceChallenge,
   sealSignIn,
   signInCookieName,
@@ -52,7 +52,8 @@ describe("seal / unseal", () => {
 
   it("the cookie name carries the state", () => {
     expect(signInCookieName("abc")).toBe("edgeauth-signin.abc");
-    expect(pendingStates(["edgeauth-signin.abc", "other", "edgeauth-signedin"])).toEqual(["abc"]);
+    const cookies = new Map([["edgeauth-signin.abc", "v1"], ["other", "x"], ["edgeauth-signedin", "1"]]);
+    expect([...pendingSignIns(cookies)]).toEqual([["abc", "v1"]]);
   });
 
   const s = fresh();
