@@ -97,11 +97,11 @@ export function sessionCookies(config: ResolvedConfig, s: WriteSession): string[
   const size = out.reduce((n, c) => n + c.split(";", 1)[0]!.length + 2, 0);
   if (size > MAX_SESSION_COOKIE_BYTES) return undefined;
 
-  // Another user's token cookies (a different account signed in before) go.
+  // Another user's token cookies (a different account signed in before) go. ownCookieNames holds only names of
+  // our shapes: LastAuthUser (kept), token cookies, sign-in cookies and markers (not Amplify's, skipped).
   const userPrefix = `${AMPLIFY_PREFIX}.${config.clientId}.${s.username}.`;
   for (const n of ownCookieNames(s.existing, config.clientId)) {
-    if (!n.startsWith(`${AMPLIFY_PREFIX}.`) || keep.has(n) || n.startsWith(userPrefix)) continue;
-    if (/\.(idToken|accessToken|refreshToken|clockDrift|userData)(\.\d+)?$/.test(n)) out.push(w.expire(n));
+    if (n.startsWith(`${AMPLIFY_PREFIX}.`) && !keep.has(n) && !n.startsWith(userPrefix)) out.push(w.expire(n));
   }
   return out;
 }
