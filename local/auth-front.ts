@@ -17,9 +17,9 @@ import { createSign } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, request as httpRequest } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { CognitoApiError, cognitoApi } from "./cognito";
+import { listen } from "./listen";
 
 export interface AuthFront {
   /** `http://localhost:<port>`: the edge config's `domain`. */
@@ -193,22 +193,12 @@ export async function startAuthFront(opts: AuthFrontOptions): Promise<AuthFront 
       else res.destroy();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port, "localhost", resolve);
-  });
-  const port = (server.address() as AddressInfo).port;
+  const listening = await listen(server, opts.port);
   return {
-    url: `http://localhost:${port}`,
-    port,
+    ...listening,
     setCognitoUrl(u: string) {
       cognitoUrl = u;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
   };
 }
 

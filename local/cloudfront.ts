@@ -9,7 +9,6 @@
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type {
   CloudFrontHeaders,
@@ -23,6 +22,7 @@ import type { Paths } from "../shared/config";
 import { invoke, loadHandler } from "./lambda-runtime";
 import type { LoadedHandler } from "./lambda-runtime";
 import type { OriginRequest, OriginResponse } from "./origin";
+import { listen } from "./listen";
 
 /** The edge functions of one build, and the paths their cache behaviours are on. */
 export interface Distribution {
@@ -230,21 +230,11 @@ export async function startLocalCloudFront(opts: LocalCloudFrontOptions): Promis
         else res.destroy();
       });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port, "localhost", resolve);
-  });
-  const port = (server.address() as AddressInfo).port;
+  const listening = await listen(server, opts.port);
   return {
-    url: `http://localhost:${port}`,
-    port,
+    ...listening,
     setDistribution(d) {
       dist = d;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
   };
 }

@@ -10,9 +10,9 @@
 import { readFileSync, existsSync } from "node:fs";
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import Module from "node:module";
 import { dirname, join, resolve } from "node:path";
+import { listen } from "./listen";
 
 export interface LambdaInvokeOptions {
   /** Folder holding one `<name>/index.js` per function: the build's output (`AUTH_OUTDIR`, default `dist`). */
@@ -77,16 +77,8 @@ export async function startLambdaInvokeServer(opts: LambdaInvokeOptions): Promis
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => send(res, 500, { message: (err as Error).message }));
   });
-  await new Promise<void>((ok, fail) => {
-    server.once("error", fail);
-    server.listen(opts.port ?? 0, host, () => ok());
-  });
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://${host}:${port}`,
-    port,
-    close: () => new Promise<void>((ok) => server.close(() => ok())),
-  };
+  const { url, port, stop } = await listen(server, opts.port ?? 0, host);
+  return { url, port, close: stop };
 }
 
 /** The user's group names, from cognito-local's AdminListGroupsForUser. */
