@@ -19,7 +19,7 @@ import { createServer, request as httpRequest } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { dirname, join } from "node:path";
 import { CognitoApiError, cognitoApi } from "./cognito";
-import { listen } from "./listen";
+import { listen, readBody } from "./server";
 
 export interface AuthFront {
   /** `http://localhost:<port>`: the edge config's `domain`. */
@@ -56,14 +56,6 @@ class ExpiringMap {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   const text = typeof body === "string" ? body : JSON.stringify(body);

@@ -22,7 +22,7 @@ import type { Paths } from "../shared/config";
 import { invoke, loadHandler } from "./lambda-runtime";
 import type { LoadedHandler } from "./lambda-runtime";
 import type { OriginRequest, OriginResponse } from "./origin";
-import { listen } from "./listen";
+import { listen, readBody } from "./server";
 
 /** The edge functions of one build, and the paths their cache behaviours are on. */
 export interface Distribution {
@@ -103,14 +103,6 @@ function flatten(headers: CloudFrontHeaders | undefined): Record<string, string[
   return out;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
 
 export interface LocalCloudFrontOptions {
   port: number;

@@ -12,7 +12,7 @@ import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import Module from "node:module";
 import { dirname, join, resolve } from "node:path";
-import { listen } from "./listen";
+import { listen, readBody } from "./server";
 
 export interface LambdaInvokeOptions {
   /** Folder holding one `<name>/index.js` per function: the build's output (`AUTH_OUTDIR`, default `dist`). */
@@ -52,7 +52,7 @@ export async function startLambdaInvokeServer(opts: LambdaInvokeOptions): Promis
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const m = /^\/2015-03-31\/functions\/([\w-]{1,64})\/invocations$/.exec((req.url ?? "").split("?")[0] ?? "");
-    const body = await readBody(req);
+    const body = (await readBody(req)).toString("utf8");
     if (req.method !== "POST" || !m) return send(res, 404, { message: "not found" }, { "x-amzn-errortype": "ResourceNotFoundException" });
     const name = m[1]!;
     const file = join(opts.functionsDir, name, "index.js");
@@ -169,14 +169,6 @@ function invoke(handler: Handler, event: unknown, name: string, timeoutMs: numbe
   });
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((ok, fail) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => ok(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", fail);
-  });
-}
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
