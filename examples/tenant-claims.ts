@@ -20,7 +20,7 @@
  * timeout, and create clients once, outside the function.
  */
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
-import type { ClaimsFunction } from "../shared/pre-token-generation";
+import type { ClaimsFunction } from "../shared/triggers/pre-token-generation";
 
 const table = process.env.TENANTS_TABLE ?? "user-tenants";
 const dynamo = new DynamoDBClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 300, requestTimeout: 800 } });

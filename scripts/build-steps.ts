@@ -6,8 +6,8 @@ import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { build } from "esbuild";
 import type { Plugin } from "esbuild";
-import { resolveTriggersConfig } from "../shared/triggers-config";
-import type { TriggersConfig } from "../shared/triggers-config";
+import { resolveTriggersConfig } from "../shared/config/triggers";
+import type { TriggersConfig } from "../shared/config/triggers";
 import { BuildError } from "./build-error";
 
 export interface BuildExtras {
@@ -26,7 +26,7 @@ export async function extraBuildSteps(
 /**
  * Validates `triggers` (warnings are printed, errors fail the build), bakes the resolved config as
  * `__TRIGGERS_CONFIG__` and, when `triggers.preTokenGeneration.module` is set, bundles that file in place of
- * shared/claims-module.ts.
+ * shared/triggers/claims-module.ts.
  */
 export async function triggersBuildStep(
   raw: Record<string, unknown>,
@@ -75,7 +75,7 @@ async function checkClaimsModule(file: string, rel: string): Promise<void> {
 }
 
 /**
- * Replaces shared/claims-module.ts with a module exporting the owner's function: the default export, or else
+ * Replaces shared/triggers/claims-module.ts with a module exporting the owner's function: the default export, or else
  * the export named `claims` (checked by `checkClaimsModule` before).
  */
 export function claimsModulePlugin(file: string): Plugin {
@@ -83,7 +83,7 @@ export function claimsModulePlugin(file: string): Plugin {
     name: "claims-module",
     setup(b) {
       b.onResolve({ filter: /(^|\/)claims-module(\.ts)?$/ }, (args) =>
-        args.importer.endsWith(join("handlers", "pre-token-generation.ts")) ? { path: "claims-module", namespace: "claims-module" } : undefined,
+        args.importer.endsWith(join("handlers", "triggers", "pre-token-generation.ts")) ? { path: "claims-module", namespace: "claims-module" } : undefined,
       );
       b.onLoad({ filter: /.*/, namespace: "claims-module" }, () => ({
         contents: [

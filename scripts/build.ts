@@ -1,20 +1,21 @@
 /**
  * `npm run build`: validates the config, prepares what can be prepared once (JWKS, nonce-signing secret, error
- * page templates) and bundles every function in handlers/ with esbuild into `dist/<name>/index.js`, the
+ * page templates) and bundles every function of the catalogue (shared/functions.ts) with esbuild into `dist/<name>/index.js`, the
  * resolved config baked in (Lambda@Edge has no environment variables).
  *
  *   AUTH_CONFIG  config file (default: auth.config.json at the repository root)
  *   AUTH_OUTDIR  output folder (default: dist)
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import type { Plugin } from "esbuild";
-import { resolveConfig } from "../shared/config";
-import type { ResolvedConfig } from "../shared/config";
-import { nodeHttpClient } from "../shared/http";
+import { resolveConfig } from "../shared/config/edge";
+import type { ResolvedConfig } from "../shared/config/edge";
+import { nodeHttpClient } from "../shared/edge/http";
+import { FUNCTIONS, functionSpec } from "../shared/functions";
 import { BuildError } from "./build-error";
 import { extraBuildSteps } from "./build-steps";
 
@@ -22,26 +23,25 @@ const root = resolve(__dirname, "..");
 
 export { BuildError };
 
-/** Edge functions: the ones CloudFront runs. The rest of handlers/ are ordinary Lambdas (Cognito triggers). */
-export const EDGE_FUNCTIONS = ["check-auth", "parse-auth", "refresh-auth", "sign-out", "http-headers"] as const;
-
 /**
- * The part of the config a function gets baked in: secrets only where they are used (the client secret only
- * in the functions that call the token and revoke endpoints, the nonce-signing key only in check-auth and
- * parse-auth), so a leaked bundle leaks as little as possible.
+ * The part of the config a function gets baked in: secrets only where the catalogue says they are used (the
+ * client secret only in the functions that call the token and revoke endpoints, the nonce-signing key only
+ * where sign-in cookies are sealed or opened), keys only where tokens are verified, so a leaked bundle leaks as
+ * little as possible.
  */
 export function configFor(name: string, config: ResolvedConfig): ResolvedConfig {
+  const spec = functionSpec(name);
   const out: ResolvedConfig = { ...config };
-  if (!["parse-auth", "refresh-auth", "sign-out"].includes(name)) delete out.clientSecret;
-  if (!["check-auth", "parse-auth"].includes(name)) out.nonceSigningSecret = "";
-  if (name === "http-headers" || name === "sign-out") out.jwks = { keys: [] };
+  if (!spec.secrets.includes("clientSecret")) delete out.clientSecret;
+  if (!spec.secrets.includes("nonceSigningSecret")) out.nonceSigningSecret = "";
+  if (!spec.verifiesTokens) out.jwks = { keys: [] };
   return out;
 }
 
 export interface BuildOptions {
   configPath: string;
   outdir: string;
-  /** Only these functions (default: every file in handlers/). */
+  /** Only these functions (default: every function in the catalogue, shared/functions.ts). */
   only?: string[];
   log?: (line: string) => void;
 }
@@ -124,19 +124,17 @@ export async function buildAll(opts: BuildOptions): Promise<{ config: ResolvedCo
   const log = opts.log ?? console.log;
   const { config, raw } = await loadConfig(opts.configPath, log);
   const extra = await extraBuildSteps(raw, { configPath: opts.configPath, log });
-  const names = readdirSync(join(root, "handlers"))
-    .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))
-    .map((f) => f.slice(0, -3))
-    .filter((n) => !opts.only || opts.only.includes(n));
+  const specs = FUNCTIONS.filter((f) => !opts.only || opts.only.includes(f.name));
   const sizes: Record<string, { bytes: number; gzip: number }> = {};
   await Promise.all(
-    names.map(async (name) => {
+    specs.map(async (spec) => {
+      const name = spec.name;
       const outdir = join(opts.outdir, name);
       rmSync(outdir, { recursive: true, force: true });
       mkdirSync(outdir, { recursive: true });
-      const isEdge = (EDGE_FUNCTIONS as readonly string[]).includes(name);
+      const isEdge = spec.runtime === "lambda-edge";
       await build({
-        entryPoints: [join(root, "handlers", `${name}.ts`)],
+        entryPoints: [join(root, spec.entry)],
         outfile: join(outdir, "index.js"),
         bundle: true,
         platform: "node",

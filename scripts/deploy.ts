@@ -19,7 +19,7 @@ import { join, resolve } from "node:path";
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { CognitoIdentityProviderClient, DescribeUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { BuildError, buildAll } from "./build";
-import { hostedUiDomain, stackNames } from "./deploy-config";
+import { hostedUiDomain, stackNames } from "../shared/config/deploy";
 import { loadDeployConfig, packageAll, workDir } from "./package";
 import { sls, SlsError } from "./sls";
 import type { SlsEnv } from "./sls";

@@ -13,8 +13,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { BuildError, buildAll, readRawConfig } from "./build";
-import { hostedUiDomain, resolveDeployConfig, stackNames } from "./deploy-config";
-import type { DeployConfig } from "./deploy-config";
+import { hostedUiDomain, resolveDeployConfig, stackNames } from "../shared/config/deploy";
+import type { DeployConfig } from "../shared/config/deploy";
 import { sls, SlsError } from "./sls";
 import { withPoolPlaceholders } from "./sls-values";
 

@@ -9,13 +9,13 @@
  */
 import { join, resolve } from "node:path";
 import { BuildError } from "./build";
-import { stackNames } from "./deploy-config";
+import { stackNames } from "../shared/config/deploy";
 import { stackOutputs } from "./deploy";
+import { EDGE_FUNCTIONS } from "../shared/functions";
 import { loadDeployConfig } from "./package";
 import { sls, SlsError } from "./sls";
 
 const root = resolve(__dirname, "..");
-const EDGE_FUNCTIONS = ["checkAuth", "httpHeaders", "parseAuth", "refreshAuth", "signOut"];
 
 async function main() {
   const configPath = resolve(process.env.AUTH_CONFIG ?? join(root, "auth.config.json"));
@@ -31,7 +31,7 @@ async function main() {
   }
   console.log("\nThe Lambda@Edge functions were kept: CloudFront deletes their replicas an hour or so after the distribution.");
   console.log("Then delete them (fails with 'replicated function' until the replicas are gone; just retry later):");
-  for (const fn of EDGE_FUNCTIONS) console.log(`  aws lambda delete-function --region us-east-1 --function-name ${names.edge}-${fn}`);
+  for (const fn of EDGE_FUNCTIONS) console.log(`  aws lambda delete-function --region us-east-1 --function-name ${names.edge}-${fn.slsName}`);
 }
 
 main().catch((err: unknown) => {

@@ -11,10 +11,10 @@
  */
 import { existsSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import { resolveConfig } from "../shared/config";
+import { resolveConfig } from "../shared/config/edge";
 import { readRawConfig } from "./build";
-import { clientUrls, defaultGroup, hasPreTokenGeneration, poolGroups, resolveDeployConfig } from "./deploy-config";
-import type { DeployConfig } from "./deploy-config";
+import { clientUrls, defaultGroup, hasPreTokenGeneration, poolGroups, resolveDeployConfig } from "../shared/config/deploy";
+import type { DeployConfig } from "../shared/config/deploy";
 
 const root = resolve(__dirname, "..");
 

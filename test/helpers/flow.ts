@@ -2,10 +2,10 @@
  * Drives the sign-in flow through the decision functions: check-auth starts a sign-in, the stand-in Hosted UI
  * issues a code bound to the PKCE challenge and nonce it was sent, parse-auth finishes it.
  */
-import type { ResolvedConfig } from "../../shared/config";
-import { checkAuth } from "../../shared/check-auth";
-import type { Outcome, Respond } from "../../shared/edge";
-import { parseAuth } from "../../shared/parse-auth";
+import type { ResolvedConfig } from "../../shared/config/edge";
+import { checkAuth } from "../../shared/edge/check-auth";
+import type { Outcome, Respond } from "../../shared/edge/request";
+import { parseAuth } from "../../shared/edge/parse-auth";
 import { CookieJar, edgeRequest, makeContext } from "./harness";
 import type { StandIn } from "./harness";
 import type { RequestSpec } from "./events";

@@ -5,13 +5,13 @@
  */
 import { createHash } from "node:crypto";
 import type { CloudFrontRequest } from "aws-lambda";
-import type { ResolvedConfig } from "../../shared/config";
-import { createContext } from "../../shared/context";
-import type { EdgeContext } from "../../shared/context";
-import { toEdgeRequest } from "../../shared/cloudfront";
-import type { EdgeRequest } from "../../shared/edge";
-import { HttpError } from "../../shared/http";
-import type { HttpClient, HttpRequest, HttpResponse } from "../../shared/http";
+import type { ResolvedConfig } from "../../shared/config/edge";
+import { createContext } from "../../shared/edge/deps";
+import type { EdgeContext } from "../../shared/edge/deps";
+import { toEdgeRequest } from "../../shared/edge/lambda-edge";
+import type { EdgeRequest } from "../../shared/edge/request";
+import { HttpError } from "../../shared/edge/http";
+import type { HttpClient, HttpRequest, HttpResponse } from "../../shared/edge/http";
 import { sign, idClaims, accessClaims } from "./tokens";
 import type { Issuer, UserSpec } from "./tokens";
 import { viewerRequest } from "./events";

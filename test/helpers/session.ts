@@ -1,7 +1,7 @@
 /**
  * Cookie headers of a signed-in browser, written under Amplify's names the way the edge functions write them.
  */
-import { encodeCookieName, lastAuthUserName, tokenCookieName } from "../../shared/cookies";
+import { encodeCookieName, lastAuthUserName, tokenCookieName } from "../../shared/edge/cookies";
 
 export interface SessionSpec {
   username: string;

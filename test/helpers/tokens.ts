@@ -3,8 +3,8 @@
  */
 import { createHmac, createSign, generateKeyPairSync, randomUUID } from "node:crypto";
 import type { KeyObject } from "node:crypto";
-import { resolveConfig } from "../../shared/config";
-import type { ResolvedConfig } from "../../shared/config";
+import { resolveConfig } from "../../shared/config/edge";
+import type { ResolvedConfig } from "../../shared/config/edge";
 
 export interface TestKey {
   kid: string;

@@ -14,7 +14,6 @@ const root = resolve(__dirname, "../..");
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
 const CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
 const EDGE = { checkAuth: "check-auth", httpHeaders: "http-headers", parseAuth: "parse-auth", refreshAuth: "refresh-auth", signOut: "sign-out" };
-const TRIGGERS = ["pre-token-generation", "post-confirmation"];
 
 // `any`: templates are untyped CloudFormation JSON; the assertions below check the shapes.
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
@@ -78,12 +77,6 @@ function runPackage(c: Case) {
   const { work, out, pkg } = dirs(c);
   rmSync(work, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  // Until the trigger handlers (issue 3) are in this branch, stand-ins take their place; the build replaces them.
-  for (const t of TRIGGERS) {
-    if (existsSync(join(root, "handlers", `${t}.ts`))) continue;
-    mkdirSync(join(out, t), { recursive: true });
-    writeFileSync(join(out, t, "index.js"), "exports.handler = async (event) => event;\n");
-  }
   const configPath = join(work, "auth.config.json");
   writeFileSync(configPath, JSON.stringify(cases[c]));
   const env: NodeJS.ProcessEnv = { ...process.env, AUTH_CONFIG: configPath, AUTH_OUTDIR: out, EDGE_AUTH_PACKAGE_DIR: pkg };

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { CookieJar } from "../helpers/cognito-stand-in";
+import { EDGE_FUNCTIONS } from "../../shared/functions";
 import { buildWith } from "../helpers/build";
 import { header, originResponse, setCookies, viewerRequest } from "../helpers/events";
 import { sessionCookieHeader } from "../helpers/session";
@@ -27,7 +28,7 @@ describe("edge flow through the built bundles", () => {
   });
 
   it("bundles require nothing but Node built-ins", () => {
-    for (const name of ["check-auth", "parse-auth", "refresh-auth", "sign-out", "http-headers"]) {
+    for (const { name } of EDGE_FUNCTIONS) {
       const code = readFileSync(join(site.built.outdir, name, "index.js"), "utf8");
       const required = [...code.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]!);
       for (const mod of required) expect(builtinModules.includes(mod.replace(/^node:/, "")), `${name} requires ${mod}`).toBe(true);

@@ -2,15 +2,15 @@
  * Logs: one JSON line per event with a level, and never a token, code, cookie value or secret, across every flow.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { checkAuth } from "../../shared/check-auth";
-import { viewerHandler } from "../../shared/cloudfront";
-import type { ResolvedConfig } from "../../shared/config";
-import type { EdgeContext } from "../../shared/context";
-import type { EdgeRequest, Outcome } from "../../shared/edge";
+import { checkAuth } from "../../shared/edge/check-auth";
+import { viewerHandler } from "../../shared/edge/lambda-edge";
+import type { ResolvedConfig } from "../../shared/config/edge";
+import type { EdgeContext } from "../../shared/edge/deps";
+import type { EdgeRequest, Outcome } from "../../shared/edge/request";
 import { createLogger } from "../../shared/log";
-import { parseAuth } from "../../shared/parse-auth";
-import { refreshAuth } from "../../shared/refresh-auth";
-import { signOut } from "../../shared/sign-out";
+import { parseAuth } from "../../shared/edge/parse-auth";
+import { refreshAuth } from "../../shared/edge/refresh-auth";
+import { signOut } from "../../shared/edge/sign-out";
 import { setCookies, viewerRequest } from "../helpers/events";
 import type { RequestSpec } from "../helpers/events";
 import { CookieJar, HOST, NOW_MS, NOW_S, cognitoStandIn, makeContext, parseSetCookie } from "../helpers/harness";

@@ -1,0 +1,16 @@
+/**
+ * Static-site conveniences applied after the auth decision, on the request that goes on to the origin:
+ * S3 behind Origin Access Control has no index documents, so `/docs/` and `/docs` become `/docs/index.html`;
+ * with `spaFallback`, extension-less paths (client-side routes) become `/index.html`.
+ */
+import type { ResolvedConfig } from "../config/edge";
+
+/** The URI to request from the origin, or undefined to keep it. */
+export function originUri(uri: string, config: Pick<ResolvedConfig, "indexRewrite" | "spaFallback">): string | undefined {
+  const lastSlash = uri.lastIndexOf("/");
+  const last = uri.slice(lastSlash + 1);
+  if (last === "") return config.indexRewrite ? `${uri}index.html` : undefined;
+  if (last.includes(".")) return undefined;
+  if (config.spaFallback) return "/index.html";
+  return config.indexRewrite ? `${uri}/index.html` : undefined;
+}

@@ -1,0 +1,113 @@
+/**
+ * Translation between CloudFront's Lambda@Edge event shapes and our plain request/outcome shapes, and the one
+ * wrapper every viewer-request handler uses: it logs the decision and never lets an exception reach CloudFront
+ * (which would show the user a 502/503).
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-event-structure.html
+ */
+import type { CloudFrontHeaders, CloudFrontRequest, CloudFrontRequestEvent, CloudFrontResultResponse } from "aws-lambda";
+import type { EdgeContext } from "./deps";
+import type { EdgeRequest, Outcome } from "./request";
+import { errorResponse } from "./responses";
+
+/** Longest URI or query string we look at; longer requests get a 414 page. */
+export const MAX_URI = 8192;
+
+const STATUS_TEXT: Record<number, string> = {
+  200: "OK", 302: "Found", 303: "See Other", 307: "Temporary Redirect", 400: "Bad Request", 401: "Unauthorized",
+  403: "Forbidden", 414: "URI Too Long", 500: "Internal Server Error", 503: "Service Unavailable",
+};
+
+/** Canonical header-name casing for the headers we generate. */
+const CANONICAL: Record<string, string> = {
+  "set-cookie": "Set-Cookie", location: "Location", "cache-control": "Cache-Control", "content-type": "Content-Type",
+  "www-authenticate": "WWW-Authenticate", "retry-after": "Retry-After", pragma: "Pragma",
+};
+
+export function canonicalName(name: string): string {
+  return CANONICAL[name] ?? name.replace(/(^|-)([a-z])/g, (_, d: string, c: string) => d + c.toUpperCase());
+}
+
+export function toEdgeRequest(cf: CloudFrontRequest): EdgeRequest {
+  const headers: CloudFrontHeaders = cf.headers ?? {};
+  const header = (name: string) => {
+    const values = headers[name];
+    if (!Array.isArray(values) || values.length === 0) return undefined;
+    if (values.length === 1) return typeof values[0]?.value === "string" ? values[0].value : "";
+    return values.map((h) => (typeof h?.value === "string" ? h.value : "")).join(name === "cookie" ? "; " : ", ");
+  };
+  return {
+    method: typeof cf.method === "string" ? cf.method.toUpperCase() : "GET",
+    uri: typeof cf.uri === "string" ? cf.uri : "",
+    querystring: typeof cf.querystring === "string" ? cf.querystring : "",
+    header,
+    cookieHeader: header("cookie") ?? "",
+  };
+}
+
+/** Lambda@Edge refuses a generated response over 40 KB (headers and body); ours stay well below. */
+export const MAX_RESPONSE_BYTES = 38 * 1024;
+
+function responseSize(o: Extract<Outcome, { kind: "respond" }>): number {
+  let n = o.body === undefined ? 0 : Buffer.byteLength(o.body);
+  for (const [k, v] of Object.entries(o.headers)) n += k.length + v.length + 24;
+  for (const c of o.cookies) n += c.length + 32;
+  return n;
+}
+
+function toResponse(o: Extract<Outcome, { kind: "respond" }>): CloudFrontResultResponse {
+  const headers: CloudFrontHeaders = {};
+  for (const [name, value] of Object.entries(o.headers)) headers[name] = [{ key: canonicalName(name), value }];
+  if (o.cookies.length) headers["set-cookie"] = o.cookies.map((value) => ({ key: "Set-Cookie", value }));
+  const res: CloudFrontResultResponse = { status: String(o.status), statusDescription: STATUS_TEXT[o.status] ?? "", headers };
+  if (o.body !== undefined) {
+    res.body = o.body;
+    res.bodyEncoding = "text";
+  }
+  return res;
+}
+
+/** Applies a decision to the CloudFront request: a response, or the request itself, cleaned and changed. */
+export function applyOutcome(cf: CloudFrontRequest, o: Outcome): CloudFrontRequest | CloudFrontResultResponse {
+  if (o.kind === "respond") return toResponse(o);
+  const headers: CloudFrontHeaders = cf.headers ?? {};
+  // Whatever the client sent under our identity-header names never reaches the origin.
+  for (const name of Object.keys(headers)) if (name.startsWith("x-auth-")) delete headers[name];
+  if (o.setHeaders) for (const [name, value] of Object.entries(o.setHeaders)) headers[name] = [{ key: canonicalName(name), value }];
+  cf.headers = headers;
+  if (o.uri) cf.uri = o.uri;
+  return cf;
+}
+
+export type ViewerRequestHandler = (event: CloudFrontRequestEvent) => Promise<CloudFrontRequest | CloudFrontResultResponse>;
+
+/** Wraps a decision into a Lambda@Edge viewer-request handler that logs one line per decision and never throws. */
+export function viewerHandler(decide: (req: EdgeRequest, ctx: EdgeContext) => Promise<Outcome>, ctx: EdgeContext): ViewerRequestHandler {
+  return async (event) => {
+    const cf = event?.Records?.[0]?.cf?.request;
+    if (!cf || typeof cf !== "object") {
+      ctx.log.decision("error:bad-event");
+      return toResponse({ ...errorResponse(ctx.config, "bad-request"), reason: "error:bad-event" });
+    }
+    let outcome: Outcome;
+    try {
+      const req = toEdgeRequest(cf);
+      if (!req.uri.startsWith("/")) {
+        // CloudFront always sends an absolute path; anything else is not a request we can judge (or forward).
+        outcome = { ...errorResponse(ctx.config, "bad-request"), reason: "error:bad-uri" };
+      } else if (req.uri.length > MAX_URI || req.querystring.length > MAX_URI) {
+        outcome = { ...errorResponse(ctx.config, "bad-request", { reason: "The address is too long." }), status: 414, reason: "error:uri-too-long" };
+      } else outcome = await decide(req, ctx);
+    } catch (err) {
+      // Unexpected: log the kind of error only (messages could carry request data), answer with a page.
+      ctx.log.log("error", "unexpected error", { error: err instanceof Error ? err.name : typeof err });
+      outcome = { ...errorResponse(ctx.config, "internal"), reason: "error:internal" };
+    }
+    if (outcome.kind === "respond" && responseSize(outcome) > MAX_RESPONSE_BYTES) {
+      // Never hand CloudFront a response it would turn into a 502: keep the decision, drop what made it big.
+      outcome = { ...errorResponse(ctx.config, "bad-request", { reason: "The request carries too many cookies. Clear this site's cookies and try again." }), reason: `error:response-too-large:${outcome.reason}` };
+    }
+    const path = typeof cf.uri === "string" ? cf.uri.slice(0, 256) : "";
+    ctx.log.decision(outcome.reason, { path, status: outcome.kind === "respond" ? outcome.status : undefined });
+    return applyOutcome(cf, outcome);
+  };
+}

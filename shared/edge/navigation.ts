@@ -1,0 +1,19 @@
+/**
+ * Is this a page navigation, or an API / background request? A `fetch` cannot follow a redirect to the Hosted
+ * UI, so such requests get 401 instead of a 302 to sign-in.
+ */
+import type { EdgeRequest } from "./request";
+
+export function isApiRequest(req: EdgeRequest, matchesApiPath: boolean): boolean {
+  if (matchesApiPath) return true;
+  const mode = req.header("sec-fetch-mode");
+  if (mode !== undefined && mode !== "navigate") return true;
+  const accept = req.header("accept");
+  if (accept !== undefined && accept !== "" && !/text\/html|\*\/\*/i.test(accept)) return true;
+  return false;
+}
+
+/** A CORS preflight: never redirected, it carries no credentials. */
+export function isPreflight(req: EdgeRequest): boolean {
+  return req.method === "OPTIONS" && req.header("access-control-request-method") !== undefined;
+}

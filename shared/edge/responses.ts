@@ -1,0 +1,102 @@
+/**
+ * Every response the edge functions generate: redirects, small HTML pages and the 401 JSON for API calls.
+ * `errorResponse` is the one place an AuthError becomes an HTTP response. Every generated response carries
+ * `Cache-Control: no-cache, no-store` and the site's security headers; every reflected value is HTML-escaped.
+ */
+import type { ResolvedConfig } from "../config/edge";
+import type { Respond } from "./request";
+import { ERRORS } from "./errors";
+import type { ErrorCode } from "./errors";
+
+/** Lambda@Edge refuses generated bodies over 40 KB (viewer request); we stay well under. */
+export const MAX_BODY_BYTES = 32 * 1024;
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"'`=/]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function baseHeaders(config: ResolvedConfig): Record<string, string> {
+  return { ...config.headers, "cache-control": "no-cache, no-store", pragma: "no-cache" };
+}
+
+/** A redirect (302 by default; 307 keeps the method of a non-GET request). */
+export function redirect(config: ResolvedConfig, location: string, cookies: string[] = [], status: 302 | 303 | 307 = 302): Respond {
+  return { kind: "respond", status, headers: { ...baseHeaders(config), location }, cookies };
+}
+
+const STYLE =
+  "body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}h1{font-size:1.4rem}a{color:#0b5cad}";
+
+function page(title: string, reason: string, retry: string | undefined, status: number): string {
+  const link = retry ? `<p><a href="${escapeHtml(retry)}">Try again</a></p>` : "";
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(reason)}</p>${link}<p><small>Error ${status}</small></p></body></html>`;
+}
+
+/** Fills a site owner's template: `{{status}}`, `{{title}}`, `{{reason}}`, `{{retry}}`, all escaped. */
+function fillTemplate(template: string, values: Record<string, string>): string {
+  return template.replace(/\{\{\s*(status|title|reason|retry)\s*\}\}/g, (_, k: string) => escapeHtml(values[k] ?? ""));
+}
+
+/** An HTML page with a status; uses the configured template for the status when there is one. */
+export function htmlPage(
+  config: ResolvedConfig,
+  status: number,
+  title: string,
+  reason: string,
+  opts: { retry?: string; cookies?: string[]; headers?: Record<string, string> } = {},
+): Respond {
+  const template = config.errorPages[String(status)];
+  let body = template
+    ? fillTemplate(template, { status: String(status), title, reason, retry: opts.retry ?? "/" })
+    : page(title, reason, opts.retry, status);
+  if (Buffer.byteLength(body) > MAX_BODY_BYTES) body = page(title, reason, opts.retry, status);
+  return {
+    kind: "respond",
+    status,
+    headers: { ...baseHeaders(config), "content-type": "text/html; charset=utf-8", ...opts.headers },
+    cookies: opts.cookies ?? [],
+    body,
+  };
+}
+
+/** The response for an error code: an HTML page, or for API requests a small JSON body. */
+export function errorResponse(
+  config: ResolvedConfig,
+  code: ErrorCode,
+  opts: { retry?: string; cookies?: string[]; api?: boolean; reason?: string } = {},
+): Respond {
+  const e = ERRORS[code];
+  const reason = opts.reason ?? e.reason;
+  const extra: Record<string, string> = {};
+  if (e.status === 401) extra["www-authenticate"] = `Bearer realm="${config.clientId}"`;
+  if (e.status === 503) extra["retry-after"] = "5";
+  if (opts.api) {
+    return {
+      kind: "respond",
+      status: e.status,
+      headers: { ...baseHeaders(config), "content-type": "application/json", ...extra },
+      cookies: opts.cookies ?? [],
+      body: JSON.stringify({ error: code, message: reason }),
+    };
+  }
+  return htmlPage(config, e.status, e.title, reason, {
+    ...(opts.retry ? { retry: opts.retry } : {}),
+    cookies: opts.cookies ?? [],
+    headers: extra,
+  });
+}
+
+/**
+ * A 200 page that sends the browser on with a same-site navigation. Used after sign-in when cookies are
+ * SameSite=Strict: a redirect chain that began at the Hosted UI would not carry them.
+ */
+export function navigatePage(config: ResolvedConfig, location: string, cookies: string[]): Respond {
+  const url = escapeHtml(location);
+  return {
+    kind: "respond",
+    status: 200,
+    headers: { ...baseHeaders(config), "content-type": "text/html; charset=utf-8" },
+    cookies,
+    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${url}"><title>Signed in</title></head><body><p>Signed in. <a href="${url}">Continue</a></p></body></html>`,
+  };
+}

@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import { clientUrls, hostedUiDomain, poolGroups, resolveDeployConfig, stackNames } from "../../../shared/config/deploy";
+
+const existing = { region: "eu-west-1", userPoolId: "eu-west-1_Abc123", clientId: "abc123", domain: "auth.example.com" };
+const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
+
+describe("resolveDeployConfig", () => {
+  it("gives every key a default, so an existing pool's edge config deploys as it is", () => {
+    const r = resolveDeployConfig(existing);
+    expect(r).toEqual({
+      ok: true,
+      config: {
+        service: "edge-auth",
+        stage: "dev",
+        createUserPool: false,
+        userPool: {
+          name: "edge-auth-dev",
+          domainPrefix: "edge-auth-dev",
+          generateSecret: false,
+          selfSignUp: false,
+          preTokenGenerationVersion: "V2_0",
+          deletionProtection: true,
+        },
+        aliases: [],
+        priceClass: "PriceClass_100",
+        siteDir: "site",
+      },
+    });
+  });
+
+  it("creates a pool by default when the config names none", () => {
+    const r = resolveDeployConfig({ region: "us-east-1" });
+    expect(r.ok && r.config.createUserPool).toBe(true);
+  });
+
+  it("accepts a custom domain with its certificate", () => {
+    const r = resolveDeployConfig({ ...existing, deploy: { aliases: ["www.example.com", "www.example.com"], certificateArn: CERT } });
+    expect(r.ok && r.config.aliases).toEqual(["www.example.com"]);
+    expect(r.ok && r.config.certificateArn).toBe(CERT);
+  });
+
+  it.each([
+    [{ deploy: [] }, "deploy: must be an object"],
+    [{ deploy: { stage: "a b" } }, "deploy.stage:"],
+    [{ deploy: { service: "9lives" } }, "deploy.service:"],
+    [{ deploy: { createUserPool: "yes" } }, "deploy.createUserPool: must be true or false"],
+    [{ deploy: { createUserPool: true } }, 'deploy.createUserPool: is true, so "userPoolId" must be left out'],
+    [{ deploy: { aliases: "www.example.com", certificateArn: CERT } }, "deploy.aliases: must be an array"],
+    [{ deploy: { aliases: ["WWW.example.com"], certificateArn: CERT } }, "deploy.aliases[0]:"],
+    [{ deploy: { aliases: ["www.example.com"] } }, "deploy.certificateArn: is required with deploy.aliases"],
+    [{ deploy: { aliases: ["www.example.com"], certificateArn: CERT.replace("us-east-1", "eu-west-1") } }, "deploy.certificateArn: must be the ARN of an ACM certificate in us-east-1"],
+    [{ deploy: { certificateArn: CERT } }, "deploy.aliases: is required with deploy.certificateArn"],
+    [{ deploy: { priceClass: "PriceClass_50" } }, "deploy.priceClass:"],
+    [{ deploy: { siteDir: "../elsewhere" } }, "deploy.siteDir:"],
+    [{ deploy: { siteDir: "/abs" } }, "deploy.siteDir:"],
+    [{ deploy: { bucketName: "Bad_Bucket" } }, "deploy.bucketName:"],
+    [{ deploy: { userPool: { domainPrefix: "my-cognito-login" } } }, "deploy.userPool.domainPrefix:"],
+    [{ deploy: { userPool: { domainPrefix: "-x" } } }, "deploy.userPool.domainPrefix:"],
+    [{ deploy: { userPool: { preTokenGenerationVersion: "V3_0" } } }, "deploy.userPool.preTokenGenerationVersion:"],
+    [{ deploy: { userPool: { generateSecret: 1 } } }, "deploy.userPool.generateSecret: must be true or false"],
+    [{ deploy: { userPool: { colour: "blue" } } }, "deploy.userPool.colour: unknown key"],
+    [{ deploy: { regoin: "us-east-1" } }, "deploy.regoin: unknown key"],
+    [{ deploy: { service: "aws-site" } }, 'deploy.userPool.domainPrefix: the default "aws-site-dev" is not a valid'],
+  ])("rejects %j naming the field", (extra, message) => {
+    const r = resolveDeployConfig({ ...existing, ...extra });
+    expect(r.ok).toBe(false);
+    expect(r.ok ? [] : r.errors.join("\n")).toContain(message);
+  });
+
+  it("reports every problem at once", () => {
+    const r = resolveDeployConfig({ ...existing, deploy: { stage: "", priceClass: 1, siteDir: ".." } });
+    expect(r.ok ? 0 : r.errors.length).toBe(3);
+  });
+});
+
+describe("helpers", () => {
+  it("names the stacks after service and stage", () => {
+    expect(stackNames({ service: "site", stage: "prod" })).toEqual({ edge: "site-prod", pool: "site-pool-prod" });
+  });
+
+  it("builds the Hosted UI host of a prefix domain", () => {
+    expect(hostedUiDomain("my-site", "eu-west-1")).toBe("my-site.auth.eu-west-1.amazoncognito.com");
+  });
+
+  it("builds callback and sign-out URLs for every host", () => {
+    expect(clientUrls(["a.example.com", "d123.cloudfront.net"], { callback: "/cb", afterSignOut: "/bye" })).toEqual({
+      callbackUrls: ["https://a.example.com/cb", "https://d123.cloudfront.net/cb"],
+      logoutUrls: ["https://a.example.com/bye", "https://d123.cloudfront.net/bye"],
+    });
+  });
+
+  it.each([
+    [{}, []],
+    [{ rules: [{ path: "/a/*", groups: ["admins", "editors"] }, { path: "/b/*", groups: ["admins"] }] }, ["admins", "editors"]],
+    [{ triggers: { postConfirmation: { defaultGroup: "users" } } }, ["users"]],
+    [{ rules: "nonsense", triggers: { postConfirmation: {} } }, []],
+  ])("groups of %j", (raw, names) => {
+    expect(poolGroups(raw).map((g) => g.name)).toEqual(names);
+  });
+
+  it("gives a group a logical id that depends only on its name", () => {
+    const a = poolGroups({ rules: [{ path: "/x", groups: ["a-b", "ab"] }] });
+    const b = poolGroups({ rules: [{ path: "/y", groups: ["ab"] }, { path: "/z", groups: ["a-b"] }] });
+    expect(a).toEqual(b);
+    expect(new Set(a.map((g) => g.logicalId)).size).toBe(2);
+    for (const g of a) expect(g.logicalId).toMatch(/^[A-Za-z0-9]{1,255}$/);
+  });
+});

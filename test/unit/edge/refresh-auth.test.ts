@@ -1,0 +1,117 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { encodeCookieName, lastAuthUserName, tokenCookieName } from "../../../shared/edge/cookies";
+import { refreshAuth } from "../../../shared/edge/refresh-auth";
+import { asRespond } from "../../helpers/flow";
+import { NOW_MS, NOW_S, ORIGIN, cognitoStandIn, edgeRequest, makeContext, parseSetCookie } from "../../helpers/harness";
+import type { StandIn } from "../../helpers/harness";
+import type { RequestSpec } from "../../helpers/events";
+import { sessionCookieHeader } from "../../helpers/session";
+import { makeIssuer, testConfig, tokensFor } from "../../helpers/tokens";
+
+const iss = makeIssuer();
+const USER = "user+tag@example.com";
+const config = testConfig(iss);
+const n = (k: "idToken" | "accessToken" | "refreshToken") => encodeCookieName(tokenCookieName(iss.clientId, USER, k));
+
+let stand: StandIn;
+let refreshToken: string;
+let cookie: string;
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(NOW_MS);
+  stand = cognitoStandIn(iss, config);
+  refreshToken = stand.issueRefresh({ username: USER });
+  const old = tokensFor(iss, { username: USER, iat: NOW_S - 7200, ttl: 3600 });
+  cookie = sessionCookieHeader(iss.clientId, { username: USER, ...old, refreshToken });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+async function refresh(spec: RequestSpec) {
+  const { ctx, logs } = makeContext(config, stand.http, { fn: "refresh-auth" });
+  const r = asRespond(await refreshAuth(edgeRequest({ uri: "/refreshauth", cookies: [cookie], ...spec }), ctx));
+  return { r, logs, set: new Map(r.cookies.map(parseSetCookie).map((c) => [c.name, c])) };
+}
+const tokenCalls = () => stand.calls.filter((c) => c.url.endsWith("/oauth2/token"));
+
+describe("refresh-auth", () => {
+  it("happy path: refresh_token grant, new id/access cookies, back to the return URL", async () => {
+    const { r, set } = await refresh({ querystring: new URLSearchParams({ return: "/docs/caf%C3%A9?q=1&r=2" }).toString() });
+    expect(r.status).toBe(302);
+    expect(r.headers.location).toBe(`${ORIGIN}/docs/caf%C3%A9?q=1&r=2`);
+    const form = tokenCalls()[0]!.form!;
+    expect(Object.fromEntries(form)).toEqual({ grant_type: "refresh_token", refresh_token: refreshToken, client_id: iss.clientId });
+    expect(set.get(n("idToken"))!.attrs).toMatchObject({ "max-age": "3599", httponly: true, secure: true });
+    expect(set.get(n("accessToken"))!.attrs["max-age"]).toBe("3599");
+    // No rotation: the refresh cookie is left alone, not expired.
+    expect(set.get(n("refreshToken"))?.attrs["max-age"]).not.toBe("0");
+    expect(set.get("edgeauth-refreshed")!.attrs["max-age"]).not.toBe("0");
+    expect(r.headers["cache-control"]).toBe("no-cache, no-store");
+  });
+
+  it("POST → 307", async () => {
+    expect((await refresh({ method: "POST", querystring: "return=%2Fform" })).r.status).toBe(307);
+  });
+
+  it("the signed-in marker is dropped on success", async () => {
+    cookie += "; edgeauth-signedin=1";
+    expect((await refresh({ querystring: "return=%2F" })).set.get("edgeauth-signedin")!.attrs["max-age"]).toBe("0");
+  });
+
+  it.each<[string, string]>([
+    ["return=%2F%2Fevil.com", "/"],
+    ["return=https%3A%2F%2Fevil.com%2F", "/"],
+    ["return=%2F%5Cevil.com", "/"],
+    ["return=%2F%252F%252Fevil.com", "/"],
+    ["return=javascript%3Aalert(1)", "/"],
+    ["return=%09%2Fevil", "/"],
+    ["return=%2Fa%0D%0ASet-Cookie%3A%20x%3D1", "/a%0D%0ASet-Cookie:%20x=1"], // kept, but encoded: no header injection
+    ["return=%2Fok&return=%2F%2Fevil.com", "/"],
+    ["return=%2Fok&return=%2Fok2", "/"],
+    ["", "/"],
+    ["other=1", "/"],
+    ["return=%2Fok", "/ok"],
+  ])("return %s → %s on our origin", async (querystring, path) => {
+    const { r } = await refresh({ querystring });
+    expect(r.headers.location).toBe(`${ORIGIN}${path}`);
+  });
+
+  it("refused refresh token (invalid_grant) → token cookies cleared, back to the return URL", async () => {
+    stand.override.token = { status: 400, body: Buffer.from('{"error":"invalid_grant"}') };
+    const { r, set } = await refresh({ querystring: "return=%2Fdocs%2F" });
+    expect(r.status).toBe(302);
+    expect(r.headers.location).toBe(`${ORIGIN}/docs/`);
+    for (const k of ["idToken", "accessToken", "refreshToken"] as const) expect(set.get(n(k))?.attrs["max-age"]).toBe("0");
+  });
+
+  it("refreshed tokens of another user → treated as refused", async () => {
+    refreshToken = stand.issueRefresh({ username: "someone-else" });
+    const old = tokensFor(iss, { username: USER, iat: NOW_S - 7200, ttl: 3600 });
+    cookie = sessionCookieHeader(iss.clientId, { username: USER, ...old, refreshToken });
+    const { r, set } = await refresh({ querystring: "return=%2F" });
+    expect(r.status).toBe(302);
+    expect(set.get(n("refreshToken"))?.attrs["max-age"]).toBe("0");
+    expect(set.has(encodeCookieName(tokenCookieName(iss.clientId, "someone-else", "idToken")))).toBe(false);
+  });
+
+  it.each<[string, StandIn["override"]["token"]]>([
+    ["500", { status: 500, body: Buffer.from("") }],
+    ["timeout", "timeout"],
+    ["network", "network"],
+  ])("Cognito down (%s) → 503 page with a retry link, cookies kept", async (_, answer) => {
+    stand.override.token = answer;
+    const { r } = await refresh({ querystring: "return=%2Fdocs%2Fx%3Fy%3D1" });
+    expect(r.status).toBe(503);
+    expect(r.headers.location).toBeUndefined();
+    expect(r.body).toContain('href="&#47;docs&#47;x?y&#61;1"');
+    expect(r.cookies.filter((c) => /Max-Age=0/.test(c))).toEqual([]);
+  });
+
+  it("no refresh token → straight back, no network", async () => {
+    cookie = `${encodeCookieName(lastAuthUserName(iss.clientId))}=${encodeURIComponent(USER)}`;
+    const { r } = await refresh({ querystring: "return=%2Fx" });
+    expect(r.headers.location).toBe(`${ORIGIN}/x`);
+    expect(stand.calls).toHaveLength(0);
+  });
+});
