@@ -1,4 +1,4 @@
-/** Lambda@Edge origin-response handler: adds the configured security headers (shared/http-headers.ts). */
+/** Lambda@Edge origin-response handler: adds the configured security headers (shared/edge/security-headers.ts). */
 import type { CloudFrontResponseEvent, CloudFrontResponseResult } from "aws-lambda";
 import { config } from "../../shared/edge/baked-config";
 import { canonicalName } from "../../shared/edge/lambda-edge";

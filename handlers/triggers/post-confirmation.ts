@@ -1,4 +1,4 @@
-/** Cognito post-confirmation trigger (an ordinary Lambda): the decision is shared/post-confirmation.ts. */
+/** Cognito post-confirmation trigger (an ordinary Lambda): the decision is shared/triggers/post-confirmation.ts. */
 import { AdminAddUserToGroupCommand, CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { triggers } from "../../shared/triggers/baked-triggers";
 import { createLogger } from "../../shared/log";

@@ -1,4 +1,4 @@
-/** Cognito pre-token-generation trigger (an ordinary Lambda): the decision is shared/pre-token-generation.ts. */
+/** Cognito pre-token-generation trigger (an ordinary Lambda): the decision is shared/triggers/pre-token-generation.ts. */
 import { triggers } from "../../shared/triggers/baked-triggers";
 import { claimsFunction } from "../../shared/triggers/claims-module";
 import { createLogger } from "../../shared/log";

@@ -68,6 +68,8 @@ export interface ResolvedConfig {
   jwksUri: string;
   /** Keys known at build time, so a cold start verifies with no network call. */
   jwks: Jwks;
+  /** Seconds of clock skew allowed when `exp` and `nbf` are checked. Default 5. */
+  clockToleranceSeconds: number;
   paths: Paths;
   publicPaths: string[];
   rules: Rule[];
@@ -188,6 +190,12 @@ export function resolveConfig(
   const rules = resolveRules(raw.rules, fail);
   const cookie = resolveCookie(raw.cookie, fail);
   const timeouts = resolveTimeouts(raw.timeouts, fail);
+  let clockToleranceSeconds = 5;
+  if (raw.clockToleranceSeconds !== undefined) {
+    const t = raw.clockToleranceSeconds;
+    if (typeof t !== "number" || !Number.isInteger(t) || t < 0 || t > 300) fail("clockToleranceSeconds", "must be a whole number of seconds between 0 and 300");
+    else clockToleranceSeconds = t;
+  }
   const headers = resolveHeaders(raw.headers, fail);
 
   let nonceSigningSecret = str("nonceSigningSecret");
@@ -209,6 +217,7 @@ export function resolveConfig(
     "region", "userPoolId", "clientId", "clientSecret", "domain", "scopes", "issuer", "jwks", "paths",
     "publicPaths", "apiPaths", "rules", "cookie", "timeouts", "headers", "nonceSigningSecret", "logLevel", "mode",
     "forwardIdentity", "indexRewrite", "spaFallback", "identityProvider", "idpIdentifier", "errorPages",
+    "clockToleranceSeconds",
   ]);
   for (const key of Object.keys(raw)) {
     if (!known.has(key) && !KNOWN_OTHER_KEYS.has(key)) warnings.push(`${key}: unknown key, ignored`);
@@ -228,6 +237,7 @@ export function resolveConfig(
       issuer: issuer!,
       jwksUri: `${issuer}/.well-known/jwks.json`,
       jwks: (jwks as Jwks | undefined) ?? { keys: [] },
+      clockToleranceSeconds,
       paths: paths!,
       publicPaths: publicPaths!,
       apiPaths: apiPaths!,

@@ -1,7 +1,8 @@
 /**
  * check-auth (viewer request, default behaviour): is this request signed in?
  *
- * - public path or CORS preflight: on to the origin;
+ * - public path (judged on the path asked for and on the object the origin will serve) or CORS preflight: on
+ *   to the origin;
  * - valid tokens: on to the origin (403 when a rule's groups do not include the user's), no network call;
  * - expired tokens with a refresh token: redirect to the refresh path, keeping the URL;
  * - otherwise: 302 to the Hosted UI with a new sign-in (or 401 for API requests).
@@ -9,34 +10,43 @@
  * Loops are cut: a request that comes straight back from a sign-in or refresh without a usable session gets a
  * page explaining it instead of another round trip.
  */
+import type { ResolvedConfig } from "../config/edge";
 import type { EdgeContext } from "./deps";
-import { REFRESHED_MARKER, SIGNED_IN_MARKER, cookieWriter, markerActive, parseCookies, signInCookie } from "./cookies";
-import type { EdgeRequest, Outcome } from "./request";
+import type { Reason, SignInReason } from "./errors";
+import { identityHeaders } from "./identity-headers";
+import { originUri } from "./index-rewrite";
+import { isApiRequest, isPreflight } from "./navigation";
 import { authorizeUrl } from "./oauth";
 import { globMatcher, pathForms } from "./path-match";
-import { encodeUnsafe, requestedPath, siteOrigin } from "./redirect";
-import { isApiRequest, isPreflight } from "./navigation";
+import type { PathForms } from "./path-match";
+import { requestedPath, siteOrigin } from "./redirect";
+import type { EdgeRequest, Outcome } from "./request";
 import { errorResponse, redirect } from "./responses";
 import { compileRules, groupsOf, isAllowed } from "./rules";
 import type { CompiledRule } from "./rules";
-import type { ResolvedConfig } from "../config/edge";
-import { expireTokens, readSession } from "./session";
-import type { SessionCookies } from "./session";
-import { SIGNIN_TTL_SECONDS, newSignIn, pendingSignIns, pkceChallenge, sealSignIn, signInCookieName, signInsToDrop } from "./sign-in-state";
-import { originUri } from "./index-rewrite";
-import type { Claims } from "./tokens/verifier";
+import { expireTokens, justFinished, openSessionStore, startSignIn as signInCookies } from "./session-store";
+import type { SessionStore } from "./session-store";
+import { newSignIn, pkceChallenge } from "./sign-in-state";
+import { verifyTokenPair } from "./tokens/token-pair";
 
 /** The config's globs and rules, compiled once per config (at the first request of a container). */
 interface Compiled {
-  isPublic: (path: string) => boolean;
-  isApiPath: (path: string) => boolean;
+  isPublic: (forms: PathForms) => boolean;
+  isApiPath: (forms: PathForms) => boolean;
   rules: CompiledRule[];
 }
 const compiledConfigs = new WeakMap<ResolvedConfig, Compiled>();
 function compiled(config: ResolvedConfig): Compiled {
   let c = compiledConfigs.get(config);
   if (!c) {
-    c = { isPublic: globMatcher(config.publicPaths), isApiPath: globMatcher(config.apiPaths), rules: compileRules(config.rules) };
+    const pub = globMatcher(config.publicPaths);
+    const api = globMatcher(config.apiPaths);
+    c = {
+      // Public only when both forms are public; an API path when either form is one.
+      isPublic: (f) => pub(f.raw) && f.normalized !== undefined && pub(f.normalized),
+      isApiPath: (f) => api(f.raw) || (f.normalized !== undefined && api(f.normalized)),
+      rules: compileRules(config.rules),
+    };
     compiledConfigs.set(config, c);
   }
   return c;
@@ -48,109 +58,73 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
   const origin = siteOrigin(req);
   if (!origin) return { ...errorResponse(config, "bad-host"), reason: "error:bad-host" };
   const forms = pathForms(req.uri);
+  // What the origin will serve: `/docs/` is `/docs/index.html`, an SPA route is `/index.html`. Public paths and
+  // rules are judged on it too, so a public-looking path cannot serve a protected object.
   const target = originUri(req.uri, config);
-  const forward = (reason: string, setHeaders?: Record<string, string>): Outcome => ({
+  const targetForms = target === undefined ? undefined : pathForms(target);
+  const forward = (reason: Reason, setHeaders?: Record<string, string>): Outcome => ({
     kind: "forward",
     reason,
     ...(target ? { uri: target } : {}),
     ...(setHeaders ? { setHeaders } : {}),
   });
 
-  if (isPublic(forms.raw) && forms.normalized !== undefined && isPublic(forms.normalized)) return forward("public");
+  if (isPublic(forms) && (targetForms === undefined || isPublic(targetForms))) return forward("public");
   if (isPreflight(req)) return forward("preflight");
 
-  const cookies = parseCookies(req.cookieHeader);
-  const session = readSession(cookies, config.clientId);
+  const store = openSessionStore(req.cookieHeader, config);
+  const { session } = store;
   // Only the answers without a session depend on it: not worked out for signed-in requests.
-  const api = () => isApiRequest(req, isApiPath(forms.raw) || (forms.normalized !== undefined && isApiPath(forms.normalized)));
+  const api = () => isApiRequest(req, isApiPath(forms));
   const nowMs = ctx.now();
   const nowSeconds = Math.floor(nowMs / 1000);
 
-  const refresh = (reason: string): Outcome => {
-    if (markerActive(cookies, REFRESHED_MARKER, nowSeconds)) return { ...errorResponse(config, "cookies-blocked", { api: api(), retry: "/" }), reason: "loop-stopped:refresh" };
+  const refresh = (reason: SignInReason): Outcome => {
+    if (justFinished(store, "refreshed", nowSeconds)) return { ...errorResponse(config, "cookies-blocked", { api: api(), retry: "/" }), reason: "loop-stopped:refresh" };
     const location = `${origin}${config.paths.refresh}?${new URLSearchParams({ return: requestedPath(req) })}`;
     const keepsMethod = req.method !== "GET" && req.method !== "HEAD";
     return { ...redirect(config, location, [], keepsMethod ? 307 : 302), reason };
   };
-  const signIn = (reason: string, clear: string[] = []): Outcome => {
+  const signIn = (reason: SignInReason, clear: string[] = []): Outcome => {
     if (api()) return { ...errorResponse(config, "unauthenticated", { api: true, cookies: clear }), reason };
-    if (markerActive(cookies, SIGNED_IN_MARKER, nowSeconds)) {
+    if (justFinished(store, "signedin", nowSeconds)) {
       // We just came back from a successful sign-in and still have no usable session: the browser did not keep
       // the cookies, or kept tokens we cannot verify. Another sign-in would loop.
       const code = session.idToken ? "session-rejected" : "cookies-blocked";
       return { ...errorResponse(config, code, { cookies: clear, retry: requestedPath(req) }), reason: `loop-stopped:${reason}` };
     }
-    return { ...startSignIn(req, ctx, origin, cookies, clear), reason };
+    return { ...startSignIn(req, ctx, store, origin, clear), reason };
   };
 
-  // A token signed with a key we could not fetch may be perfectly good: keep the cookies, ask to try again.
-  const unavailable = (): Outcome => ({
-    ...errorResponse(config, "cognito-unavailable", { api: api(), retry: requestedPath(req) }),
-    reason: "cognito-unavailable:jwks",
-  });
-
-  if (!session.idToken) {
-    if (session.refreshToken) return refresh("expired");
-    return signIn("no-session");
+  if (!session.idToken) return session.refreshToken ? refresh("expired") : signIn("no-session");
+  const pair = await verifyTokenPair(ctx.verifier, { idToken: session.idToken, accessToken: session.accessToken }, nowMs);
+  switch (pair.status) {
+    case "expired":
+      return session.refreshToken ? refresh("expired") : signIn("expired");
+    case "unavailable":
+      // A token signed with a key we could not fetch may be perfectly good: keep the cookies, ask to try again.
+      return { ...errorResponse(config, "cognito-unavailable", { api: api(), retry: requestedPath(req) }), reason: "cognito-unavailable:jwks" };
+    case "rejected":
+      return signIn(`rejected:${pair.why}`, expireTokens(store, ["idToken", "accessToken"]));
   }
 
-  const id = await ctx.verifier.verify(session.idToken, "id", nowMs);
-  if (!id.ok && id.expired) return session.refreshToken ? refresh("expired") : signIn("expired");
-  if (!id.ok && id.why === "jwks-unavailable") return unavailable();
-  if (!id.ok) return signIn(`rejected:${id.why}`, clearTokens(ctx, cookies, session));
-
-  let accessClaims: Claims | undefined;
-  if (session.accessToken) {
-    const access = await ctx.verifier.verify(session.accessToken, "access", nowMs);
-    if (!access.ok && access.expired) return session.refreshToken ? refresh("expired") : signIn("expired");
-    if (!access.ok && access.why === "jwks-unavailable") return unavailable();
-    if (!access.ok) return signIn(`rejected:access-${access.why}`, clearTokens(ctx, cookies, session));
-    if (access.claims.sub !== id.claims.sub) return signIn("rejected:token-mismatch", clearTokens(ctx, cookies, session));
-    accessClaims = access.claims;
-  }
-
-  const groups = groupsOf(id.claims);
+  const groups = groupsOf(pair.id);
   // Rules also apply to the object the origin will serve: `/admin` is rewritten to `/admin/index.html`, which
   // `/admin/*` protects even though `/admin` itself does not match it.
-  const allowed = isAllowed(rules, forms, groups) && (target === undefined || isAllowed(rules, pathForms(target), groups));
+  const allowed = isAllowed(rules, forms, groups) && (targetForms === undefined || isAllowed(rules, targetForms, groups));
   if (!allowed) return { ...errorResponse(config, "forbidden", { api: api() }), reason: "forbidden" };
-  return forward("signed-in", config.forwardIdentity ? identityHeaders(id.claims, accessClaims, groups, session.idToken) : undefined);
-}
-
-function clearTokens(ctx: EdgeContext, cookies: Map<string, string>, session: SessionCookies): string[] {
-  return session.username ? expireTokens(ctx.config, cookies, session.username, ["idToken", "accessToken"]) : [];
+  return forward("signed-in", config.forwardIdentity ? identityHeaders(pair.id, pair.access, groups, session.idToken) : undefined);
 }
 
 /** A new sign-in: its own signed state cookie (dropping the oldest pending ones) and a 302 to the Hosted UI. */
-function startSignIn(req: EdgeRequest, ctx: EdgeContext, origin: string, cookies: Map<string, string>, clear: string[]) {
+function startSignIn(req: EdgeRequest, ctx: EdgeContext, store: SessionStore, origin: string, clear: string[]) {
   const { config } = ctx;
-  const nowSeconds = Math.floor(ctx.now() / 1000);
-  const s = newSignIn(requestedPath(req), nowSeconds, ctx.random);
-  const w = cookieWriter(config.cookie);
-  const setCookies = [
-    ...clear,
-    ...signInsToDrop(pendingSignIns(cookies)).map((state) => w.expire(signInCookieName(state))),
-    signInCookie(config.cookie, signInCookieName(s.state), sealSignIn(s, config.nonceSigningSecret), SIGNIN_TTL_SECONDS),
-  ];
+  const s = newSignIn(requestedPath(req), Math.floor(ctx.now() / 1000), ctx.random);
   const location = authorizeUrl(config, {
     redirectUri: `${origin}${config.paths.callback}`,
     state: s.state,
     nonce: s.nonce,
     codeChallenge: pkceChallenge(s.verifier),
   });
-  return redirect(config, location, setCookies);
-}
-
-/** Header values reach the origin as they are: only printable characters, bounded. */
-function headerValue(v: unknown): string {
-  return typeof v === "string" ? encodeUnsafe(v).slice(0, 4096) : "";
-}
-
-function identityHeaders(id: Claims, access: Claims | undefined, groups: string[], idToken: string): Record<string, string> {
-  return {
-    "x-auth-user": headerValue(id["cognito:username"] ?? access?.username),
-    "x-auth-email": headerValue(id.email),
-    "x-auth-groups": headerValue(groups.join(",")),
-    "x-auth-id-token": idToken,
-  };
+  return redirect(config, location, [...clear, ...signInCookies(store, s, config.nonceSigningSecret)]);
 }

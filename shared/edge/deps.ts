@@ -10,7 +10,6 @@ import type { HttpClient } from "./http";
 import { createLogger } from "../log";
 import type { Logger, Sink } from "../log";
 import type { RandomSource } from "./sign-in-state";
-import { createTokenVerifier } from "./tokens/verifier";
 import type { TokenVerifier } from "./tokens/verifier";
 
 export interface EdgeContext {
@@ -23,20 +22,27 @@ export interface EdgeContext {
   random: RandomSource;
 }
 
+export type VerifierFactory = (config: ResolvedConfig, http: HttpClient) => TokenVerifier;
+
 export interface ContextOverrides {
   http?: HttpClient;
   now?: () => number;
   random?: RandomSource;
   sink?: Sink;
-  verifier?: TokenVerifier;
+  /** The token verifier, or how to make one (`createTokenVerifier`). Functions that verify no tokens leave it
+   *  out, so their bundles do not carry the verifier; theirs refuses every token. */
+  verifier?: TokenVerifier | VerifierFactory;
 }
+
+/** The verifier of a function that verifies no tokens: fail closed. */
+const refuseAll: TokenVerifier = { verify: async () => ({ ok: false, expired: false, why: "invalid" }) };
 
 export function createContext(config: ResolvedConfig, fn: string, o: ContextOverrides = {}): EdgeContext {
   const http = o.http ?? nodeHttpClient;
   return {
     config,
     http,
-    verifier: o.verifier ?? createTokenVerifier(config, http),
+    verifier: typeof o.verifier === "function" ? o.verifier(config, http) : (o.verifier ?? refuseAll),
     log: createLogger(fn, config.logLevel, o.sink),
     now: o.now ?? (() => Date.now()),
     random: o.random ?? randomBytes,

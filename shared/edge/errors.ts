@@ -1,9 +1,20 @@
 /**
- * Every way a request can fail, as stable codes. `responses.errorResponse` is the one place that turns them into
- * HTTP responses. Messages are fixed strings: they never carry a token, a code, a cookie value or a secret.
+ * The outcome vocabulary: every way a request can fail, as stable codes (`ERRORS`), and every reason a decision
+ * is logged with (`Reason`), as one typed union built from those codes and the token failure codes.
+ * `responses.errorResponse` is the one place that turns an error code into an HTTP response. Messages are fixed
+ * strings: they never carry a token, a code, a cookie value or a secret.
  */
+import type { UnsealResult } from "./sign-in-state";
+import type { PairFailure } from "./tokens/token-pair";
+
 export const ERRORS = {
   "bad-request": { status: 400, title: "Bad request", reason: "The request could not be understood." },
+  "uri-too-long": { status: 414, title: "Address too long", reason: "The address is too long." },
+  "response-too-large": {
+    status: 400,
+    title: "Too many cookies",
+    reason: "The request carries too many cookies. Clear this site's cookies and try again.",
+  },
   "bad-host": { status: 400, title: "Bad request", reason: "The request has no valid Host header." },
   "idp-error": { status: 400, title: "Sign-in failed", reason: "The sign-in service reported an error." },
   "missing-code": { status: 400, title: "Sign-in failed", reason: "The sign-in response has no authorization code or state." },
@@ -45,6 +56,37 @@ export const ERRORS = {
 } as const satisfies Record<string, { status: number; title: string; reason: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
+
+/** Why a request without a usable session is sent to sign in. */
+export type SignInReason = "no-session" | "expired" | `rejected:${PairFailure}`;
+
+/**
+ * Every reason a decision is logged with (the `Reason` dimension of the `Decisions` metric). Stable: dashboards
+ * and alarms filter on them.
+ */
+export type Reason =
+  // check-auth
+  | "public"
+  | "preflight"
+  | "signed-in"
+  | "forbidden"
+  | SignInReason
+  | `loop-stopped:${SignInReason | "refresh"}`
+  | "cognito-unavailable:jwks"
+  // parse-auth
+  | "signed-in:callback"
+  | "state-mismatch"
+  | `state-mismatch:${"stale" | Exclude<UnsealResult, { ok: true }>["why"]}`
+  | ErrorCode
+  // refresh-auth
+  | "refreshed"
+  | "no-refresh-token"
+  | `refresh-refused:${ErrorCode}`
+  // sign-out
+  | "signed-out"
+  | "signed-out:revoke-failed"
+  // any viewer handler
+  | `error:${"bad-event" | "bad-host" | "bad-uri" | "uri-too-long" | "internal" | "response-too-large"}`;
 
 /** An expected failure with a stable code; `detail` is for logs only and must never contain secrets. */
 export class AuthError extends Error {

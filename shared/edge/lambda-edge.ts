@@ -6,6 +6,8 @@
  */
 import type { CloudFrontHeaders, CloudFrontRequest, CloudFrontRequestEvent, CloudFrontResultResponse } from "aws-lambda";
 import type { EdgeContext } from "./deps";
+import type { Reason } from "./errors";
+import { isIdentityHeaderName } from "./identity-headers";
 import type { EdgeRequest, Outcome } from "./request";
 import { errorResponse } from "./responses";
 
@@ -71,7 +73,7 @@ export function applyOutcome(cf: CloudFrontRequest, o: Outcome): CloudFrontReque
   if (o.kind === "respond") return toResponse(o);
   const headers: CloudFrontHeaders = cf.headers ?? {};
   // Whatever the client sent under our identity-header names never reaches the origin.
-  for (const name of Object.keys(headers)) if (name.startsWith("x-auth-")) delete headers[name];
+  for (const name of Object.keys(headers)) if (isIdentityHeaderName(name)) delete headers[name];
   if (o.setHeaders) for (const [name, value] of Object.entries(o.setHeaders)) headers[name] = [{ key: canonicalName(name), value }];
   cf.headers = headers;
   if (o.uri) cf.uri = o.uri;
@@ -95,19 +97,21 @@ export function viewerHandler(decide: (req: EdgeRequest, ctx: EdgeContext) => Pr
         // CloudFront always sends an absolute path; anything else is not a request we can judge (or forward).
         outcome = { ...errorResponse(ctx.config, "bad-request"), reason: "error:bad-uri" };
       } else if (req.uri.length > MAX_URI || req.querystring.length > MAX_URI) {
-        outcome = { ...errorResponse(ctx.config, "bad-request", { reason: "The address is too long." }), status: 414, reason: "error:uri-too-long" };
+        outcome = { ...errorResponse(ctx.config, "uri-too-long"), reason: "error:uri-too-long" };
       } else outcome = await decide(req, ctx);
     } catch (err) {
       // Unexpected: log the kind of error only (messages could carry request data), answer with a page.
       ctx.log.log("error", "unexpected error", { error: err instanceof Error ? err.name : typeof err });
       outcome = { ...errorResponse(ctx.config, "internal"), reason: "error:internal" };
     }
+    let was: Reason | undefined;
     if (outcome.kind === "respond" && responseSize(outcome) > MAX_RESPONSE_BYTES) {
       // Never hand CloudFront a response it would turn into a 502: keep the decision, drop what made it big.
-      outcome = { ...errorResponse(ctx.config, "bad-request", { reason: "The request carries too many cookies. Clear this site's cookies and try again." }), reason: `error:response-too-large:${outcome.reason}` };
+      was = outcome.reason;
+      outcome = { ...errorResponse(ctx.config, "response-too-large"), reason: "error:response-too-large" };
     }
     const path = typeof cf.uri === "string" ? cf.uri.slice(0, 256) : "";
-    ctx.log.decision(outcome.reason, { path, status: outcome.kind === "respond" ? outcome.status : undefined });
+    ctx.log.decision(outcome.reason, { path, status: outcome.kind === "respond" ? outcome.status : undefined, was });
     return applyOutcome(cf, outcome);
   };
 }

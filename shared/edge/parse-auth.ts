@@ -5,20 +5,18 @@
  * this origin only.
  */
 import type { EdgeContext } from "./deps";
-import { MARKER_TTL_SECONDS, REFRESHED_MARKER, SIGNED_IN_MARKER, cookieWriter, parseCookies, signInCookie } from "./cookies";
-import type { EdgeRequest, Outcome } from "./request";
 import { AuthError } from "./errors";
-import type { ErrorCode } from "./errors";
+import type { ErrorCode, Reason } from "./errors";
 import { exchangeCode } from "./oauth";
 import { safeReturnPath, siteOrigin } from "./redirect";
+import type { EdgeRequest, Outcome } from "./request";
 import { errorResponse, navigatePage, redirect } from "./responses";
-import { readSession, sessionCookies, usernameOf } from "./session";
-import { pendingSignIns, signInCookieName, unsealSignIn } from "./sign-in-state";
+import { endSignIn, hasPendingSignIns, mark, openSessionStore, openSignIn, usernameOf, writeSession } from "./session-store";
+import { STATE_RE } from "./sign-in-state";
 import type { SignInState } from "./sign-in-state";
-import { verifyTokenSet } from "./tokens/token-pair";
+import { verifyIssuedTokens } from "./tokens/token-pair";
 
 const CODE_RE = /^[A-Za-z0-9._~-]{1,1024}$/;
-const STATE_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** A single-valued query parameter; repeated or absent gives undefined. */
 function single(params: URLSearchParams, name: string): string | undefined {
@@ -31,17 +29,15 @@ export async function parseAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
   const origin = siteOrigin(req);
   if (!origin) return { ...errorResponse(config, "bad-host"), reason: "error:bad-host" };
   const params = new URLSearchParams(req.querystring.length > 8192 ? "" : req.querystring);
-  const cookies = parseCookies(req.cookieHeader);
+  const store = openSessionStore(req.cookieHeader, config);
   const nowSeconds = Math.floor(ctx.now() / 1000);
-  const w = cookieWriter(config.cookie);
 
   const state = single(params, "state");
   const validState = state !== undefined && STATE_RE.test(state) ? state : undefined;
-  const sealed = validState !== undefined ? cookies.get(signInCookieName(validState)) : undefined;
-  const unsealed = sealed !== undefined ? unsealSignIn(validState!, sealed, config.nonceSigningSecret, nowSeconds) : undefined;
+  const unsealed = validState !== undefined ? openSignIn(store, validState, config.nonceSigningSecret, nowSeconds) : undefined;
   const signIn: SignInState | undefined = unsealed?.ok ? unsealed.signIn : undefined;
-  const clearState = sealed !== undefined ? [w.expire(signInCookieName(validState!))] : [];
-  const fail = (code: ErrorCode, reason: string, why?: string): Outcome => ({
+  const clearState = validState !== undefined ? endSignIn(store, validState) : [];
+  const fail = (code: ErrorCode, reason: Reason, why?: string): Outcome => ({
     ...errorResponse(config, code, {
       cookies: clearState,
       retry: safeReturnPath(signIn?.returnPath),
@@ -60,13 +56,12 @@ export async function parseAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
   if (code === undefined || state === undefined) return fail("missing-code", "missing-code");
   if (!CODE_RE.test(code) || validState === undefined) return fail("bad-request", "bad-request");
 
-  if (sealed === undefined) {
-    const hasSession = readSession(cookies, config.clientId).idToken !== undefined;
+  if (unsealed === undefined) {
     // Stale callback URL (back button, bookmark) of a browser that is signed in: nothing to finish.
-    if (hasSession) return { ...redirect(config, `${origin}/`), reason: "state-mismatch:stale" };
-    return pendingSignIns(cookies).size > 0 ? fail("state-mismatch", "state-mismatch") : fail("cookies-blocked", "cookies-blocked");
+    if (store.session.idToken !== undefined) return { ...redirect(config, `${origin}/`), reason: "state-mismatch:stale" };
+    return hasPendingSignIns(store) ? fail("state-mismatch", "state-mismatch") : fail("cookies-blocked", "cookies-blocked");
   }
-  if (!signIn) return fail("state-mismatch", `state-mismatch:${unsealed && !unsealed.ok ? unsealed.why : "unknown"}`);
+  if (!signIn) return fail("state-mismatch", `state-mismatch:${unsealed.ok ? "malformed" : unsealed.why}`);
 
   try {
     const tokens = await exchangeCode(config, ctx.http, {
@@ -74,25 +69,13 @@ export async function parseAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
       verifier: signIn.verifier,
       redirectUri: `${origin}${config.paths.callback}`,
     });
-    const { id, access } = await verifyTokenSet(ctx, tokens);
+    const { id, access } = await verifyIssuedTokens(ctx, tokens);
     if (id.nonce !== signIn.nonce) throw new AuthError("nonce-mismatch");
     const username = usernameOf(id, access);
     if (!username) throw new AuthError("token-invalid", "no username claim");
-    const session = sessionCookies(config, {
-      username,
-      tokens,
-      idExp: id.exp as number,
-      accessExp: access.exp as number,
-      nowSeconds,
-      existing: cookies,
-    });
+    const session = writeSession(store, { username, tokens, idExp: id.exp as number, accessExp: access.exp as number, nowSeconds });
     if (!session) throw new AuthError("session-too-large");
-    const setCookies = [
-      ...session,
-      ...clearState,
-      signInCookie(config.cookie, SIGNED_IN_MARKER, String(id.exp), MARKER_TTL_SECONDS),
-      ...(cookies.has(REFRESHED_MARKER) ? [w.expire(REFRESHED_MARKER)] : []),
-    ];
+    const setCookies = [...session, ...clearState, ...mark(store, "signedin", id.exp as number)];
     const location = `${origin}${safeReturnPath(signIn.returnPath)}`;
     const done = config.cookie.sameSite === "Strict" ? navigatePage(config, location, setCookies) : redirect(config, location, setCookies);
     return { ...done, reason: "signed-in:callback" };

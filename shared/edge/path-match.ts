@@ -42,7 +42,13 @@ export function normalizePath(uri: string): string | undefined {
   return `/${out.join("/")}${trailing && out.length ? "/" : ""}`;
 }
 
-/** Both forms of a URI to match against: as sent and normalised (undefined when it cannot be decoded). */
-export function pathForms(uri: string): { raw: string; normalized: string | undefined } {
+/** A URI as sent, and normalised (undefined when it cannot be decoded). */
+export interface PathForms {
+  raw: string;
+  normalized: string | undefined;
+}
+
+/** Both forms of a URI to match against. */
+export function pathForms(uri: string): PathForms {
   return { raw: uri, normalized: normalizePath(uri) };
 }

@@ -4,14 +4,13 @@
  * signs in again; an unreachable Cognito gives a 503 page with a link to try again.
  */
 import type { EdgeContext } from "./deps";
-import { MARKER_TTL_SECONDS, REFRESHED_MARKER, SIGNED_IN_MARKER, cookieWriter, parseCookies, signInCookie } from "./cookies";
-import type { EdgeRequest, Outcome } from "./request";
 import { AuthError } from "./errors";
 import { refreshTokens } from "./oauth";
 import { safeReturnPath, siteOrigin } from "./redirect";
+import type { EdgeRequest, Outcome } from "./request";
 import { errorResponse, redirect } from "./responses";
-import { expireTokens, readSession, sessionCookies, usernameOf } from "./session";
-import { verifyTokenSet } from "./tokens/token-pair";
+import { expireMarkers, expireTokens, mark, openSessionStore, usernameOf, writeSession } from "./session-store";
+import { verifyIssuedTokens } from "./tokens/token-pair";
 
 export async function refreshAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Outcome> {
   const { config } = ctx;
@@ -21,39 +20,27 @@ export async function refreshAuth(req: EdgeRequest, ctx: EdgeContext): Promise<O
   const returns = params.getAll("return");
   const back = `${origin}${safeReturnPath(returns.length === 1 ? returns[0] : undefined)}`;
   const status = req.method !== "GET" && req.method !== "HEAD" ? 307 : 302;
-  const cookies = parseCookies(req.cookieHeader);
-  const session = readSession(cookies, config.clientId);
+  const store = openSessionStore(req.cookieHeader, config);
+  const { session } = store;
   if (!session.refreshToken || !session.username) return { ...redirect(config, back, [], status), reason: "no-refresh-token" };
 
   try {
     const tokens = await refreshTokens(config, ctx.http, session.refreshToken);
-    const { id, access } = await verifyTokenSet(ctx, tokens);
+    const { id, access } = await verifyIssuedTokens(ctx, tokens);
     const username = usernameOf(id, access);
     if (username !== session.username) throw new AuthError("token-invalid", "refreshed tokens of another user");
-    const set = sessionCookies(config, {
-      username,
-      tokens,
-      idExp: id.exp as number,
-      accessExp: access.exp as number,
-      nowSeconds: Math.floor(ctx.now() / 1000),
-      existing: cookies,
-    });
+    const set = writeSession(store, { username, tokens, idExp: id.exp as number, accessExp: access.exp as number, nowSeconds: Math.floor(ctx.now() / 1000) });
     if (!set) throw new AuthError("session-too-large");
-    const w = cookieWriter(config.cookie);
-    set.push(signInCookie(config.cookie, REFRESHED_MARKER, String(id.exp), MARKER_TTL_SECONDS));
-    if (cookies.has(SIGNED_IN_MARKER)) set.push(w.expire(SIGNED_IN_MARKER));
-    return { ...redirect(config, back, set, status), reason: "refreshed" };
+    return { ...redirect(config, back, [...set, ...mark(store, "refreshed", id.exp as number)], status), reason: "refreshed" };
   } catch (err) {
     if (!(err instanceof AuthError)) throw err;
     if (err.code === "cognito-unavailable") {
       ctx.log.log("warn", "refresh failed", { code: err.code, detail: err.detail });
       return { ...errorResponse(config, "cognito-unavailable", { retry: back.slice(origin.length) }), reason: "cognito-unavailable" };
     }
-    // Refused (revoked, expired) or unusable: drop the tokens; the next request starts a sign-in.
-    const clear = expireTokens(config, cookies, session.username, ["idToken", "accessToken", "refreshToken"]);
-    // A fresh sign-in follows; an earlier sign-in's loop marker must not stop it.
-    const w = cookieWriter(config.cookie);
-    for (const marker of [SIGNED_IN_MARKER, REFRESHED_MARKER]) if (cookies.has(marker)) clear.push(w.expire(marker));
+    // Refused (revoked, expired) or unusable: drop the tokens; the next request starts a sign-in, which an
+    // earlier sign-in's loop marker must not stop.
+    const clear = [...expireTokens(store, ["idToken", "accessToken", "refreshToken"]), ...expireMarkers(store)];
     return { ...redirect(config, back, clear, status), reason: `refresh-refused:${err.code}` };
   }
 }

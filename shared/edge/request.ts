@@ -1,7 +1,8 @@
 /**
- * The plain shapes that handlers translate CloudFront events into and out of. Decisions in shared/ work on these,
- * never on raw events.
+ * The plain shapes that handlers translate CloudFront events into and out of. Decisions in shared/edge work on
+ * these, never on raw events.
  */
+import type { Reason } from "./errors";
 
 /** A viewer request, reduced to what the decisions need. */
 export interface EdgeRequest {
@@ -38,5 +39,5 @@ export interface Respond {
 
 export type Outcome = (Forward | Respond) & {
   /** Reason code for the decision log line (`signed-in`, `no-session`, `expired`, `rejected:<why>`, ...). */
-  reason: string;
+  reason: Reason;
 };

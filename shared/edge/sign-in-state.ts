@@ -1,18 +1,17 @@
 /**
- * Sign-in state: the OAuth `state`, the OIDC `nonce`, the PKCE verifier and the return path, kept in one
- * HMAC-protected cookie per sign-in, named after the state (`edgeauth-signin.<state>`).
+ * Sign-in state: the OAuth `state`, the OIDC `nonce`, the PKCE verifier and the return path, sealed with an
+ * HMAC into the value of one cookie per sign-in (the session store names it after the state).
  *
  * One cookie per sign-in means sign-ins started in parallel (two tabs, a page and its favicon) do not overwrite
  * each other. The cookie binds `state` to this browser (CSRF, RFC 6749 §10.12); PKCE S256 (RFC 7636) protects the
  * code exchange; the nonce is checked in the id token (OIDC Core §3.1.2.1).
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { MAX_EXPIRED_PER_RESPONSE, SIGNIN_PREFIX, STATE_RE } from "./cookies";
 
 /** How long a started sign-in stays valid: time enough to type a password. */
 export const SIGNIN_TTL_SECONDS = 15 * 60;
-/** More pending sign-ins than this and the oldest are dropped, so cookies cannot pile up. */
-export const MAX_PENDING_SIGNINS = 4;
+/** A `state` we issue: base64url of 16 random bytes (22 characters); anything in this range is judged further. */
+export const STATE_RE = /^[A-Za-z0-9_-]{16,64}$/;
 
 export interface SignInState {
   /** The OAuth `state` parameter; also the cookie's name suffix. */
@@ -44,10 +43,6 @@ export function newSignIn(returnPath: string, nowSeconds: number, random: Random
 /** PKCE S256 challenge of a verifier. */
 export function pkceChallenge(verifier: string): string {
   return createHash("sha256").update(verifier).digest("base64url");
-}
-
-export function signInCookieName(state: string): string {
-  return SIGNIN_PREFIX + state;
 }
 
 function mac(secret: string, state: string, payload: string): Buffer {
@@ -88,24 +83,8 @@ export function unsealSignIn(state: string, value: string, secret: string, nowSe
   return { ok: true, signIn: { state, nonce: d.n, verifier: d.v, returnPath: d.r, expires: d.e } };
 }
 
-/** The pending sign-ins in a request's cookies: state → sealed value. */
-export function pendingSignIns(cookies: Map<string, string>): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [name, value] of cookies) if (name.startsWith(SIGNIN_PREFIX)) out.set(name.slice(SIGNIN_PREFIX.length), value);
-  return out;
-}
-
-/** Pending sign-ins to drop so that, with a new one, at most MAX_PENDING_SIGNINS remain: the oldest first. */
-export function signInsToDrop(pending: Map<string, string>): string[] {
-  const byExpiry = [...pending.entries()]
-    .filter(([state]) => STATE_RE.test(state))
-    .map(([state, value]) => ({ state, expires: peekExpiry(value) }))
-    .sort((a, b) => a.expires - b.expires);
-  const drop = byExpiry.slice(0, Math.max(0, byExpiry.length - (MAX_PENDING_SIGNINS - 1))).map((p) => p.state);
-  return drop.slice(0, MAX_EXPIRED_PER_RESPONSE);
-}
-
-function peekExpiry(value: string): number {
+/** The expiry of a sealed value without checking it (only to pick the oldest pending sign-ins); 0 if unreadable. */
+export function peekExpiry(value: string): number {
   try {
     const e = (JSON.parse(Buffer.from(value.slice(0, value.indexOf(".")), "base64url").toString("utf8")) as { e?: unknown }).e;
     return typeof e === "number" ? e : 0;

@@ -4,24 +4,18 @@
  * sends the browser to `paths.afterSignOut` on this origin.
  */
 import type { EdgeContext } from "./deps";
-import { parseCookies } from "./cookies";
-import type { EdgeRequest, Outcome } from "./request";
 import { logoutUrl, revokeToken } from "./oauth";
 import { siteOrigin } from "./redirect";
+import type { EdgeRequest, Outcome } from "./request";
 import { errorResponse, redirect } from "./responses";
-import { expireAll, readSession } from "./session";
+import { expireAll, openSessionStore } from "./session-store";
 
 export async function signOut(req: EdgeRequest, ctx: EdgeContext): Promise<Outcome> {
   const { config } = ctx;
   const origin = siteOrigin(req);
   if (!origin) return { ...errorResponse(config, "bad-host"), reason: "error:bad-host" };
-  const cookies = parseCookies(req.cookieHeader);
-  const session = readSession(cookies, config.clientId);
-  let reason = "signed-out";
-  if (session.refreshToken) {
-    const revoked = await revokeToken(config, ctx.http, session.refreshToken);
-    if (!revoked) reason = "signed-out:revoke-failed";
-  }
+  const store = openSessionStore(req.cookieHeader, config);
+  const revoked = store.session.refreshToken ? await revokeToken(config, ctx.http, store.session.refreshToken) : true;
   const location = logoutUrl(config, `${origin}${config.paths.afterSignOut}`);
-  return { ...redirect(config, location, expireAll(config, cookies, session.username)), reason };
+  return { ...redirect(config, location, expireAll(store)), reason: revoked ? "signed-out" : "signed-out:revoke-failed" };
 }

@@ -10,8 +10,8 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page, Request } from "playwright-core";
 import type { AmplifyResult } from "../../local/spa/app";
-import { encodeCookieName } from "../../shared/edge/cookies";
-import { sessionCookies } from "../../shared/edge/session";
+import { encodeCookieName } from "../../shared/edge/cookie-codec";
+import { openSessionStore, writeSession } from "../../shared/edge/session-store";
 import { startLocalStack } from "../../local/stack";
 import type { LocalStack } from "../../local/stack";
 import { freshBrowser, submitSignIn } from "./browser";
@@ -175,7 +175,7 @@ describe("SPA mode with Amplify JS v6 in a real browser", () => {
 
   describe("usernames Amplify must find under js-cookie's encoded names", () => {
     // cognito-local's usernames are subs (plain), so names with `@`, `+`, `.` or non-ASCII letters are written here
-    // by the edge's own sessionCookies() and served from 127.0.0.1 (its own cookie jar, apart from localhost's).
+    // by the edge's own session store and served from 127.0.0.1 (its own cookie jar, apart from localhost's).
     let server: ReturnType<typeof createServer>;
     let site: string;
     let b: FreshBrowser;
@@ -216,7 +216,7 @@ describe("SPA mode with Amplify JS v6 in a real browser", () => {
       const idToken = fakeJwt({ sub, "cognito:username": username, token_use: "id", exp, iat: now });
       const accessToken = fakeJwt({ sub, username, token_use: "access", exp, iat: now });
       const tokens = { idToken, accessToken, refreshToken: "opaque-refresh" };
-      setCookies = sessionCookies(stack.config, { username, tokens, idExp: exp, accessExp: exp, nowSeconds: now, existing: new Map() })!;
+      setCookies = writeSession(openSessionStore("", stack.config), { username, tokens, idExp: exp, accessExp: exp, nowSeconds: now })!;
       const from = seen.length;
       await b.page.goto(`${site}/set`);
       expect(b.page.url()).toBe(`${site}/spa/`);

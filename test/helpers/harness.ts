@@ -11,6 +11,7 @@ import type { EdgeContext } from "../../shared/edge/deps";
 import { toEdgeRequest } from "../../shared/edge/lambda-edge";
 import type { EdgeRequest } from "../../shared/edge/request";
 import { HttpError } from "../../shared/edge/http";
+import { createTokenVerifier } from "../../shared/edge/tokens/verifier";
 import type { HttpClient, HttpRequest, HttpResponse } from "../../shared/edge/http";
 import { sign, idClaims, accessClaims } from "./tokens";
 import type { Issuer, UserSpec } from "./tokens";
@@ -171,6 +172,7 @@ export function makeContext(config: ResolvedConfig, http: HttpClient, o: { fn?: 
   const logs: string[] = [];
   const ctx = createContext(config, o.fn ?? "check-auth", {
     http,
+    verifier: createTokenVerifier,
     now: o.now ?? (() => NOW_MS),
     random: deterministicRandom(o.seed ?? `context-${++contexts}`),
     sink: (line) => logs.push(line),

@@ -1,7 +1,8 @@
 /**
  * Cookie headers of a signed-in browser, written under Amplify's names the way the edge functions write them.
  */
-import { encodeCookieName, lastAuthUserName, tokenCookieName } from "../../shared/edge/cookies";
+import { encodeCookieName } from "../../shared/edge/cookie-codec";
+import { lastAuthUserName, tokenCookieName } from "../../shared/edge/session-store";
 
 export interface SessionSpec {
   username: string;

@@ -43,7 +43,7 @@ describe("features (spa mode, identity headers, API paths, IdP, error pages)", (
     expect(header(res, "content-type")).toBe("application/json");
     expect(JSON.parse(String(res.body))).toMatchObject({ error: "unauthenticated" });
     expect(header(res, "location")).toBeUndefined();
-    expect(setCookies(res).some((c) => c.startsWith("edgeauth-signin."))).toBe(false);
+    expect(setCookies(res).some((c) => c.startsWith("__Host-edgeauth-signin."))).toBe(false);
   });
 
   it("answers a navigation to a configured apiPath with 401 too", async () => {

@@ -49,7 +49,7 @@ describe("edge flow through the built bundles", () => {
     expect(loc.searchParams.get("nonce")).toMatch(/^[A-Za-z0-9_-]{16,}$/);
     expect(loc.searchParams.get("scope")).toBe("openid email profile");
     const state = loc.searchParams.get("state")!;
-    const cookie = setCookies(res).find((c) => c.startsWith(`edgeauth-signin.${state}=`));
+    const cookie = setCookies(res).find((c) => c.startsWith(`__Host-edgeauth-signin.${state}=`));
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/Secure/);
     expect(header(res, "cache-control")).toBe("no-cache, no-store");
@@ -71,7 +71,7 @@ describe("edge flow through the built bundles", () => {
       ]),
     );
     for (const [, c] of jar.cookies) expect(c.attrs).toMatch(/HttpOnly/);
-    expect(names.filter((n) => n.startsWith("edgeauth-signin."))).toEqual([]);
+    expect(names.filter((n) => n.startsWith("__Host-edgeauth-signin."))).toEqual([]);
     // The code exchange used the PKCE verifier and the exact redirect_uri.
     const exchange = site.cognito.calls.filter((c) => c.path === "/oauth2/token").at(-1)!;
     expect(exchange.form).toMatchObject({ grant_type: "authorization_code", redirect_uri: `https://${HOST}/parseauth` });
@@ -159,7 +159,7 @@ describe("edge flow through the built bundles", () => {
     const loc = new URL(header(await site.fn.check(req(jar, { uri: "/r" })), "location")!);
     const refreshed = await site.fn.refresh(req(jar, { uri: loc.pathname, querystring: loc.search.slice(1) }));
     // Keep only the marker: the browser dropped the new token cookies.
-    jar.apply(setCookies(refreshed).filter((c) => c.startsWith("edgeauth-refreshed=")));
+    jar.apply(setCookies(refreshed).filter((c) => c.startsWith("__Host-edgeauth-refreshed=")));
     const again = await site.fn.check(req(jar, { uri: "/r" }));
     expect(again.status).toBe("400");
     expect(header(again, "location")).toBeUndefined();
@@ -273,7 +273,7 @@ describe("edge flow through the built bundles", () => {
     }
   });
 
-  it("verifies a token signed with a rotated key after one JWKS fetch, and rejects an unknown kid", async () => {
+  it("verifies a token signed with a rotated key after one JWKS fetch, and rejects an unknown kid once the JWKS shows it is not there", async () => {
     const rotated = makeKey();
     site.cognito.addKey(rotated.jwk);
     const iss = site.cognito.opts.issuer;
@@ -288,7 +288,14 @@ describe("edge flow through the built bundles", () => {
     expect(res.status).toBeUndefined();
     expect(site.cognito.calls.filter((c) => c.path.endsWith("jwks.json")).length).toBeGreaterThanOrEqual(1);
 
-    const rejected = await site.fn.check(session(makeKey()));
+    // Within a second of that fetch another unknown kid cannot be looked up yet: "try again", cookies kept.
+    const unknown = makeKey();
+    const early = await site.fn.check(session(unknown));
+    expect(early.status).toBe("503");
+    expect(setCookies(early)).toEqual([]);
+    // Once the JWKS can be fetched again and does not hold it, the token is refused and a sign-in starts.
+    await new Promise((r) => setTimeout(r, 1100));
+    const rejected = await site.fn.check(session(unknown));
     expect(rejected.status).toBe("302");
     expect(header(rejected, "location")).toMatch(/\/oauth2\/authorize\?/);
   });

@@ -57,7 +57,7 @@ describe("hardening", () => {
   });
 
   it("stays under Lambda@Edge's 40 KB response limit when flooded with cookies", async () => {
-    const states = Array.from({ length: 600 }, (_, i) => `edgeauth-signin.${String(i).padStart(22, "A")}=x`);
+    const states = Array.from({ length: 600 }, (_, i) => `__Host-edgeauth-signin.${String(i).padStart(22, "A")}=x`);
     const others = Array.from({ length: 600 }, (_, i) => `edgeauth-junk${i}=x`);
     const check = await site.fn.check(viewerRequest({ host: HOST, uri: "/", cookies: [states.join("; ")] }));
     expect(check.status).toBe("302");
@@ -68,7 +68,7 @@ describe("hardening", () => {
   });
 
   it.each([
-    ["a lone surrogate in a cookie name", ["edgeauth-\ud800=1; edgeauth-signin.\ud800AAAAAAAAAAAAAAAAAAAAA=1"]],
+    ["a lone surrogate in a cookie name", ["edgeauth-\ud800=1; __Host-edgeauth-signin.\ud800AAAAAAAAAAAAAAAAAAAAA=1"]],
     ["a name of our shape with odd characters", ["CognitoIdentityServiceProvider.x.\ud83d.idToken=1"]],
   ])("never fails on %s", async (_, cookies) => {
     for (const fn of [site.fn.check, site.fn.signOut, site.fn.parse, site.fn.refresh]) {

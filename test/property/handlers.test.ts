@@ -14,7 +14,8 @@ import { parseAuth } from "../../shared/edge/parse-auth";
 import { siteOrigin } from "../../shared/edge/redirect";
 import { refreshAuth } from "../../shared/edge/refresh-auth";
 import { signOut } from "../../shared/edge/sign-out";
-import { encodeCookieName, lastAuthUserName, tokenCookieName } from "../../shared/edge/cookies";
+import { encodeCookieName } from "../../shared/edge/cookie-codec";
+import { lastAuthUserName, tokenCookieName } from "../../shared/edge/session-store";
 import { viewerRequest } from "../helpers/events";
 import { HOSTED_UI, NOW_MS, NOW_S, cognitoStandIn, makeContext } from "../helpers/harness";
 import type { StandIn } from "../helpers/harness";
@@ -84,9 +85,9 @@ const COOKIE_NAMES = [
   tokenCookieName(iss.clientId, USER, "accessToken"),
   tokenCookieName(iss.clientId, USER, "refreshToken"),
   `${tokenCookieName(iss.clientId, USER, "idToken")}.0`,
-  "edgeauth-signin.AAAAAAAAAAAAAAAAAAAAAA",
-  "edgeauth-signedin",
-  "edgeauth-refreshed",
+  "__Host-edgeauth-signin.AAAAAAAAAAAAAAAAAAAAAA",
+  "__Host-edgeauth-signedin",
+  "__Host-edgeauth-refreshed",
   "__proto__",
 ].map(encodeCookieName);
 const cookieHeader = fc.oneof(

@@ -1,27 +1,57 @@
 /**
- * Verifies the id and access tokens Cognito just returned (code exchange or refresh): both must verify fully
- * and belong to the same user.
+ * An id token and its access token, verified together: both fully, both of this client, both of the same user.
+ * check-auth verifies the pair in the cookies on every request (the access token may be absent there: an id
+ * token alone is a session); parse-auth and refresh-auth verify the pair the token endpoint just returned.
  */
 import type { EdgeContext } from "../deps";
-import { MAX_SESSION_COOKIE_BYTES } from "../cookies";
 import { AuthError } from "../errors";
 import type { TokenSet } from "../oauth";
-import type { Claims, Verified } from "./verifier";
+import { MAX_SESSION_COOKIE_BYTES } from "../session-store";
+import type { Claims, TokenFailure, TokenVerifier } from "./verifier";
 
-/** Keys that could not be fetched are Cognito being unavailable (503, try again), not bad tokens. */
-function failure(which: string, v: Exclude<Verified, { ok: true }>): AuthError {
-  if (!v.expired && v.why === "jwks-unavailable") return new AuthError("cognito-unavailable", `${which} token: jwks unavailable`);
-  return new AuthError("token-invalid", `${which} token ${v.expired ? "expired" : v.why}`);
+/** Why a pair was refused: a failure of the id token, of the access token (`access-<failure>`), or of the pair. */
+export type PairFailure = Exclude<TokenFailure, "jwks-unavailable"> | `access-${Exclude<TokenFailure, "jwks-unavailable">}` | "token-mismatch";
+
+export type PairCheck =
+  | { status: "valid"; id: Claims; access: Claims | undefined }
+  /** Genuine, but past `exp`: a refresh can help. */
+  | { status: "expired" }
+  /** A key could not be fetched: the tokens may be fine. Answer "try again" and keep the cookies. */
+  | { status: "unavailable" }
+  | { status: "rejected"; why: PairFailure };
+
+export async function verifyTokenPair(
+  verifier: TokenVerifier,
+  pair: { idToken: string; accessToken?: string | undefined },
+  nowMs: number,
+): Promise<PairCheck> {
+  const id = await verifier.verify(pair.idToken, "id", nowMs);
+  if (!id.ok && id.expired) return { status: "expired" };
+  if (!id.ok) return id.why === "jwks-unavailable" ? { status: "unavailable" } : { status: "rejected", why: id.why };
+  if (pair.accessToken === undefined) return { status: "valid", id: id.claims, access: undefined };
+  const access = await verifier.verify(pair.accessToken, "access", nowMs);
+  if (!access.ok && access.expired) return { status: "expired" };
+  if (!access.ok) return access.why === "jwks-unavailable" ? { status: "unavailable" } : { status: "rejected", why: `access-${access.why}` };
+  // Same user, same client: the claim rules checked each token against the client; the pair must agree too.
+  const audience = Array.isArray(id.claims.aud) ? id.claims.aud : [id.claims.aud];
+  if (access.claims.sub !== id.claims.sub || !audience.includes(access.claims.client_id as string)) return { status: "rejected", why: "token-mismatch" };
+  return { status: "valid", id: id.claims, access: access.claims };
 }
 
-export async function verifyTokenSet(ctx: EdgeContext, tokens: TokenSet): Promise<{ id: Claims; access: Claims }> {
+/**
+ * The tokens the token endpoint just returned (code exchange or refresh): both must verify fully and belong to
+ * the same user. Throws AuthError: `cognito-unavailable` when keys could not be fetched (503, try again),
+ * `session-too-large` when they could never fit in cookies, `token-invalid` otherwise.
+ */
+export async function verifyIssuedTokens(
+  ctx: Pick<EdgeContext, "verifier" | "now">,
+  tokens: TokenSet,
+): Promise<{ id: Claims; access: Claims }> {
   // Tokens this big cannot be stored in cookies CloudFront would accept back: say so, rather than loop.
   if (tokens.idToken.length + tokens.accessToken.length > MAX_SESSION_COOKIE_BYTES) throw new AuthError("session-too-large");
-  const nowMs = ctx.now();
-  const id = await ctx.verifier.verify(tokens.idToken, "id", nowMs);
-  if (!id.ok) throw failure("id", id);
-  const access = await ctx.verifier.verify(tokens.accessToken, "access", nowMs);
-  if (!access.ok) throw failure("access", access);
-  if (id.claims.sub !== access.claims.sub) throw new AuthError("token-invalid", "id and access tokens of different users");
-  return { id: id.claims, access: access.claims };
+  const pair = await verifyTokenPair(ctx.verifier, tokens, ctx.now());
+  if (pair.status === "unavailable") throw new AuthError("cognito-unavailable", "jwks unavailable");
+  if (pair.status === "expired") throw new AuthError("token-invalid", "expired");
+  if (pair.status === "rejected") throw new AuthError("token-invalid", pair.why);
+  return { id: pair.id, access: pair.access! };
 }

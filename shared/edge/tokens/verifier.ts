@@ -1,194 +1,129 @@
 /**
- * Token verification with aws-jwt-verify (`verifyJwtSync`): signature against the pool's keys (embedded at
- * build, so a cold start needs no network), algorithm, issuer, audience / client_id, token_use, exp and nbf;
- * `exp` is required (aws-jwt-verify accepts a token without one, Cognito never issues one).
+ * Token verification, from three small parts: the key store (embedded keys, the rotation fetch and its
+ * throttles), the result cache (bounded by entries and bytes), and Cognito's claim rules (one clock: the `now`
+ * passed in). aws-jwt-verify does the cryptography: JWT parsing, the JWK/algorithm match and the signature
+ * (`verifyJwtSync` with its own time checks turned off, since ours use the injected clock).
  *
- * A token whose `kid` is unknown (key rotation) causes one JWKS fetch, at most one every 10 s per container,
- * with a timeout well inside the viewer limit; when it fails the token is not accepted (fail closed) and the
- * caller answers 503 "try again" rather than treating a possibly good token as forged.
- *
- * A token that passed full verification is remembered, keyed by its exact string: until its `exp` the next
- * request with the same cookie costs a map lookup instead of an RSA verification, and after it the token is
- * known to be merely expired (refresh). A token that failed a check that fails the same way every time
- * (signature, issuer, audience, ...) is remembered as refused. Both maps are bounded and are emptied when new keys
- * are fetched; failures that depend on the clock or the network are never remembered.
+ * A token that passed full verification is remembered by its exact string: until its `exp` the next request
+ * with the same cookie costs a map lookup, and after it the token is known to be merely expired (refresh). A
+ * token that failed a check that fails the same way every time (signature, issuer, audience, ...) is remembered
+ * as refused, keyed by its hash. Both are emptied when the keys change; failures that depend on the network
+ * (`unknown-key`, `jwks-unavailable`) are never remembered.
  */
-import { createPublicKey } from "node:crypto";
-import type { KeyObject } from "node:crypto";
+import { JwtInvalidSignatureAlgorithmError, JwtInvalidSignatureError, JwtParseError } from "aws-jwt-verify/error";
+import { decomposeUnverifiedJwt } from "aws-jwt-verify/jwt";
 import { verifyJwtSync } from "aws-jwt-verify/jwt-verifier";
-import type { Jwk, Jwks } from "aws-jwt-verify/jwk";
-import type { JwtPayload } from "aws-jwt-verify/jwt-model";
-import {
-  JwtExpiredError,
-  JwtInvalidAudienceError,
-  JwtInvalidClaimError,
-  JwtInvalidIssuerError,
-  JwtInvalidSignatureAlgorithmError,
-  JwtInvalidSignatureError,
-  JwtNotBeforeError,
-  JwtParseError,
-  KidNotFoundInJwksError,
-} from "aws-jwt-verify/error";
 import type { ResolvedConfig } from "../../config/edge";
 import type { HttpClient } from "../http";
+import { claimFailure, timeVerdict } from "./claim-rules";
+import type { ClaimFailure, Claims, TokenUse } from "./claim-rules";
+import { createKeyStore } from "./key-store";
+import type { KeyStore } from "./key-store";
+import { createResultCache, hashKey } from "./result-cache";
 
-export type Claims = JwtPayload & Record<string, unknown>;
-export type TokenUse = "id" | "access";
+export type { Claims, TokenUse } from "./claim-rules";
+
+/** Why a token was refused; logs say `rejected:<failure>`. */
+export type TokenFailure =
+  | ClaimFailure
+  | "malformed"
+  | "algorithm"
+  | "signature"
+  | "not-yet-valid"
+  | "unknown-key"
+  | "too-large"
+  | "invalid"
+  /** The key could not be fetched: the token may be fine. Callers answer "try again" and keep the cookies. */
+  | "jwks-unavailable";
 
 export type Verified =
   | { ok: true; claims: Claims }
   /** `expired`: the signature and every other claim were fine, only `exp` has passed: refresh. */
   | { ok: false; expired: true; claims: Claims }
-  | { ok: false; expired: false; why: string };
+  | { ok: false; expired: false; why: TokenFailure };
 
 /** Tokens far larger than any Cognito token are refused before any parsing. */
 export const MAX_TOKEN_LENGTH = 16 * 1024;
-/** Verified tokens remembered per container. */
+/** Results remembered per container, for each of the two caches. */
 export const CACHE_SIZE = 2000;
-/** At most one JWKS fetch per this many milliseconds (unknown `kid`s cannot be used to hammer Cognito). */
-export const JWKS_REFETCH_INTERVAL_MS = 10_000;
+/** Bytes the verified-token cache may hold (tokens and claims); the refused cache holds hashes only. */
+export const VERIFIED_CACHE_BYTES = 4 * 1024 * 1024;
+const REFUSED_CACHE_BYTES = 512 * 1024;
 
 export interface TokenVerifier {
   verify(token: string, use: TokenUse, nowMs: number): Promise<Verified>;
 }
 
-class ClaimError extends JwtInvalidClaimError {}
+/** Failures that depend only on the token and the keys (not on the clock or the network): safe to remember. */
+const DETERMINISTIC = new Set<TokenFailure>(["malformed", "algorithm", "signature", "issuer", "audience", "token_use", "client_id", "missing-exp", "invalid"]);
 
-export function createTokenVerifier(config: ResolvedConfig, http: HttpClient): TokenVerifier {
-  let jwks: Jwks = config.jwks;
-  let lastFetch = -Infinity;
-  let fetching: Promise<boolean> | undefined;
-  // KeyObjects by kid, created on first use (not at load: a cold start only pays for the key it needs).
-  const keyObjects = new Map<string, KeyObject>();
-  const toKeyObject = (jwk: Jwk) => {
-    const kid = String(jwk.kid);
-    let key = keyObjects.get(kid);
-    if (!key) keyObjects.set(kid, (key = createPublicKey({ key: jwk as never, format: "jwk" })));
-    return key;
+type Config = Pick<ResolvedConfig, "issuer" | "clientId" | "jwks" | "jwksUri" | "timeouts" | "clockToleranceSeconds">;
+
+export function createTokenVerifier(config: Config, http: HttpClient, keys: KeyStore = defaultKeyStore(config, http)): TokenVerifier {
+  const verified = createResultCache<{ use: TokenUse; claims: Claims }>({ maxEntries: CACHE_SIZE, maxBytes: VERIFIED_CACHE_BYTES });
+  const refused = createResultCache<{ use: TokenUse; why: TokenFailure }>({ maxEntries: CACHE_SIZE, maxBytes: REFUSED_CACHE_BYTES, keyOf: hashKey });
+  const rules = { issuer: config.issuer, clientId: config.clientId, clockToleranceSeconds: config.clockToleranceSeconds };
+  // The library's own exp/nbf/iss/aud checks are off: claim-rules does them against the injected clock.
+  const libraryOptions = { issuer: null, audience: null, graceSeconds: Infinity };
+  let keysVersion = keys.version;
+
+  const judge = (claims: Claims, nowMs: number): Verified => {
+    const t = timeVerdict(claims, Math.floor(nowMs / 1000), config.clockToleranceSeconds);
+    if (t === "valid") return { ok: true, claims };
+    if (t === "expired") return { ok: false, expired: true, claims };
+    return { ok: false, expired: false, why: t };
   };
-
-  const options = (use: TokenUse) => ({
-    issuer: config.issuer,
-    audience: use === "id" ? config.clientId : null,
-    customJwtCheck: ({ payload }: { payload: JwtPayload }) => {
-      if (typeof payload.exp !== "number") throw new ClaimError("missing exp", payload.exp, "number");
-      if (payload.token_use !== use) throw new ClaimError("token_use", payload.token_use, use);
-      if (use === "access" && payload.client_id !== config.clientId) throw new ClaimError("client_id", payload.client_id, config.clientId);
-    },
-  });
-  const idOptions = options("id");
-  const accessOptions = options("access");
-
-  /**
-   * One JWKS fetch for key rotation; failures leave the known keys as they are. Resolves false when a fetch was
-   * due but Cognito could not be reached (the token may be fine: the caller says "unavailable", not "forged").
-   */
-  const refetch = (nowMs: number): Promise<boolean> => {
-    if (fetching) return fetching;
-    if (nowMs - lastFetch < JWKS_REFETCH_INTERVAL_MS) return Promise.resolve(true);
-    lastFetch = nowMs;
-    fetching = http(config.jwksUri, { method: "GET", timeoutMs: config.timeouts.jwks, headers: { accept: "application/json" } })
-      .then((res) => {
-        if (res.status !== 200) return false;
-        const fetched = JSON.parse(res.body.toString("utf8")) as Jwks;
-        if (!Array.isArray(fetched?.keys)) return false;
-        jwks = { keys: fetched.keys.filter((k) => k && typeof k === "object" && typeof k.kid === "string") };
-        // New keys: what was verified or refused with the old ones is judged again.
-        keyObjects.clear();
-        verified.clear();
-        rejected.clear();
-        return true;
-      })
-      .catch(() => false)
-      .finally(() => (fetching = undefined));
-    return fetching;
+  const refuse = (token: string, use: TokenUse, why: TokenFailure): Verified => {
+    if (DETERMINISTIC.has(why)) refused.set(token, { use, why }, 16);
+    return { ok: false, expired: false, why };
   };
-
-  // Outcomes of full verifications, keyed by the exact token string: signature-verified tokens (valid or
-  // expired) and tokens that failed a check that will fail the same way every time. Both bounded (oldest out).
-  const verified = new Map<string, { use: TokenUse; claims: Claims; expMs: number }>();
-  const rejected = new Map<string, { use: TokenUse; why: string }>();
-  const remember = <V>(map: Map<string, V>, token: string, value: V) => {
-    if (map.size >= CACHE_SIZE) map.delete(map.keys().next().value as string);
-    map.set(token, value);
-  };
-  const outcome = (e: { claims: Claims; expMs: number }, nowMs: number): Verified =>
-    nowMs < e.expMs ? { ok: true, claims: e.claims } : { ok: false, expired: true, claims: e.claims };
-
-  const verifyNow = (token: string, use: TokenUse) =>
-    verifyJwtSync(token, jwks, use === "id" ? idOptions : accessOptions, toKeyObject) as Claims;
 
   return {
     async verify(token, use, nowMs) {
+      if (keys.version !== keysVersion) {
+        // New keys: what was verified or refused with the old ones is judged again.
+        keysVersion = keys.version;
+        verified.clear();
+        refused.clear();
+      }
       const hit = verified.get(token);
-      if (hit !== undefined && hit.use === use) return outcome(hit, nowMs);
-      const bad = rejected.get(token);
-      if (bad !== undefined && bad.use === use) return { ok: false, expired: false, why: bad.why };
+      if (hit !== undefined && hit.use === use) return judge(hit.claims, nowMs);
       if (token.length > MAX_TOKEN_LENGTH) return { ok: false, expired: false, why: "too-large" };
+      const bad = refused.get(token);
+      if (bad !== undefined && bad.use === use) return { ok: false, expired: false, why: bad.why };
+
+      let kid: unknown;
+      try {
+        kid = decomposeUnverifiedJwt(token).header.kid;
+      } catch {
+        return refuse(token, use, "malformed");
+      }
+      if (typeof kid !== "string" || kid.length === 0 || kid.length > 256) return refuse(token, use, "unknown-key");
+      const key = await keys.get(kid, nowMs);
+      if (!key.ok) return { ok: false, expired: false, why: key.why };
+
       let claims: Claims;
       try {
-        try {
-          claims = verifyNow(token, use);
-        } catch (err) {
-          if (!(err instanceof KidNotFoundInJwksError)) throw err;
-          if (!(await refetch(nowMs))) return { ok: false, expired: false, why: "jwks-unavailable" };
-          claims = verifyNow(token, use);
-        }
+        claims = verifyJwtSync(token, key.jwk, libraryOptions, (jwk) => keys.keyObject(jwk)) as Claims;
       } catch (err) {
-        if (err instanceof JwtExpiredError) {
-          // aws-jwt-verify checks exp before iss/aud and skips the custom checks: do them here, so only a token
-          // that is ours in every other respect counts as merely expired.
-          const payload = decodePayload(token);
-          const wrong = payload ? wrongClaim(payload, use, config) : "malformed";
-          if (!wrong) {
-            const entry = { use, claims: payload!, expMs: (payload!.exp as number) * 1000 };
-            remember(verified, token, entry);
-            return { ok: false, expired: true, claims: entry.claims };
-          }
-          remember(rejected, token, { use, why: wrong });
-          return { ok: false, expired: false, why: wrong };
-        }
-        const why = reasonOf(err);
-        if (DETERMINISTIC.has(why)) remember(rejected, token, { use, why });
-        return { ok: false, expired: false, why };
+        return refuse(token, use, libraryFailure(err));
       }
-      const entry = { use, claims, expMs: (claims.exp as number) * 1000 };
-      remember(verified, token, entry);
-      return outcome(entry, nowMs);
+      const wrong = claimFailure(claims, use, rules);
+      if (wrong) return refuse(token, use, wrong);
+      verified.set(token, { use, claims }, token.length * 2);
+      return judge(claims, nowMs);
     },
   };
 }
 
-/** Failures that depend only on the token and the keys (not on the clock or the network): safe to remember. */
-const DETERMINISTIC = new Set(["malformed", "algorithm", "signature", "issuer", "audience", "token_use", "client_id", "missing-exp"]);
+function defaultKeyStore(config: Config, http: HttpClient): KeyStore {
+  return createKeyStore({ jwks: config.jwks, jwksUri: config.jwksUri, http, timeoutMs: config.timeouts.jwks });
+}
 
-/** Stable reason codes for logs (`rejected:<why>`); class names do not survive minification. */
-function reasonOf(err: unknown): string {
+/** Stable codes for what aws-jwt-verify refused (class names do not survive minification, messages may change). */
+function libraryFailure(err: unknown): TokenFailure {
   if (err instanceof JwtParseError) return "malformed";
   if (err instanceof JwtInvalidSignatureAlgorithmError) return "algorithm";
   if (err instanceof JwtInvalidSignatureError) return "signature";
-  if (err instanceof JwtInvalidIssuerError) return "issuer";
-  if (err instanceof JwtInvalidAudienceError) return "audience";
-  if (err instanceof JwtNotBeforeError) return "not-yet-valid";
-  if (err instanceof ClaimError) return err.message.replace(/[^a-z_]+/g, "-").replace(/^-|-$/g, "");
-  if (err instanceof KidNotFoundInJwksError) return "unknown-key";
   return "invalid";
-}
-
-/** The first claim that does not match this pool, client and token use (checked by hand for expired tokens). */
-function wrongClaim(claims: Claims, use: TokenUse, config: ResolvedConfig): string | undefined {
-  if (claims.iss !== config.issuer) return "issuer";
-  if (claims.token_use !== use) return "token_use";
-  if (use === "id" && claims.aud !== config.clientId) return "audience";
-  if (use === "access" && claims.client_id !== config.clientId) return "client_id";
-  return undefined;
-}
-
-/** Payload of a token whose signature was already verified (used only after JwtExpiredError). */
-function decodePayload(token: string): Claims | undefined {
-  try {
-    return JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as Claims;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { checkAuth } from "../../../shared/edge/check-auth";
 import { viewerHandler } from "../../../shared/edge/lambda-edge";
-import { encodeCookieName, tokenCookieName } from "../../../shared/edge/cookies";
+import { encodeCookieName } from "../../../shared/edge/cookie-codec";
+import { tokenCookieName } from "../../../shared/edge/session-store";
 import type { ResolvedConfig } from "../../../shared/config/edge";
 import type { Forward, Outcome, Respond } from "../../../shared/edge/request";
 import { pkceChallenge, unsealSignIn } from "../../../shared/edge/sign-in-state";
@@ -71,7 +72,7 @@ describe("no session → sign-in", () => {
     expect(nonce).toMatch(/^[A-Za-z0-9_-]{16,}$/);
     expect(r.headers.location).not.toContain("+"); // spaces in scope as %20
 
-    const signIn = r.cookies.map(parseSetCookie).find((c) => c.name === `edgeauth-signin.${state}`);
+    const signIn = r.cookies.map(parseSetCookie).find((c) => c.name === `__Host-edgeauth-signin.${state}`);
     expect(signIn).toBeDefined();
     expect(signIn!.attrs).toMatchObject({ httponly: true, secure: true, samesite: "Lax", path: "/", "max-age": "900" });
     const unsealed = unsealSignIn(state, decodeURIComponent(signIn!.value), config.nonceSigningSecret, NOW_S);
@@ -99,7 +100,7 @@ describe("no session → sign-in", () => {
   it("a hostile path is not kept as the return path", async () => {
     const r = asRespond((await decide({ uri: "//evil.com/x" })).outcome);
     const state = new URL(r.headers.location!).searchParams.get("state")!;
-    const c = r.cookies.map(parseSetCookie).find((x) => x.name === `edgeauth-signin.${state}`)!;
+    const c = r.cookies.map(parseSetCookie).find((x) => x.name === `__Host-edgeauth-signin.${state}`)!;
     const u = unsealSignIn(state, decodeURIComponent(c.value), config.nonceSigningSecret, NOW_S);
     expect(u.ok && u.signIn.returnPath).toBe("/");
   });
@@ -108,13 +109,13 @@ describe("no session → sign-in", () => {
     const cookies: string[] = [];
     for (let i = 0; i < 4; i++) {
       const r = asRespond((await decide({ uri: `/p${i}`, cookies })).outcome);
-      const sc = r.cookies.map(parseSetCookie).find((c) => c.name.startsWith("edgeauth-signin.") && c.attrs["max-age"] !== "0")!;
+      const sc = r.cookies.map(parseSetCookie).find((c) => c.name.startsWith("__Host-edgeauth-signin.") && c.attrs["max-age"] !== "0")!;
       cookies.push(`${sc.name}=${sc.value}`);
     }
     const r = asRespond((await decide({ uri: "/p4", cookies: [cookies.join("; ")] })).outcome);
     const expiredNames = r.cookies.map(parseSetCookie).filter((c) => c.attrs["max-age"] === "0").map((c) => c.name);
     expect(expiredNames).toHaveLength(1);
-    expect(expiredNames[0]).toMatch(/^edgeauth-signin\./);
+    expect(expiredNames[0]).toMatch(/^__Host-edgeauth-signin\./);
   });
 
   it("no Host header → 400 page, not a redirect", async () => {
@@ -225,7 +226,7 @@ describe("expired session", () => {
   });
 
   it("refresh marker present (refresh did not stick) → a page, not another redirect", async () => {
-    const r = asRespond((await decide({ uri: "/x", cookies: [cookiesFor(expired, { refresh: true, extra: { "edgeauth-refreshed": String(NOW_S + 3600) } })] })).outcome);
+    const r = asRespond((await decide({ uri: "/x", cookies: [cookiesFor(expired, { refresh: true, extra: { "__Host-edgeauth-refreshed": String(NOW_S + 3600) } })] })).outcome);
     expect(r.headers.location).toBeUndefined();
     expect(r.status).toBeGreaterThanOrEqual(400);
     expect(r.status).toBeLessThan(500);
@@ -255,7 +256,7 @@ describe("rejected tokens → sign-in, token cookies expired", () => {
 
   it("forged tokens right after a sign-in (marker present) → 'session rejected' page, cookies cleared, no loop", async () => {
     const forged = { idToken: sign(idClaims(iss, fresh), foreign, { kid: iss.key.kid }) };
-    const r = asRespond((await decide({ uri: "/x", cookies: [cookiesFor(fresh, { tokens: forged, extra: { "edgeauth-signedin": String(NOW_S + 3600) } })] })).outcome);
+    const r = asRespond((await decide({ uri: "/x", cookies: [cookiesFor(fresh, { tokens: forged, extra: { "__Host-edgeauth-signedin": String(NOW_S + 3600) } })] })).outcome);
     expect(r.headers.location).toBeUndefined();
     expect(r.status).toBe(401);
     expect(r.body).toContain("Session not accepted");
@@ -265,7 +266,7 @@ describe("rejected tokens → sign-in, token cookies expired", () => {
 
 describe("no redirect loops", () => {
   it("signed-in marker present but no session (cookies not kept) → a page saying so, not a redirect", async () => {
-    const r = asRespond((await decide({ uri: "/docs/", cookies: [`edgeauth-signedin=${NOW_S + 3600}`] })).outcome);
+    const r = asRespond((await decide({ uri: "/docs/", cookies: [`__Host-edgeauth-signedin=${NOW_S + 3600}`] })).outcome);
     expect(r.headers.location).toBeUndefined();
     expect(r.status).toBe(400);
     expect(r.body).toContain("Cookies are needed");
@@ -312,7 +313,7 @@ describe("API requests → 401 JSON instead of a redirect", () => {
     expect(r.headers["www-authenticate"]).toMatch(/^Bearer /);
     expect(r.headers.location).toBeUndefined();
     expect(JSON.parse(r.body!)).toMatchObject({ error: "unauthenticated" });
-    expect(r.cookies.some((c) => c.startsWith("edgeauth-signin."))).toBe(false);
+    expect(r.cookies.some((c) => c.startsWith("__Host-edgeauth-signin."))).toBe(false);
   });
 
   it("a navigation (Sec-Fetch-Mode: navigate, Accept: */*) still redirects", async () => {
@@ -379,6 +380,6 @@ describe("through the viewer-request wrapper", () => {
     const out = await viewerHandler(checkAuth, ctx)(viewerRequest({ host: HOST, uri: "/x" }));
     expect((out as { status: string }).status).toBe("302");
     expect(header(out, "cache-control")).toBe("no-cache, no-store");
-    expect(setCookies(out).some((c) => c.startsWith("edgeauth-signin."))).toBe(true);
+    expect(setCookies(out).some((c) => c.startsWith("__Host-edgeauth-signin."))).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { checkAuth } from "../../../shared/edge/check-auth";
-import { encodeCookieName, lastAuthUserName, tokenCookieName } from "../../../shared/edge/cookies";
+import { encodeCookieName } from "../../../shared/edge/cookie-codec";
+import { lastAuthUserName, tokenCookieName } from "../../../shared/edge/session-store";
 import type { ResolvedConfig } from "../../../shared/config/edge";
 import { pkceChallenge } from "../../../shared/edge/sign-in-state";
 import { asRespond, callback, hostedUiCallback, startSignIn } from "../../helpers/flow";
@@ -65,8 +66,8 @@ describe("happy path", () => {
     expect(byName.get(n("refreshToken"))!.attrs["max-age"]).toBe(String(30 * 24 * 3600));
     expect(decodeURIComponent(byName.get(encodeCookieName(lastAuthUserName(iss.clientId)))!.value)).toBe(USER);
     // The sign-in cookie is cleared and the loop marker set.
-    expect(byName.get(`edgeauth-signin.${s.state}`)!.attrs["max-age"]).toBe("0");
-    expect(byName.get("edgeauth-signedin")!.attrs["max-age"]).not.toBe("0");
+    expect(byName.get(`__Host-edgeauth-signin.${s.state}`)!.attrs["max-age"]).toBe("0");
+    expect(byName.get("__Host-edgeauth-signedin")!.attrs["max-age"]).not.toBe("0");
     expect(r.headers["cache-control"]).toBe("no-cache, no-store");
   });
 
@@ -152,12 +153,12 @@ describe("failures end on a 4xx page", () => {
     expect(r.status).toBe(400);
     expect(r.reason).toBe("state-mismatch:expired");
     expect(tokenCalls()).toHaveLength(0);
-    expect(maxAgeOf(r.cookies).get(`edgeauth-signin.${s.state}`)).toBe("0");
+    expect(maxAgeOf(r.cookies).get(`__Host-edgeauth-signin.${s.state}`)).toBe("0");
   });
 
   it("tampered sign-in cookie → 400 state mismatch", async () => {
     const s = await startSignIn(config, stand, jar, { uri: "/" });
-    const name = `edgeauth-signin.${s.state}`;
+    const name = `__Host-edgeauth-signin.${s.state}`;
     const [payload, mac] = jar.cookies.get(name)!.split(".");
     const evil = Buffer.from(JSON.stringify({ n: s.nonce, v: "x".repeat(43), r: "//evil.com", e: NOW_S + 900 })).toString("base64url");
     jar.cookies.set(name, `${evil}.${mac}`);

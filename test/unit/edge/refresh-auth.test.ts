@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { encodeCookieName, lastAuthUserName, tokenCookieName } from "../../../shared/edge/cookies";
+import { encodeCookieName } from "../../../shared/edge/cookie-codec";
+import { lastAuthUserName, tokenCookieName } from "../../../shared/edge/session-store";
 import { refreshAuth } from "../../../shared/edge/refresh-auth";
 import { asRespond } from "../../helpers/flow";
 import { NOW_MS, NOW_S, ORIGIN, cognitoStandIn, edgeRequest, makeContext, parseSetCookie } from "../../helpers/harness";
@@ -46,7 +47,7 @@ describe("refresh-auth", () => {
     expect(set.get(n("accessToken"))!.attrs["max-age"]).toBe("3599");
     // No rotation: the refresh cookie is left alone, not expired.
     expect(set.get(n("refreshToken"))?.attrs["max-age"]).not.toBe("0");
-    expect(set.get("edgeauth-refreshed")!.attrs["max-age"]).not.toBe("0");
+    expect(set.get("__Host-edgeauth-refreshed")!.attrs["max-age"]).not.toBe("0");
     expect(r.headers["cache-control"]).toBe("no-cache, no-store");
   });
 
@@ -55,8 +56,8 @@ describe("refresh-auth", () => {
   });
 
   it("the signed-in marker is dropped on success", async () => {
-    cookie += "; edgeauth-signedin=1";
-    expect((await refresh({ querystring: "return=%2F" })).set.get("edgeauth-signedin")!.attrs["max-age"]).toBe("0");
+    cookie += "; __Host-edgeauth-signedin=1";
+    expect((await refresh({ querystring: "return=%2F" })).set.get("__Host-edgeauth-signedin")!.attrs["max-age"]).toBe("0");
   });
 
   it.each<[string, string]>([

@@ -1,14 +1,10 @@
 import { createHash, createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
-  MAX_PENDING_SIGNINS,
   SIGNIN_TTL_SECONDS,
   newSignIn,
-  pendingSignIns,
   pkceChallenge,
   sealSignIn,
-  signInCookieName,
-  signInsToDrop,
   unsealSignIn,
 } from "../../../shared/edge/sign-in-state";
 import { deterministicRandom, NOW_S } from "../../helpers/harness";
@@ -48,12 +44,6 @@ describe("seal / unseal", () => {
   it("round-trips", () => {
     const s = fresh();
     expect(unsealSignIn(s.state, sealSignIn(s, SECRET), SECRET, NOW_S)).toEqual({ ok: true, signIn: s });
-  });
-
-  it("the cookie name carries the state", () => {
-    expect(signInCookieName("abc")).toBe("edgeauth-signin.abc");
-    const cookies = new Map([["edgeauth-signin.abc", "v1"], ["other", "x"], ["edgeauth-signedin", "1"]]);
-    expect([...pendingSignIns(cookies)]).toEqual([["abc", "v1"]]);
   });
 
   const s = fresh();
@@ -98,39 +88,3 @@ describe("seal / unseal", () => {
 function createHmacB64(secret: string, data: string): string {
   return createHmac("sha256", secret).update(data).digest("base64url");
 }
-
-describe("signInsToDrop: at most MAX_PENDING_SIGNINS pending", () => {
-  const pendingOf = (n: number) => {
-    const m = new Map<string, string>();
-    for (let i = 0; i < n; i++) {
-      const s = newSignIn(`/p${i}`, NOW_S + i, deterministicRandom(`p${i}`));
-      m.set(s.state, sealSignIn(s, SECRET));
-    }
-    return m;
-  };
-
-  it.each([0, 1, 2, 3])("%i pending → none dropped", (n) => {
-    expect(signInsToDrop(pendingOf(n))).toEqual([]);
-  });
-
-  it.each([4, 5, 8])("%i pending → the oldest dropped so that, with the new one, 4 remain", (n) => {
-    const pending = pendingOf(n);
-    const drop = signInsToDrop(pending);
-    expect(drop).toHaveLength(n - (MAX_PENDING_SIGNINS - 1));
-    const states = [...pending.keys()];
-    expect(drop.sort()).toEqual(states.slice(0, drop.length).sort());
-  });
-
-  it("garbage values count as oldest", () => {
-    const pending = pendingOf(3);
-    pending.set("GarbageGarbageGarbage0", "%%%not-a-cookie");
-    expect(signInsToDrop(pending)).toEqual(["GarbageGarbageGarbage0"]);
-  });
-
-  it("names that are not our states are not ours to drop, and at most 40 are dropped at once", () => {
-    const pending = pendingOf(3);
-    pending.set("garbage", "%%%not-a-cookie");
-    expect(signInsToDrop(pending)).toEqual([]);
-    expect(signInsToDrop(pendingOf(500))).toHaveLength(40);
-  });
-});

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { encodeCookieName, lastAuthUserName, tokenCookieName } from "../../../shared/edge/cookies";
+import { encodeCookieName } from "../../../shared/edge/cookie-codec";
+import { lastAuthUserName, tokenCookieName } from "../../../shared/edge/session-store";
 import { signOut } from "../../../shared/edge/sign-out";
 import { asRespond } from "../../helpers/flow";
 import { HOST, NOW_MS, NOW_S, cognitoStandIn, edgeRequest, makeContext, parseSetCookie } from "../../helpers/harness";
@@ -32,7 +33,7 @@ const fullSession = (refreshToken: string) =>
   sessionCookieHeader(
     iss.clientId,
     { username: USER, ...tokensFor(iss, { username: USER, iat: NOW_S - 60 }), refreshToken },
-    { "edgeauth-signin.AAAAAAAAAAAAAAAAAAAAAA": "x.y", "edgeauth-signedin": "1", "edgeauth-refreshed": "1", _ga: "GA1", [`CognitoIdentityServiceProvider.${iss.clientId}.${USER}.clockDrift`]: "0", "CognitoIdentityServiceProvider.otherclient.u.idToken": "keep" },
+    { "__Host-edgeauth-signin.AAAAAAAAAAAAAAAAAAAAAA": "x.y", "__Host-edgeauth-signedin": "1", "__Host-edgeauth-refreshed": "1", _ga: "GA1", [`CognitoIdentityServiceProvider.${iss.clientId}.${USER}.clockDrift`]: "0", "CognitoIdentityServiceProvider.otherclient.u.idToken": "keep" },
   );
 
 describe("sign-out", () => {

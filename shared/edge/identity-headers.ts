@@ -1,0 +1,72 @@
+/**
+ * The identity headers check-auth sends to the origin (`forwardIdentity`), and the rule that nothing the viewer
+ * sent under such a name ever reaches the origin.
+ *
+ * Origins decide who the user is from these headers, so each value is unambiguous and reversible: every
+ * character outside printable ASCII, `%` itself and (in the group list) `,` are percent-encoded as UTF-8, so
+ * `decodeURIComponent(value)` gives back exactly the claim, and `value.split(",").map(decodeURIComponent)` the
+ * groups. A group list too long for one header is cut between names, never inside one, and
+ * `x-auth-groups-truncated: true` says so.
+ */
+import type { Claims } from "./tokens/verifier";
+
+export const IDENTITY_HEADERS = ["x-auth-user", "x-auth-email", "x-auth-groups", "x-auth-groups-truncated", "x-auth-id-token"] as const;
+export type IdentityHeader = (typeof IDENTITY_HEADERS)[number];
+
+/** Longest identity header value we send (the id token aside): origins and proxies commonly cap a header at 8 KB. */
+export const MAX_IDENTITY_VALUE = 4096;
+
+/**
+ * True for a request header name the viewer must not send through: ours, and every look-alike that WSGI, CGI,
+ * PHP or Rack origins read as the same header after lower-casing and turning `_` into `-` (`X_Auth_User`,
+ * `x-auth_groups`; the class of oauth2-proxy CVE-2025-64484). Every such name under `x-auth-` goes.
+ */
+export function isIdentityHeaderName(name: string): boolean {
+  return name.toLowerCase().replace(/_/g, "-").startsWith("x-auth-");
+}
+
+/** Percent-encodes `%`, `extra` and everything outside printable ASCII (a lone surrogate becomes U+FFFD). */
+export function encodeIdentityValue(value: string, extra = ""): string {
+  let out = "";
+  for (const c of value) {
+    const code = c.codePointAt(0)!;
+    if (code > 0x20 && code < 0x7f && c !== "%" && !extra.includes(c)) out += c;
+    else out += code >= 0xd800 && code <= 0xdfff ? "%EF%BF%BD" : encodeURIComponent(c);
+  }
+  return out;
+}
+
+/** The encoded group list, cut between names when it would exceed MAX_IDENTITY_VALUE. */
+export function groupsHeader(groups: readonly string[]): { value: string; truncated: boolean } {
+  let value = "";
+  for (let i = 0; i < groups.length; i++) {
+    const next = (value ? "," : "") + encodeIdentityValue(groups[i]!, ",");
+    if (value.length + next.length > MAX_IDENTITY_VALUE) return { value, truncated: true };
+    value += next;
+  }
+  return { value, truncated: false };
+}
+
+/** `email_verified` as Cognito writes it (a boolean; V1 trigger overrides may leave the string "true"). */
+function emailVerified(claims: Claims): boolean {
+  return claims.email_verified === true || claims.email_verified === "true";
+}
+
+/**
+ * The headers for a signed-in user. `x-auth-email` only when the id token says the address is verified: users
+ * can change their own address and federated providers can claim any.
+ */
+export function identityHeaders(id: Claims, access: Claims | undefined, groups: readonly string[], idToken: string): Record<string, string> {
+  const out: Record<string, string> = { "x-auth-id-token": idToken };
+  // A value too long to send whole is left out rather than cut (a cut value would name someone else).
+  const put = (name: IdentityHeader, claim: unknown) => {
+    const v = typeof claim === "string" ? encodeIdentityValue(claim) : "";
+    if (v.length <= MAX_IDENTITY_VALUE) out[name] = v;
+  };
+  put("x-auth-user", id["cognito:username"] ?? access?.username);
+  if (emailVerified(id)) put("x-auth-email", id.email);
+  const g = groupsHeader(groups);
+  out["x-auth-groups"] = g.value;
+  if (g.truncated) out["x-auth-groups-truncated"] = "true";
+  return out;
+}

@@ -1,0 +1,326 @@
+/**
+ * The session store: every cookie the edge reads or writes, in one place — names, value formats, chunking,
+ * limits, and which cookies are ours. Decisions open a store on a request's `Cookie` header and ask it
+ * questions ("who is signed in?", "did a sign-in just finish?") or for `Set-Cookie` values; they never build a
+ * cookie name themselves.
+ *
+ * The cookies:
+ * - Amplify JS's names, so a page using Amplify sees the session:
+ *   `CognitoIdentityServiceProvider.<clientId>.LastAuthUser` = username, and
+ *   `CognitoIdentityServiceProvider.<clientId>.<username>.{idToken,accessToken,refreshToken}` = the token.
+ *   A token bigger than one cookie can hold is split into `<name>.0`, `<name>.1`, ...
+ * - One sign-in cookie per started sign-in, `__Host-edgeauth-signin.<state>` = the sealed sign-in state
+ *   (shared/edge/sign-in-state.ts), for 15 minutes.
+ * - Two loop markers, `__Host-edgeauth-signedin` and `__Host-edgeauth-refreshed` = the new id token's `exp`, for
+ *   15 seconds after a sign-in or refresh.
+ * Our own cookies carry the `__Host-` prefix unless `cookie.domain` is set, so a sibling subdomain cannot plant
+ * them (login CSRF by cookie tossing): https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis#name-the-__host-prefix
+ */
+import type { CookieSettings, ResolvedConfig } from "../config/edge";
+import { encodeCookieName, parseCookies, serializeCookie } from "./cookie-codec";
+import type { TokenSet } from "./oauth";
+import { SIGNIN_TTL_SECONDS, STATE_RE, peekExpiry, sealSignIn, unsealSignIn } from "./sign-in-state";
+import type { SignInState, UnsealResult } from "./sign-in-state";
+import type { Claims } from "./tokens/verifier";
+
+export const AMPLIFY_PREFIX = "CognitoIdentityServiceProvider";
+export type TokenKind = "idToken" | "accessToken" | "refreshToken";
+export type MarkerKind = "signedin" | "refreshed";
+
+/**
+ * Browsers keep a cookie only while name + value stay within 4096 bytes; tokens bigger than this are split into
+ * chunks `<name>.0`, `<name>.1`, ... (issue: big tokens with many groups).
+ */
+export const CHUNK_SIZE = 3800;
+/** A cookie header beyond this no longer fits CloudFront's limits on viewer request headers (about 20 KB). */
+export const MAX_SESSION_COOKIE_BYTES = 14_000;
+/** At most this many cookies are expired in one response: each costs header bytes, and Lambda@Edge caps a
+ *  generated response at 40 KB. Anything beyond expires by its own Max-Age. */
+export const MAX_EXPIRED_PER_RESPONSE = 40;
+/** Markers live only for the redirect that follows the sign-in or refresh. */
+export const MARKER_TTL_SECONDS = 15;
+/** More pending sign-ins than this and the oldest are dropped, so cookies cannot pile up. */
+export const MAX_PENDING_SIGNINS = 4;
+/** Longest username we look up; Cognito usernames are at most 128 characters. */
+const MAX_USERNAME = 256;
+
+type StoreConfig = Pick<ResolvedConfig, "clientId" | "cookie" | "mode">;
+
+// ---------------------------------------------------------------------------------------------------- names
+
+/** Our own cookies' names: `__Host-edgeauth-<base>` for host-only cookies, `edgeauth-<base>` with a Domain. */
+function ownName(base: string, settings: Pick<CookieSettings, "domain">): string {
+  return `${settings.domain ? "" : "__Host-"}edgeauth-${base}`;
+}
+export const signInCookieName = (state: string, settings: Pick<CookieSettings, "domain">) => ownName(`signin.${state}`, settings);
+export const markerName = (kind: MarkerKind, settings: Pick<CookieSettings, "domain">) => ownName(kind, settings);
+export const lastAuthUserName = (clientId: string) => `${AMPLIFY_PREFIX}.${clientId}.LastAuthUser`;
+export function tokenCookieName(clientId: string, username: string, kind: TokenKind | "clockDrift" | "userData"): string {
+  return `${AMPLIFY_PREFIX}.${clientId}.${username}.${kind}`;
+}
+
+const AMPLIFY_TOKEN_NAME = /^.{1,256}\.(idToken|accessToken|refreshToken|clockDrift|userData)(\.\d{1,2})?$/s;
+
+/** True for the names we write: this client's Amplify cookies, our sign-in cookies and loop markers. */
+export function isOwnCookieName(name: string, c: Pick<StoreConfig, "clientId" | "cookie">): boolean {
+  const signIn = signInCookieName("", c.cookie);
+  if (name === markerName("signedin", c.cookie) || name === markerName("refreshed", c.cookie)) return true;
+  if (name.startsWith(signIn)) return STATE_RE.test(name.slice(signIn.length));
+  const amplify = `${AMPLIFY_PREFIX}.${c.clientId}.`;
+  if (!name.startsWith(amplify)) return false;
+  const rest = name.slice(amplify.length);
+  return rest === "LastAuthUser" || AMPLIFY_TOKEN_NAME.test(rest);
+}
+
+/** Names of the cookies of ours in the request (at most MAX_EXPIRED_PER_RESPONSE). */
+export function ownCookieNames(cookies: ReadonlyMap<string, string>, c: Pick<StoreConfig, "clientId" | "cookie">): string[] {
+  const out: string[] = [];
+  for (const n of cookies.keys()) {
+    if (out.length >= MAX_EXPIRED_PER_RESPONSE) break;
+    if (isOwnCookieName(n, c)) out.push(n);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------- reading
+
+/** Reads a possibly chunked cookie value: `<name>` itself, or `<name>.0`, `<name>.1`, ... joined. */
+export function readChunked(cookies: ReadonlyMap<string, string>, name: string): string | undefined {
+  const whole = cookies.get(name);
+  if (whole !== undefined) return whole;
+  let value = "";
+  for (let i = 0; ; i++) {
+    const part = cookies.get(`${name}.${i}`);
+    if (part === undefined) return i === 0 ? undefined : value;
+    value += part;
+  }
+}
+
+export interface StoredSession {
+  username?: string;
+  idToken?: string;
+  accessToken?: string;
+  refreshToken?: string;
+}
+
+/**
+ * The current user's token cookies: the user named by `LastAuthUser`, or, when that cookie is missing, the one
+ * user whose id or refresh token cookie is present.
+ */
+export function readSession(cookies: ReadonlyMap<string, string>, clientId: string): StoredSession {
+  let username = cookies.get(lastAuthUserName(clientId));
+  if (!username || username.length > MAX_USERNAME) username = findUser(cookies, clientId);
+  if (!username) return {};
+  const out: StoredSession = { username };
+  for (const kind of ["idToken", "accessToken", "refreshToken"] as const) {
+    const v = readChunked(cookies, tokenCookieName(clientId, username, kind));
+    if (v) out[kind] = v;
+  }
+  return out;
+}
+
+function findUser(cookies: ReadonlyMap<string, string>, clientId: string): string | undefined {
+  const prefix = `${AMPLIFY_PREFIX}.${clientId}.`;
+  for (const name of cookies.keys()) {
+    if (!name.startsWith(prefix)) continue;
+    const m = /^(.+)\.(idToken|refreshToken)(?:\.0)?$/.exec(name.slice(prefix.length));
+    if (m && m[1]!.length <= MAX_USERNAME) return m[1];
+  }
+  return undefined;
+}
+
+/** The username Amplify keys the session by: `cognito:username` (same as the access token's `username`). */
+export function usernameOf(idClaims: Claims, accessClaims?: Claims): string | undefined {
+  const u = idClaims["cognito:username"] ?? accessClaims?.username;
+  return typeof u === "string" && u.length > 0 && u.length <= MAX_USERNAME ? u : undefined;
+}
+
+/** True when a loop marker says a session valid until after `nowSeconds` was just handed to this browser. */
+export function markerActive(value: string | undefined, nowSeconds: number): boolean {
+  if (value === undefined) return false;
+  const exp = Number(value);
+  // An unreadable marker still means a session was just set: fail towards stopping the loop.
+  return !Number.isFinite(exp) || exp > nowSeconds;
+}
+
+/** Pending sign-ins to drop so that, with a new one, at most MAX_PENDING_SIGNINS remain: the oldest first. */
+export function signInsToDrop(pending: ReadonlyMap<string, string>): string[] {
+  const byExpiry = [...pending.entries()]
+    .filter(([state]) => STATE_RE.test(state))
+    .map(([state, value]) => ({ state, expires: peekExpiry(value) }))
+    .sort((a, b) => a.expires - b.expires);
+  const drop = byExpiry.slice(0, Math.max(0, byExpiry.length - (MAX_PENDING_SIGNINS - 1))).map((p) => p.state);
+  return drop.slice(0, MAX_EXPIRED_PER_RESPONSE);
+}
+
+// ---------------------------------------------------------------------------------------------------- writing
+
+export interface CookieWriter {
+  /** `Set-Cookie` values for one cookie (several when a big value is chunked). Removes stale chunks/whole cookie. */
+  set(name: string, value: string, opts: { maxAge: number; httpOnly: boolean; existing?: ReadonlyMap<string, string> }): string[];
+  /** `Set-Cookie` value that deletes the cookie. */
+  expire(name: string): string;
+  /** Our own short-lived cookies (sign-in state, markers): always HttpOnly and `Lax`, since they must come back
+   *  with the redirect from the Hosted UI even when the token cookies are `Strict`. */
+  own(name: string, value: string, maxAge: number): string;
+}
+
+/** Writes cookies with the site's attributes: `Secure; Path=/; SameSite=<setting>`, optional `Domain`. */
+export function cookieWriter(settings: CookieSettings): CookieWriter {
+  const domain = settings.domain ? { domain: settings.domain } : {};
+  const write = (name: string, value: string, maxAge: number, httpOnly: boolean) =>
+    serializeCookie(name, value, { maxAge, httpOnly, sameSite: settings.sameSite, ...domain });
+  const expire = (name: string) => write(name, "", 0, true);
+  return {
+    expire,
+    own: (name, value, maxAge) => serializeCookie(name, value, { maxAge, httpOnly: true, sameSite: "Lax", ...domain }),
+    set(name, value, { maxAge, httpOnly, existing }) {
+      const encodedLength = encodeCookieName(name).length + encodeURIComponent(value).length;
+      if (encodedLength <= CHUNK_SIZE) {
+        const out = [write(name, value, maxAge, httpOnly)];
+        for (let i = 0; existing?.has(`${name}.${i}`); i++) out.push(expire(`${name}.${i}`));
+        return out;
+      }
+      const out: string[] = [];
+      const size = CHUNK_SIZE - encodeCookieName(name).length - 8;
+      let i = 0;
+      for (let at = 0; at < value.length; at += size, i++) out.push(write(`${name}.${i}`, value.slice(at, at + size), maxAge, httpOnly));
+      if (existing?.has(name)) out.push(expire(name));
+      for (; existing?.has(`${name}.${i}`); i++) out.push(expire(`${name}.${i}`));
+      return out;
+    },
+  };
+}
+
+export interface NewSession {
+  username: string;
+  tokens: TokenSet;
+  idExp: number;
+  accessExp: number;
+  nowSeconds: number;
+}
+
+// ---------------------------------------------------------------------------------------------------- the store
+
+/**
+ * One request's cookies, read once. The operations below take it and answer questions or give the
+ * `Set-Cookie` values the decisions need (plain functions, so each bundle carries only the ones it uses).
+ */
+export interface SessionStore {
+  /** The request's cookies, decoded (first of repeated names wins). */
+  readonly cookies: ReadonlyMap<string, string>;
+  /** The current user's tokens. */
+  readonly session: StoredSession;
+  readonly config: StoreConfig;
+}
+
+export function openSessionStore(cookieHeader: string, config: StoreConfig): SessionStore {
+  const cookies = parseCookies(cookieHeader);
+  return { cookies, session: readSession(cookies, config.clientId), config };
+}
+
+const writer = (store: SessionStore) => cookieWriter(store.config.cookie);
+const expireIfPresent = (store: SessionStore, names: string[]) => names.filter((n) => store.cookies.has(n)).map((n) => writer(store).expire(n));
+
+/** A sign-in (`signedin`) or refresh (`refreshed`) finished moments ago and handed out a session still valid now. */
+export function justFinished(store: SessionStore, kind: MarkerKind, nowSeconds: number): boolean {
+  return markerActive(store.cookies.get(markerName(kind, store.config.cookie)), nowSeconds);
+}
+
+/** The pending sign-ins: state → sealed value. */
+function pendingSignIns(store: SessionStore): Map<string, string> {
+  const prefix = signInCookieName("", store.config.cookie);
+  const out = new Map<string, string>();
+  for (const [name, value] of store.cookies) if (name.startsWith(prefix)) out.set(name.slice(prefix.length), value);
+  return out;
+}
+
+/** Whether any sign-in cookie is present. */
+export const hasPendingSignIns = (store: SessionStore): boolean => pendingSignIns(store).size > 0;
+
+/** Opens the sign-in cookie of `state`: undefined when this browser has none. */
+export function openSignIn(store: SessionStore, state: string, secret: string, nowSeconds: number): UnsealResult | undefined {
+  if (!STATE_RE.test(state)) return undefined;
+  const sealed = store.cookies.get(signInCookieName(state, store.config.cookie));
+  return sealed === undefined ? undefined : unsealSignIn(state, sealed, secret, nowSeconds);
+}
+
+/** Expires the sign-in cookie of `state` when this browser has one. */
+export function endSignIn(store: SessionStore, state: string): string[] {
+  return STATE_RE.test(state) ? expireIfPresent(store, [signInCookieName(state, store.config.cookie)]) : [];
+}
+
+/** A new sign-in cookie (HttpOnly, Lax, 15 minutes), dropping the oldest pending ones. */
+export function startSignIn(store: SessionStore, s: SignInState, secret: string): string[] {
+  const w = writer(store);
+  const name = (state: string) => signInCookieName(state, store.config.cookie);
+  const drop = signInsToDrop(pendingSignIns(store)).map((state) => w.expire(name(state)));
+  return [...drop, w.own(name(s.state), sealSignIn(s, secret), SIGNIN_TTL_SECONDS)];
+}
+
+/**
+ * Cookies for a fresh session (other users' token cookies and stale chunks expired); undefined when it would
+ * not fit in the request headers CloudFront accepts. Token cookies live as long as their token; the refresh
+ * token and LastAuthUser as long as `cookie.refreshTokenMaxAge`. In `spa` mode the id/access tokens and
+ * LastAuthUser are readable by scripts (Amplify); the refresh token is always HttpOnly.
+ */
+export function writeSession(store: SessionStore, s: NewSession): string[] | undefined {
+  const { config, cookies } = store;
+  const w = writer(store);
+  const httpOnly = config.mode !== "spa";
+  const name = (kind: TokenKind) => tokenCookieName(config.clientId, s.username, kind);
+  const out: string[] = [];
+  const keep = new Set<string>();
+  const add = (n: string, value: string, maxAge: number, only: boolean) => {
+    out.push(...w.set(n, value, { maxAge, httpOnly: only, existing: cookies }));
+    keep.add(n);
+  };
+  add(lastAuthUserName(config.clientId), s.username, config.cookie.refreshTokenMaxAge, httpOnly);
+  add(name("idToken"), s.tokens.idToken, s.idExp - s.nowSeconds, httpOnly);
+  add(name("accessToken"), s.tokens.accessToken, s.accessExp - s.nowSeconds, httpOnly);
+  if (s.tokens.refreshToken) add(name("refreshToken"), s.tokens.refreshToken, config.cookie.refreshTokenMaxAge, true);
+  else keep.add(name("refreshToken"));
+  const size = out.reduce((n, c) => n + c.split(";", 1)[0]!.length + 2, 0);
+  if (size > MAX_SESSION_COOKIE_BYTES) return undefined;
+  // Another user's token cookies (a different account signed in before) go.
+  const userPrefix = `${AMPLIFY_PREFIX}.${config.clientId}.${s.username}.`;
+  for (const n of ownCookieNames(cookies, config)) {
+    if (n.startsWith(`${AMPLIFY_PREFIX}.`) && !keep.has(n) && !n.startsWith(userPrefix)) out.push(w.expire(n));
+  }
+  return out;
+}
+
+/** The loop marker after a sign-in (`signedin`) or refresh (`refreshed`), holding the new id token's `exp`;
+ *  the other marker is expired. */
+export function mark(store: SessionStore, kind: MarkerKind, idExp: number): string[] {
+  const other = markerName(kind === "signedin" ? "refreshed" : "signedin", store.config.cookie);
+  return [writer(store).own(markerName(kind, store.config.cookie), String(idExp), MARKER_TTL_SECONDS), ...expireIfPresent(store, [other])];
+}
+
+/** Expires the current user's token cookies of these kinds (with their chunks); nothing without a user. */
+export function expireTokens(store: SessionStore, kinds: readonly TokenKind[]): string[] {
+  const { username } = store.session;
+  if (!username) return [];
+  const w = writer(store);
+  const out: string[] = [];
+  for (const k of kinds) {
+    const n = tokenCookieName(store.config.clientId, username, k);
+    out.push(w.expire(n));
+    for (let i = 0; store.cookies.has(`${n}.${i}`); i++) out.push(w.expire(`${n}.${i}`));
+  }
+  return out;
+}
+
+/** Expires the loop markers present. */
+export const expireMarkers = (store: SessionStore): string[] =>
+  expireIfPresent(store, [markerName("signedin", store.config.cookie), markerName("refreshed", store.config.cookie)]);
+
+/** Expires every cookie of ours present, plus the current user's known names (sign-out). */
+export function expireAll(store: SessionStore): string[] {
+  const { config, session } = store;
+  const names = new Set(ownCookieNames(store.cookies, config));
+  names.add(lastAuthUserName(config.clientId));
+  if (session.username) for (const k of ["idToken", "accessToken", "refreshToken"] as const) names.add(tokenCookieName(config.clientId, session.username, k));
+  const w = writer(store);
+  return [...names].map((n) => w.expire(n));
+}

@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { encodeCookieName, parseCookies, serializeCookie } from "../../../shared/edge/cookie-codec";
+import { tokenCookieName } from "../../../shared/edge/session-store";
+import { parseSetCookie } from "../../helpers/harness";
+
+/** Set-Cookie values → the Cookie header a browser would send back. */
+const cookieHeaderOf = (setCookies: string[]) =>
+  setCookies
+    .map(parseSetCookie)
+    .filter((c) => c.attrs["max-age"] !== "0")
+    .map((c) => `${c.name}=${c.value}`)
+    .join("; ");
+
+describe("encodeCookieName round-trips usernames", () => {
+  it.each([
+    "user+tag@example.com",
+    "a.b@c.d",
+    "plain",
+    "Ünïcødé-用户",
+    "emoji😀",
+    "100%",
+    "a%41b",
+    "%25",
+    "(paren)",
+    "semi;colon",
+    "eq=uals",
+    "space d",
+    "comma,quote\"",
+    "back\\slash",
+  ])("%s", (username) => {
+    const name = tokenCookieName("client1", username, "idToken");
+    const encoded = encodeCookieName(name);
+    expect(encoded).toMatch(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/);
+    const back = parseCookies(`${encoded}=value; other=1`);
+    expect(back.get(name)).toBe("value");
+  });
+
+  it("encodes @ and keeps + (js-cookie)", () => {
+    expect(encodeCookieName("user+tag@example.com")).toBe("user+tag%40example.com");
+  });
+
+  it("property: any username round-trips through a Set-Cookie and back", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", minLength: 1, maxLength: 64 }), (username) => {
+        const name = tokenCookieName("client1", username, "refreshToken");
+        const sc = serializeCookie(name, "v", { maxAge: 60, httpOnly: true, sameSite: "Lax" });
+        expect(parseCookies(cookieHeaderOf([sc])).get(name)).toBe("v");
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("parseCookies never throws on malformed headers", () => {
+  it.each([
+    "",
+    ";",
+    ";;;;",
+    "=",
+    "=value",
+    "name",
+    "name=",
+    "a=1; a=2",
+    "a=%ZZ",
+    "%ZZ=1",
+    "%E0%A4%A=1",
+    'a="quoted"',
+    "a=1;b=2;;c",
+    "\u0000=\u0000",
+    "a=\r\nb=2",
+    "😀=😀",
+    "a".repeat(100_000),
+    "x=1; ".repeat(5_000),
+    "__proto__=1; constructor=2; hasOwnProperty=3",
+  ])("%j", (header) => {
+    expect(() => parseCookies(header)).not.toThrow();
+    expect(parseCookies(header)).toBeInstanceOf(Map);
+  });
+
+  it("the first of repeated names wins", () => {
+    expect(parseCookies("a=1; a=2").get("a")).toBe("1");
+  });
+
+  it("__proto__ is just a name", () => {
+    const m = parseCookies("__proto__=x");
+    expect(m.get("__proto__")).toBe("x");
+  });
+
+  it("property: arbitrary strings never throw", () => {
+    fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 500 }), (h) => void parseCookies(h)), { numRuns: 500 });
+  });
+});
+
+describe("serializeCookie", () => {
+  it("Secure; HttpOnly; SameSite; Path=/; Max-Age floored and never negative; Domain only when given", () => {
+    const c = parseSetCookie(serializeCookie("n", "v", { maxAge: 10.9, httpOnly: true, sameSite: "Strict" }));
+    expect(c.attrs).toMatchObject({ secure: true, httponly: true, samesite: "Strict", path: "/", "max-age": "10" });
+    expect(c.attrs.domain).toBeUndefined();
+    expect(parseSetCookie(serializeCookie("n", "v", { maxAge: -5, httpOnly: false, sameSite: "Lax", domain: "example.com" })).attrs).toMatchObject({ "max-age": "0", domain: "example.com" });
+  });
+});

@@ -1,0 +1,303 @@
+import { describe, expect, it } from "vitest";
+import type { CookieSettings } from "../../../shared/config/edge";
+import { encodeCookieName, parseCookies } from "../../../shared/edge/cookie-codec";
+import {
+  CHUNK_SIZE,
+  MAX_PENDING_SIGNINS,
+  cookieWriter,
+  endSignIn,
+  expireAll,
+  expireTokens,
+  hasPendingSignIns,
+  justFinished,
+  lastAuthUserName,
+  mark,
+  markerActive,
+  markerName,
+  openSessionStore,
+  openSignIn,
+  ownCookieNames,
+  readChunked,
+  readSession,
+  signInCookieName,
+  signInsToDrop,
+  startSignIn,
+  tokenCookieName,
+  usernameOf,
+  writeSession,
+} from "../../../shared/edge/session-store";
+import { newSignIn, sealSignIn } from "../../../shared/edge/sign-in-state";
+import { deterministicRandom, NOW_S, parseSetCookie } from "../../helpers/harness";
+
+const LAX: CookieSettings = { sameSite: "Lax", refreshTokenMaxAge: 30 * 24 * 3600 };
+
+/** Set-Cookie values → the Cookie header a browser would send back. */
+const cookieHeaderOf = (setCookies: string[]) =>
+  setCookies
+    .map(parseSetCookie)
+    .filter((c) => c.attrs["max-age"] !== "0")
+    .map((c) => `${c.name}=${c.value}`)
+    .join("; ");
+
+describe("chunking of big values", () => {
+  const name = tokenCookieName("client1", "user+tag@example.com", "idToken");
+  const big = "eyJ".padEnd(9_000, "abcdefghijKLMNOP0123456789-_");
+
+  it("a small value is one cookie", () => {
+    const sc = cookieWriter(LAX).set(name, "small", { maxAge: 60, httpOnly: true });
+    expect(sc).toHaveLength(1);
+  });
+
+  it("a value over the chunk size is split, every Set-Cookie fits in 4096 bytes, and reassembles", () => {
+    const sc = cookieWriter(LAX).set(name, big, { maxAge: 60, httpOnly: true });
+    expect(sc.length).toBeGreaterThan(2);
+    for (const c of sc) {
+      expect(Buffer.byteLength(c.split(";")[0]!)).toBeLessThanOrEqual(4096);
+      expect(Buffer.byteLength(c.split(";")[0]!)).toBeLessThanOrEqual(CHUNK_SIZE);
+    }
+    expect(readChunked(parseCookies(cookieHeaderOf(sc)), name)).toBe(big);
+  });
+
+  it("going from chunked to whole expires the stale chunks; from whole to chunked expires the whole one", () => {
+    const w = cookieWriter(LAX);
+    const chunked = parseCookies(cookieHeaderOf(w.set(name, big, { maxAge: 60, httpOnly: true })));
+    const small = w.set(name, "small", { maxAge: 60, httpOnly: true, existing: chunked });
+    const expired = small.map(parseSetCookie).filter((c) => c.attrs["max-age"] === "0").map((c) => c.name);
+    expect(expired.length).toBe([...chunked.keys()].length);
+    const whole = parseCookies(`${encodeCookieName(name)}=small`);
+    const again = w.set(name, big, { maxAge: 60, httpOnly: true, existing: whole }).map(parseSetCookie);
+    expect(again.some((c) => c.name === encodeCookieName(name) && c.attrs["max-age"] === "0")).toBe(true);
+  });
+
+  it("readChunked: whole cookie wins; missing → undefined; gap ends the value", () => {
+    expect(readChunked(new Map([["n", "whole"], ["n.0", "x"]]), "n")).toBe("whole");
+    expect(readChunked(new Map(), "n")).toBeUndefined();
+    expect(readChunked(new Map([["n.0", "a"], ["n.1", "b"], ["n.3", "d"]]), "n")).toBe("ab");
+  });
+});
+
+describe("cookieWriter attributes", () => {
+  it("Secure; HttpOnly; SameSite=Lax; Path=/; Max-Age", () => {
+    const c = parseSetCookie(cookieWriter(LAX).set("n", "v", { maxAge: 3600, httpOnly: true })[0]!);
+    expect(c.attrs).toMatchObject({ secure: true, httponly: true, samesite: "Lax", path: "/", "max-age": "3600" });
+    expect(c.attrs.domain).toBeUndefined();
+  });
+
+  it("not HttpOnly when asked (spa mode), Max-Age floored and never negative", () => {
+    const w = cookieWriter(LAX);
+    expect(parseSetCookie(w.set("n", "v", { maxAge: 10.9, httpOnly: false })[0]!).attrs).toMatchObject({ "max-age": "10" });
+    expect(parseSetCookie(w.set("n", "v", { maxAge: 10, httpOnly: false })[0]!).attrs.httponly).toBeUndefined();
+    expect(parseSetCookie(w.set("n", "v", { maxAge: -5, httpOnly: true })[0]!).attrs["max-age"]).toBe("0");
+  });
+
+  it.each<[CookieSettings["sameSite"], string]>([["Lax", "Lax"], ["Strict", "Strict"], ["None", "None"]])("SameSite=%s", (s, out) => {
+    expect(parseSetCookie(cookieWriter({ ...LAX, sameSite: s }).expire("n")).attrs.samesite).toBe(out);
+  });
+
+  it("Domain when configured", () => {
+    expect(parseSetCookie(cookieWriter({ ...LAX, domain: "example.com" }).expire("n")).attrs.domain).toBe("example.com");
+  });
+
+  it("expire: empty value, Max-Age=0, same Path and Secure", () => {
+    const c = parseSetCookie(cookieWriter(LAX).expire("CognitoIdentityServiceProvider.c.a@b.idToken"));
+    expect(c.value).toBe("");
+    expect(c.attrs).toMatchObject({ "max-age": "0", path: "/", secure: true });
+  });
+
+  it("our own cookies are always Lax, HttpOnly, Secure even when the site uses Strict", () => {
+    const c = parseSetCookie(cookieWriter({ ...LAX, sameSite: "Strict" }).own("__Host-edgeauth-signin.x", "v", 900));
+    expect(c.attrs).toMatchObject({ samesite: "Lax", httponly: true, secure: true, path: "/", "max-age": "900" });
+    expect(c.attrs.domain).toBeUndefined();
+  });
+});
+
+describe("names", () => {
+  it("Amplify names", () => {
+    expect(lastAuthUserName("c1")).toBe("CognitoIdentityServiceProvider.c1.LastAuthUser");
+    expect(tokenCookieName("c1", "a@b.c", "accessToken")).toBe("CognitoIdentityServiceProvider.c1.a@b.c.accessToken");
+  });
+
+  it("our own cookies: __Host- prefixed when host-only, unprefixed with cookie.domain", () => {
+    expect(signInCookieName("abc", LAX)).toBe("__Host-edgeauth-signin.abc");
+    expect(markerName("signedin", LAX)).toBe("__Host-edgeauth-signedin");
+    expect(markerName("refreshed", { domain: "example.com" })).toBe("edgeauth-refreshed");
+    expect(signInCookieName("abc", { domain: "example.com" })).toBe("edgeauth-signin.abc");
+  });
+
+  it.each<[string, CookieSettings]>([["host-only", LAX], ["with a domain", { ...LAX, domain: "example.com" }]])(
+    "ownCookieNames (%s): this client's Amplify cookies and our sign-in cookies and markers, nothing else",
+    (_, cookie) => {
+      const own = (base: string) => (cookie.domain ? `edgeauth-${base}` : `__Host-edgeauth-${base}`);
+      const other = (base: string) => (cookie.domain ? `__Host-edgeauth-${base}` : `edgeauth-${base}`);
+      const m = new Map([
+        ["CognitoIdentityServiceProvider.c1.LastAuthUser", "1"],
+        ["CognitoIdentityServiceProvider.c1.u.idToken", "1"],
+        ["CognitoIdentityServiceProvider.c2.u.idToken", "1"],
+        [own("signin.AAAAAAAAAAAAAAAAAAAAAA"), "1"],
+        [own("signin.abc"), "1"],
+        [own("signedin"), "1"],
+        [own("anything"), "1"],
+        [other("signedin"), "1"],
+        [other("signin.AAAAAAAAAAAAAAAAAAAAAA"), "1"],
+        ["CognitoIdentityServiceProvider.c1.u.somethingElse", "1"],
+        ["_ga", "1"],
+      ]);
+      // Only names we write: other edgeauth-* (a planted unprefixed one too) or Amplify-looking names are not ours.
+      expect(ownCookieNames(m, { clientId: "c1", cookie }).sort()).toEqual(
+        [
+          "CognitoIdentityServiceProvider.c1.LastAuthUser",
+          "CognitoIdentityServiceProvider.c1.u.idToken",
+          own("signedin"),
+          own("signin.AAAAAAAAAAAAAAAAAAAAAA"),
+        ].sort(),
+      );
+    },
+  );
+});
+
+describe("readSession", () => {
+  const C = "client1";
+  const id = (u: string) => tokenCookieName(C, u, "idToken");
+  it.each<[string, [string, string][], Record<string, string | undefined>]>([
+    ["LastAuthUser names the user", [[lastAuthUserName(C), "a@b.c"], [id("a@b.c"), "T"], [id("other"), "X"]], { username: "a@b.c", idToken: "T" }],
+    ["no LastAuthUser: the one user with an id token", [[id("a@b.c"), "T"]], { username: "a@b.c", idToken: "T" }],
+    ["no LastAuthUser: a chunked id token", [[`${id("a@b.c")}.0`, "T1"], [`${id("a@b.c")}.1`, "T2"]], { username: "a@b.c", idToken: "T1T2" }],
+    ["another client's cookies are ignored", [[tokenCookieName("other", "u", "idToken"), "T"]], {}],
+    ["a huge LastAuthUser is ignored", [[lastAuthUserName(C), "x".repeat(300)]], {}],
+    ["nothing", [], {}],
+  ])("%s", (_, pairs, expected) => {
+    const header = pairs.map(([k, v]) => `${encodeCookieName(k)}=${v}`).join("; ");
+    expect(readSession(parseCookies(header), C)).toEqual(expected);
+    expect(openSessionStore(header, { clientId: C, cookie: LAX, mode: "static" }).session).toEqual(expected);
+  });
+});
+
+describe("usernameOf", () => {
+  it.each<[Record<string, unknown>, Record<string, unknown> | undefined, string | undefined]>([
+    [{ "cognito:username": "a@b.c" }, undefined, "a@b.c"],
+    [{}, { username: "u1" }, "u1"],
+    [{ "cognito:username": "" }, undefined, undefined],
+    [{ "cognito:username": 5 }, undefined, undefined],
+    [{ "cognito:username": "x".repeat(300) }, undefined, undefined],
+  ])("%j / %j → %s", (id, access, expected) => {
+    expect(usernameOf(id as never, access as never)).toBe(expected);
+  });
+});
+
+describe("writeSession and expiring", () => {
+  const C = "client1";
+  const config = { clientId: C, cookie: LAX, mode: "static" as const };
+  const base = { username: "a@b.c", idExp: NOW_S + 3600, accessExp: NOW_S + 600, nowSeconds: NOW_S };
+  it("token cookies live as long as their token, the refresh token as configured", () => {
+    const out = writeSession(openSessionStore("", config), { ...base, tokens: { idToken: "i", accessToken: "a", refreshToken: "r" } })!.map(parseSetCookie);
+    const age = (k: "idToken" | "accessToken" | "refreshToken") => out.find((c) => c.name === encodeCookieName(tokenCookieName(C, "a@b.c", k)))!.attrs["max-age"];
+    expect([age("idToken"), age("accessToken"), age("refreshToken")]).toEqual(["3600", "600", String(30 * 24 * 3600)]);
+  });
+
+  it("spa mode: id/access token and LastAuthUser readable by scripts, the refresh token HttpOnly", () => {
+    const out = writeSession(openSessionStore("", { ...config, mode: "spa" }), { ...base, tokens: { idToken: "i", accessToken: "a", refreshToken: "r" } })!.map(parseSetCookie);
+    const httpOnly = (n: string) => out.find((c) => c.name === encodeCookieName(n))!.attrs.httponly === true;
+    expect(httpOnly(tokenCookieName(C, "a@b.c", "idToken"))).toBe(false);
+    expect(httpOnly(lastAuthUserName(C))).toBe(false);
+    expect(httpOnly(tokenCookieName(C, "a@b.c", "refreshToken"))).toBe(true);
+  });
+
+  it("a previous user's token cookies are expired", () => {
+    const header = `${encodeCookieName(tokenCookieName(C, "old@x.y", "idToken"))}=T; ${encodeCookieName(tokenCookieName(C, "old@x.y", "refreshToken"))}=R`;
+    const out = writeSession(openSessionStore(header, config), { ...base, tokens: { idToken: "i", accessToken: "a" } })!.map(parseSetCookie);
+    const expired = out.filter((c) => c.attrs["max-age"] === "0").map((c) => c.name);
+    expect(expired).toEqual(expect.arrayContaining([encodeCookieName(tokenCookieName(C, "old@x.y", "idToken")), encodeCookieName(tokenCookieName(C, "old@x.y", "refreshToken"))]));
+  });
+
+  it("a session too big for CloudFront's request headers → undefined", () => {
+    expect(writeSession(openSessionStore("", config), { ...base, tokens: { idToken: "i".repeat(10_000), accessToken: "a".repeat(10_000) } })).toBeUndefined();
+  });
+
+  it("expireAll always names LastAuthUser and the user's three token cookies", () => {
+    const header = `${encodeCookieName(lastAuthUserName(C))}=a%40b.c`;
+    const out = expireAll(openSessionStore(header, config)).map(parseSetCookie);
+    expect(out).toHaveLength(4);
+    for (const c of out) expect(c.attrs["max-age"]).toBe("0");
+  });
+
+  it("expireTokens expires the named kinds with their chunks, and nothing without a user", () => {
+    const idName = encodeCookieName(tokenCookieName(C, "a@b.c", "idToken"));
+    const store = openSessionStore(`${encodeCookieName(lastAuthUserName(C))}=a%40b.c; ${idName}.0=x; ${idName}.1=y`, config);
+    expect(expireTokens(store, ["idToken"]).map((c) => parseSetCookie(c).name)).toEqual([idName, `${idName}.0`, `${idName}.1`]);
+    expect(expireTokens(openSessionStore("", config), ["idToken"])).toEqual([]);
+  });
+});
+
+describe("loop markers", () => {
+  it.each([
+    ["absent", undefined, false],
+    ["the token it names is still valid", String(NOW_S + 60), true],
+    ["the token it names has expired since", String(NOW_S - 1), false],
+    ["expires exactly now", String(NOW_S), false],
+    ["unreadable (fails towards stopping the loop)", "garbage", true],
+  ])("markerActive: %s → %s", (_, value, expected) => {
+    expect(markerActive(value, NOW_S)).toBe(expected);
+  });
+
+  it("mark() sets one marker with the id token's exp for 15 s and expires the other when present", () => {
+    const config = { clientId: "c", cookie: LAX, mode: "static" as const };
+    const store = openSessionStore(`${markerName("refreshed", LAX)}=1`, config);
+    const set = mark(store, "signedin", NOW_S + 3600).map(parseSetCookie);
+    expect(set[0]).toMatchObject({ name: "__Host-edgeauth-signedin", value: String(NOW_S + 3600), attrs: { "max-age": "15", httponly: true, samesite: "Lax" } });
+    expect(set[1]).toMatchObject({ name: "__Host-edgeauth-refreshed", attrs: { "max-age": "0" } });
+    expect(justFinished(openSessionStore(`${markerName("signedin", LAX)}=${NOW_S + 60}`, config), "signedin", NOW_S)).toBe(true);
+    // A marker without the prefix could have been planted by a sibling subdomain: not ours.
+    expect(justFinished(openSessionStore(`edgeauth-signedin=${NOW_S + 60}`, config), "signedin", NOW_S)).toBe(false);
+  });
+});
+
+describe("pending sign-ins", () => {
+  const SECRET = "s".repeat(40);
+  const pendingOf = (n: number) => {
+    const m = new Map<string, string>();
+    for (let i = 0; i < n; i++) {
+      const s = newSignIn(`/p${i}`, NOW_S + i, deterministicRandom(`p${i}`));
+      m.set(s.state, sealSignIn(s, SECRET));
+    }
+    return m;
+  };
+
+  it.each([0, 1, 2, 3])("%i pending → none dropped", (n) => {
+    expect(signInsToDrop(pendingOf(n))).toEqual([]);
+  });
+
+  it.each([4, 5, 8])("%i pending → the oldest dropped so that, with the new one, 4 remain", (n) => {
+    const pending = pendingOf(n);
+    const drop = signInsToDrop(pending);
+    expect(drop).toHaveLength(n - (MAX_PENDING_SIGNINS - 1));
+    const states = [...pending.keys()];
+    expect(drop.sort()).toEqual(states.slice(0, drop.length).sort());
+  });
+
+  it("garbage values count as oldest", () => {
+    const pending = pendingOf(3);
+    pending.set("GarbageGarbageGarbage0", "%%%not-a-cookie");
+    expect(signInsToDrop(pending)).toEqual(["GarbageGarbageGarbage0"]);
+  });
+
+  it("names that are not our states are not ours to drop, and at most 40 are dropped at once", () => {
+    const pending = pendingOf(3);
+    pending.set("garbage", "%%%not-a-cookie");
+    expect(signInsToDrop(pending)).toEqual([]);
+    expect(signInsToDrop(pendingOf(500))).toHaveLength(40);
+  });
+
+  it("the sign-in cookie carries the state in its name; the store finds, opens and ends it", () => {
+    const config = { clientId: "c", cookie: LAX, mode: "static" as const };
+    const s = newSignIn("/x", NOW_S, deterministicRandom());
+    const set = startSignIn(openSessionStore("", config), s, SECRET).map(parseSetCookie);
+    expect(set).toHaveLength(1);
+    expect(set[0]).toMatchObject({ name: `__Host-edgeauth-signin.${s.state}`, attrs: { "max-age": "900", httponly: true, samesite: "Lax" } });
+    const store = openSessionStore(`${set[0]!.name}=${set[0]!.value}; other=x`, config);
+    expect(hasPendingSignIns(store)).toBe(true);
+    expect(openSignIn(store, s.state, SECRET, NOW_S)).toEqual({ ok: true, signIn: s });
+    expect(openSignIn(store, "AAAAAAAAAAAAAAAAAAAAAA", SECRET, NOW_S)).toBeUndefined();
+    expect(endSignIn(store, s.state).map((c) => parseSetCookie(c).attrs["max-age"])).toEqual(["0"]);
+    expect(endSignIn(store, "AAAAAAAAAAAAAAAAAAAAAA")).toEqual([]);
+  });
+});
