@@ -18,7 +18,7 @@ import type {
   CloudFrontResponseEvent,
   CloudFrontResultResponse,
 } from "aws-lambda";
-import type { Paths } from "../shared/config/edge";
+import type { Paths } from "../shared/config/types";
 import { invoke, loadHandler } from "./lambda-runtime";
 import type { LoadedHandler } from "./lambda-runtime";
 import type { OriginRequest, OriginResponse } from "./origin";

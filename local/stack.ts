@@ -8,7 +8,7 @@ import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { buildAll } from "../scripts/build";
-import type { ResolvedConfig } from "../shared/config/edge";
+import type { ResolvedConfig } from "../shared/config/types";
 import { startAuthFront } from "./auth-front";
 import { startCognitoLocal } from "./cognito";
 import type { CognitoProcess } from "./cognito";

@@ -1,10 +1,5 @@
 /**
- * The one error the build reports as a plain message (no stack): a config problem naming its field. In its own
- * module so build steps can throw it without importing scripts/build.ts (which imports them).
+ * The one error the build and deploy scripts report as a plain message (no stack): a problem with the config
+ * or with a file it names. The same class as the config pipeline's ConfigError, so either can be caught as one.
  */
-export class BuildError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "BuildError";
-  }
-}
+export { ConfigError as BuildError } from "../shared/config/load";

@@ -1,13 +1,12 @@
 /**
- * Build steps beyond the edge config: each validates its own part of the raw config (e.g. `triggers`) and may
- * add esbuild `define`s or plugins. A step throws BuildError with messages naming the field.
+ * Build steps beyond the edge config: each takes its resolved part of the config (e.g. `triggers`) and may add
+ * esbuild `define`s or plugins. A step throws BuildError with messages naming the field.
  */
 import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { build } from "esbuild";
 import type { Plugin } from "esbuild";
-import { resolveTriggersConfig } from "../shared/config/triggers";
-import type { TriggersConfig } from "../shared/config/triggers";
+import type { TriggersConfig } from "../shared/config/types";
 import { BuildError } from "./build-error";
 
 export interface BuildExtras {
@@ -17,25 +16,20 @@ export interface BuildExtras {
 
 /** Runs every extra step and merges what they add. */
 export async function extraBuildSteps(
-  raw: Record<string, unknown>,
+  triggers: TriggersConfig,
   ctx: { configPath: string; log: (line: string) => void },
 ): Promise<BuildExtras> {
-  return await triggersBuildStep(raw, ctx);
+  return await triggersBuildStep(triggers, ctx);
 }
 
 /**
- * Validates `triggers` (warnings are printed, errors fail the build), bakes the resolved config as
- * `__TRIGGERS_CONFIG__` and, when `triggers.preTokenGeneration.module` is set, bundles that file in place of
- * shared/triggers/claims-module.ts.
+ * Bakes the resolved `triggers` config as `__TRIGGERS_CONFIG__` and, when `triggers.preTokenGeneration.module`
+ * is set, bundles that file in place of shared/triggers/claims-module.ts.
  */
 export async function triggersBuildStep(
-  raw: Record<string, unknown>,
+  config: TriggersConfig,
   ctx: { configPath: string; log: (line: string) => void },
 ): Promise<BuildExtras> {
-  const result = resolveTriggersConfig(raw.triggers, raw.logLevel);
-  for (const w of result.warnings) ctx.log(`warning: ${w}`);
-  if (!result.ok) throw new BuildError(`invalid config ${ctx.configPath}:\n  ${result.errors.join("\n  ")}`);
-  const config: TriggersConfig = result.config;
   const plugins: Plugin[] = [];
   const rel = config.preTokenGeneration.module;
   if (rel !== undefined) {

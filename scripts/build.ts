@@ -12,8 +12,9 @@ import { dirname, join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import type { Plugin } from "esbuild";
-import { resolveConfig } from "../shared/config/edge";
-import type { ResolvedConfig } from "../shared/config/edge";
+import { readConfigFile, resolveOrThrow } from "../shared/config/load";
+import type { AuthConfig } from "../shared/config/resolve";
+import type { ResolvedConfig } from "../shared/config/types";
 import { nodeHttpClient } from "../shared/edge/http";
 import { FUNCTIONS, functionSpec } from "../shared/functions";
 import { BuildError } from "./build-error";
@@ -46,22 +47,6 @@ export interface BuildOptions {
   log?: (line: string) => void;
 }
 
-export function readRawConfig(configPath: string): Record<string, unknown> {
-  if (!existsSync(configPath)) {
-    throw new BuildError(
-      `config file ${configPath} not found: copy auth.config.example.json to auth.config.json and fill it in, or set AUTH_CONFIG`,
-    );
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(configPath, "utf8"));
-  } catch (err) {
-    throw new BuildError(`config file ${configPath} is not valid JSON: ${(err as Error).message}`);
-  }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new BuildError(`config: must be a JSON object`);
-  return raw as Record<string, unknown>;
-}
-
 async function fetchJwks(issuer: string): Promise<unknown> {
   const uri = `${issuer}/.well-known/jwks.json`;
   try {
@@ -73,34 +58,34 @@ async function fetchJwks(issuer: string): Promise<unknown> {
   }
 }
 
-/** Reads, validates and completes the config; throws BuildError with every problem, each naming its field. */
-export async function loadConfig(configPath: string, log: (l: string) => void = console.log): Promise<{ config: ResolvedConfig; raw: Record<string, unknown> }> {
-  const raw = readRawConfig(configPath);
+/** The error page templates the config names, read from disk (paths relative to the config file). */
+function readErrorPages(raw: Record<string, unknown>, configPath: string): Record<string, string> {
   const errorPages: Record<string, string> = {};
-  if (raw.errorPages && typeof raw.errorPages === "object") {
-    for (const [status, file] of Object.entries(raw.errorPages as Record<string, unknown>)) {
-      if (typeof file !== "string" || !file) continue;
-      const path = resolve(dirname(configPath), file);
-      if (!existsSync(path)) throw new BuildError(`errorPages.${status}: template file ${file} not found`);
-      const html = readFileSync(path, "utf8");
-      if (Buffer.byteLength(html) > 32 * 1024)
-        throw new BuildError(`errorPages.${status}: template is over 32 KB (Lambda@Edge limits generated responses to 40 KB)`);
-      errorPages[status] = html;
-    }
+  if (!raw.errorPages || typeof raw.errorPages !== "object") return errorPages;
+  for (const [status, file] of Object.entries(raw.errorPages as Record<string, unknown>)) {
+    if (typeof file !== "string" || !file) continue;
+    const path = resolve(dirname(configPath), file);
+    if (!existsSync(path)) throw new BuildError(`errorPages.${status}: template file ${file} not found`);
+    const html = readFileSync(path, "utf8");
+    if (Buffer.byteLength(html) > 32 * 1024)
+      throw new BuildError(`errorPages.${status}: template is over 32 KB (Lambda@Edge limits generated responses to 40 KB)`);
+    errorPages[status] = html;
   }
-  // Validate once without the JWKS so config errors are reported before any network call.
-  const first = resolveConfig(raw, { nonceSigningSecret: "x".repeat(32), errorPages, jwks: { keys: [] } });
-  for (const w of first.warnings) log(`warning: ${w}`);
-  if (!first.ok) throw new BuildError(`invalid config ${configPath}:\n  ${first.errors.join("\n  ")}`);
-  const jwks = raw.jwks === undefined ? await fetchJwks(first.config.issuer) : undefined;
-  const result = resolveConfig(raw, {
-    ...(jwks !== undefined ? { jwks: jwks as never } : {}),
-    nonceSigningSecret: randomBytes(32).toString("base64url"),
-    errorPages,
-  });
-  if (!result.ok) throw new BuildError(`invalid config ${configPath}:\n  ${result.errors.join("\n  ")}`);
-  if (!result.config.jwks.keys.length) throw new BuildError("jwks: has no keys");
-  return { config: result.config, raw };
+  return errorPages;
+}
+
+/**
+ * Reads the file and runs it through the config pipeline (shared/config/resolve.ts): every problem at once, each
+ * naming its field, before any network call; then the JWKS is fetched when the config has none.
+ */
+export async function loadConfig(configPath: string, log: (l: string) => void = console.log): Promise<AuthConfig> {
+  const raw = readConfigFile(configPath);
+  const errorPages = readErrorPages(raw, configPath);
+  const first = resolveOrThrow(raw, configPath, { nonceSigningSecret: "x".repeat(32), errorPages, jwks: { keys: [] } }, log);
+  const jwks = raw.jwks === undefined ? await fetchJwks(first.edge.issuer) : undefined;
+  const config = resolveOrThrow(raw, configPath, { ...(jwks !== undefined ? { jwks: jwks as never } : {}), nonceSigningSecret: randomBytes(32).toString("base64url"), errorPages }, () => undefined);
+  if (!config.edge.jwks.keys.length) throw new BuildError("jwks: has no keys");
+  return config;
 }
 
 /**
@@ -122,8 +107,9 @@ const noEagerHttps: Plugin = {
 
 export async function buildAll(opts: BuildOptions): Promise<{ config: ResolvedConfig; sizes: Record<string, { bytes: number; gzip: number }> }> {
   const log = opts.log ?? console.log;
-  const { config, raw } = await loadConfig(opts.configPath, log);
-  const extra = await extraBuildSteps(raw, { configPath: opts.configPath, log });
+  const all = await loadConfig(opts.configPath, log);
+  const config = all.edge;
+  const extra = await extraBuildSteps(all.triggers, { configPath: opts.configPath, log });
   const specs = FUNCTIONS.filter((f) => !opts.only || opts.only.includes(f.name));
   const sizes: Record<string, { bytes: number; gzip: number }> = {};
   await Promise.all(

@@ -51,9 +51,9 @@ async function main() {
   const configPath = resolve(process.env.AUTH_CONFIG ?? join(root, "auth.config.json"));
   const outdir = resolve(process.env.AUTH_OUTDIR ?? join(root, "dist"));
   const packageDir = resolve(process.env.EDGE_AUTH_PACKAGE_DIR ?? join(root, ".build", "package"));
-  const { raw, deploy } = loadDeployConfig(configPath);
+  const { raw, config, deploy } = loadDeployConfig(configPath);
   const names = stackNames(deploy);
-  const region = String(raw.region);
+  const region = config.edge.region;
   const env: SlsEnv = { configPath, outdir };
 
   if (uploadOnly) {
@@ -89,7 +89,8 @@ async function main() {
       );
       generated.clientSecret = res.UserPoolClient?.ClientSecret;
     }
-    delete generated.deploy; // the edge build ignores it; keeping the file to what the bundles need
+    // The generated file is an existing pool's config now: the pool keys are filled in.
+    generated.deploy = { ...(raw.deploy as object | undefined), createUserPool: false };
   }
   writeFileSync(generatedPath, JSON.stringify(generated, null, 2), { mode: 0o600 });
 
@@ -110,7 +111,7 @@ async function main() {
   console.log(`Bucket: ${edge?.SiteBucketName}; upload changes with: npm run upload-site`);
   if (!edgeBefore) console.log("A new distribution takes a few minutes to reach every edge location.");
   if (!deploy.createUserPool) {
-    const paths = { callback: "/parseauth", afterSignOut: "/", ...(raw.paths as object | undefined) };
+    const paths = config.edge.paths;
     const host = deploy.aliases[0] ?? distributionDomain;
     console.log(`Your app client needs callback URL https://${host}${paths.callback} and sign-out URL https://${host}${paths.afterSignOut}`);
   }

@@ -12,11 +12,12 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { BuildError, buildAll, readRawConfig } from "./build";
-import { hostedUiDomain, resolveDeployConfig, stackNames } from "../shared/config/deploy";
-import type { DeployConfig } from "../shared/config/deploy";
+import { BuildError, buildAll } from "./build";
+import { hostedUiDomain, stackNames } from "../shared/config/deploy";
+import type { DeployConfig } from "../shared/config/types";
 import { sls, SlsError } from "./sls";
-import { withPoolPlaceholders } from "./sls-values";
+import { readConfigFile, resolveForDeploy, withPoolPlaceholders } from "../shared/config/load";
+import type { AuthConfig } from "../shared/config/resolve";
 
 const root = resolve(__dirname, "..");
 
@@ -31,12 +32,14 @@ export interface PackageOptions {
   verbose?: boolean;
 }
 
-/** Reads the config and validates its `deploy` object; throws BuildError naming every wrong field. */
-export function loadDeployConfig(configPath: string): { raw: Record<string, unknown>; deploy: DeployConfig } {
-  const raw = readRawConfig(configPath);
-  const r = resolveDeployConfig(raw);
-  if (!r.ok) throw new BuildError(`invalid config ${configPath}:\n  ${r.errors.join("\n  ")}`);
-  return { raw, deploy: r.config };
+/**
+ * Reads the config and runs it through the pipeline as a deploy needs it (a pool the deploy creates has no ids
+ * yet); throws BuildError naming every wrong field. `raw` is kept only to write the generated config files.
+ */
+export function loadDeployConfig(configPath: string): { raw: Record<string, unknown>; config: AuthConfig; deploy: DeployConfig } {
+  const raw = readConfigFile(configPath);
+  const config = resolveForDeploy(raw, configPath);
+  return { raw, config, deploy: config.deploy };
 }
 
 /** Folder for generated files of one stage (gitignored). */
@@ -49,10 +52,10 @@ export function workDir(deploy: DeployConfig): string {
 /** Builds and packages both stacks; returns the folders holding the templates. */
 export async function packageAll(opts: PackageOptions): Promise<{ edge: string; pool?: string }> {
   const log = opts.log ?? console.log;
-  const { raw, deploy } = loadDeployConfig(opts.configPath);
+  const { raw, config, deploy } = loadDeployConfig(opts.configPath);
   let buildConfig = opts.configPath;
   if (deploy.createUserPool) {
-    const region = String(raw.region ?? "");
+    const region = config.edge.region;
     buildConfig = join(workDir(deploy), "auth.config.package.json");
     writeFileSync(buildConfig, JSON.stringify(withPoolPlaceholders(raw, hostedUiDomain(deploy.userPool.domainPrefix, region)), null, 2), { mode: 0o600 });
     log("note: the config creates a user pool, so the edge bundles in this package carry placeholder pool ids; `npm run deploy` rebuilds them with the real ones");

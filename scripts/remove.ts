@@ -20,12 +20,12 @@ const root = resolve(__dirname, "..");
 async function main() {
   const configPath = resolve(process.env.AUTH_CONFIG ?? join(root, "auth.config.json"));
   const env = { configPath, outdir: resolve(process.env.AUTH_OUTDIR ?? join(root, "dist")) };
-  const { raw, deploy } = loadDeployConfig(configPath);
+  const { config, deploy } = loadDeployConfig(configPath);
   const names = stackNames(deploy);
   if (await stackOutputs(names.edge, "us-east-1")) await sls("edge", ["remove"], env);
   else console.log(`stack ${names.edge} not found in us-east-1; nothing to remove there`);
   if (deploy.createUserPool) {
-    if (await stackOutputs(names.pool, String(raw.region))) await sls("pool", ["remove"], env);
+    if (await stackOutputs(names.pool, config.edge.region)) await sls("pool", ["remove"], env);
     if (deploy.userPool.deletionProtection)
       console.log("The user pool was kept (deploy.userPool.deletionProtection). Delete it in the Cognito console when you no longer need its users.");
   }

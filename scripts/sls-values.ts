@@ -11,27 +11,17 @@
  */
 import { existsSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import { resolveConfig } from "../shared/config/edge";
-import { readRawConfig } from "./build";
-import { clientUrls, defaultGroup, hasPreTokenGeneration, poolGroups, resolveDeployConfig } from "../shared/config/deploy";
-import type { DeployConfig } from "../shared/config/deploy";
+import { clientUrls, hasPreTokenGeneration, poolGroups } from "../shared/config/deploy";
+import { readConfigFile, resolveForDeploy } from "../shared/config/load";
+import type { AuthConfig } from "../shared/config/resolve";
+import type { DeployConfig, ResolvedConfig, TriggersConfig } from "../shared/config/types";
+import { EDGE_FUNCTIONS, TRIGGER_FUNCTIONS } from "../shared/functions";
 
 const root = resolve(__dirname, "..");
 
 /** Managed cache policies: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html */
 export const CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6";
 export const CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
-
-/** Edge values that a created pool provides; stand-ins so the rest of the config can be validated offline. */
-export function withPoolPlaceholders(raw: Record<string, unknown>, domainHost: string): Record<string, unknown> {
-  return {
-    ...raw,
-    userPoolId: `${String(raw.region ?? "us-east-1")}_PLACEHOLDER`,
-    clientId: "placeholderclientid",
-    domain: domainHost,
-    jwks: raw.jwks ?? { keys: [{ kty: "RSA", kid: "placeholder", alg: "RS256", use: "sig", n: "placeholder", e: "AQAB" }] },
-  };
-}
 
 type Cfn = Record<string, unknown>;
 
@@ -50,6 +40,8 @@ export interface SlsValues {
   distribution: Cfn;
   siteDir: string;
   edgeResources: { Resources: Cfn; Outputs: Cfn };
+  /** The Lambda@Edge functions from the catalogue (shared/functions.ts), with their cloudFront events. */
+  edgeFunctions: Cfn;
   poolFunctions: Cfn;
   poolResources: { Resources: Cfn; Outputs: Cfn };
 }
@@ -57,15 +49,10 @@ export interface SlsValues {
 /** Computes the values from the environment described above; throws with every config problem listed. */
 export function slsValues(env: NodeJS.ProcessEnv = process.env): SlsValues {
   const configPath = resolve(env.AUTH_CONFIG ?? join(root, "auth.config.json"));
-  const raw = readRawConfig(configPath);
-  const dr = resolveDeployConfig(raw);
-  if (!dr.ok) throw new Error(`invalid config ${configPath}:\n  ${dr.errors.join("\n  ")}`);
-  const d = dr.config;
-  const region = typeof raw.region === "string" ? raw.region : "us-east-1";
-  const edgeRaw = d.createUserPool ? withPoolPlaceholders(raw, "placeholder.example.com") : { ...raw, jwks: raw.jwks ?? { keys: [] } };
-  const er = resolveConfig(edgeRaw, { nonceSigningSecret: "x".repeat(32) });
-  if (!er.ok) throw new Error(`invalid config ${configPath}:\n  ${er.errors.join("\n  ")}`);
-  const paths = er.config.paths;
+  const config: AuthConfig = resolveForDeploy(readConfigFile(configPath), configPath, undefined, () => undefined);
+  const d = config.deploy;
+  const region = config.edge.region;
+  const paths = config.edge.paths;
 
   const outdir = resolve(env.AUTH_OUTDIR ?? join(root, "dist"));
   const distDir = relative(root, outdir).split("\\").join("/");
@@ -87,11 +74,12 @@ export function slsValues(env: NodeJS.ProcessEnv = process.env): SlsValues {
     siteDir: d.siteDir,
     edgeResources: edgeResources(d),
     // A getter: only the pool stack reads it, so the edge stack packages even before the triggers are built.
+    edgeFunctions: edgeFunctions(distDir, paths),
     get poolFunctions() {
-      return d.createUserPool ? poolFunctions(raw, distDir) : {};
+      return d.createUserPool ? poolFunctions(config.triggers, distDir) : {};
     },
     poolResources: d.createUserPool
-      ? poolResources(raw, d, clientUrls(siteHosts, paths), er.config.scopes)
+      ? poolResources(config.edge, config.triggers, d, clientUrls(siteHosts, paths), config.edge.scopes)
       : { Resources: {}, Outputs: {} },
   };
 }
@@ -176,24 +164,58 @@ function edgeResources(d: DeployConfig): { Resources: Cfn; Outputs: Cfn } {
   };
 }
 
-/** Trigger functions, only for the triggers the config uses. The bundles come from `npm run build` (issue 3). */
-function poolFunctions(raw: Record<string, unknown>, distDir: string): Cfn {
+/**
+ * The Lambda@Edge functions and their cloudFront events, from the catalogue: check-auth and http-headers on the
+ * default behaviour (viewer request, origin response), the others on their path behaviours with caching off.
+ */
+function edgeFunctions(distDir: string, paths: ResolvedConfig["paths"]): Cfn {
+  const origin = {
+    DomainName: { "Fn::GetAtt": ["SiteBucket", "RegionalDomainName"] },
+    S3OriginConfig: {},
+    OriginAccessControlId: { "Fn::GetAtt": ["SiteOriginAccessControl", "Id"] },
+  };
   const fns: Cfn = {};
-  const fn = (name: string, extra: Cfn) => {
-    if (!existsSync(join(root, distDir, name, "index.js")))
-      throw new Error(`${distDir}/${name}/index.js not found: run the build first (it bundles handlers/${name}.ts)`);
-    return {
-      handler: `${distDir}/${name}/index.handler`,
-      description: `Cognito ${name} trigger (edge-auth)`,
+  for (const f of EDGE_FUNCTIONS) {
+    const onDefault = f.behaviour === "default";
+    const event: Cfn = {
+      eventType: f.trigger,
+      origin,
+      // check-auth runs before the cache lookup, so caching the site's files is safe.
+      ...(onDefault
+        ? { ...(f.trigger === "viewer-request" ? { isDefaultOrigin: true } : {}), cachePolicy: { name: "site" }, behavior: { ViewerProtocolPolicy: "redirect-to-https", Compress: true } }
+        : { pathPattern: paths[f.behaviour as keyof typeof paths], cachePolicy: { id: CACHING_DISABLED }, behavior: { ViewerProtocolPolicy: "redirect-to-https" } }),
+    };
+    fns[f.slsName] = {
+      handler: `${distDir}/${f.name}/index.handler`,
+      description: f.description,
+      package: { patterns: ["!**", `${distDir}/${f.name}/**`] },
+      events: [{ cloudFront: event }],
+    };
+  }
+  return fns;
+}
+
+/** Trigger functions, only for the triggers the config uses. The bundles come from `npm run build`. */
+function poolFunctions(triggers: TriggersConfig, distDir: string): Cfn {
+  const fns: Cfn = {};
+  const used: Record<string, boolean> = {
+    "pre-token-generation": hasPreTokenGeneration(triggers),
+    "post-confirmation": triggers.postConfirmation.defaultGroup !== undefined,
+  };
+  for (const f of TRIGGER_FUNCTIONS) {
+    if (!used[f.name]) continue;
+    if (!existsSync(join(root, distDir, f.name, "index.js")))
+      throw new Error(`${distDir}/${f.name}/index.js not found: run the build first (it bundles ${f.entry})`);
+    fns[f.slsName] = {
+      handler: `${distDir}/${f.name}/index.handler`,
+      description: f.description,
       memorySize: 256,
       // Cognito waits at most 5 s for a trigger.
       timeout: 5,
-      package: { patterns: ["!**", `${distDir}/${name}/**`] },
-      ...extra,
+      package: { patterns: ["!**", `${distDir}/${f.name}/**`] },
+      ...(f.trigger === "cognito-post-confirmation" ? { role: "PostConfirmationRole" } : {}),
     };
-  };
-  if (hasPreTokenGeneration(raw)) fns.preTokenGeneration = fn("pre-token-generation", {});
-  if (defaultGroup(raw)) fns.postConfirmation = fn("post-confirmation", { role: "PostConfirmationRole" });
+  }
   return fns;
 }
 
@@ -203,14 +225,15 @@ const POST_CONFIRM_FN = "PostConfirmationLambdaFunction";
 
 /** The user pool, Hosted UI domain, app client, groups and trigger wiring. */
 export function poolResources(
-  raw: Record<string, unknown>,
+  edge: ResolvedConfig,
+  triggers: TriggersConfig,
   d: DeployConfig,
   urls: { callbackUrls: string[]; logoutUrls: string[] },
   scopes: string[],
 ): { Resources: Cfn; Outputs: Cfn } {
   const p = d.userPool;
-  const preToken = hasPreTokenGeneration(raw);
-  const group = defaultGroup(raw);
+  const preToken = hasPreTokenGeneration(triggers);
+  const group = triggers.postConfirmation.defaultGroup;
   const poolArn = { "Fn::GetAtt": ["UserPool", "Arn"] };
   const lambdaConfig: Cfn = {};
   if (preToken)
@@ -264,7 +287,7 @@ export function poolResources(
       },
     },
   };
-  for (const g of poolGroups(raw)) {
+  for (const g of poolGroups(edge.rules, triggers)) {
     Resources[g.logicalId] = { Type: "AWS::Cognito::UserPoolGroup", Properties: { GroupName: g.name, UserPoolId: { Ref: "UserPool" } } };
   }
   if (preToken) {

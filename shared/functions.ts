@@ -5,7 +5,7 @@
  *
  * Build-time metadata only: no bundle imports it.
  */
-import type { Paths } from "./config/edge";
+import type { Paths } from "./config/types";
 
 /** Where a function runs. Lambda@Edge functions are created in us-east-1 and replicated by CloudFront. */
 export type FunctionRuntime = "lambda-edge" | "lambda";

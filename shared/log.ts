@@ -6,7 +6,7 @@
  * Callers pass only fixed reason codes and paths; tokens, codes, cookie values and secrets are never given to
  * the logger, and `path` is logged without its query string.
  */
-import type { LogLevel } from "./config/edge";
+import type { LogLevel } from "./config/types";
 
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 

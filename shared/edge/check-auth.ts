@@ -10,7 +10,7 @@
  * Loops are cut: a request that comes straight back from a sign-in or refresh without a usable session gets a
  * page explaining it instead of another round trip.
  */
-import type { ResolvedConfig } from "../config/edge";
+import type { ResolvedConfig } from "../config/types";
 import type { EdgeContext } from "./deps";
 import type { Reason, SignInReason } from "./errors";
 import { identityHeaders } from "./identity-headers";

@@ -6,7 +6,7 @@
  * characters round-trip; on the way in, names are percent-decoded the way js-cookie reads them.
  */
 import { parseCookie, stringifySetCookie } from "cookie";
-import type { SameSite } from "../config/edge";
+import type { SameSite } from "../config/types";
 
 /** js-cookie's name encoding (`encodeURIComponent`, then a few characters put back). */
 export function encodeCookieName(name: string): string {

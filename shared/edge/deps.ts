@@ -4,7 +4,7 @@
  * Tests build one with stand-ins for the clock, randomness and network.
  */
 import { randomBytes } from "node:crypto";
-import type { ResolvedConfig } from "../config/edge";
+import type { ResolvedConfig } from "../config/types";
 import { nodeHttpClient } from "./http";
 import type { HttpClient } from "./http";
 import { createLogger } from "../log";

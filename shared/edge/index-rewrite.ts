@@ -3,7 +3,7 @@
  * S3 behind Origin Access Control has no index documents, so `/docs/` and `/docs` become `/docs/index.html`;
  * with `spaFallback`, extension-less paths (client-side routes) become `/index.html`.
  */
-import type { ResolvedConfig } from "../config/edge";
+import type { ResolvedConfig } from "../config/types";
 
 /** The URI to request from the origin, or undefined to keep it. */
 export function originUri(uri: string, config: Pick<ResolvedConfig, "indexRewrite" | "spaFallback">): string | undefined {

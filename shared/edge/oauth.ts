@@ -6,7 +6,7 @@
  * A confidential client authenticates with HTTP Basic (RFC 6749 §2.3.1); `client_id` is in the form body as
  * well, which Cognito accepts and emulators require.
  */
-import type { ResolvedConfig } from "../config/edge";
+import type { ResolvedConfig } from "../config/types";
 import { AuthError } from "./errors";
 import type { HttpClient } from "./http";
 

@@ -3,7 +3,7 @@
  * `errorResponse` is the one place an AuthError becomes an HTTP response. Every generated response carries
  * `Cache-Control: no-cache, no-store` and the site's security headers; every reflected value is HTML-escaped.
  */
-import type { ResolvedConfig } from "../config/edge";
+import type { ResolvedConfig } from "../config/types";
 import type { Respond } from "./request";
 import { ERRORS } from "./errors";
 import type { ErrorCode } from "./errors";

@@ -2,7 +2,7 @@
  * Authorization by group: every rule whose path matches must be satisfied, i.e. the user is in at least one of
  * its groups (fail closed when rules overlap).
  */
-import type { Rule } from "../config/edge";
+import type { Rule } from "../config/types";
 import { globMatcher } from "./path-match";
 
 export interface CompiledRule {

@@ -4,7 +4,7 @@
  * own policy (script-src, ...) is kept and only the directives ours adds that it lacks (frame-ancestors by
  * default) are appended, since replacing it would drop the site's own protections.
  */
-import type { ResolvedConfig } from "../config/edge";
+import type { ResolvedConfig } from "../config/types";
 
 /** Directive names of a CSP, lower-case. */
 function directives(policy: string): Set<string> {

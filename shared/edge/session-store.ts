@@ -16,7 +16,7 @@
  * Our own cookies carry the `__Host-` prefix unless `cookie.domain` is set, so a sibling subdomain cannot plant
  * them (login CSRF by cookie tossing): https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis#name-the-__host-prefix
  */
-import type { CookieSettings, ResolvedConfig } from "../config/edge";
+import type { CookieSettings, ResolvedConfig } from "../config/types";
 import { encodeCookieName, parseCookies, serializeCookie } from "./cookie-codec";
 import type { TokenSet } from "./oauth";
 import { SIGNIN_TTL_SECONDS, STATE_RE, peekExpiry, sealSignIn, unsealSignIn } from "./sign-in-state";

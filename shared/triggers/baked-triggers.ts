@@ -3,8 +3,8 @@
  * environment-variable overrides ordinary Lambdas allow. Only bundles import this module; tests call
  * `resolveTriggersConfig`.
  */
-import type { TriggersConfig } from "../config/triggers";
-import { applyEnvOverrides } from "../config/triggers";
+import type { TriggersConfig } from "../config/types";
+import { applyEnvOverrides } from "../triggers/claim-names";
 
 declare const __TRIGGERS_CONFIG__: TriggersConfig;
 

@@ -3,8 +3,8 @@
  * attributes and groups and the resolved `triggers.preTokenGeneration` config. Pure and deterministic: the
  * trigger also runs on every token refresh, so the same user always gets the same claims.
  */
-import type { ClaimValue, PreTokenGenerationConfig } from "../config/triggers";
-import { SCALAR_ONLY_CLAIMS, claimsBytes, isClaimValue, reservedClaimReason } from "../config/triggers";
+import type { ClaimValue, PreTokenGenerationConfig } from "../config/types";
+import { SCALAR_ONLY_CLAIMS, claimsBytes, isClaimValue, reservedClaimReason } from "../triggers/claim-names";
 
 /** The user, as far as the claims depend on it. */
 export interface ClaimsInput {

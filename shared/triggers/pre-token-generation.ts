@@ -9,7 +9,7 @@
 import type { ClaimsDecision, ClaimsInput } from "./claims";
 import { decideClaims, toV1Value } from "./claims";
 import type { Logger } from "../log";
-import type { PreTokenGenerationConfig } from "../config/triggers";
+import type { PreTokenGenerationConfig } from "../config/types";
 
 /** A pre-token-generation event, typed loosely: emulators send less than Cognito does, and every part may be missing. */
 export interface TokenGenerationEvent {

@@ -2,7 +2,7 @@
  * Drives the sign-in flow through the decision functions: check-auth starts a sign-in, the stand-in Hosted UI
  * issues a code bound to the PKCE challenge and nonce it was sent, parse-auth finishes it.
  */
-import type { ResolvedConfig } from "../../shared/config/edge";
+import type { ResolvedConfig } from "../../shared/config/types";
 import { checkAuth } from "../../shared/edge/check-auth";
 import type { Outcome, Respond } from "../../shared/edge/request";
 import { parseAuth } from "../../shared/edge/parse-auth";

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { CloudFrontRequest } from "aws-lambda";
-import type { ResolvedConfig } from "../../shared/config/edge";
+import type { ResolvedConfig } from "../../shared/config/types";
 import { createContext } from "../../shared/edge/deps";
 import type { EdgeContext } from "../../shared/edge/deps";
 import { toEdgeRequest } from "../../shared/edge/lambda-edge";

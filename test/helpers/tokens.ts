@@ -3,8 +3,8 @@
  */
 import { createHmac, createSign, generateKeyPairSync, randomUUID } from "node:crypto";
 import type { KeyObject } from "node:crypto";
-import { resolveConfig } from "../../shared/config/edge";
-import type { ResolvedConfig } from "../../shared/config/edge";
+import { resolveConfig } from "../../shared/config/resolve";
+import type { ResolvedConfig } from "../../shared/config/types";
 
 export interface TestKey {
   kid: string;

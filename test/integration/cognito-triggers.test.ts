@@ -59,6 +59,7 @@ describe("Cognito triggers with cognito-local", () => {
     const config = {
       ...JSON.parse(readFileSync(join(root, "auth.config.example.json"), "utf8")),
       // The example creates a new pool at deploy time; a build needs an existing pool's edge keys.
+      deploy: { createUserPool: false },
       userPoolId: "us-east-1_TestPool1",
       clientId: "testclient1234567890",
       domain: "auth.example.com",

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { CookieJar } from "../helpers/cognito-stand-in";
-import { EDGE_FUNCTIONS } from "../../shared/functions";
+import { EDGE_FUNCTIONS, FUNCTIONS } from "../../shared/functions";
 import { buildWith } from "../helpers/build";
 import { header, originResponse, setCookies, viewerRequest } from "../helpers/events";
 import { sessionCookieHeader } from "../helpers/session";
@@ -25,6 +25,13 @@ describe("edge flow through the built bundles", () => {
   afterEach(() => {
     vi.useRealTimers();
     vi.restoreAllMocks();
+  });
+
+  it("no bundle carries the config schema library (zod is build-time only)", () => {
+    for (const { name } of FUNCTIONS) {
+      const code = readFileSync(join(site.built.outdir, name, "index.js"), "utf8");
+      expect(code, name).not.toMatch(/ZodError|\$ZodType|zod/i);
+    }
   });
 
   it("bundles require nothing but Node built-ins", () => {

@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { checkAuth } from "../../shared/edge/check-auth";
 import { viewerHandler } from "../../shared/edge/lambda-edge";
-import type { ResolvedConfig } from "../../shared/config/edge";
+import type { ResolvedConfig } from "../../shared/config/types";
 import type { EdgeContext } from "../../shared/edge/deps";
 import type { EdgeRequest, Outcome } from "../../shared/edge/request";
 import { createLogger } from "../../shared/log";

@@ -13,7 +13,7 @@
 import { JwtInvalidSignatureAlgorithmError, JwtInvalidSignatureError, JwtParseError } from "aws-jwt-verify/error";
 import { decomposeUnverifiedJwt } from "aws-jwt-verify/jwt";
 import { verifyJwtSync } from "aws-jwt-verify/jwt-verifier";
-import type { ResolvedConfig } from "../../config/edge";
+import type { ResolvedConfig } from "../../config/types";
 import type { HttpClient } from "../http";
 import { claimFailure, timeVerdict } from "./claim-rules";
 import type { ClaimFailure, Claims, TokenUse } from "./claim-rules";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { clientUrls, hostedUiDomain, poolGroups, resolveDeployConfig, stackNames } from "../../../shared/config/deploy";
+import { resolveAuthConfig, resolveDeployConfig } from "../../../shared/config/resolve";
+import { clientUrls, hostedUiDomain, poolGroups, stackNames } from "../../../shared/config/deploy";
 
 const existing = { region: "eu-west-1", userPoolId: "eu-west-1_Abc123", clientId: "abc123", domain: "auth.example.com" };
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
@@ -89,18 +90,25 @@ describe("helpers", () => {
     });
   });
 
+  /** The resolved edge rules and triggers of a raw config (the pool stack reads the resolved config only). */
+  const groupsOf = (raw: Record<string, unknown>) => {
+    const r = resolveAuthConfig({ ...existing, ...raw });
+    if (!r.ok) throw new Error(r.errors.join("; "));
+    return poolGroups(r.config.edge.rules, r.config.triggers);
+  };
+
   it.each([
     [{}, []],
     [{ rules: [{ path: "/a/*", groups: ["admins", "editors"] }, { path: "/b/*", groups: ["admins"] }] }, ["admins", "editors"]],
     [{ triggers: { postConfirmation: { defaultGroup: "users" } } }, ["users"]],
-    [{ rules: "nonsense", triggers: { postConfirmation: {} } }, []],
+    [{ triggers: { postConfirmation: {} } }, []],
   ])("groups of %j", (raw, names) => {
-    expect(poolGroups(raw).map((g) => g.name)).toEqual(names);
+    expect(groupsOf(raw).map((g) => g.name)).toEqual(names);
   });
 
   it("gives a group a logical id that depends only on its name", () => {
-    const a = poolGroups({ rules: [{ path: "/x", groups: ["a-b", "ab"] }] });
-    const b = poolGroups({ rules: [{ path: "/y", groups: ["ab"] }, { path: "/z", groups: ["a-b"] }] });
+    const a = groupsOf({ rules: [{ path: "/x", groups: ["a-b", "ab"] }] });
+    const b = groupsOf({ rules: [{ path: "/y", groups: ["ab"] }, { path: "/z", groups: ["a-b"] }] });
     expect(a).toEqual(b);
     expect(new Set(a.map((g) => g.logicalId)).size).toBe(2);
     for (const g of a) expect(g.logicalId).toMatch(/^[A-Za-z0-9]{1,255}$/);

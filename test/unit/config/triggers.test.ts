@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
-import {
-  DEFAULT_MAX_CLAIMS_BYTES,
-  RESERVED_ACCESS_TOKEN_CLAIMS,
-  RESERVED_CLAIMS,
-  applyEnvOverrides,
-  reservedClaimReason,
-  resolveTriggersConfig,
-} from "../../../shared/config/triggers";
+import { resolveTriggersConfig } from "../../../shared/config/resolve";
+import { RESERVED_ACCESS_TOKEN_CLAIMS, RESERVED_CLAIMS, applyEnvOverrides, reservedClaimReason } from "../../../shared/triggers/claim-names";
+import { DEFAULT_MAX_CLAIMS_BYTES } from "../../../shared/config/types";
 
 const P = "triggers.preTokenGeneration";
 const errorsOf = (raw: unknown): string[] => {

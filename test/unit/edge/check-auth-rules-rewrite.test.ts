@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { checkAuth } from "../../../shared/edge/check-auth";
-import { resolveConfig } from "../../../shared/config/edge";
+import { resolveConfig } from "../../../shared/config/resolve";
 import { createContext } from "../../../shared/edge/deps";
 import type { EdgeRequest } from "../../../shared/edge/request";
 import type { TokenVerifier } from "../../../shared/edge/tokens/verifier";

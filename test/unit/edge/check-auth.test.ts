@@ -3,7 +3,7 @@ import { checkAuth } from "../../../shared/edge/check-auth";
 import { viewerHandler } from "../../../shared/edge/lambda-edge";
 import { encodeCookieName } from "../../../shared/edge/cookie-codec";
 import { tokenCookieName } from "../../../shared/edge/session-store";
-import type { ResolvedConfig } from "../../../shared/config/edge";
+import type { ResolvedConfig } from "../../../shared/config/types";
 import type { Forward, Outcome, Respond } from "../../../shared/edge/request";
 import { pkceChallenge, unsealSignIn } from "../../../shared/edge/sign-in-state";
 import { header, setCookies, viewerRequest } from "../../helpers/events";

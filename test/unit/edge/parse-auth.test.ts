@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { checkAuth } from "../../../shared/edge/check-auth";
 import { encodeCookieName } from "../../../shared/edge/cookie-codec";
 import { lastAuthUserName, tokenCookieName } from "../../../shared/edge/session-store";
-import type { ResolvedConfig } from "../../../shared/config/edge";
+import type { ResolvedConfig } from "../../../shared/config/types";
 import { pkceChallenge } from "../../../shared/edge/sign-in-state";
 import { asRespond, callback, hostedUiCallback, startSignIn } from "../../helpers/flow";
 import { CookieJar, NOW_MS, NOW_S, ORIGIN, cognitoStandIn, edgeRequest, makeContext, parseSetCookie } from "../../helpers/harness";

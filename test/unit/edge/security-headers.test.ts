@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SECURITY_HEADERS } from "../../../shared/config/edge";
+import { DEFAULT_SECURITY_HEADERS } from "../../../shared/config/types";
 import { mergeCsp, securityHeaders } from "../../../shared/edge/security-headers";
 
 describe("mergeCsp", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { CookieSettings } from "../../../shared/config/edge";
+import type { CookieSettings } from "../../../shared/config/types";
 import { encodeCookieName, parseCookies } from "../../../shared/edge/cookie-codec";
 import {
   CHUNK_SIZE,

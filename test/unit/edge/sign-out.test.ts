@@ -7,7 +7,7 @@ import { HOST, NOW_MS, NOW_S, cognitoStandIn, edgeRequest, makeContext, parseSet
 import type { StandIn } from "../../helpers/harness";
 import { sessionCookieHeader } from "../../helpers/session";
 import { makeIssuer, testConfig, tokensFor } from "../../helpers/tokens";
-import type { ResolvedConfig } from "../../../shared/config/edge";
+import type { ResolvedConfig } from "../../../shared/config/types";
 
 const iss = makeIssuer();
 const USER = "user+tag@example.com";

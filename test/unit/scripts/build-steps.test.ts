@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildAll } from "../../../scripts/build";
 import { BuildError } from "../../../scripts/build-error";
 import { triggersBuildStep } from "../../../scripts/build-steps";
+import { resolveOrThrow } from "../../../shared/config/load";
 
 const root = resolve(__dirname, "../../..");
 let dir: string;
@@ -15,8 +16,9 @@ let base: Record<string, unknown>;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "build-steps-"));
   const { publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const { deploy: _createsAPool, ...example } = JSON.parse(readFileSync(join(root, "auth.config.example.json"), "utf8")) as Record<string, unknown>;
   base = {
-    ...(JSON.parse(readFileSync(join(root, "auth.config.example.json"), "utf8")) as Record<string, unknown>),
+    ...example,
     // The example creates a new pool at deploy time; a build needs an existing pool's edge keys.
     userPoolId: "us-east-1_TestPool1",
     clientId: "testclient1234567890",
@@ -26,8 +28,12 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const step = (triggers: unknown, log: (l: string) => void = () => {}) =>
-  triggersBuildStep({ ...base, triggers }, { configPath: join(dir, "auth.config.json"), log });
+/** The config pipeline, then the triggers build step, as `npm run build` runs them. */
+const step = async (triggers: unknown, log: (l: string) => void = () => {}) => {
+  const configPath = join(dir, "auth.config.json");
+  const config = resolveOrThrow({ ...base, triggers }, configPath, {}, log);
+  return triggersBuildStep(config.triggers, { configPath, log });
+};
 
 describe("triggersBuildStep", () => {
   it("bakes the resolved triggers config", async () => {

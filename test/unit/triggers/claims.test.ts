@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decideClaims, toV1Value } from "../../../shared/triggers/claims";
-import { resolveTriggersConfig } from "../../../shared/config/triggers";
-import type { PreTokenGenerationConfig } from "../../../shared/config/triggers";
+import { resolveTriggersConfig } from "../../../shared/config/resolve";
+import type { PreTokenGenerationConfig } from "../../../shared/config/types";
 
 function cfg(raw: Record<string, unknown>): PreTokenGenerationConfig {
   const r = resolveTriggersConfig({ preTokenGeneration: raw });

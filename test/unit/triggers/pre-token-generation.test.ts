@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createLogger } from "../../../shared/log";
 import { preTokenGeneration } from "../../../shared/triggers/pre-token-generation";
 import type { ClaimsFunction } from "../../../shared/triggers/pre-token-generation";
-import { resolveTriggersConfig } from "../../../shared/config/triggers";
+import { resolveTriggersConfig } from "../../../shared/config/resolve";
 import { TOKEN_TRIGGER_SOURCES, cognitoLocalTokenEvent, v1TokenEvent, v2TokenEvent } from "../../fixtures/cognito-events";
 
 const resolved = resolveTriggersConfig({

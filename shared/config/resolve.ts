@@ -1,0 +1,352 @@
+/**
+ * The config pipeline: one pass turns the raw file into `{ edge, triggers, deploy }`. The schema
+ * (shared/config/schema.ts) checks shapes, types and single values; this module adds the checks that involve
+ * several keys, applies the defaults that depend on other keys, and reports every problem at once, each naming
+ * its field (`paths.callback: must be a path starting with "/"`). Mistakes fail closed: an unknown key anywhere
+ * is an error naming the closest known key.
+ *
+ * Pure and build-time only (the schema library never reaches a bundle).
+ */
+import type { Jwks } from "aws-jwt-verify/jwk";
+import type { z } from "zod";
+import { ATTRIBUTE_NAME, CLAIM_NAME, HEADER_NAME, configFileSchema, deploySchema, isJwks, triggersSchema, validDomainPrefix } from "./schema";
+import type { ConfigFile } from "./schema";
+import { DEFAULT_PATHS, DEFAULT_SECURITY_HEADERS } from "./types";
+import type { DeployConfig, PreTokenGenerationConfig, ResolvedConfig, TriggersConfig } from "./types";
+import { GROUP_NAME, LOG_LEVELS, SCALAR_ONLY_CLAIMS, claimsBytes, reservedClaimReason } from "../triggers/claim-names";
+import { formatIssues } from "./issues";
+
+/** What the build prepares before resolving: the fetched JWKS, a generated nonce secret, error page contents. */
+export interface ResolveExtra {
+  jwks?: Jwks;
+  nonceSigningSecret?: string;
+  errorPages?: Record<string, string>;
+}
+
+export interface AuthConfig {
+  edge: ResolvedConfig;
+  triggers: TriggersConfig;
+  deploy: DeployConfig;
+}
+
+/** The edge part's result (what `resolveConfig` returns). */
+export type ConfigResult = Result<ResolvedConfig>;
+
+export type Result<T> = { ok: true; config: T; warnings: string[] } | { ok: false; errors: string[]; warnings: string[] };
+
+type Raw = Record<string, unknown>;
+const isObject = (v: unknown): v is Raw => typeof v === "object" && v !== null && !Array.isArray(v);
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+const HOST = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+/** Keys a created pool provides: they must be left out when `deploy.createUserPool` is true. */
+export const POOL_KEYS = ["userPoolId", "clientId", "clientSecret", "domain", "issuer", "jwks"] as const;
+
+type Fail = (field: string, why: string) => void;
+
+/** The whole file: edge, triggers and deploy parts, every problem at once. */
+export function resolveAuthConfig(raw: unknown, extra: ResolveExtra = {}): Result<AuthConfig> {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  if (!isObject(raw)) return { ok: false, errors: ["config: must be a JSON object"], warnings };
+  const parsed = configFileSchema.safeParse(raw, { error: typeError });
+  if (!parsed.success) return { ok: false, errors: formatIssues(parsed.error.issues, [], configFileSchema), warnings };
+  const fail: Fail = (field, why) => errors.push(`${field}: ${why}`);
+  const data = parsed.data;
+  const deploy = deployPart(data.deploy ?? {}, raw, fail);
+  const edge = edgePart(data, raw, extra, deploy?.createUserPool ?? false, fail);
+  const triggers = triggersPart(data.triggers ?? {}, data.logLevel, fail, warnings);
+  if (errors.length || !edge || !triggers || !deploy) return { ok: false, errors, warnings };
+  return { ok: true, config: { edge, triggers, deploy }, warnings };
+}
+
+/** The edge part alone (the whole file is still checked: an unknown key anywhere is an error). */
+export function resolveConfig(raw: unknown, extra: ResolveExtra = {}): Result<ResolvedConfig> {
+  const r = resolveAuthConfig(raw, extra);
+  return r.ok ? { ok: true, config: r.config.edge, warnings: r.warnings } : r;
+}
+
+/** The `triggers` value alone (`logLevel` is the file's top-level one). */
+export function resolveTriggersConfig(raw: unknown, logLevel: unknown = "info"): Result<TriggersConfig> {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const parsed = triggersSchema.safeParse(raw, { error: typeError });
+  if (!parsed.success) return { ok: false, errors: formatIssues(parsed.error.issues, ["triggers"], triggersSchema), warnings };
+  const level = LOG_LEVELS.includes(logLevel as never) ? (logLevel as TriggersConfig["logLevel"]) : "info";
+  const config = triggersPart(parsed.data ?? {}, level, (f, w) => errors.push(`${f}: ${w}`), warnings);
+  return errors.length || !config ? { ok: false, errors, warnings } : { ok: true, config, warnings };
+}
+
+/** The `deploy` part alone, with its consistency with the edge keys. */
+export function resolveDeployConfig(raw: Raw): { ok: true; config: DeployConfig } | { ok: false; errors: string[] } {
+  const errors: string[] = [];
+  const parsed = deploySchema.safeParse(raw.deploy, { error: typeError });
+  if (!parsed.success) return { ok: false, errors: formatIssues(parsed.error.issues, ["deploy"], deploySchema) };
+  const config = deployPart(parsed.data ?? {}, raw, (f, w) => errors.push(`${f}: ${w}`));
+  return errors.length || !config ? { ok: false, errors } : { ok: true, config };
+}
+
+/** Messages for wrong types, in the words the rest of the messages use. */
+function typeError(iss: { code: string; input?: unknown; expected?: string }): string | undefined {
+  if (iss.code !== "invalid_type") return undefined;
+  if (iss.input === undefined) return "is required";
+  const expected: Record<string, string> = { boolean: "true or false", object: "an object", array: "an array", number: "a number", int: "a whole number", string: "a string" };
+  return `must be ${expected[iss.expected ?? ""] ?? `a ${iss.expected}`}, got ${typeOf(iss.input)}`;
+}
+
+function typeOf(v: unknown): string {
+  return Array.isArray(v) ? "an array" : v === null ? "null" : `a ${typeof v}`;
+}
+
+function isLocalUrl(url: string): boolean {
+  try {
+    return LOCAL_HOSTS.has(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ edge
+
+function edgePart(data: ConfigFile, raw: Raw, extra: ResolveExtra, createsPool: boolean, report: Fail): ResolvedConfig | undefined {
+  let failed = false;
+  const fail: Fail = (field, why) => {
+    failed = true;
+    report(field, why);
+  };
+  const missingPool = (field: string) =>
+    fail(
+      field,
+      createsPool
+        ? "is required: this config has no pool ids because `npm run deploy` creates the pool and fills them in; `npm run build` needs them (run `npm run deploy`, or add userPoolId, clientId and domain of an existing pool)"
+        : "is required",
+    );
+  if (data.region === undefined) fail("region", "is required");
+  if (data.userPoolId === undefined) missingPool("userPoolId");
+  if (data.clientId === undefined) missingPool("clientId");
+  const domain = data.domain === undefined ? void missingPool("domain") : resolveDomain(data.domain, fail);
+
+  if (!data.scopes.includes("openid")) fail("scopes", 'must include "openid" (the id token needs it)');
+  let issuer = data.issuer;
+  if (issuer?.startsWith("http:") && !isLocalUrl(issuer)) fail("issuer", "http:// is accepted only for localhost and 127.0.0.1");
+  checkRegionAndPool(data, fail);
+  if (!issuer && data.userPoolId && data.region) issuer = `https://cognito-idp.${data.region}.amazonaws.com/${data.userPoolId}`;
+
+  const paths = { ...DEFAULT_PATHS, ...data.paths };
+  for (const [key, p] of Object.entries(paths)) {
+    if (p.startsWith("//") || p.includes("*") || p.includes("?")) fail(`paths.${key}`, 'must be a path starting with "/" (no "//", "*", "?" or spaces)');
+  }
+  const handlerPaths = [paths.callback, paths.refresh, paths.signOut];
+  if (new Set(handlerPaths).size !== 3) fail("paths", "callback, refresh and signOut must be three different paths");
+  if (handlerPaths.includes("/")) fail("paths", 'callback, refresh and signOut cannot be "/"');
+  if (handlerPaths.includes(paths.afterSignOut)) fail("paths.afterSignOut", "cannot be one of the callback, refresh or signOut paths");
+
+  const t = data.timeouts;
+  // parse-auth and refresh-auth may call the token endpoint and then fetch the JWKS (a rotated key): both
+  // together must leave room for the rest of the 5 s viewer limit. The defaults (3000 + 1500) were chosen with
+  // the JWKS fetch being rare; whoever sets timeouts keeps them within 4000 together.
+  if (raw.timeouts !== undefined && t.token + t.jwks > 4000) fail("timeouts", `token + jwks must be at most 4000 ms together (viewer triggers have 5 s), got ${t.token + t.jwks}`);
+
+  const headers: Record<string, string> = { ...DEFAULT_SECURITY_HEADERS };
+  for (const [name, val] of Object.entries(data.headers ?? {})) {
+    const key = name.toLowerCase();
+    if (!HEADER_NAME.test(name)) fail(`headers.${name}`, "is not a valid header name");
+    else if (val === false || val === null) delete headers[key];
+    else if (/[\r\n\0]/.test(val) || val.length === 0) fail(`headers.${name}`, "must be a non-empty string on one line, or false to drop the default");
+    else headers[key] = val;
+  }
+
+  const errorPages: Record<string, string> = {};
+  for (const status of Object.keys(data.errorPages ?? {})) {
+    if (!/^[45]\d\d$/.test(status)) fail(`errorPages.${status}`, "key must be a 4xx or 5xx status code");
+    else if (extra.errorPages?.[status] !== undefined) errorPages[status] = extra.errorPages[status]!;
+  }
+  if (data.mode === "spa" && data.clientSecret) fail("clientSecret", 'must be absent in mode "spa" (an SPA uses a public app client)');
+  const jwks = (data.jwks as Jwks | undefined) ?? extra.jwks;
+  if (jwks !== undefined && !isJwks(jwks)) fail("jwks", 'must be a JWKS: { "keys": [ { "kty": "RSA", "kid": ..., "n": ..., "e": ... } ] }');
+
+  if (failed || !domain || !issuer || !data.region || !data.userPoolId || !data.clientId) return undefined;
+  const sameSite = data.cookie.sameSite.charAt(0).toUpperCase() + data.cookie.sameSite.slice(1).toLowerCase();
+  return {
+    region: data.region,
+    userPoolId: data.userPoolId,
+    clientId: data.clientId,
+    ...(data.clientSecret ? { clientSecret: data.clientSecret } : {}),
+    domain,
+    scopes: [...new Set(data.scopes)],
+    issuer,
+    jwksUri: `${issuer}/.well-known/jwks.json`,
+    jwks: jwks ?? { keys: [] },
+    clockToleranceSeconds: data.clockToleranceSeconds,
+    paths,
+    publicPaths: [...new Set(data.publicPaths)],
+    apiPaths: [...new Set(data.apiPaths)],
+    rules: data.rules.map((r) => ({ path: r.path, groups: [...new Set(r.groups)] })),
+    cookie: { ...data.cookie, sameSite: sameSite as ResolvedConfig["cookie"]["sameSite"] },
+    nonceSigningSecret: data.nonceSigningSecret ?? extra.nonceSigningSecret ?? "",
+    headers,
+    logLevel: data.logLevel,
+    timeouts: data.timeouts,
+    mode: data.mode,
+    forwardIdentity: data.forwardIdentity,
+    ...(data.identityProvider ? { identityProvider: data.identityProvider } : {}),
+    ...(data.idpIdentifier ? { idpIdentifier: data.idpIdentifier } : {}),
+    errorPages,
+    indexRewrite: data.indexRewrite,
+    spaFallback: data.spaFallback,
+  };
+}
+
+/**
+ * `region` must be where the pool is: the pool id starts with it (`eu-west-1_AbC`), and so does an issuer that
+ * names Cognito. An emulator's issuer (localhost) names its own pools.
+ */
+function checkRegionAndPool(data: ConfigFile, fail: Fail): void {
+  const m = data.issuer ? /^https:\/\/cognito-idp\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([\w-]+_[0-9A-Za-z]+)$/.exec(data.issuer) : null;
+  if (m) {
+    if (m[1] !== data.region) fail("issuer", `names region ${m[1]}, but region is ${data.region}`);
+    if (data.userPoolId && m[2] !== data.userPoolId) fail("issuer", `names pool ${m[2]}, but userPoolId is ${data.userPoolId}`);
+  }
+  if (data.userPoolId && (!data.issuer || m)) {
+    const prefix = data.userPoolId.split("_")[0];
+    if (prefix !== data.region) fail("region", `is ${data.region}, but userPoolId ${data.userPoolId} is a pool in ${prefix}: the issuer would refuse every token`);
+  }
+}
+
+/** A bare host means https; a full URL may carry a port; http only for local emulators. */
+function resolveDomain(v: string, fail: Fail): string | undefined {
+  if (v === "") return void fail("domain", "is required (the Hosted UI domain, e.g. auth.example.com)");
+  if (!v.includes("://")) {
+    if (!HOST.test(v)) return void fail("domain", "must be a host name such as auth.example.com, or a full https:// URL");
+    return `https://${v.toLowerCase()}`;
+  }
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    return void fail("domain", "is not a valid URL");
+  }
+  if (url.protocol === "http:" && !LOCAL_HOSTS.has(url.hostname))
+    return void fail("domain", "http:// is accepted only for localhost and 127.0.0.1 (emulators); use https://");
+  if (url.protocol !== "https:" && url.protocol !== "http:") return void fail("domain", "must be an https:// URL");
+  if (url.username || url.password || url.search || url.hash || (url.pathname !== "/" && url.pathname !== ""))
+    return void fail("domain", "must be an origin only (no path, query, credentials or fragment)");
+  return url.origin;
+}
+
+
+// ------------------------------------------------------------------------------------------------ triggers
+
+type TriggersData = NonNullable<z.output<typeof triggersSchema>>;
+const P = "triggers.preTokenGeneration";
+
+function triggersPart(t: TriggersData, logLevel: TriggersConfig["logLevel"], fail: Fail, warnings: string[]): TriggersConfig | undefined {
+  const v = t.preTokenGeneration;
+  const out: PreTokenGenerationConfig = {
+    attributeClaims: {},
+    staticClaims: {},
+    suppressClaims: [],
+    accessTokenScopes: {},
+    maxClaimsBytes: v?.maxClaimsBytes ?? 2048,
+    writableAttributes: [...new Set(v?.writableAttributes ?? [])],
+    ...(v?.module ? { module: v.module } : {}),
+  };
+  /** Claim name → the field that produces it, to report two fields producing the same claim. */
+  const producers = new Map<string, string>();
+  const claimName = (field: string, name: string): boolean => {
+    if (!CLAIM_NAME.test(name)) return fail(field, `${JSON.stringify(name)} is not a valid claim name (1-128 letters, digits, "_", ".", ":", "-", "/")`), false;
+    const reserved = reservedClaimReason(name);
+    if (reserved) return fail(field, reserved), false;
+    const other = producers.get(name);
+    if (other) return fail(field, `claim "${name}" is already produced by ${other}`), false;
+    producers.set(name, field);
+    return true;
+  };
+  for (const [attr, claim] of Object.entries(v?.attributeClaims ?? {})) {
+    const field = `${P}.attributeClaims.${attr}`;
+    if (!ATTRIBUTE_NAME.test(attr)) fail(field, "is not a user pool attribute name");
+    else if (claimName(field, claim)) out.attributeClaims[attr] = claim;
+  }
+  if (v?.groupClaims) {
+    const field = `${P}.groupClaims`;
+    const map: Record<string, string[]> = {};
+    for (const [group, values] of Object.entries(v.groupClaims.map)) {
+      if (!GROUP_NAME.test(group)) fail(`${field}.map.${group}`, "is not a valid group name");
+      else map[group] = [...new Set(values)];
+    }
+    const claim = v.groupClaims.claim;
+    if (claimName(`${field}.claim`, claim)) {
+      if (SCALAR_ONLY_CLAIMS.includes(claim)) fail(`${field}.claim`, `"${claim}" cannot hold a list (Cognito allows only a single value)`);
+      else out.groupClaims = { claim, map };
+    }
+  }
+  for (const [claim, value] of Object.entries(v?.staticClaims ?? {})) {
+    const field = `${P}.staticClaims.${claim}`;
+    if (!claimName(field, claim)) continue;
+    if (Array.isArray(value) && SCALAR_ONLY_CLAIMS.includes(claim)) fail(field, `"${claim}" cannot hold a list (Cognito allows only a single value)`);
+    else out.staticClaims[claim] = value;
+  }
+  (v?.suppressClaims ?? []).forEach((claim, i) => {
+    const field = `${P}.suppressClaims[${i}]`;
+    if (!CLAIM_NAME.test(claim)) return fail(field, `${JSON.stringify(claim)} is not a valid claim name`);
+    const reserved = reservedClaimReason(claim);
+    if (reserved) return fail(field, reserved);
+    if (producers.has(claim)) return fail(field, `claim "${claim}" is also produced by ${producers.get(claim)}`);
+    if (!out.suppressClaims.includes(claim)) out.suppressClaims.push(claim);
+  });
+  for (const [group, scopes] of Object.entries(v?.accessTokenScopes ?? {})) {
+    if (!GROUP_NAME.test(group)) fail(`${P}.accessTokenScopes.${group}`, "is not a valid group name");
+    else out.accessTokenScopes[group] = [...new Set(scopes)];
+  }
+  for (const attr of Object.keys(out.attributeClaims)) {
+    if (out.writableAttributes.includes(attr))
+      warnings.push(
+        `${P}.attributeClaims.${attr}: users can write "${attr}" themselves (it is in writableAttributes), so they can ` +
+          `choose the value of claim "${out.attributeClaims[attr]}"; never base authorization on it (remove it from the app client's write attributes)`,
+      );
+  }
+  // The worst case known at build: every static claim plus the group claim with every mapped value.
+  const worst: Record<string, unknown> = { ...out.staticClaims };
+  if (out.groupClaims) worst[out.groupClaims.claim] = [...new Set(Object.values(out.groupClaims.map).flat())];
+  const size = claimsBytes(worst);
+  if (size > out.maxClaimsBytes) fail(P, `staticClaims and groupClaims add up to ${size} bytes, over maxClaimsBytes (${out.maxClaimsBytes})`);
+  const defaultGroup = t.postConfirmation?.defaultGroup;
+  return { preTokenGeneration: out, postConfirmation: defaultGroup ? { defaultGroup } : {}, logLevel };
+}
+
+// ------------------------------------------------------------------------------------------------ deploy
+
+type DeployData = NonNullable<z.output<typeof deploySchema>>;
+
+function deployPart(d: Partial<DeployData>, raw: Raw, fail: Fail): DeployConfig | undefined {
+  const service = d.service ?? "edge-auth";
+  const stage = d.stage ?? "dev";
+  const createUserPool = d.createUserPool ?? raw.userPoolId === undefined;
+  if (createUserPool) {
+    for (const key of POOL_KEYS) if (raw[key] !== undefined) fail("deploy.createUserPool", `is true, so "${key}" must be left out (the new pool provides it)`);
+  }
+  const dflt = `${service}-${stage}`.toLowerCase();
+  const p: Partial<NonNullable<DeployData["userPool"]>> = d.userPool ?? {};
+  if (p.domainPrefix === undefined && !validDomainPrefix(dflt)) fail("deploy.userPool.domainPrefix", `the default "${dflt}" is not a valid Cognito domain prefix; set one`);
+  const aliases = [...new Set(d.aliases ?? [])];
+  if (aliases.length && !d.certificateArn)
+    fail("deploy.certificateArn", "is required with deploy.aliases (CloudFront serves a custom domain only with an ACM certificate in us-east-1)");
+  if (d.certificateArn && !aliases.length) fail("deploy.aliases", "is required with deploy.certificateArn (the domain names the certificate covers)");
+  return {
+    service,
+    stage,
+    createUserPool,
+    userPool: {
+      name: p.name ?? dflt,
+      domainPrefix: p.domainPrefix ?? dflt,
+      generateSecret: p.generateSecret ?? false,
+      selfSignUp: p.selfSignUp ?? false,
+      preTokenGenerationVersion: p.preTokenGenerationVersion ?? "V2_0",
+      deletionProtection: p.deletionProtection ?? true,
+    },
+    aliases,
+    ...(d.certificateArn ? { certificateArn: d.certificateArn } : {}),
+    priceClass: d.priceClass ?? "PriceClass_100",
+    siteDir: d.siteDir ?? "site",
+    ...(d.bucketName ? { bucketName: d.bucketName } : {}),
+  };
+}

@@ -1,0 +1,299 @@
+/**
+ * The schema of `auth.config.json`, declared once with zod: validation, the error messages (each naming its
+ * field), the defaults, and the descriptions the published JSON Schema (`auth.config.schema.json`) carries for
+ * editors. Build-time only: no edge or trigger bundle imports this module.
+ *
+ * Checks that involve several keys (paths that must differ, a region that must match the pool id, claims
+ * produced twice, ...) are in shared/config/resolve.ts, which runs this schema first.
+ */
+import { z } from "zod";
+import { DEFAULT_MAX_CLAIMS_BYTES, DEFAULT_PATHS, DEFAULT_SECURITY_HEADERS } from "./types";
+import { AWS_REGIONS } from "./regions";
+
+const HOST = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+/** Header names as RFC 9110 tokens. */
+export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Query-string safe path: printable ASCII without characters that would need escaping in a cookie or header. */
+const PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
+const GLOB = /^\/\S*$/;
+/** Claim names: printable ASCII without spaces or quotes, as Cognito's own claims are. */
+export const CLAIM_NAME = /^[A-Za-z0-9_.:\-/]{1,128}$/;
+/** User pool attribute names (standard or `custom:`), https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AttributeType.html */
+export const ATTRIBUTE_NAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,32}$/u;
+const GROUP = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
+/** OAuth scope tokens (RFC 6749 section 3.3). */
+const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]{1,256}$/;
+
+const text = (re: RegExp, hint: string) => z.string().regex(re, { error: hint });
+const seconds = (min: number, max: number, hint: string) => z.number().int({ error: hint }).min(min, { error: hint }).max(max, { error: hint });
+const flag = (dflt: boolean, description: string) => z.boolean().default(dflt).describe(description);
+const GLOBS_HINT = 'every entry must be a path glob starting with "/", e.g. "/public/*"';
+const globs = (description: string) =>
+  z
+    .array(z.string(), { error: `must be an array of strings; ${GLOBS_HINT}` })
+    .refine((a) => a.every((g) => GLOB.test(g)), { error: GLOBS_HINT })
+    .default([])
+    .describe(description);
+
+// ------------------------------------------------------------------------------------------------ edge
+
+const paths = z
+  .strictObject({
+    callback: text(PATH, 'must be a path starting with "/" (no "//", "*", "?" or spaces)').default(DEFAULT_PATHS.callback).describe("Where the provider sends the browser back with `code` and `state` (the app client's callback URL)."),
+    refresh: text(PATH, 'must be a path starting with "/" (no "//", "*", "?" or spaces)').default(DEFAULT_PATHS.refresh).describe("Where an expired session is refreshed with the refresh token."),
+    signOut: text(PATH, 'must be a path starting with "/" (no "//", "*", "?" or spaces)').default(DEFAULT_PATHS.signOut).describe("Visiting it signs the user out."),
+    afterSignOut: text(PATH, 'must be a path starting with "/" (no "//", "*", "?" or spaces)').default(DEFAULT_PATHS.afterSignOut).describe("Where the provider's logout sends the browser afterwards; must be a sign-out URL of the app client."),
+  })
+  .default({ ...DEFAULT_PATHS })
+  .describe("The paths the edge functions answer on.");
+
+const cookie = z
+  .strictObject({
+    sameSite: z
+      .string()
+      .refine((v) => /^(lax|strict|none)$/i.test(v), { error: 'must be "Lax", "Strict" or "None"' })
+      .default("Lax")
+      .describe("SameSite of the token cookies: Lax, Strict or None. With Strict, the callback answers with a page that navigates on. Sign-in cookies are always Lax."),
+    domain: z
+      .string()
+      .refine((v) => HOST.test(v.replace(/^\./, "")), { error: "must be a domain name such as example.com" })
+      .optional()
+      .describe("Domain attribute, to share the session with subdomains. Default: none (host-only cookies, our own with the __Host- prefix)."),
+    refreshTokenMaxAge: seconds(60, 10 * 365 * 24 * 3600, "must be a whole number of seconds between 60 and 315360000 (10 years)")
+      .default(30 * 24 * 3600)
+      .describe("Lifetime of the refresh-token and LastAuthUser cookies, seconds; match the app client's refresh token validity."),
+  })
+  .default({ sameSite: "Lax", refreshTokenMaxAge: 30 * 24 * 3600 })
+  .describe("Attributes of the cookies the edge writes.");
+
+const timeoutMs = (dflt: number, what: string) =>
+  z.number().int({ error: "must be milliseconds between 50 and 4000 (viewer triggers have 5 s in all)" }).min(50, { error: "must be milliseconds between 50 and 4000 (viewer triggers have 5 s in all)" }).max(4000, { error: "must be milliseconds between 50 and 4000 (viewer triggers have 5 s in all)" }).default(dflt).describe(what);
+
+const JWKS_HINT = 'must be a JWKS: { "keys": [ { "kty": "RSA", "kid": ..., "n": ..., "e": ... } ] }';
+/** A JWKS: `{ keys: [{ kty, kid?, ... }] }`, judged as one value (an error names `jwks`, not a key inside). */
+export function isJwks(v: unknown): boolean {
+  const obj = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+  return obj(v) && Array.isArray(v.keys) && v.keys.every((k) => obj(k) && typeof k.kty === "string" && (k.kid === undefined || typeof k.kid === "string"));
+}
+
+export const edgeShape = {
+  $schema: z.string().optional().describe("The JSON Schema of this file, for editors."),
+  region: z
+    .enum(AWS_REGIONS as [string, ...string[]], { error: 'must be an AWS region such as "us-east-1"' })
+    .optional()
+    .describe("The AWS region of the user pool (for a created pool: where it is created). Required."),
+  userPoolId: text(/^[\w-]+_[0-9A-Za-z]+$/, 'must look like "<region>_<id>", e.g. "us-east-1_AbCdEf123"')
+    .optional()
+    .describe("The user pool id, e.g. us-east-1_AbCdEf123. Required unless npm run deploy creates the pool (then leave it out)."),
+  clientId: text(/^[\w+]{1,128}$/, "must be the app client id (letters, digits, underscores)")
+    .optional()
+    .describe("The app client id. Required unless npm run deploy creates the pool."),
+  clientSecret: text(/^[\w+]{1,128}$/, "must be the app client secret")
+    .optional()
+    .describe("App client secret; token and revoke calls then use HTTP Basic. Default: none (a public client, PKCE alone protects the exchange)."),
+  domain: z
+    .string()
+    .optional()
+    .describe("Hosted UI domain: a bare host (auth.example.com, https implied) or a full URL; http:// only for localhost (emulators). Required unless npm run deploy creates the pool."),
+  scopes: z
+    .array(text(SCOPE, "must be an OAuth scope (printable ASCII, no spaces or quotes)"))
+    .default(["openid", "email", "profile"])
+    .describe('OAuth scopes asked for; must include "openid".'),
+  issuer: text(/^https?:\/\/[^\s]+[^/\s]$/, "must be an http(s) URL without a trailing slash")
+    .optional()
+    .describe("Expected iss of the tokens. Default: https://cognito-idp.<region>.amazonaws.com/<userPoolId>. Set it only for Cognito-compatible emulators."),
+  jwks: z
+    .custom<{ keys: Array<Record<string, unknown>> }>(isJwks, { error: JWKS_HINT })
+    .meta({
+      type: "object",
+      required: ["keys"],
+      properties: {
+        keys: {
+          type: "array",
+          description: "The public keys (JWKs). Required.",
+          items: { type: "object", required: ["kty"], properties: { kty: { type: "string", description: "Key type, e.g. RSA. Required." }, kid: { type: "string", description: "Key id. Default: none." } } },
+        },
+      },
+    })
+    .optional()
+    .describe("The pool's public keys, embedded so a cold start verifies with no network call. Default: fetched by the build from <issuer>/.well-known/jwks.json."),
+  clockToleranceSeconds: seconds(0, 300, "must be a whole number of seconds between 0 and 300").default(5).describe("Seconds of clock skew allowed when a token's exp and nbf are checked."),
+  paths,
+  publicPaths: globs('Globs served without sign-in, e.g. ["/public/*", "/favicon.ico"]. `*` matches anything (slashes too), `?` one character.'),
+  apiPaths: globs("Globs answered with 401 JSON instead of a redirect to sign-in (API calls)."),
+  rules: z
+    .array(
+      z.strictObject(
+        {
+          path: text(GLOB, 'must be a path glob starting with "/"').describe("Glob of request paths, as CloudFront path patterns. Required."),
+          groups: z
+            .array(z.string(), { error: "must be a non-empty array of group names" })
+            .min(1, { error: "must be a non-empty array of group names" })
+            .refine((a) => a.every((g) => g.length > 0), { error: "must be a non-empty array of group names" })
+            .describe("Groups (cognito:groups); a signed-in user in none of them gets 403. Required."),
+        },
+        { error: 'must be an object { "path": "/admin/*", "groups": ["admins"] }' },
+      ),
+    )
+    .default([])
+    .describe("Authorization by group: every matching rule must be satisfied."),
+  cookie,
+  timeouts: z
+    .strictObject({
+      token: timeoutMs(3000, "The token endpoint (code exchange and refresh), ms."),
+      revoke: timeoutMs(1500, "The revocation endpoint on sign-out, ms; sign-out proceeds when it fails."),
+      jwks: timeoutMs(1500, "The JWKS fetch for an unknown kid, ms."),
+    })
+    .default({ token: 3000, revoke: 1500, jwks: 1500 })
+    .describe("Timeouts of calls to the provider; token + jwks at most 4000 ms (viewer triggers have 5 s)."),
+  headers: z
+    .record(z.string(), z.union([z.string(), z.literal(false), z.null()]), { error: "must be an object of header name to value (or false to drop a default)" })
+    .optional()
+    .describe(`Security headers added to every response; false drops a default. Defaults: ${JSON.stringify(DEFAULT_SECURITY_HEADERS)}.`),
+  nonceSigningSecret: z
+    .string()
+    .min(32, { error: "must be at least 32 characters (or leave it out and the build generates one)" })
+    .optional()
+    .describe("HMAC key of the sign-in cookies (at least 32 characters). Default: generated at each build."),
+  logLevel: z.enum(["debug", "info", "warn", "error", "silent"], { error: 'must be one of "debug", "info", "warn", "error", "silent"' }).default("info").describe("Log level of every function."),
+  mode: z.enum(["static", "spa"], { error: 'must be one of "static", "spa"' }).default("static").describe("static: every cookie HttpOnly. spa: id/access token and LastAuthUser readable by scripts (Amplify JS)."),
+  forwardIdentity: flag(false, "Send x-auth-user, x-auth-email (verified addresses only), x-auth-groups and x-auth-id-token to the origin."),
+  indexRewrite: flag(true, "Serve /docs/index.html for /docs/ and /docs."),
+  spaFallback: flag(false, "Serve /index.html for paths without a file extension (single-page apps)."),
+  identityProvider: text(/^[^\s]{1,128}$/, "must be a provider name without spaces").optional().describe("Sent to /oauth2/authorize as identity_provider, so users skip the chooser. Default: none."),
+  idpIdentifier: text(/^[^\s]{1,128}$/, "must be an identifier without spaces").optional().describe("Sent to /oauth2/authorize as idp_identifier. Default: none."),
+  errorPages: z
+    .record(z.string(), z.string().min(1, { error: "must be the path of an HTML template file" }), { error: "must be an object of status code to HTML template path" })
+    .optional()
+    .describe('HTML templates per status code ("403": "pages/403.html"), read at build; {{status}}, {{title}}, {{reason}}, {{retry}} are filled in. Default: none (built-in pages).'),
+};
+
+// ------------------------------------------------------------------------------------------------ triggers
+
+const claimScalar = z.union([z.string(), z.number(), z.boolean()]);
+const SCOPES_HINT = "must be an array of OAuth scopes (no spaces or quotes)";
+const ATTRIBUTES_HINT = "must be an array of attribute names (the app client's write attributes)";
+
+export const triggersSchema = z
+  .strictObject(
+    {
+      preTokenGeneration: z
+        .strictObject(
+          {
+            attributeClaims: z
+              .record(z.string(), z.string(), { error: 'must be an object of attribute → claim, e.g. { "custom:tenant": "tenant" }' })
+              .optional()
+              .describe('User attribute → claim name, e.g. { "custom:tenant": "tenant" }; copied only when the user has the attribute. Default: none.'),
+            groupClaims: z
+              .strictObject(
+                {
+                  claim: z.string().describe("Name of the claim, e.g. roles. Required."),
+                  map: z.record(z.string(), z.array(z.string().min(1).max(256), { error: "must be an array of non-empty strings" })).describe("Group → the values the claim gets for its members. Required."),
+                },
+                { error: 'must be { "claim": "roles", "map": { "<group>": ["<value>", ...] } }' },
+              )
+              .optional()
+              .describe("A claim derived from the user's groups. Default: none."),
+            staticClaims: z
+              .record(z.string(), z.union([claimScalar, z.array(claimScalar)], { error: "must be a string, number, boolean or an array of those" }), { error: "must be an object of claim → value" })
+              .optional()
+              .describe("Claims with a constant value, in every token. Default: none."),
+            suppressClaims: z.array(z.string(), { error: "must be an array of claim names" }).optional().describe("Claims removed from the tokens. Default: none."),
+            accessTokenScopes: z
+              .record(z.string(), z.array(z.string(), { error: SCOPES_HINT }).refine((a) => a.every((x) => SCOPE.test(x)), { error: SCOPES_HINT }), {
+                error: 'must be an object of group → scopes, e.g. { "admins": ["api/admin"] }',
+              })
+              .optional()
+              .describe("Group → OAuth scopes added to the access token (V2 events only). Default: none."),
+            maxClaimsBytes: z
+              .number()
+              .int({ error: "must be a whole number of bytes between 64 and 8192" })
+              .min(64, { error: "must be a whole number of bytes between 64 and 8192" })
+              .max(8192, { error: "must be a whole number of bytes between 64 and 8192" })
+              .default(DEFAULT_MAX_CLAIMS_BYTES)
+              .describe("Upper bound of the JSON bytes of the claims added to one token."),
+            module: text(/\.(ts|mts|js|mjs)$/, "must be the path of a .ts or .js file, relative to the config file")
+              .optional()
+              .describe("A TypeScript/JavaScript module whose default export (or `claims`) returns extra claims; bundled into the trigger. Default: none."),
+            writableAttributes: z
+              .array(z.string(), { error: ATTRIBUTES_HINT })
+              .refine((a) => a.every((x) => ATTRIBUTE_NAME.test(x)), { error: ATTRIBUTES_HINT })
+              .optional()
+              .describe("The app client's write attributes, to warn when a copied attribute is one users can set. Default: none."),
+          },
+          { error: "must be an object" },
+        )
+        .optional()
+        .describe("The pre-token-generation trigger: claims added to the tokens. Default: none (the trigger adds nothing)."),
+      postConfirmation: z
+        .strictObject(
+          {
+            defaultGroup: z
+              .string({ error: "must be a group name (1-128 characters, no spaces)" })
+              .regex(GROUP, { error: "must be a group name (1-128 characters, no spaces)" })
+              .optional()
+              .describe("Group every newly confirmed user joins. The DEFAULT_GROUP environment variable overrides it. Default: none (the trigger does nothing)."),
+          },
+          { error: 'must be an object { "defaultGroup": "<group>" }' },
+        )
+        .optional()
+        .describe("The post-confirmation trigger. Default: none (the trigger does nothing)."),
+    },
+    { error: "must be an object { preTokenGeneration, postConfirmation }" },
+  )
+  .optional()
+  .describe("What the Cognito trigger Lambdas do. Default: both do nothing.");
+
+// ------------------------------------------------------------------------------------------------ deploy
+
+const DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+export const validDomainPrefix = (p: string) => DOMAIN_PREFIX.test(p) && !/aws|amazon|cognito/.test(p);
+
+export const deploySchema = z
+  .strictObject(
+    {
+      service: text(/^[a-zA-Z][a-zA-Z0-9-]{0,29}$/, "must start with a letter and contain only letters, digits and hyphens (at most 30)")
+        .default("edge-auth")
+        .describe("Name of the stacks: <service>-<stage> (us-east-1) and <service>-pool-<stage>."),
+      stage: text(/^[a-zA-Z0-9-]{1,16}$/, "must be 1-16 letters, digits or hyphens").default("dev").describe("Deploy several copies side by side with different stages."),
+      createUserPool: z.boolean().optional().describe("Create the pool, client, domain, groups and triggers. Default: true when the config has no userPoolId."),
+      userPool: z
+        .strictObject({
+          name: text(/^[\w\s+=,.@-]{1,128}$/, "must be 1-128 letters, digits, spaces or + = , . @ - _").optional().describe("Pool name. Default: <service>-<stage>."),
+          domainPrefix: z
+            .string()
+            .refine(validDomainPrefix, { error: 'must be 1-63 lower-case letters, digits and inner hyphens, without "aws", "amazon" or "cognito"' })
+            .optional()
+            .describe("Hosted UI at <prefix>.auth.<region>.amazoncognito.com; unique in the region across all AWS customers. Default: <service>-<stage>."),
+          generateSecret: flag(false, "Confidential app client (the edge then authenticates with the secret); public client + PKCE otherwise."),
+          selfSignUp: flag(false, "Let visitors sign up on the Hosted UI; otherwise administrators create users."),
+          preTokenGenerationVersion: z.enum(["V1_0", "V2_0"], { error: 'must be "V1_0" or "V2_0"' }).default("V2_0").describe("Event version for pre-token-generation; V2_0 puts the pool on the Essentials plan."),
+          deletionProtection: flag(true, "The pool (and its users) survives npm run remove."),
+        })
+        .optional()
+        .describe("Settings of the created user pool. Default: every setting's own default."),
+      aliases: z
+        .array(text(/^(?=.{1,253}$)(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, "must be a lower-case domain name such as www.example.com"), {
+          error: "must be an array of domain names",
+        })
+        .default([])
+        .describe("Custom domain names of the site, e.g. [\"www.example.com\"]."),
+      certificateArn: text(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, "must be the ARN of an ACM certificate in us-east-1 (arn:aws:acm:us-east-1:<account>:certificate/<id>)")
+        .optional()
+        .describe("ACM certificate in us-east-1 for the aliases (required with them)."),
+      priceClass: z.enum(["PriceClass_100", "PriceClass_200", "PriceClass_All"], { error: 'must be "PriceClass_100", "PriceClass_200" or "PriceClass_All"' }).default("PriceClass_100").describe("Which CloudFront edge locations serve the site."),
+      siteDir: text(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\w.\-/]+$/, 'must be a folder inside the repository, e.g. "site" (no "..", not absolute)').default("site").describe("Folder uploaded to the bucket."),
+      bucketName: text(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)").optional().describe("Fixed bucket name. Default: generated."),
+    },
+    { error: "must be an object" },
+  )
+  .optional()
+  .describe("Deployment settings for npm run deploy. Default: every key's own default.");
+
+// ------------------------------------------------------------------------------------------------ the file
+
+export const configFileSchema = z
+  .strictObject({ ...edgeShape, triggers: triggersSchema, deploy: deploySchema }, { error: "must be a JSON object" })
+  .describe("edge-auth configuration: Cognito (or OpenID Connect) sign-in for a static site on CloudFront.");
+
+export type ConfigFile = z.infer<typeof configFileSchema>;

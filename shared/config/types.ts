@@ -1,0 +1,220 @@
+/**
+ * The resolved configuration, as the config pipeline (shared/config/resolve.ts) hands it to the build: the edge
+ * part baked into every Lambda@Edge bundle, the triggers part baked into the Cognito triggers, and the deploy
+ * part the deploy scripts read. Types and fixed defaults only: bundles import this module for its types, so it
+ * must never import the schema library.
+ */
+import type { Jwks } from "aws-jwt-verify/jwk";
+
+/** SameSite attribute of the cookies we set. */
+export type SameSite = "Lax" | "Strict" | "None";
+export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
+
+/** One authorization rule: a signed-in user must be in one of `groups` to open a path matching `path`. */
+export interface Rule {
+  /** Glob of request paths, as CloudFront path patterns: `*` matches any characters (slashes too), `?` one. */
+  path: string;
+  /** `cognito:groups` values; a user in none of them gets 403. */
+  groups: string[];
+}
+
+export interface Paths {
+  /** Where Cognito sends the browser back with `code` and `state` (the app client's callback URL). Default `/parseauth`. */
+  callback: string;
+  /** Where check-auth sends a browser whose tokens expired, to refresh them. Default `/refreshauth`. */
+  refresh: string;
+  /** Visiting it signs the user out. Default `/signout`. */
+  signOut: string;
+  /** Where Cognito's `/logout` sends the browser afterwards (must be a sign-out URL of the app client). Default `/`. */
+  afterSignOut: string;
+}
+
+export interface CookieSettings {
+  /** SameSite of the token cookies. Default `Lax`. Our own short-lived cookies are always `Lax` (they must
+   *  survive the redirect back from the Hosted UI). With `Strict`, parse-auth returns a page that navigates
+   *  to the return URL instead of a 302, because a redirect chain that started cross-site carries no Strict cookies. */
+  sameSite: SameSite;
+  /** Domain attribute; absent (the default) means host-only cookies, which is the safest choice. */
+  domain?: string;
+  /** Lifetime of the refresh-token cookie (and `LastAuthUser`), seconds. Default 30 days, Cognito's default
+   *  refresh-token validity. */
+  refreshTokenMaxAge: number;
+}
+
+/** Timeouts for calls to Cognito, in milliseconds. All well inside the 5 s viewer-trigger limit. */
+export interface Timeouts {
+  /** `/oauth2/token` (code exchange and refresh). Default 3000. */
+  token: number;
+  /** `/oauth2/revoke` on sign-out; sign-out proceeds when it fails. Default 1500. */
+  revoke: number;
+  /** JWKS fetch for an unknown `kid`. Default 1500. */
+  jwks: number;
+}
+
+/** The edge configuration after validation and defaults, as baked into the Lambda@Edge bundles. */
+export interface ResolvedConfig {
+  region: string;
+  userPoolId: string;
+  clientId: string;
+  /** Present for a confidential app client: token calls then use HTTP Basic client authentication. */
+  clientSecret?: string;
+  /** Hosted UI origin, e.g. `https://auth.example.com` (no trailing slash). */
+  domain: string;
+  scopes: string[];
+  /** Expected `iss` of the tokens. */
+  issuer: string;
+  /** Where to fetch keys for an unknown `kid`: `<issuer>/.well-known/jwks.json`. */
+  jwksUri: string;
+  /** Keys known at build time, so a cold start verifies with no network call. */
+  jwks: Jwks;
+  /** Seconds of clock skew allowed when `exp` and `nbf` are checked. Default 5. */
+  clockToleranceSeconds: number;
+  paths: Paths;
+  publicPaths: string[];
+  rules: Rule[];
+  cookie: CookieSettings;
+  /** HMAC key of the sign-in cookies (nonce, PKCE verifier, return path). */
+  nonceSigningSecret: string;
+  /** Security headers added by http-headers; a header set to `false` in the raw config is not added. */
+  headers: Record<string, string>;
+  logLevel: LogLevel;
+  timeouts: Timeouts;
+  /** `static` (default): every cookie HttpOnly. `spa`: id/access token and LastAuthUser readable by scripts
+   *  (Amplify JS), the refresh token still HttpOnly. */
+  mode: "static" | "spa";
+  /** Globs of paths answered with 401 + JSON instead of a redirect to sign-in. */
+  apiPaths: string[];
+  /** Send `x-auth-user`, `x-auth-email`, `x-auth-groups`, `x-auth-id-token` to the origin. */
+  forwardIdentity: boolean;
+  /** Sent to `/oauth2/authorize` as `identity_provider`, so users skip the Cognito chooser. */
+  identityProvider?: string;
+  /** Sent to `/oauth2/authorize` as `idp_identifier`. */
+  idpIdentifier?: string;
+  /** HTML templates per status code (`"403"`, `"400"`, ...), baked at build; `{{reason}}`, `{{status}}`,
+   *  `{{title}}`, `{{retry}}` are replaced with escaped values. */
+  errorPages: Record<string, string>;
+  /** Rewrite `/docs/` and `/docs` to `/docs/index.html` after the auth decision (S3 behind OAC has no index
+   *  documents for folders). Default true. */
+  indexRewrite: boolean;
+  /** Send paths whose last segment has no file extension to `/index.html` (single-page apps). Default false. */
+  spaFallback: boolean;
+}
+
+/** Security headers http-headers adds by default; each can be overridden or turned off in `headers`. */
+export const DEFAULT_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  "strict-transport-security": "max-age=63072000; includeSubDomains",
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "content-security-policy": "frame-ancestors 'none'",
+  "referrer-policy": "strict-origin-when-cross-origin",
+};
+
+export const DEFAULT_PATHS: Readonly<Paths> = {
+  callback: "/parseauth",
+  refresh: "/refreshauth",
+  signOut: "/signout",
+  afterSignOut: "/",
+};
+
+// ------------------------------------------------------------------------------------------------ triggers
+
+/** A claim value the config or a claims module may produce. V1 events turn every value into a string. */
+export type ClaimValue = string | number | boolean | Array<string | number | boolean>;
+
+/** A claim derived from the user's groups. */
+export interface GroupClaims {
+  /** Name of the claim, e.g. `roles`. */
+  claim: string;
+  /** Group name → values the claim gets for members of that group. Values are de-duplicated in the order of
+   *  this map; a user in no mapped group gets no claim at all. */
+  map: Record<string, string[]>;
+}
+
+export interface PreTokenGenerationConfig {
+  /** User attribute → claim name, e.g. `{ "custom:tenant": "tenant" }`. Copied only when the user has the
+   *  attribute. Copy only attributes users cannot write (see README, "Cognito triggers"). Default none. */
+  attributeClaims: Record<string, string>;
+  /** Claim derived from group membership. Default none. */
+  groupClaims?: GroupClaims;
+  /** Claims with a constant value, in every token. Default none. */
+  staticClaims: Record<string, ClaimValue>;
+  /** Claims removed from the tokens (e.g. `email` when the origin should not see it). Default none. */
+  suppressClaims: string[];
+  /** Group → OAuth scopes added to the access token (V2/V3 events only; V1 cannot change the access token).
+   *  Default none. */
+  accessTokenScopes: Record<string, string[]>;
+  /** Upper bound, in bytes of JSON, of the claims added to one token. Default 2048: claims go into the id and
+   *  (V2) the access token, and both must fit in the edge's session cookies. */
+  maxClaimsBytes: number;
+  /** Path (relative to the config file) of a TypeScript module bundled into the trigger whose default export
+   *  (or `claims` export) returns extra claims. The build resolves it; it is not used at run time. */
+  module?: string;
+  /** The app client's write attributes, as far as the config knows them. Only used to warn at build when an
+   *  attribute in `attributeClaims` is one users can set on themselves. */
+  writableAttributes: string[];
+}
+
+export interface PostConfirmationConfig {
+  /** Group every newly confirmed user joins (`AdminAddUserToGroup`). The group must exist. Default none: the
+   *  trigger does nothing. The `DEFAULT_GROUP` environment variable overrides it. */
+  defaultGroup?: string;
+}
+
+/** The resolved `triggers` config baked into the trigger bundles. */
+export interface TriggersConfig {
+  preTokenGeneration: PreTokenGenerationConfig;
+  postConfirmation: PostConfirmationConfig;
+  /** The config's `logLevel` (default `info`); the `LOG_LEVEL` environment variable overrides it. */
+  logLevel: LogLevel;
+}
+
+export const DEFAULT_MAX_CLAIMS_BYTES = 2048;
+
+// ------------------------------------------------------------------------------------------------ deploy
+
+/** Which CloudFront edge locations serve the site; `PriceClass_100` (North America and Europe) is the cheapest. */
+export type PriceClass = "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
+/** Event version Cognito sends to pre-token-generation. V2_0 (id and access token) needs the Essentials plan. */
+export type PreTokenVersion = "V1_0" | "V2_0";
+
+/** Settings of the user pool created when `deploy.createUserPool` is true. */
+export interface UserPoolSettings {
+  /** Name of the pool. Default `<service>-<stage>`. */
+  name: string;
+  /** Hosted UI prefix domain: `<prefix>.auth.<region>.amazoncognito.com`. Must be unique in the region across
+   *  all AWS accounts. Default `<service>-<stage>`. */
+  domainPrefix: string;
+  /** Create a confidential app client (with a secret; the edge then uses HTTP Basic client auth). Default false:
+   *  a public client, protected by PKCE. */
+  generateSecret: boolean;
+  /** Let visitors sign themselves up on the Hosted UI. Default false: only administrators create users. */
+  selfSignUp: boolean;
+  /** Pre-token-generation event version. Default `V2_0`, which puts the pool on the Essentials feature plan. */
+  preTokenGenerationVersion: PreTokenVersion;
+  /** CloudFormation deletion protection of the pool (users survive `npm run remove`). Default true. */
+  deletionProtection: boolean;
+}
+
+/** The resolved `deploy` object. */
+export interface DeployConfig {
+  /** Serverless service name; the stacks are `<service>-<stage>` (us-east-1) and `<service>-pool-<stage>`.
+   *  Default `edge-auth`. */
+  service: string;
+  /** Stage, part of every stack and function name. Default `dev`. */
+  stage: string;
+  /** Create a user pool, app client, Hosted UI domain, groups and triggers. Default: true when the config has
+   *  no `userPoolId`, false otherwise (an existing pool and client are used as they are). */
+  createUserPool: boolean;
+  userPool: UserPoolSettings;
+  /** Custom domain names of the site (CloudFront alternate domain names). Default none. */
+  aliases: string[];
+  /** ACM certificate in us-east-1 covering every alias; required with `aliases`. */
+  certificateArn?: string;
+  /** Default `PriceClass_100`. */
+  priceClass: PriceClass;
+  /** Folder uploaded to the bucket by `npm run upload-site` (and after each deploy), relative to the
+   *  repository root. Default `site`. */
+  siteDir: string;
+  /** Bucket name; default: generated by CloudFormation (`<stack>-sitebucket-<random>`). */
+  bucketName?: string;
+}

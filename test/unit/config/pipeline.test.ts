@@ -1,0 +1,148 @@
+/**
+ * The config pipeline as a whole: unknown keys fail closed (naming the closest known key), the region must be
+ * the pool's, JSON syntax errors name their line, and the published JSON Schema is the schema's and up to date.
+ */
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import Ajv from "ajv";
+import { describe, expect, it } from "vitest";
+import { configJsonSchema, configJsonSchemaText } from "../../../shared/config/json-schema";
+import { ConfigError, lineAndColumn, parseConfigText } from "../../../shared/config/load";
+import { resolveAuthConfig } from "../../../shared/config/resolve";
+import { closest } from "../../../shared/config/issues";
+
+const root = resolve(__dirname, "../../..");
+const BASE = { region: "eu-west-1", userPoolId: "eu-west-1_AbCdEf123", clientId: "abcdef1234567890", domain: "auth.example.com" };
+const errorsOf = (raw: Record<string, unknown>): string[] => {
+  const r = resolveAuthConfig(raw);
+  return r.ok ? [] : r.errors;
+};
+
+describe("unknown keys are errors naming the closest known key", () => {
+  it.each<[string, Record<string, unknown>, string]>([
+    ["top level", { rule: [{ path: "/admin/*", groups: ["admins"] }] }, 'rule: unknown key; did you mean "rules"?'],
+    ["top level, case", { PublicPaths: ["/x"] }, 'PublicPaths: unknown key; did you mean "publicPaths"?'],
+    ["nested object", { paths: { callbak: "/cb" } }, 'paths.callbak: unknown key; did you mean "callback"?'],
+    ["cookie", { cookie: { samesite: "Lax" } }, 'cookie.samesite: unknown key; did you mean "sameSite"?'],
+    ["in rules[]", { rules: [{ path: "/admin/*", group: ["admins"] }] }, 'rules[0].group: unknown key; did you mean "groups"?'],
+    ["in triggers", { triggers: { preTokenGeneration: { groupClaim: { claim: "roles", map: {} } } } }, 'triggers.preTokenGeneration.groupClaim: unknown key; did you mean "groupClaims"?'],
+    ["a trigger name", { triggers: { postConfirmaton: {} } }, 'triggers.postConfirmaton: unknown key; did you mean "postConfirmation"?'],
+    ["in deploy", { deploy: { stag: "prod" } }, 'deploy.stag: unknown key; did you mean "stage"?'],
+    ["in deploy.userPool", { deploy: { userPool: { domainprefix: "x" } } }, 'deploy.userPool.domainprefix: unknown key; did you mean "domainPrefix"?'],
+    ["nothing close", { colour: "blue" }, "colour: unknown key; expected one of $schema, region,"],
+  ])("%s", (_, extra, message) => {
+    const errors = errorsOf({ ...BASE, ...extra });
+    expect(errors.some((e) => e.startsWith(message)), errors.join(" | ")).toBe(true);
+  });
+
+  it("a misspelt rules key can no longer build a site without its rule", () => {
+    expect(resolveAuthConfig({ ...BASE, rule: [{ path: "/admin/*", groups: ["admins"] }] }).ok).toBe(false);
+  });
+
+  it.each<[string, string[], string | undefined]>([
+    ["rule", ["rules", "paths"], "rules"],
+    ["Rules", ["rules"], "rules"],
+    ["xyz", ["rules", "paths"], undefined],
+    ["publicpath", ["publicPaths", "apiPaths"], "publicPaths"],
+  ])("closest(%s)", (key, known, expected) => {
+    expect(closest(key, known)).toBe(expected);
+  });
+});
+
+describe("region", () => {
+  it.each<[string, Record<string, unknown>, string | undefined]>([
+    ["matches the pool", {}, undefined],
+    ["not a region", { region: "us-east-9" }, "region: must be an AWS region"],
+    ["an emulator's made-up region", { region: "local" }, "region: must be an AWS region"],
+    ["another region than the pool's", { region: "us-east-1" }, "region: is us-east-1, but userPoolId eu-west-1_AbCdEf123 is a pool in eu-west-1"],
+    ["a Cognito issuer of another region", { issuer: "https://cognito-idp.us-east-1.amazonaws.com/eu-west-1_AbCdEf123" }, "issuer: names region us-east-1"],
+    ["a Cognito issuer of another pool", { issuer: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other" }, "issuer: names pool eu-west-1_Other"],
+    ["an emulator's issuer names its own pools", { region: "us-east-1", userPoolId: "local_abc123", issuer: "http://localhost:9229/local_abc123" }, undefined],
+  ])("%s", (_, extra, message) => {
+    const errors = errorsOf({ ...BASE, ...extra });
+    if (message === undefined) expect(errors).toEqual([]);
+    else expect(errors.some((e) => e.startsWith(message)), errors.join(" | ")).toBe(true);
+  });
+});
+
+describe("the example config, meant for npm run deploy", () => {
+  const example = JSON.parse(readFileSync(join(root, "auth.config.example.json"), "utf8")) as Record<string, unknown>;
+
+  it("starts with $schema pointing at the published schema", () => {
+    expect(Object.keys(example)[0]).toBe("$schema");
+    expect(example.$schema).toBe("./auth.config.schema.json");
+  });
+
+  it("is a valid deploy config, and a build without pool ids says the deploy creates them", () => {
+    const errors = errorsOf(example);
+    expect(errors.length).toBeGreaterThan(0);
+    for (const e of errors) expect(e).toMatch(/^(userPoolId|clientId|domain): is required: this config has no pool ids because `npm run deploy` creates the pool/);
+  });
+});
+
+describe("JSON syntax errors name the line and column", () => {
+  it.each<[string, string, number, number]>([
+    ["a missing comma", '{\n  "region": "eu-west-1"\n  "clientId": "x"\n}', 3, 3],
+    ["a trailing comma", '{\n  "region": "eu-west-1",\n}', 3, 1],
+    ["a comment", '{\n  // no comments in JSON\n  "region": "eu-west-1"\n}', 2, 3],
+    ["a single-quoted string", "{\n  'region': 'eu-west-1'\n}", 2, 3],
+    ["an unterminated string (where it starts)", '{\n  "region": "eu-west-1', 2, 13],
+  ])("%s", (_, text, line, column) => {
+    let err: unknown;
+    try {
+      parseConfigText(text, "auth.config.json");
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toContain(`auth.config.json is not valid JSON`);
+    expect((err as Error).message).toContain(`line ${line}, column ${column}`);
+  });
+
+  it("lineAndColumn is 1-based", () => {
+    expect(lineAndColumn("ab\ncd", 0)).toEqual({ line: 1, column: 1 });
+    expect(lineAndColumn("ab\ncd", 4)).toEqual({ line: 2, column: 2 });
+  });
+});
+
+describe("auth.config.schema.json", () => {
+  it("is up to date with the schema (npm run schema writes it)", () => {
+    expect(readFileSync(join(root, "auth.config.schema.json"), "utf8")).toBe(configJsonSchemaText());
+  });
+
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const validate = ajv.compile(configJsonSchema());
+
+  it("validates auth.config.example.json", () => {
+    const example = JSON.parse(readFileSync(join(root, "auth.config.example.json"), "utf8")) as unknown;
+    expect(validate(example), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ["an unknown top-level key", { ...BASE, rule: [] }],
+    ["an unknown nested key", { ...BASE, paths: { callbak: "/x" } }],
+    ["a wrong type", { ...BASE, forwardIdentity: "yes" }],
+    ["a region that is not one", { ...BASE, region: "us-east-9" }],
+    ["a bad enum value", { ...BASE, logLevel: "verbose" }],
+  ])("refuses %s, as the pipeline does", (_, raw) => {
+    expect(validate(raw)).toBe(false);
+    expect(resolveAuthConfig(raw).ok).toBe(false);
+  });
+
+  it("gives every key a description and its default (or says it is required or has none)", () => {
+    const missing: string[] = [];
+    const walk = (node: Record<string, unknown>, path: string) => {
+      const props = node.properties as Record<string, Record<string, unknown>> | undefined;
+      for (const [key, child] of Object.entries(props ?? {})) {
+        const here = path ? `${path}.${key}` : key;
+        const described = typeof child.description === "string" && child.description.length > 0;
+        const dflt = "default" in child || /Default|Required|required/.test(String(child.description ?? "")) || key === "$schema";
+        if (!described || !dflt) missing.push(here);
+        walk(child, here);
+        if (child.items && typeof child.items === "object") walk(child.items as Record<string, unknown>, `${here}[]`);
+      }
+    };
+    walk(configJsonSchema(), "");
+    expect(missing).toEqual([]);
+  });
+});
