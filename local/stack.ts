@@ -16,6 +16,7 @@ import { loadDistribution, startLocalCloudFront } from "./cloudfront";
 import type { RequestLogEntry } from "./cloudfront";
 import { startLambdaInvokeServer } from "./lambda-invoke";
 import { createOrigin } from "./origin";
+import { assertPortsFree } from "./ports";
 import { ADMIN_GROUP, DEFAULT_GROUP, seed } from "./seed";
 import type { DemoUser } from "./seed";
 import { buildSpa } from "./spa/build";
@@ -139,6 +140,14 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const mode = opts.mode ?? "static";
   const spaDir = join(stateDir, "spa");
   rmSync(spaDir, { recursive: true, force: true });
+
+  // Every port first, so a taken one is named with its variable (cognito-local would only "exit during start-up").
+  await assertPortsFree([
+    { port, variable: "PORT", what: "the site" },
+    { port: cognitoPort, variable: "COGNITO_PORT", what: "cognito-local" },
+    { port: authFrontPort, variable: "AUTH_FRONT_PORT", what: "the Hosted UI front" },
+    { port: lambdaPort, variable: "LAMBDA_PORT", what: "the Lambda invoke endpoint" },
+  ]);
 
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
