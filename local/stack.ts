@@ -17,7 +17,7 @@ import type { RequestLogEntry } from "./cloudfront";
 import { startLambdaInvokeServer } from "./lambda-invoke";
 import { createOrigin } from "./origin";
 import { assertPortsFree } from "./ports";
-import { ADMIN_GROUP, DEFAULT_GROUP, seed } from "./seed";
+import { ADMIN_GROUP, DEFAULT_GROUP, DEMO_USERS, seed } from "./seed";
 import type { DemoUser } from "./seed";
 import { buildSpa } from "./spa/build";
 
@@ -157,7 +157,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   try {
     const cloudfront = await startLocalCloudFront({ port, origin: createOrigin(siteDir, mode === "spa" ? { "/spa/": spaDir, "/public/spa/": spaDir } : {}), log, ...(opts.onRequest ? { onRequest: opts.onRequest } : {}) });
     stops.push(cloudfront.stop);
-    const front = await startAuthFront({ port: authFrontPort, log: (l) => log(`hosted-ui ${l}`) });
+    const front = await startAuthFront({ port: authFrontPort, demoUsers: DEMO_USERS, log: (l) => log(`hosted-ui ${l}`) });
     stops.push(front.stop);
 
     const cognitoDir = join(stateDir, "cognito");
@@ -203,6 +203,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       callbackUrl: `${cloudfront.url}/parseauth`,
       logoutUrl: `${cloudfront.url}/public/`,
       tokenValiditySeconds,
+      users: DEMO_USERS,
     });
     const configPath = join(stateDir, "auth.config.json");
     const raw = localConfig({ userPoolId: seeded.userPoolId, clientId: seeded.clientId, authUrl: front.url, cognitoUrl, mode });
