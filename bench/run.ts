@@ -7,7 +7,7 @@
  *     fresh Node process that only verifies one token (median of 11 runs each);
  *  4. bundle sizes, minified and gzip;
  *  5. parse-auth's own overhead per callback, excluding the token endpoint (a loopback stand-in).
- * Prints a table and writes bench/results/latest.json.
+ * Prints the tables and writes them as JSON to .build/bench/latest.json (untracked: README's figures are the record).
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createPublicKey, verify } from "node:crypto";
@@ -244,8 +244,9 @@ async function main() {
       othersSmaller: { met: Object.entries(sizes).every(([n, s]) => n === "check-auth" || s.gzip < sizes["check-auth"]!.gzip) },
     },
   };
-  mkdirSync(join(root, "bench", "results"), { recursive: true });
-  writeFileSync(join(root, "bench", "results", "latest.json"), `${JSON.stringify(result, null, 2)}\n`);
+  const outDir = join(root, ".build", "bench");
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, "latest.json"), `${JSON.stringify(result, null, 2)}\n`);
 
   const f = (n: number, d = 1) => n.toFixed(d);
   console.log(`\nMachine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
@@ -268,7 +269,7 @@ async function main() {
   console.log(`| **own overhead (the difference)** | **${f(parseWallUs - endpointUs)}** |`);
   console.log(`| CPU time of this process per callback (HTTP client included) | ${f(parseCpuUs)} |`);
   console.log(`\nTargets: ${Object.entries(result.targets).map(([k, v]) => `${k} ${v.met ? "met" : "NOT met"}`).join(", ")}`);
-  console.log(`Results written to bench/results/latest.json`);
+  console.log(`Results written to .build/bench/latest.json`);
 }
 
 main().catch((err) => {

@@ -1,8 +1,11 @@
 /**
  * The thin local "Hosted UI" front: the edge config's `domain` points here. It answers the Hosted UI endpoints
- * cognito-local (5.3.0) lacks and passes everything else (`/oauth2/authorize` with its login form,
- * `/oauth2/token`, JWKS) through to cognito-local unchanged, with one exception:
+ * cognito-local (5.3.0) lacks and passes everything else (`/oauth2/authorize`, `/oauth2/token`, JWKS) through to
+ * cognito-local, with these exceptions:
  *
+ * - `/oauth2/authorize`: cognito-local checks the request and the password as before, but the browser sees the
+ *   front's own sign-in page (local/sign-in-page.ts: styled, lists the demo accounts, keeps every parameter)
+ *   instead of cognito-local's bare form, and a readable page instead of its JSON refusals.
  * - `GET /logout?client_id=…&logout_uri=…`: checks the client and that `logout_uri` is one of its sign-out URLs
  *   (as Cognito does), then redirects there.
  * - `POST /oauth2/revoke` (`token`, `client_id`): revokes through cognito-local's `RevokeToken` API operation,
@@ -19,7 +22,10 @@ import { createServer, request as httpRequest } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { dirname, join } from "node:path";
 import { CognitoApiError, cognitoApi } from "./cognito";
+import type { DemoUser } from "./seed";
 import { listen, readBody } from "./server";
+import { authorizePage } from "./sign-in-page";
+import type { HtmlPage } from "./sign-in-page";
 
 export interface AuthFront {
   /** `http://localhost:<port>`: the edge config's `domain`. */
@@ -35,6 +41,8 @@ export interface AuthFrontOptions {
   cognitoUrl?: string;
   /** One line per request. */
   log?: (line: string) => void;
+  /** Accounts the sign-in page offers (the seeded demo users). Default none. */
+  demoUsers?: readonly DemoUser[];
 }
 
 /** A bounded map whose entries expire; holds nonces of pending sign-ins. */
@@ -90,8 +98,16 @@ export async function startAuthFront(opts: AuthFrontOptions): Promise<AuthFront 
   const nonceByCode = new ExpiringMap(5 * 60_000);
   const pem = signingKey();
 
-  /** Forwards the request to cognito-local; `onJson` may rewrite a JSON answer, `onRedirect` sees a Location. */
-  const proxy = (req: IncomingMessage, res: ServerResponse, body: Buffer, hooks: { onJson?: (j: Record<string, unknown>) => Record<string, unknown>; onRedirect?: (location: string) => void } = {}) => {
+  /**
+   * Forwards the request to cognito-local; `onJson` may rewrite a JSON answer, `onRedirect` sees a Location, and a
+   * page `page` returns is sent instead of the answer.
+   */
+  const proxy = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+    hooks: { onJson?: (j: Record<string, unknown>) => Record<string, unknown>; onRedirect?: (location: string) => void; page?: (status: number, contentType: string, payload: Buffer) => HtmlPage | undefined } = {},
+  ) => {
     const target = new URL(req.url ?? "/", cognitoUrl);
     const headers = { ...req.headers, host: target.host };
     const upstream = httpRequest(target, { method: req.method, headers }, (up) => {
@@ -101,6 +117,12 @@ export async function startAuthFront(opts: AuthFrontOptions): Promise<AuthFront 
         let payload = Buffer.concat(chunks);
         const outHeaders = { ...up.headers };
         if (typeof up.headers.location === "string") hooks.onRedirect?.(up.headers.location);
+        const page = hooks.page?.(up.statusCode ?? 502, String(up.headers["content-type"] ?? ""), payload);
+        if (page) {
+          res.writeHead(page.status, page.headers);
+          res.end(page.body);
+          return;
+        }
         if (hooks.onJson && up.statusCode === 200 && String(up.headers["content-type"]).includes("json")) {
           payload = Buffer.from(JSON.stringify(hooks.onJson(JSON.parse(payload.toString("utf8")) as Record<string, unknown>)));
           delete outHeaders.etag;
@@ -146,14 +168,21 @@ export async function startAuthFront(opts: AuthFrontOptions): Promise<AuthFront 
     }
 
     if (url.pathname === "/oauth2/authorize") {
+      const users = opts.demoUsers ?? [];
       if (req.method === "GET") {
         const state = url.searchParams.get("state");
         const nonce = url.searchParams.get("nonce");
         if (state && nonce) nonceByState.set(state, nonce);
-        return proxy(req, res, body);
+        const params = [...url.searchParams];
+        return proxy(req, res, body, {
+          page: (status, contentType, payload) => authorizePage({ status, contentType, body: payload.toString("utf8") }, { params, posted: false }, users),
+        });
       }
-      const state = new URLSearchParams(body.toString("utf8")).get("state");
+      const form = new URLSearchParams(body.toString("utf8"));
+      const state = form.get("state");
+      const params = [...form];
       return proxy(req, res, body, {
+        page: (status, contentType, payload) => authorizePage({ status, contentType, body: payload.toString("utf8") }, { params, posted: true }, users),
         onRedirect(location) {
           const code = new URL(location).searchParams.get("code");
           const nonce = state ? nonceByState.get(state) : undefined;

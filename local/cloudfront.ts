@@ -3,7 +3,8 @@
  * distribution's cache behaviours would — parse-auth, refresh-auth and sign-out on their paths, check-auth on the
  * default behaviour (viewer request), http-headers on the origin's responses (origin response) — with real
  * Lambda@Edge event shapes, and sends a generated response to the browser as CloudFront would (status, headers,
- * every Set-Cookie, text or base64 body). A request a function passes on goes to the origin as changed.
+ * every Set-Cookie, text or base64 body). A request a function passes on goes to the origin as changed. The site
+ * has one host name, `localhost`: a request to `127.0.0.1` or `[::1]` is redirected there before any function runs.
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-event-structure.html
  */
 import { randomBytes } from "node:crypto";
@@ -97,6 +98,21 @@ export function resultProblems(result: unknown, generated: boolean): string[] {
   return problems;
 }
 
+/**
+ * Where to send a request that reached the local CloudFront under a loopback address literal (`127.0.0.1:<port>`
+ * or `[::1]:<port>`) instead of the site's own host (`siteUrl`, `http://localhost:<port>`); undefined for any other
+ * Host. Cookies are bound to the host name and the app client's only callback URL names `localhost`, so the stack
+ * answers under one name, as a distribution answers under its domain names only; without this, sign-in from
+ * `127.0.0.1` ends on cognito-local's "redirect_uri not registered". The path and query are kept byte for byte
+ * after the site's own origin, so the target is always on the site.
+ */
+export function canonicalHostRedirect(host: string | undefined, url: string, siteUrl: string): string | undefined {
+  const site = new URL(siteUrl);
+  const aliases = [`127.0.0.1:${site.port}`, `[::1]:${site.port}`];
+  if (!host || !aliases.includes(host.toLowerCase())) return undefined;
+  return `${site.origin}${url.startsWith("/") ? url : "/"}`;
+}
+
 function flatten(headers: CloudFrontHeaders | undefined): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [name, values] of Object.entries(headers ?? {})) out[name] = values.map((v) => v.value);
@@ -119,8 +135,16 @@ export async function startLocalCloudFront(opts: LocalCloudFrontOptions): Promis
   const distributionId = "ELOCALDIST";
   const distributionDomainName = "dlocal.cloudfront.net";
 
+  let siteUrl = "";
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<Omit<RequestLogEntry, "ms" | "method" | "path">> => {
     await readBody(req); // viewer request bodies are not given to the functions (no "include body")
+    const canonical = canonicalHostRedirect(req.headers.host, req.url ?? "/", siteUrl);
+    if (canonical) {
+      // 307 keeps the method (and a form's body); the browser then talks to the one host the cookies belong to.
+      res.writeHead(307, { location: canonical, "cache-control": "no-store", "content-type": "text/plain; charset=utf-8" }).end(`Moved to ${canonical}`);
+      return { status: 307, answeredBy: "local-cloudfront", reason: "canonical-host" };
+    }
     if (!dist) {
       res.writeHead(503, { "content-type": "text/plain" }).end("The local stack is still starting.");
       return { status: 503, answeredBy: "local-cloudfront" };
@@ -223,6 +247,7 @@ export async function startLocalCloudFront(opts: LocalCloudFrontOptions): Promis
       });
   });
   const listening = await listen(server, opts.port);
+  siteUrl = listening.url;
   return {
     ...listening,
     setDistribution(d) {

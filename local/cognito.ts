@@ -62,6 +62,13 @@ export async function cognitoApi<T = Record<string, unknown>>(url: string, opera
 }
 
 /**
+ * Runs cognito-local (the script in argv[1]) and ends it when its stdin closes: only this process holds the other
+ * end, so however this process ends — signal, crash, SIGKILL, where no "exit" hook runs — cognito-local follows
+ * and frees its port.
+ */
+const EXIT_WITH_PARENT = `process.stdin.on("end", () => process.exit(0)).on("error", () => process.exit(0)).resume(); require(process.argv[1]);`;
+
+/**
  * Starts cognito-local on `port` with its state in `stateDir/.cognito` (created; `config` written to
  * `.cognito/config.json` first), and resolves once it answers `/health`.
  */
@@ -72,10 +79,10 @@ export async function startCognitoLocal(opts: { port: number; stateDir: string; 
   const bin = join(dirname(require.resolve("cognito-local/package.json")), "lib", "bin", "start.js");
   const logFile = join(stateDir, "cognito-local.log");
   const log = createWriteStream(logFile, { flags: "a" });
-  const child: ChildProcess = spawn(process.execPath, [bin], {
+  const child: ChildProcess = spawn(process.execPath, ["-e", EXIT_WITH_PARENT, bin], {
     cwd: stateDir,
     env: { ...process.env, PORT: String(port), HOST: "localhost", DEBUG: "" },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["pipe", "pipe", "pipe"],
   });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);

@@ -105,7 +105,8 @@ export function createOrigin(siteDir: string, mounts: Record<string, string> = {
 /**
  * The demo origin: decodes the id token check-auth forwarded (already verified at the edge; an origin that wants
  * to be sure verifies it again with aws-jwt-verify) and returns its claims and the identity headers it received.
- * The token cookies stay HttpOnly: the page learns who is signed in from this endpoint, not from `document.cookie`.
+ * The page learns who is signed in from this endpoint, not from `document.cookie`: in the default (static) mode the
+ * token cookies are all HttpOnly (in SPA mode only the refresh token is).
  */
 function whoami(req: OriginRequest): OriginResponse {
   const identity: Record<string, string> = {};

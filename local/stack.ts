@@ -16,7 +16,8 @@ import { loadDistribution, startLocalCloudFront } from "./cloudfront";
 import type { RequestLogEntry } from "./cloudfront";
 import { startLambdaInvokeServer } from "./lambda-invoke";
 import { createOrigin } from "./origin";
-import { ADMIN_GROUP, DEFAULT_GROUP, seed } from "./seed";
+import { assertPortsFree } from "./ports";
+import { ADMIN_GROUP, DEFAULT_GROUP, DEMO_USERS, seed } from "./seed";
 import type { DemoUser } from "./seed";
 import { buildSpa } from "./spa/build";
 
@@ -140,6 +141,14 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const spaDir = join(stateDir, "spa");
   rmSync(spaDir, { recursive: true, force: true });
 
+  // Every port first, so a taken one is named with its variable (cognito-local would only "exit during start-up").
+  await assertPortsFree([
+    { port, variable: "PORT", what: "the site" },
+    { port: cognitoPort, variable: "COGNITO_PORT", what: "cognito-local" },
+    { port: authFrontPort, variable: "AUTH_FRONT_PORT", what: "the Hosted UI front" },
+    { port: lambdaPort, variable: "LAMBDA_PORT", what: "the Lambda invoke endpoint" },
+  ]);
+
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch(() => {});
@@ -148,7 +157,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   try {
     const cloudfront = await startLocalCloudFront({ port, origin: createOrigin(siteDir, mode === "spa" ? { "/spa/": spaDir, "/public/spa/": spaDir } : {}), log, ...(opts.onRequest ? { onRequest: opts.onRequest } : {}) });
     stops.push(cloudfront.stop);
-    const front = await startAuthFront({ port: authFrontPort, log: (l) => log(`hosted-ui ${l}`) });
+    const front = await startAuthFront({ port: authFrontPort, demoUsers: DEMO_USERS, log: (l) => log(`hosted-ui ${l}`) });
     stops.push(front.stop);
 
     const cognitoDir = join(stateDir, "cognito");
@@ -194,6 +203,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       callbackUrl: `${cloudfront.url}/parseauth`,
       logoutUrl: `${cloudfront.url}/public/`,
       tokenValiditySeconds,
+      users: DEMO_USERS,
     });
     const configPath = join(stateDir, "auth.config.json");
     const raw = localConfig({ userPoolId: seeded.userPoolId, clientId: seeded.clientId, authUrl: front.url, cognitoUrl, mode });

@@ -1,5 +1,6 @@
 /**
- * `npm start`: the whole product locally (see local/stack.ts), with readable request logs, until Ctrl-C.
+ * `npm start`: the whole product locally (see local/stack.ts), with readable request logs, until Ctrl-C, SIGTERM or
+ * SIGHUP, or until the process that started it is gone; then every server and child process stops.
  *
  *   PORT             the site (default 3000)
  *   COGNITO_PORT     cognito-local (default 9229)
@@ -7,9 +8,12 @@
  *   LAMBDA_PORT      the Lambda invoke endpoint for Cognito triggers (default 9231)
  *   TOKEN_VALIDITY   id/access token validity in seconds (default 300; keep it above 15, refresh-auth's loop guard)
  *   EDGE_AUTH_MODE   `static` (default) or `spa`: the edge config's mode; `spa` also serves the Amplify demo at /spa/
+ *   LOCAL_STATE_DIR  where the stack keeps cognito-local's data, the generated config and the build (default .local/)
  */
 import type { RequestLogEntry } from "./cloudfront";
+import { PortInUseError } from "./ports";
 import { startLocalStack } from "./stack";
+import type { LocalStack } from "./stack";
 
 const tty = process.stdout.isTTY;
 const color = (code: number) => (s: string) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -36,12 +40,51 @@ export function modeFromEnv(value: string | undefined): "static" | "spa" {
   throw new Error(`EDGE_AUTH_MODE=${value} is not a mode (static or spa)`);
 }
 
+/**
+ * Calls `onGone` once when this process's parent is no longer the one it started under. `npm start` runs us
+ * through `sh -c`; on SIGTERM npm signals only that shell, and dash (Debian's sh) dies without passing the signal
+ * on, so the only trace we see is being re-parented.
+ */
+export function watchParent(onGone: () => void, everyMs = 500): () => void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(timer);
+      onGone();
+    }
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 async function main() {
   const validity = process.env.TOKEN_VALIDITY ? Number(process.env.TOKEN_VALIDITY) : undefined;
   const mode = modeFromEnv(process.env.EDGE_AUTH_MODE);
+
+  // Installed before anything starts: a signal during start-up must not leave cognito-local behind either.
+  let stack: LocalStack | undefined;
+  let stopping = false;
+  // Exit code 0 after a deliberate stop, as before: npm reports any other code as a failed script.
+  const shutdown = (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(dim(`\n${why}: stopping…`));
+    // Still starting: exit now; cognito-local's exit hook and its stdin watch (local/cognito.ts) end it with us.
+    if (!stack) process.exit(0);
+    const force = setTimeout(() => process.exit(0), 5000);
+    force.unref();
+    stack
+      .stop()
+      .then(() => process.exit(0))
+      .catch(() => process.exit(1));
+  };
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => shutdown(signal));
+  watchParent(() => shutdown("the process that started npm start is gone"));
+
   console.log(dim("starting cognito-local, seeding the pool, building the edge functions…"));
-  const stack = await startLocalStack({
+  stack = await startLocalStack({
     ...(validity ? { tokenValiditySeconds: validity } : {}),
+    ...(process.env.LOCAL_STATE_DIR ? { stateDir: process.env.LOCAL_STATE_DIR } : {}),
     mode,
     onRequest: (e) => console.log(formatEntry(e)),
     log: (l) => console.log(dim(l)),
@@ -60,26 +103,20 @@ async function main() {
     "",
   ];
   console.log(lines.join("\n"));
+}
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(dim(`\n${signal}: stopping…`));
-    stack
-      .stop()
-      .then(() => process.exit(0))
-      .catch(() => process.exit(1));
-  };
-  process.on("SIGINT", () => shutdown("SIGINT"));
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
+/** The one line `npm start` prints when it cannot start. */
+export function startFailure(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  // A port taken between the check and the listen still deserves a hint.
+  const inUse = !(err instanceof PortInUseError) && (err as NodeJS.ErrnoException)?.code === "EADDRINUSE";
+  const hint = inUse ? " (is another npm start running? Set PORT, COGNITO_PORT, AUTH_FRONT_PORT or LAMBDA_PORT to other ports)" : "";
+  return `npm start failed: ${message}${hint}`;
 }
 
 if (require.main === module) {
   main().catch((err: unknown) => {
-    const inUse = (err as NodeJS.ErrnoException)?.code === "EADDRINUSE";
-    const hint = inUse ? " (is another npm start running? Set PORT, COGNITO_PORT, AUTH_FRONT_PORT or LAMBDA_PORT to other ports)" : "";
-    console.error(`npm start failed: ${err instanceof Error ? err.message : String(err)}${hint}`);
+    console.error(startFailure(err));
     process.exit(1);
   });
 }

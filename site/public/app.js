@@ -1,6 +1,10 @@
-// The sample site's only script. The token cookies are HttpOnly, so it cannot read them (try document.cookie);
-// it asks the demo origin instead, which sees the identity check-auth forwarded with the request.
+// The sample site's only script. It asks the demo origin who is signed in (the origin sees the identity
+// check-auth forwarded with the request), so it works whether or not the token cookies are readable by scripts:
+// in the default (static) mode they are all HttpOnly; in SPA mode LastAuthUser and the id and access tokens are
+// readable on purpose, and only the refresh token is HttpOnly.
 "use strict";
+
+const AMPLIFY_PREFIX = "CognitoIdentityServiceProvider.";
 
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -11,11 +15,57 @@ function el(tag, attrs, ...children) {
 
 function formatClaim(name, value) {
   if ((name === "exp" || name === "iat" || name === "auth_time") && typeof value === "number") {
-    const secondsLeft = value - Math.floor(Date.now() / 1000);
     const when = new Date(value * 1000).toLocaleTimeString();
-    return name === "exp" ? `${value} (${when}, ${secondsLeft >= 0 ? `in ${secondsLeft} s` : "expired"})` : `${value} (${when})`;
+    if (name !== "exp") return `${value} (${when})`;
+    const secondsLeft = value - Math.floor(Date.now() / 1000);
+    return `${value} (${when}, ${secondsLeft >= 0 ? `expires in ${secondsLeft} s` : "expired: reload and refresh-auth gets new tokens"})`;
   }
   return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** The cookies scripts on this page can read: [name, value] pairs, names percent-decoded as js-cookie does. */
+function readableCookies() {
+  if (!document.cookie) return [];
+  return document.cookie.split("; ").map((pair) => {
+    const eq = pair.indexOf("=");
+    const name = eq === -1 ? pair : pair.slice(0, eq);
+    let decoded = name;
+    try {
+      decoded = decodeURIComponent(name);
+    } catch {
+      // keep it as sent
+    }
+    return [decoded, eq === -1 ? "" : pair.slice(eq + 1)];
+  });
+}
+
+/** What this page can see of the session cookies, said the way it is in this mode. */
+function cookieNote() {
+  const visible = readableCookies().filter(([name]) => name.startsWith(AMPLIFY_PREFIX));
+  if (visible.length === 0) {
+    return el("p", { class: "muted", id: "cookie-note" }, "document.cookie shows none of the session cookies: they are all HttpOnly, so no script on this page can read the tokens.");
+  }
+  const table = el("table", { id: "readable-cookies" });
+  for (const [name, value] of visible) {
+    const shown = value.length > 48 ? `${value.slice(0, 40)}… (${value.length} characters)` : value;
+    table.append(el("tr", {}, el("th", {}, name.slice(AMPLIFY_PREFIX.length)), el("td", {}, shown)));
+  }
+  return el(
+    "div",
+    { id: "cookie-note" },
+    el("h2", {}, "Cookies this page's scripts can read"),
+    el("p", { class: "muted" }, "SPA mode: LastAuthUser and the id and access token cookies are readable by scripts by design (Amplify JS reads the session from them). The refresh token cookie stays HttpOnly, so it is not listed. Names without the CognitoIdentityServiceProvider. prefix:"),
+    table,
+  );
+}
+
+/** Keeps the `exp` row of the claims table counting down. */
+function countDown(cell, exp) {
+  const tick = () => {
+    cell.textContent = formatClaim("exp", exp);
+    if (exp * 1000 > Date.now()) setTimeout(tick, 1000 - (Date.now() % 1000));
+  };
+  tick();
 }
 
 async function showWhoami() {
@@ -33,7 +83,11 @@ async function showWhoami() {
   const groups = document.getElementById("groups");
   for (const g of c["cognito:groups"] || []) groups.append(el("span", { class: "badge" }, g));
   const claims = el("table", { id: "claims" });
-  for (const [name, value] of Object.entries(c)) claims.append(el("tr", {}, el("th", {}, name), el("td", { "data-claim": name }, formatClaim(name, value))));
+  for (const [name, value] of Object.entries(c)) {
+    const cell = el("td", { "data-claim": name }, formatClaim(name, value));
+    claims.append(el("tr", {}, el("th", {}, name), cell));
+    if (name === "exp" && typeof value === "number") countDown(cell, value);
+  }
   const headers = el("table", { id: "identity-headers" });
   for (const [name, value] of Object.entries(data.identityHeaders)) headers.append(el("tr", {}, el("th", {}, name), el("td", {}, value)));
   headers.append(el("tr", {}, el("th", {}, "x-auth-id-token"), el("td", {}, data.idTokenReceived || "–")));
@@ -42,8 +96,32 @@ async function showWhoami() {
     claims,
     el("h2", {}, "Identity headers the origin received"),
     headers,
-    el("p", { class: "muted" }, `document.cookie as this page sees it: "${document.cookie}" — the tokens are HttpOnly.`),
+    cookieNote(),
   );
+}
+
+/** The public page's session line: signed in as whom, or signed out (what a protected JSON path answers). */
+async function showSessionStatus() {
+  const target = document.getElementById("session-status");
+  if (!target) return;
+  let res;
+  try {
+    res = await fetch("/api/whoami.json", { headers: { accept: "application/json" } });
+  } catch {
+    target.textContent = "Could not check whether you are signed in (the request failed).";
+    return;
+  }
+  const data = await res.json().catch(() => ({}));
+  if (res.ok && data.signedIn) {
+    const c = data.claims || {};
+    target.dataset.state = "signed-in";
+    target.replaceChildren(`You are signed in as ${c.email || c["cognito:username"]}. `, el("a", { href: "/signout" }, "Sign out"));
+  } else if (res.status === 401) {
+    target.dataset.state = "signed-out";
+    target.replaceChildren("You are signed out. ", el("a", { href: "/" }, "Sign in"), " (the protected /api/whoami.json answered 401).");
+  } else {
+    target.textContent = `Could not check whether you are signed in (the API answered ${res.status}).`;
+  }
 }
 
 async function callApi() {
@@ -55,6 +133,7 @@ async function callApi() {
 
 document.addEventListener("DOMContentLoaded", () => {
   showWhoami().catch((err) => console.error(err));
+  showSessionStatus().catch((err) => console.error(err));
   const button = document.getElementById("call-api");
   if (button) button.addEventListener("click", () => callApi().catch((err) => console.error(err)));
 });

@@ -2,6 +2,7 @@
  * End to end: a real headless Chromium against the local stack (cognito-local, the Hosted UI front, the built
  * edge bundles in the local CloudFront, the sample site), all on free loopback ports.
  */
+import { lookup } from "node:dns/promises";
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -127,6 +128,14 @@ describe("local stack in a real browser", () => {
       // Enriched by the pre-token-generation trigger (groupClaims: users → reader); V1 claims are strings.
       expect(me.claims.roles).toBe("reader");
       await b.page.locator("#claims").waitFor();
+      // Static mode: the page says the session cookies are HttpOnly, and document.cookie indeed has none of them.
+      await expect(b.page.locator("#cookie-note").textContent()).resolves.toContain("they are all HttpOnly");
+      expect(await b.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")).toBe(true);
+      // The exp row counts down.
+      const exp = b.page.locator('[data-claim="exp"]');
+      const first = await exp.textContent();
+      expect(first).toMatch(/expires in \d+ s/);
+      await expect.poll(() => exp.textContent(), { timeout: 3000 }).not.toBe(first);
       const dir = join(root, "test-results");
       mkdirSync(dir, { recursive: true });
       await b.page.screenshot({ path: join(dir, "signed-in.png"), fullPage: true });
@@ -162,8 +171,12 @@ describe("local stack in a real browser", () => {
     it("signs out: cookies gone, the refresh token revoked, the next visit asks for sign-in", async () => {
       const refresh = (await ourCookies(b.context)).find((c) => c.name.endsWith(".refreshToken"));
       expect(refresh).toBeDefined();
+      await b.page.goto(`${stack.url}/public/`);
+      await expect.poll(() => b.page.locator("#session-status").textContent()).toBe(`You are signed in as ${demo.email}. Sign out`);
       await b.page.goto(`${stack.url}/signout`);
       expect(b.page.url()).toBe(`${stack.url}/public/`);
+      // The landing page says so (its protected /api/whoami.json call now gets 401).
+      await expect.poll(() => b.page.locator("#session-status").textContent()).toMatch(/^You are signed out\./);
       const left = (await ourCookies(b.context)).map((c) => c.name).filter((n) => n.startsWith("CognitoIdentityServiceProvider."));
       expect(left).toEqual([]);
       const token = await fetch(`${stack.authUrl}/oauth2/token`, {
@@ -179,6 +192,35 @@ describe("local stack in a real browser", () => {
       await b.page.locator("#call-api").click();
       await expect.poll(() => b.page.locator("#api-result").textContent()).toMatch(/^HTTP 401/);
     });
+  });
+
+  it("127.0.0.1 is redirected to localhost first; the sign-in page lists the demo accounts and says a password is wrong", async () => {
+    // The address the stack's "localhost" listens on, written as a URL host.
+    const { address, family } = await lookup("localhost");
+    const literal = family === 6 ? `[${address}]` : address;
+    const port = new URL(stack.url).port;
+    const b = await freshBrowser();
+    try {
+      await b.page.goto(`http://${literal}:${port}/deep/?x=1`);
+      expect(b.page.url().startsWith(`${stack.authUrl}/oauth2/authorize?`)).toBe(true);
+      const accounts = b.page.locator("#demo-accounts");
+      for (const u of stack.users) {
+        await expect(accounts.textContent()).resolves.toContain(u.email);
+        await expect(accounts.textContent()).resolves.toContain(u.password);
+      }
+      await submitSignIn(b.page, demo.email, "Wrong-Passw0rd!");
+      expect(b.page.url()).toBe(`${stack.authUrl}/oauth2/authorize`);
+      await expect(b.page.locator('[role="alert"]').textContent()).resolves.toBe("Incorrect username or password.");
+      await expect(b.page.locator('input[name="username"]').inputValue()).resolves.toBe(demo.email);
+      // The form still carries the request: the right password now signs in, back on localhost at the same URL.
+      await b.page.locator(`button[data-username="${demo.email}"]`).click();
+      await expect(b.page.locator('input[name="password"]').inputValue()).resolves.toBe(demo.password);
+      await Promise.all([b.page.waitForNavigation(), b.page.locator('button[type="submit"]').click()]);
+      expect(b.page.url()).toBe(`${stack.url}/deep/?x=1`);
+      expect((await ourCookies(b.context)).some((c) => c.name.endsWith(".idToken"))).toBe(true);
+    } finally {
+      await b.close();
+    }
   });
 
   it("the admin user opens the admin page", async () => {

@@ -156,6 +156,18 @@ describe("SPA mode with Amplify JS v6 in a real browser", () => {
       expect(paths.filter((p) => p !== "/favicon.ico").sort()).toEqual(["/public/style.css", "/spa/", "/spa/app.js"]);
     });
 
+    it("the demo home page lists the cookies scripts can read, never the refresh token, without stretching the page", async () => {
+      await b.page.goto(`${stack.url}/`);
+      const note = b.page.locator("#cookie-note");
+      await note.waitFor();
+      const text = (await note.textContent()) ?? "";
+      expect(text).toContain("readable by scripts by design");
+      for (const name of ["LastAuthUser", ".idToken", ".accessToken"]) expect(text).toContain(name);
+      expect(text).not.toContain(".refreshToken");
+      expect(text).not.toContain("they are all HttpOnly");
+      expect(await b.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")).toBe(true);
+    });
+
     it("after sign-out the cookies are gone, Amplify sees no user, and /spa/ asks for sign-in again", async () => {
       await b.page.goto(`${stack.url}/signout`);
       expect(b.page.url()).toBe(`${stack.url}/public/`);

@@ -1,12 +1,13 @@
 /**
- * The local stack's pieces that need no network: the S3-like origin and the check CloudFront makes of a
- * function's result.
+ * The local stack's pieces that need no network: the S3-like origin, the check CloudFront makes of a function's
+ * result, and the local CloudFront's redirect to its one host name (also tried on a loopback port).
  */
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { resultProblems, toCloudFrontHeaders } from "../../../local/cloudfront";
+import { request } from "node:http";
+import { canonicalHostRedirect, resultProblems, startLocalCloudFront, toCloudFrontHeaders } from "../../../local/cloudfront";
 import { WHOAMI_PATH, contentType, createOrigin } from "../../../local/origin";
 
 const site = resolve(__dirname, "..", "..", "..", "site");
@@ -95,5 +96,42 @@ describe("local CloudFront", () => {
     [null, false, ["result is not an object"]],
   ])("result %#", (result, generated, problems) => {
     expect(resultProblems(result, generated)).toEqual(problems);
+  });
+
+  it.each<[string | undefined, string, string | undefined]>([
+    ["127.0.0.1:3000", "/", "http://localhost:3000/"],
+    ["127.0.0.1:3000", "/deep/p%C3%A4th/?q=%C3%BC&x=1", "http://localhost:3000/deep/p%C3%A4th/?q=%C3%BC&x=1"],
+    ["[::1]:3000", "/parseauth?code=c&state=s", "http://localhost:3000/parseauth?code=c&state=s"],
+    ["[::1]:3000", "//evil.example/", "http://localhost:3000//evil.example/"],
+    ["127.0.0.1:3000", "http://evil.example/", "http://localhost:3000/"],
+    ["localhost:3000", "/", undefined],
+    ["LOCALHOST:3000", "/", undefined],
+    ["127.0.0.1:3001", "/", undefined],
+    ["127.0.0.1", "/", undefined],
+    ["example.com:3000", "/", undefined],
+    [undefined, "/", undefined],
+  ])("Host %s, %s → %s", (host, url, expected) => {
+    expect(canonicalHostRedirect(host, url, "http://localhost:3000")).toBe(expected);
+  });
+
+  it("redirects 127.0.0.1 to localhost before any function runs (even while still starting)", async () => {
+    const cf = await startLocalCloudFront({ port: 0, origin: async () => ({ status: 200, headers: {}, body: Buffer.from("origin") }), log: () => {} });
+    const get = (host: string, path: string, method = "GET") =>
+      new Promise<{ status: number; location: string | undefined }>((resolve, reject) => {
+        const req = request({ host: "localhost", port: cf.port, path, method, headers: { host } }, (res) => {
+          res.resume();
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, location: res.headers.location }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    try {
+      expect(await get(`127.0.0.1:${cf.port}`, "/a?b=1")).toEqual({ status: 307, location: `http://localhost:${cf.port}/a?b=1` });
+      expect(await get(`[::1]:${cf.port}`, "/signout", "POST")).toEqual({ status: 307, location: `http://localhost:${cf.port}/signout` });
+      // The canonical host reaches the (not yet installed) functions.
+      expect(await get(`localhost:${cf.port}`, "/a?b=1")).toEqual({ status: 503, location: undefined });
+    } finally {
+      await cf.stop();
+    }
   });
 });
