@@ -2,8 +2,9 @@
  * Holds a CloudFront Function's source to the JavaScript that runtime 2.0 documents, by parsing it with acorn and
  * walking the tree. The runtime page says it lists "all supported features": ES 5.1, plus `const`/`let`,
  * `async`/`await`, template literals, arrow functions, rest parameters, `**`, numeric separators, named capture
- * groups and the sticky flag. Anything else (spread, destructuring, classes, `?.`, `??`, generators, `for...of`,
- * default parameters, shorthand or computed object keys, ...) is refused with its node type and line.
+ * groups and the sticky flag; "async arguments and closures are not supported" (no `f(await x)`, no async function
+ * expressions or arrows). Anything else (spread, destructuring, classes, `?.`, `??`, generators, `for...of`, default
+ * parameters, shorthand or computed object keys, ...) is refused with its node type and line.
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/functions-javascript-runtime-20.html
  */
 import { parse } from "acorn";
@@ -71,15 +72,23 @@ function parseModule(code: string): AstNode {
 const isNode = (v: unknown): v is AstNode => typeof v === "object" && v !== null && typeof (v as AstNode).type === "string";
 const isFunction = (n: AstNode) => n.type === "FunctionDeclaration" || n.type === "FunctionExpression" || n.type === "ArrowFunctionExpression";
 
-/** One node's own rules (its children are walked by `check`). */
-function checkNode(node: AstNode, parent: AstNode | undefined, asyncStack: boolean[]): void {
+/** Where a node sits: in which kind of function, and whether inside a call's arguments there. */
+interface Scope {
+  async: boolean;
+  inArguments: boolean;
+}
+
+/** One node's own rules (its children are walked by `walk`). */
+function checkNode(node: AstNode, parent: AstNode | undefined, scope: Scope): void {
   if (!ALLOWED.has(node.type)) throw refuse(node, LABELS[node.type] ?? "this syntax");
   if (isFunction(node)) {
     if (node.generator) throw refuse(node, "generators");
     // "async arguments and closures are not supported": only top-level async function declarations.
     if (node.async && !(node.type === "FunctionDeclaration" && parent?.type === "Program")) throw refuse(node, "async closures");
   }
-  if (node.type === "AwaitExpression" && !asyncStack.at(-1)) throw refuse(node, "await outside an async function");
+  if (node.type === "AwaitExpression" && !scope.async) throw refuse(node, "await outside an async function");
+  // "async arguments ... are not supported": njs says "await in arguments not supported" for f(await x).
+  if (node.type === "AwaitExpression" && scope.inArguments) throw refuse(node, "await inside call arguments");
   if (node.type === "Property" && (node.method || node.shorthand || node.computed)) {
     throw refuse(node, node.method ? "method shorthand" : node.shorthand ? "shorthand properties" : "computed property keys");
   }
@@ -145,17 +154,19 @@ function referenceChildren(node: AstNode): unknown[] {
   }
 }
 
-function walk(node: AstNode, parent: AstNode | undefined, asyncStack: boolean[]): void {
-  checkNode(node, parent, asyncStack);
+function walk(node: AstNode, parent: AstNode | undefined, scope: Scope): void {
+  checkNode(node, parent, scope);
   if (node.type === "Identifier" && node.name === "eval") {
     throw new CloudFrontFunctionError("dynamic-code", "eval() throws in CloudFront Functions", node.loc.start.line);
   }
   if (node.type === "Identifier" && node.name === "require") {
     throw new CloudFrontFunctionError("module", "require may only be called directly with a module name", node.loc.start.line);
   }
-  const stack = isFunction(node) ? [...asyncStack, node.async === true] : asyncStack;
+  const inner = isFunction(node) ? { async: node.async === true, inArguments: false } : scope;
+  const args = node.type === "CallExpression" || node.type === "NewExpression" ? (node.arguments as unknown[]) : [];
   for (const child of referenceChildren(node)) {
-    for (const c of Array.isArray(child) ? child : [child]) if (isNode(c)) walk(c, node, stack);
+    const childScope = args.includes(child) || child === node.arguments ? { ...inner, inArguments: true } : inner;
+    for (const c of Array.isArray(child) ? child : [child]) if (isNode(c)) walk(c, node, childScope);
   }
 }
 
@@ -170,7 +181,7 @@ export function checkSource(code: string): CheckedSource {
   const body = program.body as AstNode[];
   const exported = body.find((s) => s.type.startsWith("Export"));
   if (exported) throw new CloudFrontFunctionError("export", "a function is plain code with a top-level handler; export is not supported", exported.loc.start.line);
-  walk(program, undefined, []);
+  walk(program, undefined, { async: false, inArguments: false });
   const handler = body.find((s) => s.type === "FunctionDeclaration" && (s.id as AstNode).name === "handler");
   if (!handler) throw new CloudFrontFunctionError("no-handler", "no top-level `function handler(event)` declaration");
   const imports = body.filter((s) => s.type === "ImportDeclaration");

@@ -92,6 +92,7 @@ describe("loadCloudFrontFunction: code refused at load", () => {
     ["a shorthand property", handlerReturning("  var request = event.request;\n  return { request }.request;"), "unsupported-syntax", 3, "shorthand"],
     ["a method shorthand", handlerReturning("  var o = { f() { return 1; } };\n  return event.request;"), "unsupported-syntax", 2, "method"],
     ["an async arrow (async closure)", handlerReturning("  var f = async () => 1;\n  return event.request;"), "unsupported-syntax", 2, "async closures"],
+    ["await inside call arguments", "async function handler(event) {\n  var v = String(await Promise.resolve(1));\n  return event.request;\n}", "unsupported-syntax", 2, "await inside call arguments"],
     ["top-level await", `await 1;\n${handlerReturning("return event.request;")}`, "unsupported-syntax", 1, "await"],
     ["catch without a binding", handlerReturning("  try { x(); } catch { }\n  return event.request;"), "unsupported-syntax", 2, "CatchClause"],
     ["the s regex flag", handlerReturning("  var r = /a.b/s;\n  return event.request;"), "unsupported-syntax", 2, "flags"],
