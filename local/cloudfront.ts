@@ -22,17 +22,14 @@ import type {
 import type { Paths } from "../shared/config/types";
 import { invoke, loadHandler } from "./lambda-runtime";
 import type { LoadedHandler } from "./lambda-runtime";
+import { EDGE_FUNCTIONS, viewerFunctionFor } from "../shared/functions";
 import type { OriginRequest, OriginResponse } from "./origin";
 import { listen, readBody } from "./server";
 
-/** The edge functions of one build, and the paths their cache behaviours are on. */
+/** The edge functions of one build (by catalogue name), and the paths their cache behaviours are on. */
 export interface Distribution {
   paths: Paths;
-  checkAuth: LoadedHandler;
-  parseAuth: LoadedHandler;
-  refreshAuth: LoadedHandler;
-  signOut: LoadedHandler;
-  httpHeaders: LoadedHandler;
+  functions: ReadonlyMap<string, LoadedHandler>;
 }
 
 /** One line per request for the stack's log. */
@@ -56,17 +53,18 @@ export interface LocalCloudFront {
   stop(): Promise<void>;
 }
 
-/** Loads the five edge bundles from a build output folder. */
+/** Loads the catalogue's Lambda@Edge bundles (shared/functions.ts) from a build output folder. */
 export function loadDistribution(outdir: string, paths: Paths, log?: (line: string) => void): Distribution {
-  const load = (name: string) => loadHandler(join(outdir, name, "index.js"), log);
-  return {
-    paths,
-    checkAuth: load("check-auth"),
-    parseAuth: load("parse-auth"),
-    refreshAuth: load("refresh-auth"),
-    signOut: load("sign-out"),
-    httpHeaders: load("http-headers"),
-  };
+  const functions = new Map<string, LoadedHandler>();
+  for (const f of EDGE_FUNCTIONS) functions.set(f.name, loadHandler(join(outdir, f.name, "index.js"), log));
+  return { paths, functions };
+}
+
+/** The function of a loaded distribution (a catalogue name it was loaded with). */
+function fn(dist: Distribution, name: string): LoadedHandler {
+  const f = dist.functions.get(name);
+  if (!f) throw new Error(`the distribution has no function ${name}`);
+  return f;
 }
 
 /** The viewer's headers in CloudFront's shape: lower-case names to `[{ key, value }]`, sent casing kept in `key`. */
@@ -166,19 +164,13 @@ export async function startLocalCloudFront(opts: LocalCloudFrontOptions): Promis
     const requestId = randomBytes(24).toString("base64url");
     const config = { distributionDomainName, distributionId, requestId };
 
-    const { paths } = dist;
-    const [name, fn] =
-      uri === paths.callback
-        ? ["parse-auth", dist.parseAuth]
-        : uri === paths.refresh
-          ? ["refresh-auth", dist.refreshAuth]
-          : uri === paths.signOut
-            ? ["sign-out", dist.signOut]
-            : ["check-auth", dist.checkAuth];
+    // The cache behaviour the path falls in: a function's own path, else the default behaviour (check-auth).
+    const name = viewerFunctionFor(uri, dist.paths).name;
+    const viewerFn = fn(dist, name);
     const viewerEvent: CloudFrontRequestEvent = { Records: [{ cf: { config: { ...config, eventType: "viewer-request" }, request } }] };
     let viewer;
     try {
-      viewer = await invoke(() => fn(viewerEvent, { functionName: name, awsRequestId: requestId }));
+      viewer = await invoke(() => viewerFn(viewerEvent, { functionName: name, awsRequestId: requestId }));
     } catch (err) {
       log(`${name} threw: ${(err as Error).stack ?? String(err)}`);
       res.writeHead(503, { "content-type": "text/plain" }).end(`503: the Lambda function ${name} failed (CloudFront shows this as LambdaExecutionError).`);
@@ -219,7 +211,7 @@ export async function startLocalCloudFront(opts: LocalCloudFrontOptions): Promis
     };
     let final: CloudFrontResultResponse;
     try {
-      final = (await invoke(() => dist!.httpHeaders(responseEvent, { functionName: "http-headers", awsRequestId: requestId }))).result as CloudFrontResultResponse;
+      final = (await invoke(() => fn(dist!, "http-headers")(responseEvent, { functionName: "http-headers", awsRequestId: requestId }))).result as CloudFrontResultResponse;
     } catch (err) {
       log(`http-headers threw: ${(err as Error).stack ?? String(err)}`);
       res.writeHead(502, { "content-type": "text/plain" }).end("502: the Lambda function http-headers failed.");

@@ -4,6 +4,7 @@
  * cookie jar to carry Set-Cookie values from one decision to the next.
  */
 import { createHash } from "node:crypto";
+import { afterEach, beforeEach, vi } from "vitest";
 import type { CloudFrontRequest } from "aws-lambda";
 import type { ResolvedConfig } from "../../shared/config/types";
 import { createContext } from "../../shared/edge/deps";
@@ -17,6 +18,29 @@ import { sign, idClaims, accessClaims } from "./tokens";
 import type { Issuer, UserSpec } from "./tokens";
 import { viewerRequest } from "./events";
 import type { RequestSpec } from "./events";
+
+/**
+ * Freezes `Date` at NOW_MS around every test of the calling file (the decisions get `now` injected; this keeps
+ * the few library reads of the clock, and token helpers, on the same instant).
+ */
+export function useFixedClock(): void {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(NOW_MS);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+}
+
+/** Set-Cookie values → the Cookie header a browser would send back (expired ones left out). */
+export function cookieHeaderOf(setCookies: readonly string[]): string {
+  return setCookies
+    .map(parseSetCookie)
+    .filter((c) => c.attrs["max-age"] !== "0")
+    .map((c) => `${c.name}=${c.value}`)
+    .join("; ");
+}
 
 /** The fixed "now" of unit tests (2030-01-01T00:00:00Z), milliseconds. */
 export const NOW_MS = Date.UTC(2030, 0, 1, 0, 0, 0);

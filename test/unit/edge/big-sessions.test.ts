@@ -1,19 +1,13 @@
 /** Sessions bigger than one cookie: chunked on the way out, reassembled on the way in, or refused clearly. */
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { checkAuth } from "../../../shared/edge/check-auth";
 import { asRespond, callback, hostedUiCallback, startSignIn } from "../../helpers/flow";
-import { CookieJar, NOW_MS, cognitoStandIn, edgeRequest, makeContext } from "../../helpers/harness";
+import { CookieJar, cognitoStandIn, edgeRequest, makeContext, useFixedClock } from "../../helpers/harness";
 import { makeIssuer, testConfig } from "../../helpers/tokens";
 
 const iss = makeIssuer();
 const config = testConfig(iss, { rules: [{ path: "/admin/*", groups: ["g-0099"] }] });
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ["Date"] });
-  vi.setSystemTime(NOW_MS);
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFixedClock();
 
 describe("big tokens (many groups) round-trip through chunked cookies", () => {
   it.each([100, 250])("%i groups: callback sets chunks, check-auth reassembles and authorizes", async (n) => {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { checkAuth } from "../../../shared/edge/check-auth";
 import { viewerHandler } from "../../../shared/edge/lambda-edge";
 import { encodeCookieName } from "../../../shared/edge/cookie-codec";
@@ -8,7 +8,7 @@ import type { Forward, Outcome, Respond } from "../../../shared/edge/request";
 import { pkceChallenge, unsealSignIn } from "../../../shared/edge/sign-in-state";
 import { header, setCookies, viewerRequest } from "../../helpers/events";
 import type { RequestSpec } from "../../helpers/events";
-import { HOST, HOSTED_UI, NOW_MS, NOW_S, ORIGIN, cognitoStandIn, edgeRequest, makeContext, parseSetCookie } from "../../helpers/harness";
+import { HOST, HOSTED_UI, NOW_S, ORIGIN, cognitoStandIn, edgeRequest, makeContext, parseSetCookie, useFixedClock } from "../../helpers/harness";
 import type { StandIn } from "../../helpers/harness";
 import { sessionCookieHeader } from "../../helpers/session";
 import { accessClaims, idClaims, makeIssuer, makeKey, sign, testConfig, tokensFor } from "../../helpers/tokens";
@@ -25,13 +25,9 @@ const RAW = {
 const config = testConfig(iss, RAW);
 
 let stand: StandIn;
+useFixedClock();
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ["Date"] });
-  vi.setSystemTime(NOW_MS);
   stand = cognitoStandIn(iss, config);
-});
-afterEach(() => {
-  vi.useRealTimers();
 });
 
 const fresh: UserSpec = { username: USER, iat: NOW_S - 60 };

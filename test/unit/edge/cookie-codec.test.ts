@@ -2,15 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { encodeCookieName, parseCookies, serializeCookie } from "../../../shared/edge/cookie-codec";
 import { tokenCookieName } from "../../../shared/edge/session-store";
-import { parseSetCookie } from "../../helpers/harness";
-
-/** Set-Cookie values → the Cookie header a browser would send back. */
-const cookieHeaderOf = (setCookies: string[]) =>
-  setCookies
-    .map(parseSetCookie)
-    .filter((c) => c.attrs["max-age"] !== "0")
-    .map((c) => `${c.name}=${c.value}`)
-    .join("; ");
+import { parseSetCookie, cookieHeaderOf } from "../../helpers/harness";
 
 describe("encodeCookieName round-trips usernames", () => {
   it.each([

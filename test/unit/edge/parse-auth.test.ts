@@ -1,11 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { checkAuth } from "../../../shared/edge/check-auth";
 import { encodeCookieName } from "../../../shared/edge/cookie-codec";
 import { lastAuthUserName, tokenCookieName } from "../../../shared/edge/session-store";
 import type { ResolvedConfig } from "../../../shared/config/types";
 import { pkceChallenge } from "../../../shared/edge/sign-in-state";
 import { asRespond, callback, hostedUiCallback, startSignIn } from "../../helpers/flow";
-import { CookieJar, NOW_MS, NOW_S, ORIGIN, cognitoStandIn, edgeRequest, makeContext, parseSetCookie } from "../../helpers/harness";
+import { CookieJar, NOW_MS, NOW_S, ORIGIN, cognitoStandIn, edgeRequest, makeContext, parseSetCookie, useFixedClock } from "../../helpers/harness";
 import type { StandIn } from "../../helpers/harness";
 import { sessionCookieHeader } from "../../helpers/session";
 import { makeIssuer, makeKey, testConfig, tokensFor } from "../../helpers/tokens";
@@ -18,14 +18,10 @@ const withSecret = testConfig(iss, { clientSecret: "topsecretclientsecret0123456
 
 let stand: StandIn;
 let jar: CookieJar;
+useFixedClock();
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ["Date"] });
-  vi.setSystemTime(NOW_MS);
   stand = cognitoStandIn(iss, config);
   jar = new CookieJar();
-});
-afterEach(() => {
-  vi.useRealTimers();
 });
 
 const tokenCalls = () => stand.calls.filter((c) => c.url === "https://auth.example.com/oauth2/token");

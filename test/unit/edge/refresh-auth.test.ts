@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { encodeCookieName } from "../../../shared/edge/cookie-codec";
 import { lastAuthUserName, tokenCookieName } from "../../../shared/edge/session-store";
 import { refreshAuth } from "../../../shared/edge/refresh-auth";
 import { asRespond } from "../../helpers/flow";
-import { NOW_MS, NOW_S, ORIGIN, cognitoStandIn, edgeRequest, makeContext, parseSetCookie } from "../../helpers/harness";
+import { NOW_S, ORIGIN, cognitoStandIn, edgeRequest, makeContext, parseSetCookie, useFixedClock } from "../../helpers/harness";
 import type { StandIn } from "../../helpers/harness";
 import type { RequestSpec } from "../../helpers/events";
 import { sessionCookieHeader } from "../../helpers/session";
@@ -17,18 +17,13 @@ const n = (k: "idToken" | "accessToken" | "refreshToken") => encodeCookieName(to
 let stand: StandIn;
 let refreshToken: string;
 let cookie: string;
+useFixedClock();
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ["Date"] });
-  vi.setSystemTime(NOW_MS);
   stand = cognitoStandIn(iss, config);
   refreshToken = stand.issueRefresh({ username: USER });
   const old = tokensFor(iss, { username: USER, iat: NOW_S - 7200, ttl: 3600 });
   cookie = sessionCookieHeader(iss.clientId, { username: USER, ...old, refreshToken });
 });
-afterEach(() => {
-  vi.useRealTimers();
-});
-
 async function refresh(spec: RequestSpec) {
   const { ctx, logs } = makeContext(config, stand.http, { fn: "refresh-auth" });
   const r = asRespond(await refreshAuth(edgeRequest({ uri: "/refreshauth", cookies: [cookie], ...spec }), ctx));

@@ -27,17 +27,9 @@ import {
   writeSession,
 } from "../../../shared/edge/session-store";
 import { newSignIn, sealSignIn } from "../../../shared/edge/sign-in-state";
-import { deterministicRandom, NOW_S, parseSetCookie } from "../../helpers/harness";
+import { deterministicRandom, NOW_S, parseSetCookie, cookieHeaderOf } from "../../helpers/harness";
 
 const LAX: CookieSettings = { sameSite: "Lax", refreshTokenMaxAge: 30 * 24 * 3600 };
-
-/** Set-Cookie values → the Cookie header a browser would send back. */
-const cookieHeaderOf = (setCookies: string[]) =>
-  setCookies
-    .map(parseSetCookie)
-    .filter((c) => c.attrs["max-age"] !== "0")
-    .map((c) => `${c.name}=${c.value}`)
-    .join("; ");
 
 describe("chunking of big values", () => {
   const name = tokenCookieName("client1", "user+tag@example.com", "idToken");

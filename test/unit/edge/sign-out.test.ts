@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { encodeCookieName } from "../../../shared/edge/cookie-codec";
 import { lastAuthUserName, tokenCookieName } from "../../../shared/edge/session-store";
 import { signOut } from "../../../shared/edge/sign-out";
 import { asRespond } from "../../helpers/flow";
-import { HOST, NOW_MS, NOW_S, cognitoStandIn, edgeRequest, makeContext, parseSetCookie } from "../../helpers/harness";
+import { HOST, NOW_S, cognitoStandIn, edgeRequest, makeContext, parseSetCookie, useFixedClock } from "../../helpers/harness";
 import type { StandIn } from "../../helpers/harness";
 import { sessionCookieHeader } from "../../helpers/session";
 import { makeIssuer, testConfig, tokensFor } from "../../helpers/tokens";
@@ -14,13 +14,9 @@ const USER = "user+tag@example.com";
 const config = testConfig(iss);
 
 let stand: StandIn;
+useFixedClock();
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ["Date"] });
-  vi.setSystemTime(NOW_MS);
   stand = cognitoStandIn(iss, config);
-});
-afterEach(() => {
-  vi.useRealTimers();
 });
 
 async function out(cookie: string, cfg: ResolvedConfig = config, host = HOST) {

@@ -2,12 +2,12 @@
  * Token verification (shared/tokens.ts). aws-jwt-verify checks `exp`/`nbf` against Date.now(), our cache against
  * the `nowMs` argument: the fake clock keeps both at NOW_MS unless a test moves them apart on purpose.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { createTokenVerifier, MAX_TOKEN_LENGTH } from "../../../../shared/edge/tokens/verifier";
 import type { TokenVerifier } from "../../../../shared/edge/tokens/verifier";
 import { accessClaims, idClaims, makeIssuer, makeKey, sign, testConfig } from "../../../helpers/tokens";
 import type { Issuer } from "../../../helpers/tokens";
-import { NOW_MS, NOW_S, cognitoStandIn } from "../../../helpers/harness";
+import { NOW_MS, NOW_S, cognitoStandIn, useFixedClock } from "../../../helpers/harness";
 import type { StandIn } from "../../../helpers/harness";
 
 const iss: Issuer = makeIssuer();
@@ -17,15 +17,11 @@ const u = { iat: NOW_S - 60, username: "user+tag@example.com" };
 let stand: StandIn;
 let verifier: TokenVerifier;
 
+useFixedClock();
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ["Date"] });
-  vi.setSystemTime(NOW_MS);
   const config = testConfig(iss);
   stand = cognitoStandIn(iss, config);
   verifier = createTokenVerifier(config, stand.http);
-});
-afterEach(() => {
-  vi.useRealTimers();
 });
 
 const jwksCalls = () => stand.calls.filter((c) => c.url.endsWith("/.well-known/jwks.json")).length;
