@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { globMatcher, normalizePath, pathForms } from "../../../shared/edge/path-match";
+import { globMatch, globMatcher, normalizePath, pathForms } from "../../../shared/edge/path-match";
 
 describe("globMatcher: CloudFront path-pattern semantics", () => {
   it.each<[string[], string, boolean]>([
@@ -55,5 +56,42 @@ describe("normalizePath", () => {
 
   it("pathForms keeps both", () => {
     expect(pathForms("/public/../admin")).toEqual({ raw: "/public/../admin", normalized: "/admin" });
+  });
+});
+
+describe("globMatch agrees with the regex reading of a glob (on inputs small enough for the regex)", () => {
+  const toRegex = (g: string) => new RegExp(`^${g.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[\\s\\S]*").replace(/\?/g, "[\\s\\S]")}$`);
+  it("property", () => {
+    const alphabet = fc.constantFrom("/", "a", "b", ".", "*", "?");
+    const text = fc.constantFrom("/", "a", "b", ".", "x");
+    fc.assert(
+      fc.property(fc.string({ unit: alphabet, maxLength: 10 }), fc.string({ unit: text, maxLength: 14 }), (glob, path) => {
+        expect(globMatch(glob, path)).toBe(toRegex(glob).test(path));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe("glob matching takes time linear in the path, whatever the path (no backtracking regex)", () => {
+  // A plausible glob with several stars, and paths crafted to make a backtracking matcher try every way of
+  // splitting them: many segments, and a last character that never matches.
+  const globs = ["/assets/*/*/*.js", "/a*b*c*d*e*f.png", "/x/*?*?*?*/y"];
+  const crafted = (n: number) => [`/assets/${"a/".repeat(n)}x`, `/a${"bcde".repeat(n)}f.pnq`, `/x/${"ab".repeat(n)}/z`];
+  /** Microseconds for `rounds` matches of every crafted path of size n. */
+  const timeFor = (n: number, rounds: number) => {
+    const match = globMatcher(globs);
+    const paths = crafted(n);
+    const t0 = process.hrtime.bigint();
+    for (let r = 0; r < rounds; r++) for (const p of paths) if (match(p)) throw new Error("crafted paths must not match");
+    return Number(process.hrtime.bigint() - t0) / 1000;
+  };
+
+  it("8× the path costs about 8× the time, not 8^k×", () => {
+    timeFor(250, 20); // warm-up
+    const small = Math.min(...[0, 1, 2].map(() => timeFor(250, 40)));
+    const large = Math.min(...[0, 1, 2].map(() => timeFor(2000, 40)));
+    // Linear: ~8. A regex with three stars backtracks in roughly cubic time (~500×); allow generous noise.
+    expect(large / small).toBeLessThan(24);
   });
 });
