@@ -112,7 +112,13 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
   // Rules also apply to the object the origin will serve: `/admin` is rewritten to `/admin/index.html`, which
   // `/admin/*` protects even though `/admin` itself does not match it.
   const allowed = isAllowed(rules, forms, groups) && (targetForms === undefined || isAllowed(rules, targetForms, groups));
-  if (!allowed) return { ...errorResponse(config, "forbidden", { api: api() }), reason: "forbidden" };
+  if (!allowed) {
+    const links = [
+      { href: "/", text: "Home" },
+      { href: config.paths.signOut, text: "Sign out or switch account" },
+    ];
+    return { ...errorResponse(config, "forbidden", { api: api(), links }), reason: "forbidden" };
+  }
   return forward("signed-in", config.forwardIdentity ? identityHeaders(pair.id, pair.access, groups, session.idToken) : undefined);
 }
 

@@ -44,6 +44,7 @@ export type Reason =
   // sign-out
   | "signed-out"
   | "signed-out:revoke-failed"
+  | "sign-out:confirm"
   // any viewer handler
   | `error:${"bad-event" | "bad-host" | "bad-uri" | "uri-too-long" | "internal" | "response-too-large"}`;
 

@@ -27,14 +27,25 @@ export function redirect(config: ResolvedConfig, location: string, cookies: stri
 const STYLE =
   "body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}h1{font-size:1.4rem}a{color:#0b5cad}";
 
-function page(title: string, reason: string, retry: string | undefined, status: number): string {
-  const link = retry ? `<p><a href="${escapeHtml(retry)}">Try again</a></p>` : "";
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(reason)}</p>${link}<p><small>Error ${status}</small></p></body></html>`;
+/** A link on a generated page: same-origin paths only (callers pass our own paths). */
+export interface PageLink {
+  href: string;
+  text: string;
 }
 
-/** Fills a site owner's template: `{{status}}`, `{{title}}`, `{{reason}}`, `{{retry}}`, all escaped. */
+function shell(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
+}
+
+function page(title: string, reason: string, retry: string | undefined, status: number, links: readonly PageLink[] = []): string {
+  const all = [...(retry ? [{ href: retry, text: "Try again" }] : []), ...links];
+  const nav = all.length ? `<p>${all.map((l) => `<a href="${escapeHtml(l.href)}">${escapeHtml(l.text)}</a>`).join(" · ")}</p>` : "";
+  return shell(title, `<p>${escapeHtml(reason)}</p>${nav}<p><small>Error ${status}</small></p>`);
+}
+
+/** Fills a site owner's template: `{{status}}`, `{{title}}`, `{{reason}}`, `{{retry}}`, `{{signOut}}`, all escaped. */
 function fillTemplate(template: string, values: Record<string, string>): string {
-  return template.replace(/\{\{\s*(status|title|reason|retry)\s*\}\}/g, (_, k: string) => escapeHtml(values[k] ?? ""));
+  return template.replace(/\{\{\s*(status|title|reason|retry|signOut)\s*\}\}/g, (_, k: string) => escapeHtml(values[k] ?? ""));
 }
 
 /** An HTML page with a status; uses the configured template for the status when there is one. */
@@ -43,13 +54,13 @@ export function htmlPage(
   status: number,
   title: string,
   reason: string,
-  opts: { retry?: string; cookies?: string[]; headers?: Record<string, string> } = {},
+  opts: { retry?: string; cookies?: string[]; headers?: Record<string, string>; links?: readonly PageLink[] } = {},
 ): Respond {
   const template = config.errorPages[String(status)];
   let body = template
-    ? fillTemplate(template, { status: String(status), title, reason, retry: opts.retry ?? "/" })
-    : page(title, reason, opts.retry, status);
-  if (Buffer.byteLength(body) > MAX_BODY_BYTES) body = page(title, reason, opts.retry, status);
+    ? fillTemplate(template, { status: String(status), title, reason, retry: opts.retry ?? "/", signOut: config.paths.signOut })
+    : page(title, reason, opts.retry, status, opts.links);
+  if (Buffer.byteLength(body) > MAX_BODY_BYTES) body = page(title, reason, opts.retry, status, opts.links);
   return {
     kind: "respond",
     status,
@@ -63,7 +74,7 @@ export function htmlPage(
 export function errorResponse(
   config: ResolvedConfig,
   code: ErrorCode,
-  opts: { retry?: string; cookies?: string[]; api?: boolean; reason?: string } = {},
+  opts: { retry?: string; cookies?: string[]; api?: boolean; reason?: string; links?: readonly PageLink[] } = {},
 ): Respond {
   const e = ERRORS[code];
   const reason = opts.reason ?? e.reason;
@@ -83,6 +94,7 @@ export function errorResponse(
     ...(opts.retry ? { retry: opts.retry } : {}),
     cookies: opts.cookies ?? [],
     headers: extra,
+    ...(opts.links ? { links: opts.links } : {}),
   });
 }
 
@@ -98,5 +110,20 @@ export function navigatePage(config: ResolvedConfig, location: string, cookies: 
     headers: { ...baseHeaders(config), "content-type": "text/html; charset=utf-8" },
     cookies,
     body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${url}"><title>Signed in</title></head><body><p>Signed in. <a href="${url}">Continue</a></p></body></html>`,
+  };
+}
+
+/**
+ * A 200 page asking the user to confirm an action with a button (a same-origin GET to `action`). Used when a
+ * sign-out request did not come from this site: a cross-site link must not sign anyone out.
+ */
+export function confirmPage(config: ResolvedConfig, p: { title: string; text: string; action: string; button: string; cancel: PageLink }): Respond {
+  const form = `<form method="get" action="${escapeHtml(p.action)}"><p><button type="submit">${escapeHtml(p.button)}</button> <a href="${escapeHtml(p.cancel.href)}">${escapeHtml(p.cancel.text)}</a></p></form>`;
+  return {
+    kind: "respond",
+    status: 200,
+    headers: { ...baseHeaders(config), "content-type": "text/html; charset=utf-8" },
+    cookies: [],
+    body: shell(p.title, `<p>${escapeHtml(p.text)}</p>${form}`),
   };
 }

@@ -203,7 +203,7 @@ describe("edge flow through the built bundles", () => {
     await signIn(site, jar, { uri: "/" });
     const refreshToken = [...jar.cookies].find(([n]) => n.endsWith(".refreshToken"))![1].value;
     const ourCookies = [...jar.cookies.keys()];
-    const res = await site.fn.signOut(req(jar, { uri: "/signout" }));
+    const res = await site.fn.signOut(req(jar, { uri: "/signout", headers: { "Sec-Fetch-Site": "same-origin" } }));
     expect(res.status).toBe("302");
     const loc = new URL(header(res, "location")!);
     expect(`${loc.origin}${loc.pathname}`).toBe(`${site.cognito.url}/logout`);
@@ -323,7 +323,7 @@ describe("edge flow through the built bundles", () => {
     const jar = new CookieJar();
     await signIn(site, jar, { uri: "/" });
     await site.fn.check(req(jar, { uri: "/" }));
-    await site.fn.signOut(req(jar, { uri: "/signout" }));
+    await site.fn.signOut(req(jar, { uri: "/signout", headers: { "Sec-Fetch-Site": "same-origin" } }));
     spy.mockRestore();
     expect(logs.length).toBeGreaterThan(3);
     const secrets = [...jar.cookies.values()].map((c) => c.value).filter((v) => v.length > 8);
@@ -349,7 +349,7 @@ describe("confidential app client", () => {
     expect(done.status).toBe("302");
     const basic = `Basic ${Buffer.from(`${issuer.clientId}:${CLIENT_SECRET}`).toString("base64")}`;
     expect(site.cognito.calls.find((c) => c.path === "/oauth2/token")?.authorization).toBe(basic);
-    await site.fn.signOut(req(jar, { uri: "/signout" }));
+    await site.fn.signOut(req(jar, { uri: "/signout", headers: { "Sec-Fetch-Site": "same-origin" } }));
     expect(site.cognito.calls.find((c) => c.path === "/oauth2/revoke")?.authorization).toBe(basic);
     expect(JSON.stringify(done)).not.toContain(CLIENT_SECRET);
   });

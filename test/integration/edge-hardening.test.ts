@@ -62,7 +62,7 @@ describe("hardening", () => {
     const check = await site.fn.check(viewerRequest({ host: HOST, uri: "/", cookies: [states.join("; ")] }));
     expect(check.status).toBe("302");
     expect(responseBytes(check)).toBeLessThan(40 * 1024);
-    const out = await site.fn.signOut(viewerRequest({ host: HOST, uri: "/signout", cookies: [[...states, ...others].join("; ")] }));
+    const out = await site.fn.signOut(viewerRequest({ host: HOST, uri: "/signout", headers: { "Sec-Fetch-Site": "same-origin" }, cookies: [[...states, ...others].join("; ")] }));
     expect(out.status).toBe("302");
     expect(responseBytes(out)).toBeLessThan(40 * 1024);
   });

@@ -276,6 +276,9 @@ describe("authorization rules", () => {
     expect(r.status).toBe(403);
     expect(r.headers["content-type"]).toMatch(/text\/html/);
     expect(r.body).toContain("Access denied");
+    // Somewhere to go: home, or sign out to switch to an account that may open the page.
+    expect(r.body).toContain('<a href="&#47;">Home</a>');
+    expect(r.body).toContain('<a href="&#47;signout">Sign out or switch account</a>');
   });
 
   it.each(["/admin/x", "/public/../admin/x", "/%61dmin/x", "//admin/x"])("%s with the group → forward; without → 403", async (uri) => {

@@ -19,9 +19,10 @@ beforeEach(() => {
   stand = cognitoStandIn(iss, config);
 });
 
-async function out(cookie: string, cfg: ResolvedConfig = config, host = HOST) {
+/** A sign-out asked for on this site (a link on its own page: `Sec-Fetch-Site: same-origin`). */
+async function out(cookie: string, cfg: ResolvedConfig = config, host = HOST, headers: Record<string, string> = { "Sec-Fetch-Site": "same-origin" }) {
   const { ctx, logs } = makeContext(cfg, stand.http, { fn: "sign-out" });
-  const r = asRespond(await signOut(edgeRequest({ uri: "/signout", host, cookies: cookie ? [cookie] : [] }), ctx));
+  const r = asRespond(await signOut(edgeRequest({ uri: "/signout", host, headers, cookies: cookie ? [cookie] : [] }), ctx));
   return { r, logs };
 }
 
@@ -92,7 +93,7 @@ describe("sign-out", () => {
   it("afterSignOut and the Host decide logout_uri; nothing from the query does", async () => {
     const cfg = testConfig(iss, { paths: { afterSignOut: "/bye" } });
     const { ctx } = makeContext(cfg, stand.http, { fn: "sign-out" });
-    const r = asRespond(await signOut(edgeRequest({ uri: "/signout", querystring: "logout_uri=https://evil.com&redirect=//evil.com", host: "www.example.com" }), ctx));
+    const r = asRespond(await signOut(edgeRequest({ uri: "/signout", querystring: "logout_uri=https://evil.com&redirect=//evil.com", host: "www.example.com", headers: { "Sec-Fetch-Site": "same-origin" } }), ctx));
     const loc = new URL(r.headers.location!);
     expect(loc.origin).toBe("https://auth.example.com");
     expect(loc.searchParams.get("logout_uri")).toBe("https://www.example.com/bye");
@@ -102,5 +103,41 @@ describe("sign-out", () => {
     const { r } = await out("", config, "evil.com/x");
     expect(r.status).toBe(400);
     expect(r.headers.location).toBeUndefined();
+  });
+});
+
+describe("sign-out asked for by another site", () => {
+  const ORIGIN = `https://${HOST}`;
+  it.each<[string, Record<string, string>, boolean]>([
+    ["same-origin link", { "Sec-Fetch-Site": "same-origin" }, true],
+    ["typed or bookmarked", { "Sec-Fetch-Site": "none" }, true],
+    ["a link on another site", { "Sec-Fetch-Site": "cross-site" }, false],
+    ["a sibling subdomain", { "Sec-Fetch-Site": "same-site" }, false],
+    ["cross-site even with our Referer claimed", { "Sec-Fetch-Site": "cross-site", Referer: `${ORIGIN}/` }, false],
+    ["no Sec-Fetch-Site, our Referer", { Referer: `${ORIGIN}/page` }, true],
+    ["no Sec-Fetch-Site, our Origin", { Origin: ORIGIN }, true],
+    ["no Sec-Fetch-Site, another Origin", { Origin: "https://evil.example" }, false],
+    ["no Sec-Fetch-Site, a look-alike Referer", { Referer: `${ORIGIN}.evil.example/` }, false],
+    ["no marker at all", {}, false],
+  ])("%s → signed out: %s", async (_, headers, signsOut) => {
+    const refreshToken = stand.issueRefresh({ username: USER });
+    const { r, logs } = await out(fullSession(refreshToken), config, HOST, headers);
+    if (signsOut) {
+      expect(r.status).toBe(302);
+      expect(stand.revoked).toEqual([refreshToken]);
+      return;
+    }
+    // A small page with a button, nothing revoked, no cookie touched.
+    expect(r.status).toBe(200);
+    expect(r.reason).toBe("sign-out:confirm");
+    expect(r.cookies).toEqual([]);
+    expect(stand.revoked).toEqual([]);
+    expect(stand.calls).toEqual([]);
+    expect(r.body).toContain('<form method="get" action="&#47;signout">');
+    expect(r.body).toContain("<button");
+    expect(r.headers["cache-control"]).toBe("no-cache, no-store");
+    expect(r.headers["x-frame-options"]).toBe("DENY");
+    expect(r.body).not.toContain(refreshToken);
+    expect(logs.join("\n")).not.toContain(refreshToken);
   });
 });
