@@ -2,10 +2,11 @@
  * Hostile and edge-case input through the BUILT bundles: very long return URLs, unusual characters in claims and
  * cookie names, floods of cookies, malformed URIs, an unreachable JWKS, origin CSPs.
  */
+import { spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CookieJar } from "../helpers/cognito-stand-in";
 import { header, originResponse, setCookies, viewerRequest } from "../helpers/events";
-import { HOST, hostedUi, makeSite, req, signIn } from "../helpers/site";
+import { HOST, hostedUi, issuer, makeSite, req, signIn } from "../helpers/site";
 import type { Site } from "../helpers/site";
 import { sessionCookieHeader } from "../helpers/session";
 import { accessClaims, idClaims, makeKey, sign } from "../helpers/tokens";
@@ -123,4 +124,58 @@ describe("hardening", () => {
     expect(stale.status).toBe("302");
     expect(header(stale, "location")).toBe(`https://${HOST}/`);
   });
+});
+
+describe("a flood of forged tokens", () => {
+  let site: Site;
+  beforeAll(async () => {
+    site = await makeSite();
+  }, 120_000);
+  afterAll(() => site?.cognito.stop());
+
+  /**
+   * Runs the built check-auth in a fresh Node process (with --expose-gc) and sends it `count` distinct, well-formed
+   * tokens of `size` characters whose signatures are wrong; returns the heap held afterwards beyond the heap
+   * held after a first, small round (bytes, after a full garbage collection).
+   */
+  function heapAfterFlood(count: number, size: number): { grownBytes: number; rejected: number } {
+    const kid = site.cognito.opts.issuer.key.kid;
+    const script = `
+      const { handler } = require(${JSON.stringify(`${site.built.outdir}/check-auth/index.js`)});
+      console.log = () => {};
+      const b64 = (v) => Buffer.from(typeof v === "string" ? v : JSON.stringify(v)).toString("base64url");
+      const header = b64({ alg: "RS256", kid: ${JSON.stringify(kid)} });
+      const signature = Buffer.alloc(256, 7).toString("base64url");
+      const token = (i) => {
+        const body = b64({ sub: "s" + i, token_use: "id", exp: 4102444800, pad: "x".repeat(${size}) });
+        return header + "." + body + "." + signature;
+      };
+      const event = (t) => ({ Records: [{ cf: { config: {}, request: { method: "GET", uri: "/page", querystring: "", headers: {
+        host: [{ key: "Host", value: ${JSON.stringify(HOST)} }],
+        cookie: [{ key: "Cookie", value: "CognitoIdentityServiceProvider.${issuer.clientId}.LastAuthUser=u; CognitoIdentityServiceProvider.${issuer.clientId}.u.idToken=" + t }],
+      } } } }] });
+      (async () => {
+        let rejected = 0;
+        for (let i = 0; i < 50; i++) await handler(event(token(i)));
+        global.gc(); global.gc();
+        const base = process.memoryUsage().heapUsed;
+        for (let i = 50; i < ${count} + 50; i++) {
+          const r = await handler(event(token(i)));
+          if (r.status === "302") rejected++;
+        }
+        global.gc(); global.gc();
+        process.stdout.write(JSON.stringify({ grownBytes: process.memoryUsage().heapUsed - base, rejected }));
+      })();
+    `;
+    const r = spawnSync(process.execPath, ["--expose-gc", "-e", script], { encoding: "utf8", timeout: 120_000 });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return JSON.parse(r.stdout) as { grownBytes: number; rejected: number };
+  }
+
+  it("leaves no more than a few MB of heap held after 3,000 distinct 15 KB forgeries", () => {
+    const { grownBytes, rejected } = heapAfterFlood(3000, 11_000);
+    expect(rejected).toBe(3000);
+    // Keyed by the tokens themselves, the refused cache would hold ~2,000 × 15 KB ≈ 30 MB here.
+    expect(grownBytes).toBeLessThan(4 * 1024 * 1024);
+  }, 120_000);
 });

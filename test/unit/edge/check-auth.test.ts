@@ -270,6 +270,21 @@ describe("no redirect loops", () => {
   });
 });
 
+describe("public paths are judged on the object the origin will serve too", () => {
+  it.each<[string, Record<string, unknown>, string, boolean]>([
+    ["an SPA route under a public path is /index.html, which is not public", { publicPaths: ["/public/*"], spaFallback: true }, "/public/app/route", false],
+    ["... unless /index.html is public as well", { publicPaths: ["/public/*", "/index.html"], spaFallback: true }, "/public/app/route", true],
+    ["a public folder's index document is public", { publicPaths: ["/public/*"] }, "/public/", true],
+    ["a public folder without its slash serves its index document, also public", { publicPaths: ["/public/*"] }, "/public/docs", true],
+    ["a public file is served as it is", { publicPaths: ["/public/*"], spaFallback: true }, "/public/a.css", true],
+    ["a public exact path whose index document is not public", { publicPaths: ["/landing"] }, "/landing", false],
+  ])("%s", async (_, raw, uri, isPublic) => {
+    const r = (await decide({ uri }, testConfig(iss, raw))).outcome;
+    if (isPublic) expect(r).toMatchObject({ kind: "forward", reason: "public" });
+    else expect(r).toMatchObject({ kind: "respond", status: 302, reason: "no-session" });
+  });
+});
+
 describe("authorization rules", () => {
   it("signed in without the group → 403 page", async () => {
     const r = asRespond((await decide({ uri: "/admin/x", cookies: [cookiesFor(fresh)] })).outcome);
@@ -337,6 +352,29 @@ describe("through the viewer-request wrapper", () => {
     });
     const out = (await handler(event)) as { headers: Record<string, unknown>; uri: string };
     expect(Object.keys(out.headers).filter((h) => h.startsWith("x-auth-"))).toEqual([]);
+  });
+
+  it.each(["/public/a.css", "/docs/"])("look-alike names (x_auth_user, X_Auth_Groups, x-auth_email) never reach the origin either: %s", async (uri) => {
+    const cfg = testConfig(iss, { ...RAW, forwardIdentity: true });
+    const { ctx } = makeContext(cfg, stand.http);
+    const t = tokensFor(iss, { ...fresh, groups: ["users"] });
+    // CloudFront keys headers by their lower-cased name; WSGI, CGI, PHP and Rack read `_` as `-`.
+    const event = viewerRequest({
+      host: HOST,
+      uri,
+      headers: { X_Auth_User: "admin", X_Auth_Groups: "admins", "x-auth_email": "boss@example.com", "X-Auth-Groups-Truncated": "false" },
+      cookies: [sessionCookieHeader(iss.clientId, { username: USER, ...t })],
+    });
+    const out = (await viewerHandler(checkAuth, ctx)(event)) as { headers: Record<string, { value: string }[]> };
+    const names = Object.keys(out.headers).map((h) => h.replace(/_/g, "-"));
+    const identity = names.filter((h) => h.startsWith("x-auth-"));
+    if (uri.startsWith("/public/")) expect(identity).toEqual([]);
+    else {
+      expect(identity.sort()).toEqual(["x-auth-email", "x-auth-groups", "x-auth-id-token", "x-auth-user"]);
+      expect(header(out, "x-auth-user")).toBe(USER);
+      expect(header(out, "x-auth-email")).toBe("user@example.com");
+      expect(header(out, "x-auth-groups")).toBe("users");
+    }
   });
 
   it("x-auth-* from the client are replaced by the verified identity when forwardIdentity is on", async () => {

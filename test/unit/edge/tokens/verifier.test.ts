@@ -256,3 +256,43 @@ describe("verified-token cache", () => {
     expect(await verifier.verify(access, "id", NOW_MS)).toMatchObject({ ok: false, expired: false });
   });
 });
+
+describe("key rotation survives a flood of made-up kids", () => {
+  it("a genuine new key is fetched and accepted after a flood, never refused as unknown", async () => {
+    const rotated = makeKey();
+    // The flood: tokens with random kids, signed by keys the provider never published, over half a second.
+    for (let i = 0; i < 200; i++) {
+      const r = await verifier.verify(sign(idClaims(iss, u), otherKey, { kid: `flood-${i}` }), "id", NOW_MS + i * 2);
+      expect(r.ok).toBe(false);
+    }
+    // Few fetches for all that: at most one per second.
+    expect(jwksCalls()).toBeLessThanOrEqual(1);
+    // The provider rotates; a user's genuine token arrives within the same second: "try again", not "unknown".
+    stand.jwksKeys = [iss.key.jwk, rotated.jwk];
+    const genuine = sign(idClaims(iss, u), rotated);
+    const early = await verifier.verify(genuine, "id", NOW_MS + 500);
+    expect(early).toEqual({ ok: false, expired: false, why: "jwks-unavailable" });
+    // A second later the key is fetched and the token accepted.
+    expect((await verifier.verify(genuine, "id", NOW_MS + 1600)).ok).toBe(true);
+  });
+
+  it("a flood that keeps going cannot keep the new key out: the next fetch brings it in", async () => {
+    const rotated = makeKey();
+    stand.jwksKeys = [iss.key.jwk, rotated.jwk];
+    for (let i = 0; i < 50; i++) await verifier.verify(sign(idClaims(iss, u), otherKey, { kid: `flood-${i}` }), "id", NOW_MS + i * 100);
+    // The flood's own fetches (one a second) loaded the published key: the genuine token needs no fetch at all.
+    const before = jwksCalls();
+    expect((await verifier.verify(sign(idClaims(iss, u), rotated), "id", NOW_MS + 5000)).ok).toBe(true);
+    expect(jwksCalls()).toBe(before);
+  });
+
+  it("a made-up kid is looked for once, then kept in the penalty box (no fetch for 10 s)", async () => {
+    const t = sign(idClaims(iss, u), otherKey, { kid: "made-up" });
+    expect(await verifier.verify(t, "id", NOW_MS)).toEqual({ ok: false, expired: false, why: "unknown-key" });
+    expect(jwksCalls()).toBe(1);
+    for (const dt of [1500, 5000, 9000]) expect(await verifier.verify(t, "id", NOW_MS + dt)).toEqual({ ok: false, expired: false, why: "unknown-key" });
+    expect(jwksCalls()).toBe(1);
+    expect(await verifier.verify(t, "id", NOW_MS + 11_000)).toEqual({ ok: false, expired: false, why: "unknown-key" });
+    expect(jwksCalls()).toBe(2);
+  });
+});
