@@ -15,7 +15,7 @@ import { clientUrls, hasPreTokenGeneration, poolGroups } from "../shared/config/
 import { readConfigFile, resolveForDeploy } from "../shared/config/load";
 import type { AuthConfig } from "../shared/config/resolve";
 import type { DeployConfig, ResolvedConfig, TriggersConfig } from "../shared/config/types";
-import { EDGE_FUNCTIONS, TRIGGER_FUNCTIONS } from "../shared/functions";
+import { TRIGGER_FUNCTIONS, deployedEdgeFunctions } from "../shared/functions";
 
 const root = resolve(__dirname, "..");
 
@@ -74,7 +74,7 @@ export function slsValues(env: NodeJS.ProcessEnv = process.env): SlsValues {
     siteDir: d.siteDir,
     edgeResources: edgeResources(d),
     // A getter: only the pool stack reads it, so the edge stack packages even before the triggers are built.
-    edgeFunctions: edgeFunctions(distDir, paths),
+    edgeFunctions: edgeFunctions(distDir, config.edge),
     get poolFunctions() {
       return d.createUserPool ? poolFunctions(config.triggers, distDir) : {};
     },
@@ -168,14 +168,15 @@ function edgeResources(d: DeployConfig): { Resources: Cfn; Outputs: Cfn } {
  * The Lambda@Edge functions and their cloudFront events, from the catalogue: check-auth and http-headers on the
  * default behaviour (viewer request, origin response), the others on their path behaviours with caching off.
  */
-function edgeFunctions(distDir: string, paths: ResolvedConfig["paths"]): Cfn {
+function edgeFunctions(distDir: string, edge: ResolvedConfig): Cfn {
+  const paths = edge.paths;
   const origin = {
     DomainName: { "Fn::GetAtt": ["SiteBucket", "RegionalDomainName"] },
     S3OriginConfig: {},
     OriginAccessControlId: { "Fn::GetAtt": ["SiteOriginAccessControl", "Id"] },
   };
   const fns: Cfn = {};
-  for (const f of EDGE_FUNCTIONS) {
+  for (const f of deployedEdgeFunctions(edge).filter((x) => x.runtime === "lambda-edge")) {
     const onDefault = f.behaviour === "default";
     const event: Cfn = {
       eventType: f.trigger,

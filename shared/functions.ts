@@ -5,16 +5,19 @@
  *
  * Build-time metadata only: no bundle imports it.
  */
-import type { Paths } from "./config/types";
+import type { HotPath, Paths } from "./config/types";
 
-/** Where a function runs. Lambda@Edge functions are created in us-east-1 and replicated by CloudFront. */
-export type FunctionRuntime = "lambda-edge" | "lambda";
+/**
+ * Where a function runs. Lambda@Edge functions are created in us-east-1 and replicated by CloudFront; the
+ * CloudFront Function (`cloudfront-js-2.0`) runs in CloudFront itself; Cognito triggers are ordinary Lambdas.
+ */
+export type FunctionRuntime = "lambda-edge" | "cloudfront-function" | "lambda";
 
 /** What calls the function: a CloudFront event on a cache behaviour, or a Cognito user pool trigger. */
 export type FunctionTrigger = "viewer-request" | "origin-response" | "cognito-pre-token-generation" | "cognito-post-confirmation";
 
 /** A secret of the config that a bundle is given only when it uses it (a leaked bundle leaks as little as possible). */
-export type FunctionSecret = "clientSecret" | "nonceSigningSecret";
+export type FunctionSecret = "clientSecret" | "nonceSigningSecret" | "sessionSigningSecret";
 
 export interface FunctionSpec {
   /** Output folder name: `dist/<name>/index.js`. */
@@ -32,6 +35,8 @@ export interface FunctionSpec {
   /** Function key in the Serverless files (and part of the deployed function's name, `<stack>-<slsName>`). */
   slsName: string;
   description: string;
+  /** The hot paths it is deployed with (default: both). */
+  hotPaths?: readonly HotPath[];
 }
 
 export const FUNCTIONS = [
@@ -45,6 +50,31 @@ export const FUNCTIONS = [
     verifiesTokens: true,
     slsName: "checkAuth",
     description: "Verifies the session cookies; redirects to sign-in, refresh or 403",
+    hotPaths: ["lambda-edge"],
+  },
+  {
+    name: "check-auth-function",
+    entry: "handlers/function/check-auth-function.ts",
+    runtime: "cloudfront-function",
+    trigger: "viewer-request",
+    behaviour: "default",
+    // Its HMAC key lives in the CloudFront KeyValueStore (kvs.json), never in the function's code.
+    secrets: [],
+    verifiesTokens: false,
+    slsName: "checkAuthFunction",
+    description: "Checks the signed session cookie; redirects to sign-in, refresh or 403",
+    hotPaths: ["cloudfront-function"],
+  },
+  {
+    name: "sign-in",
+    entry: "handlers/edge/sign-in.ts",
+    runtime: "lambda-edge",
+    trigger: "viewer-request",
+    behaviour: "signIn",
+    secrets: ["nonceSigningSecret"],
+    verifiesTokens: false,
+    slsName: "signIn",
+    description: "Starts a sign-in (state, nonce, PKCE) and redirects to the Hosted UI",
   },
   {
     name: "parse-auth",
@@ -52,7 +82,7 @@ export const FUNCTIONS = [
     runtime: "lambda-edge",
     trigger: "viewer-request",
     behaviour: "callback",
-    secrets: ["clientSecret", "nonceSigningSecret"],
+    secrets: ["clientSecret", "nonceSigningSecret", "sessionSigningSecret"],
     verifiesTokens: true,
     slsName: "parseAuth",
     description: "Sign-in callback; exchanges the code with PKCE and sets the cookies",
@@ -63,7 +93,7 @@ export const FUNCTIONS = [
     runtime: "lambda-edge",
     trigger: "viewer-request",
     behaviour: "refresh",
-    secrets: ["clientSecret"],
+    secrets: ["clientSecret", "sessionSigningSecret"],
     verifiesTokens: true,
     slsName: "refreshAuth",
     description: "Refreshes expired tokens with the refresh token",
@@ -114,8 +144,25 @@ export const FUNCTIONS = [
 
 export type FunctionName = (typeof FUNCTIONS)[number]["name"];
 
-/** The functions CloudFront runs (Lambda@Edge), in catalogue order. */
+/** The Lambda@Edge functions, in catalogue order. */
 export const EDGE_FUNCTIONS: readonly FunctionSpec[] = FUNCTIONS.filter((f) => f.runtime === "lambda-edge");
+
+/** The CloudFront Functions (code with its own size limit, no bundle of ours around it). */
+export const CLOUDFRONT_FUNCTIONS: readonly FunctionSpec[] = FUNCTIONS.filter((f) => f.runtime === "cloudfront-function");
+
+/**
+ * The functions CloudFront runs for a config: the hot path's viewer check and the Lambda@Edge functions on the
+ * paths. http-headers runs with the lambda-edge hot path, and with the other only when `mergeOriginCsp` asks
+ * (a response headers policy sets the headers there).
+ */
+export function deployedEdgeFunctions(c: { hotPath: HotPath; mergeOriginCsp: boolean }): FunctionSpec[] {
+  return (FUNCTIONS as readonly FunctionSpec[]).filter((f) => {
+    if (f.runtime === "lambda") return false;
+    if (f.hotPaths && !f.hotPaths.includes(c.hotPath)) return false;
+    if (f.name === "http-headers") return c.hotPath === "lambda-edge" || c.mergeOriginCsp;
+    return true;
+  });
+}
 
 /** The Cognito trigger functions (ordinary Lambdas in the pool's region). */
 export const TRIGGER_FUNCTIONS: readonly FunctionSpec[] = FUNCTIONS.filter((f) => f.runtime === "lambda");
@@ -127,10 +174,13 @@ export function functionSpec(name: string): FunctionSpec {
   return f;
 }
 
-/** The viewer-request function on a path behaviour (`callback`, `refresh`, `signOut`), for routing a request. */
-export function viewerFunctionFor(uri: string, paths: Paths): FunctionSpec {
+/**
+ * The viewer-request function for a URI: the one on its path behaviour (`callback`, `refresh`, `signOut`,
+ * `signIn`), else the hot path's check on the default behaviour.
+ */
+export function viewerFunctionFor(uri: string, paths: Paths, hotPath: HotPath = "lambda-edge"): FunctionSpec {
   for (const f of EDGE_FUNCTIONS) {
     if (f.trigger === "viewer-request" && f.behaviour !== undefined && f.behaviour !== "default" && paths[f.behaviour] === uri) return f;
   }
-  return functionSpec("check-auth");
+  return functionSpec(hotPath === "cloudfront-function" ? "check-auth-function" : "check-auth");
 }

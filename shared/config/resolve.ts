@@ -20,6 +20,7 @@ import { formatIssues } from "./issues";
 export interface ResolveExtra {
   jwks?: Jwks;
   nonceSigningSecret?: string;
+  sessionSigningSecret?: string;
   errorPages?: Record<string, string>;
 }
 
@@ -135,10 +136,10 @@ function edgePart(data: ConfigFile, raw: Raw, extra: ResolveExtra, createsPool: 
   for (const [key, p] of Object.entries(paths)) {
     if (p.startsWith("//") || p.includes("*") || p.includes("?")) fail(`paths.${key}`, 'must be a path starting with "/" (no "//", "*", "?" or spaces)');
   }
-  const handlerPaths = [paths.callback, paths.refresh, paths.signOut];
-  if (new Set(handlerPaths).size !== 3) fail("paths", "callback, refresh and signOut must be three different paths");
-  if (handlerPaths.includes("/")) fail("paths", 'callback, refresh and signOut cannot be "/"');
-  if (handlerPaths.includes(paths.afterSignOut)) fail("paths.afterSignOut", "cannot be one of the callback, refresh or signOut paths");
+  const handlerPaths = [paths.callback, paths.refresh, paths.signOut, paths.signIn];
+  if (new Set(handlerPaths).size !== handlerPaths.length) fail("paths", "callback, refresh, signOut and signIn must be different paths");
+  if (handlerPaths.includes("/")) fail("paths", 'callback, refresh, signOut and signIn cannot be "/"');
+  if (handlerPaths.includes(paths.afterSignOut)) fail("paths.afterSignOut", "cannot be one of the callback, refresh, signOut or signIn paths");
 
   const t = data.timeouts;
   // parse-auth and refresh-auth may call the token endpoint and then fetch the JWKS (a rotated key): both
@@ -183,6 +184,12 @@ function edgePart(data: ConfigFile, raw: Raw, extra: ResolveExtra, createsPool: 
     rules: data.rules.map((r) => ({ path: r.path, groups: [...new Set(r.groups)] })),
     cookie: { ...data.cookie, sameSite: sameSite as ResolvedConfig["cookie"]["sameSite"] },
     nonceSigningSecret: data.nonceSigningSecret ?? extra.nonceSigningSecret ?? "",
+    hotPath: data.hotPath,
+    session: {
+      ...(data.session.maxAge !== undefined ? { maxAge: data.session.maxAge } : {}),
+      signingSecret: data.session.signingSecret ?? extra.sessionSigningSecret ?? "",
+    },
+    mergeOriginCsp: data.mergeOriginCsp,
     headers,
     logLevel: data.logLevel,
     timeouts: data.timeouts,

@@ -43,6 +43,7 @@ const paths = z
     refresh: text(PATH, 'must be a path starting with "/" (no "//", "*", "?" or spaces)').default(DEFAULT_PATHS.refresh).describe("Where an expired session is refreshed with the refresh token."),
     signOut: text(PATH, 'must be a path starting with "/" (no "//", "*", "?" or spaces)').default(DEFAULT_PATHS.signOut).describe("Visiting it signs the user out."),
     afterSignOut: text(PATH, 'must be a path starting with "/" (no "//", "*", "?" or spaces)').default(DEFAULT_PATHS.afterSignOut).describe("Where the provider's logout sends the browser afterwards; must be a sign-out URL of the app client."),
+    signIn: text(PATH, 'must be a path starting with "/" (no "//", "*", "?" or spaces)').default(DEFAULT_PATHS.signIn).describe("Starts a sign-in for ?return=<path> (the sign-in function); where the CloudFront Function hot path sends signed-out visitors."),
   })
   .default({ ...DEFAULT_PATHS })
   .describe("The paths the edge functions answer on.");
@@ -155,6 +156,22 @@ export const edgeShape = {
     .min(32, { error: "must be at least 32 characters (or leave it out and the build generates one)" })
     .optional()
     .describe("HMAC key of the sign-in cookies (at least 32 characters). Default: generated at each build."),
+  hotPath: z
+    .enum(["lambda-edge", "cloudfront-function"], { error: 'must be "lambda-edge" or "cloudfront-function"' })
+    .default("lambda-edge")
+    .describe("Where the check of every request runs: lambda-edge (check-auth verifies the tokens on every request) or cloudfront-function (a CloudFront Function checks a signed session cookie; no Lambda on a signed-in page view)."),
+  session: z
+    .strictObject({
+      maxAge: seconds(60, 400 * 24 * 3600, "must be a whole number of seconds between 60 and 34560000 (400 days)")
+        .optional()
+        .describe("Upper bound of a session cookie's life, seconds: a refresh happens at least this often, so a revoked user is out within it. Default: none (the id token's lifetime bounds it)."),
+      signingSecret: text(/^[A-Za-z0-9_-]{43,}$/, "must be base64url of at least 32 random bytes (43 characters or more)")
+        .optional()
+        .describe("HMAC-SHA256 key of the session cookie. Default: generated at build (npm run deploy keeps it between deploys)."),
+    })
+    .default({})
+    .describe("The session cookie of the cloudfront-function hot path."),
+  mergeOriginCsp: flag(false, "With hotPath cloudfront-function: also run the origin-response http-headers function, which merges our Content-Security-Policy into the origin's (a response headers policy can only keep or replace it)."),
   logLevel: z.enum(["debug", "info", "warn", "error", "silent"], { error: 'must be one of "debug", "info", "warn", "error", "silent"' }).default("info").describe("Log level of every function."),
   mode: z.enum(["static", "spa"], { error: 'must be one of "static", "spa"' }).default("static").describe("static: every cookie HttpOnly. spa: id/access token and LastAuthUser readable by scripts (Amplify JS)."),
   forwardIdentity: flag(false, "Send x-auth-user, x-auth-email (verified addresses only), x-auth-groups and x-auth-id-token to the origin."),

@@ -18,6 +18,9 @@ export interface Rule {
   groups: string[];
 }
 
+/** Where the viewer check of every request runs. */
+export type HotPath = "lambda-edge" | "cloudfront-function";
+
 export interface Paths {
   /** Where Cognito sends the browser back with `code` and `state` (the app client's callback URL). Default `/parseauth`. */
   callback: string;
@@ -27,6 +30,19 @@ export interface Paths {
   signOut: string;
   /** Where Cognito's `/logout` sends the browser afterwards (must be a sign-out URL of the app client). Default `/`. */
   afterSignOut: string;
+  /** Starts a sign-in for `?return=<path>` (the sign-in function). The CloudFront Function hot path sends
+   *  signed-out visitors here, since starting a sign-in needs secure randomness. Default `/signin`. */
+  signIn: string;
+}
+
+/** The session cookie of the CloudFront Function hot path. */
+export interface SessionSettings {
+  /** Upper bound of a session, seconds: a refresh (which the provider refuses once the refresh token is revoked
+   *  or the user disabled) happens at least this often. Absent: the id token's lifetime is the only bound. */
+  maxAge?: number;
+  /** HMAC-SHA256 key of the session cookie (base64url of at least 32 random bytes). Generated at build when
+   *  absent; never in the repository, a template or a log. */
+  signingSecret: string;
 }
 
 export interface CookieSettings {
@@ -75,6 +91,13 @@ export interface ResolvedConfig {
   cookie: CookieSettings;
   /** HMAC key of the sign-in cookies (nonce, PKCE verifier, return path). */
   nonceSigningSecret: string;
+  /** Where the viewer check runs: `lambda-edge` (default: check-auth verifies the provider's tokens on every
+   *  request) or `cloudfront-function` (a CloudFront Function checks a signed session cookie). */
+  hotPath: HotPath;
+  session: SessionSettings;
+  /** With the CloudFront Function hot path, security headers come from a response headers policy; set this to
+   *  also run the origin-response http-headers function, which merges our CSP into the origin's. Default false. */
+  mergeOriginCsp: boolean;
   /** Security headers added by http-headers; a header set to `false` in the raw config is not added. */
   headers: Record<string, string>;
   logLevel: LogLevel;
@@ -114,6 +137,7 @@ export const DEFAULT_PATHS: Readonly<Paths> = {
   refresh: "/refreshauth",
   signOut: "/signout",
   afterSignOut: "/",
+  signIn: "/signin",
 };
 
 // ------------------------------------------------------------------------------------------------ triggers

@@ -13,20 +13,18 @@
 import type { ResolvedConfig } from "../config/types";
 import type { EdgeContext } from "./deps";
 import type { Reason, SignInReason } from "./errors";
-import { identityHeaders } from "./identity-headers";
-import { originUri } from "./index-rewrite";
-import { isApiRequest, isPreflight } from "./navigation";
-import { authorizeUrl } from "./oauth";
-import { globMatcher, pathForms } from "./path-match";
-import type { PathForms } from "./path-match";
-import { requestedPath, siteOrigin } from "./redirect";
+import { identityHeaders } from "../viewer/identity-headers";
+import { originUri } from "../viewer/index-rewrite";
+import { isApiRequest, isPreflight } from "../viewer/navigation";
+import { globMatcher, pathForms } from "../viewer/path-match";
+import type { PathForms } from "../viewer/path-match";
+import { requestedPath, siteOrigin } from "../viewer/redirect";
 import type { EdgeRequest, Outcome } from "./request";
 import { errorResponse, redirect } from "./responses";
-import { compileRules, groupsOf, isAllowed } from "./rules";
-import type { CompiledRule } from "./rules";
-import { expireTokens, justFinished, openSessionStore, startSignIn as signInCookies } from "./session-store";
-import type { SessionStore } from "./session-store";
-import { newSignIn, pkceChallenge } from "./sign-in-state";
+import { compileRules, groupsOf, isAllowed } from "../viewer/rules";
+import type { CompiledRule } from "../viewer/rules";
+import { expireTokens, justFinished, openSessionStore } from "./session-store";
+import { startSignIn } from "./sign-in";
 import { verifyTokenPair } from "./tokens/token-pair";
 
 /** The config's globs and rules, compiled once per config (at the first request of a container). */
@@ -93,7 +91,7 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
       const code = session.idToken ? "session-rejected" : "cookies-blocked";
       return { ...errorResponse(config, code, { cookies: clear, retry: requestedPath(req) }), reason: `loop-stopped:${reason}` };
     }
-    return { ...startSignIn(req, ctx, store, origin, clear), reason };
+    return { ...startSignIn(ctx, store, origin, requestedPath(req), clear), reason };
   };
 
   if (!session.idToken) return session.refreshToken ? refresh("expired") : signIn("no-session");
@@ -120,17 +118,4 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
     return { ...errorResponse(config, "forbidden", { api: api(), links }), reason: "forbidden" };
   }
   return forward("signed-in", config.forwardIdentity ? identityHeaders(pair.id, pair.access, groups, session.idToken) : undefined);
-}
-
-/** A new sign-in: its own signed state cookie (dropping the oldest pending ones) and a 302 to the Hosted UI. */
-function startSignIn(req: EdgeRequest, ctx: EdgeContext, store: SessionStore, origin: string, clear: string[]) {
-  const { config } = ctx;
-  const s = newSignIn(requestedPath(req), Math.floor(ctx.now() / 1000), ctx.random);
-  const location = authorizeUrl(config, {
-    redirectUri: `${origin}${config.paths.callback}`,
-    state: s.state,
-    nonce: s.nonce,
-    codeChallenge: pkceChallenge(s.verifier),
-  });
-  return redirect(config, location, [...clear, ...signInCookies(store, s, config.nonceSigningSecret)]);
 }

@@ -41,6 +41,8 @@ export type Reason =
   | "refreshed"
   | "no-refresh-token"
   | `refresh-refused:${ErrorCode}`
+  // sign-in
+  | "sign-in"
   // sign-out
   | "signed-out"
   | "signed-out:revoke-failed"

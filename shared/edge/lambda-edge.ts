@@ -7,7 +7,7 @@
 import type { CloudFrontHeaders, CloudFrontRequest, CloudFrontRequestEvent, CloudFrontResultResponse } from "aws-lambda";
 import type { EdgeContext } from "./deps";
 import type { Reason } from "./errors";
-import { isIdentityHeaderName } from "./identity-headers";
+import { isIdentityHeaderName } from "../viewer/identity-headers";
 import type { EdgeRequest, Outcome } from "./request";
 import { errorResponse } from "./responses";
 

@@ -8,10 +8,10 @@ import type { EdgeContext } from "./deps";
 import { AuthError } from "./errors";
 import type { ErrorCode, Reason } from "./errors";
 import { exchangeCode } from "./oauth";
-import { safeReturnPath, siteOrigin } from "./redirect";
+import { safeReturnPath, siteOrigin } from "../viewer/redirect";
 import type { EdgeRequest, Outcome } from "./request";
 import { errorResponse, navigatePage, redirect } from "./responses";
-import { endSignIn, hasPendingSignIns, mark, openSessionStore, openSignIn, usernameOf, writeSession } from "./session-store";
+import { endSignIn, hasPendingSignIns, mark, openSessionStore, openSignIn, sessionCookie, usernameOf, writeSession } from "./session-store";
 import { STATE_RE } from "./sign-in-state";
 import type { SignInState } from "./sign-in-state";
 import { verifyIssuedTokens } from "./tokens/token-pair";
@@ -76,6 +76,8 @@ export async function parseAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
     const session = writeSession(store, { username, tokens, idExp: id.exp as number, accessExp: access.exp as number, nowSeconds });
     if (!session) throw new AuthError("session-too-large");
     const setCookies = [...session, ...clearState, ...mark(store, "signedin", id.exp as number)];
+    // The CloudFront Function hot path checks a signed session cookie instead of the tokens.
+    if (config.hotPath === "cloudfront-function") setCookies.push(sessionCookie(store, config, { username, id, idToken: tokens.idToken, nowSeconds }));
     const location = `${origin}${safeReturnPath(signIn.returnPath)}`;
     const done = config.cookie.sameSite === "Strict" ? navigatePage(config, location, setCookies) : redirect(config, location, setCookies);
     return { ...done, reason: "signed-in:callback" };

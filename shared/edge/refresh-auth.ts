@@ -6,10 +6,10 @@
 import type { EdgeContext } from "./deps";
 import { AuthError } from "./errors";
 import { refreshTokens } from "./oauth";
-import { safeReturnPath, siteOrigin } from "./redirect";
+import { safeReturnPath, siteOrigin } from "../viewer/redirect";
 import type { EdgeRequest, Outcome } from "./request";
 import { errorResponse, redirect } from "./responses";
-import { expireMarkers, expireTokens, mark, openSessionStore, usernameOf, writeSession } from "./session-store";
+import { expireMarkers, expireSession, expireTokens, mark, openSessionStore, sessionCookie, usernameOf, writeSession } from "./session-store";
 import { verifyIssuedTokens } from "./tokens/token-pair";
 
 export async function refreshAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Outcome> {
@@ -29,9 +29,13 @@ export async function refreshAuth(req: EdgeRequest, ctx: EdgeContext): Promise<O
     const { id, access } = await verifyIssuedTokens(ctx, tokens);
     const username = usernameOf(id, access);
     if (username !== session.username) throw new AuthError("token-invalid", "refreshed tokens of another user");
-    const set = writeSession(store, { username, tokens, idExp: id.exp as number, accessExp: access.exp as number, nowSeconds: Math.floor(ctx.now() / 1000) });
+    const nowSeconds = Math.floor(ctx.now() / 1000);
+    const set = writeSession(store, { username, tokens, idExp: id.exp as number, accessExp: access.exp as number, nowSeconds });
     if (!set) throw new AuthError("session-too-large");
-    return { ...redirect(config, back, [...set, ...mark(store, "refreshed", id.exp as number)], status), reason: "refreshed" };
+    set.push(...mark(store, "refreshed", id.exp as number));
+    // The CloudFront Function hot path checks a signed session cookie instead of the tokens.
+    if (config.hotPath === "cloudfront-function") set.push(sessionCookie(store, config, { username, id, idToken: tokens.idToken, nowSeconds }));
+    return { ...redirect(config, back, set, status), reason: "refreshed" };
   } catch (err) {
     if (!(err instanceof AuthError)) throw err;
     if (err.code === "cognito-unavailable") {
@@ -40,7 +44,7 @@ export async function refreshAuth(req: EdgeRequest, ctx: EdgeContext): Promise<O
     }
     // Refused (revoked, expired) or unusable: drop the tokens; the next request starts a sign-in, which an
     // earlier sign-in's loop marker must not stop.
-    const clear = [...expireTokens(store, ["idToken", "accessToken", "refreshToken"]), ...expireMarkers(store)];
+    const clear = [...expireTokens(store, ["idToken", "accessToken", "refreshToken"]), ...expireMarkers(store), ...expireSession(store)];
     return { ...redirect(config, back, clear, status), reason: `refresh-refused:${err.code}` };
   }
 }

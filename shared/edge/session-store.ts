@@ -13,19 +13,25 @@
  *   (shared/edge/sign-in-state.ts), for 15 minutes.
  * - Two loop markers, `__Host-edgeauth-signedin` and `__Host-edgeauth-refreshed` = the new id token's `exp`, for
  *   15 seconds after a sign-in or refresh.
+ * - With the CloudFront Function hot path, `__Host-edgeauth-session` = the sealed session
+ *   (shared/viewer/session-cookie.ts), which the CloudFront Function checks on every request.
  * Our own cookies carry the `__Host-` prefix unless `cookie.domain` is set, so a sibling subdomain cannot plant
  * them (login CSRF by cookie tossing): https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis#name-the-__host-prefix
  */
 import type { CookieSettings, ResolvedConfig } from "../config/types";
+import { AMPLIFY_PREFIX, lastAuthUserName, markerActive, markerName, sessionCookieName, signInCookieName, tokenCookieName } from "../viewer/cookie-names";
+import type { MarkerKind, TokenKind } from "../viewer/cookie-names";
 import { encodeCookieName, parseCookies, serializeCookie } from "./cookie-codec";
 import type { TokenSet } from "./oauth";
 import { SIGNIN_TTL_SECONDS, STATE_RE, peekExpiry, sealSignIn, unsealSignIn } from "./sign-in-state";
 import type { SignInState, UnsealResult } from "./sign-in-state";
 import type { Claims } from "./tokens/verifier";
+import { groupsOf } from "../viewer/rules";
+import { idTokenHash, sealSession } from "../viewer/session-cookie";
+import type { SessionClaims } from "../viewer/session-cookie";
 
-export const AMPLIFY_PREFIX = "CognitoIdentityServiceProvider";
-export type TokenKind = "idToken" | "accessToken" | "refreshToken";
-export type MarkerKind = "signedin" | "refreshed";
+export { AMPLIFY_PREFIX, lastAuthUserName, markerActive, markerName, sessionCookieName, signInCookieName, tokenCookieName } from "../viewer/cookie-names";
+export type { MarkerKind, TokenKind } from "../viewer/cookie-names";
 
 /**
  * Browsers keep a cookie only while name + value stay within 4096 bytes; tokens bigger than this are split into
@@ -48,23 +54,12 @@ type StoreConfig = Pick<ResolvedConfig, "clientId" | "cookie" | "mode">;
 
 // ---------------------------------------------------------------------------------------------------- names
 
-/** Our own cookies' names: `__Host-edgeauth-<base>` for host-only cookies, `edgeauth-<base>` with a Domain. */
-function ownName(base: string, settings: Pick<CookieSettings, "domain">): string {
-  return `${settings.domain ? "" : "__Host-"}edgeauth-${base}`;
-}
-export const signInCookieName = (state: string, settings: Pick<CookieSettings, "domain">) => ownName(`signin.${state}`, settings);
-export const markerName = (kind: MarkerKind, settings: Pick<CookieSettings, "domain">) => ownName(kind, settings);
-export const lastAuthUserName = (clientId: string) => `${AMPLIFY_PREFIX}.${clientId}.LastAuthUser`;
-export function tokenCookieName(clientId: string, username: string, kind: TokenKind | "clockDrift" | "userData"): string {
-  return `${AMPLIFY_PREFIX}.${clientId}.${username}.${kind}`;
-}
-
 const AMPLIFY_TOKEN_NAME = /^.{1,256}\.(idToken|accessToken|refreshToken|clockDrift|userData)(\.\d{1,2})?$/s;
 
 /** True for the names we write: this client's Amplify cookies, our sign-in cookies and loop markers. */
 export function isOwnCookieName(name: string, c: Pick<StoreConfig, "clientId" | "cookie">): boolean {
   const signIn = signInCookieName("", c.cookie);
-  if (name === markerName("signedin", c.cookie) || name === markerName("refreshed", c.cookie)) return true;
+  if (name === markerName("signedin", c.cookie) || name === markerName("refreshed", c.cookie) || name === sessionCookieName(c.cookie)) return true;
   if (name.startsWith(signIn)) return STATE_RE.test(name.slice(signIn.length));
   const amplify = `${AMPLIFY_PREFIX}.${c.clientId}.`;
   if (!name.startsWith(amplify)) return false;
@@ -133,14 +128,6 @@ function findUser(cookies: ReadonlyMap<string, string>, clientId: string): strin
 export function usernameOf(idClaims: Claims, accessClaims?: Claims): string | undefined {
   const u = idClaims["cognito:username"] ?? accessClaims?.username;
   return typeof u === "string" && u.length > 0 && u.length <= MAX_USERNAME ? u : undefined;
-}
-
-/** True when a loop marker says a session valid until after `nowSeconds` was just handed to this browser. */
-export function markerActive(value: string | undefined, nowSeconds: number): boolean {
-  if (value === undefined) return false;
-  const exp = Number(value);
-  // An unreadable marker still means a session was just set: fail towards stopping the loop.
-  return !Number.isFinite(exp) || exp > nowSeconds;
 }
 
 /** Pending sign-ins to drop so that, with a new one, at most MAX_PENDING_SIGNINS remain: the oldest first. */
@@ -311,6 +298,9 @@ export function expireTokens(store: SessionStore, kinds: readonly TokenKind[]): 
   return out;
 }
 
+/** Expires the session cookie when present (a refused refresh ends the CloudFront Function's session too). */
+export const expireSession = (store: SessionStore): string[] => expireIfPresent(store, [sessionCookieName(store.config.cookie)]);
+
 /** Expires the loop markers present. */
 export const expireMarkers = (store: SessionStore): string[] =>
   expireIfPresent(store, [markerName("signedin", store.config.cookie), markerName("refreshed", store.config.cookie)]);
@@ -323,4 +313,41 @@ export function expireAll(store: SessionStore): string[] {
   if (session.username) for (const k of ["idToken", "accessToken", "refreshToken"] as const) names.add(tokenCookieName(config.clientId, session.username, k));
   const w = writer(store);
   return [...names].map((n) => w.expire(n));
+}
+
+/** The session cookie's JSON stays under this, so the cookie (base64url, plus its MAC and name) fits in 4 KB. */
+const MAX_SESSION_JSON = 2700;
+
+/**
+ * The CloudFront Function hot path's session cookie, for a user whose tokens were just verified: it lives until
+ * the id token's `exp`, or `session.maxAge` from now if sooner. It carries every group when identity headers are
+ * forwarded (cut, and marked, when they would not fit), else only the groups the rules name.
+ */
+export function sessionCookie(
+  store: SessionStore,
+  config: Pick<ResolvedConfig, "forwardIdentity" | "rules" | "session">,
+  s: { username: string; id: Claims; idToken: string; nowSeconds: number },
+): string {
+  const idExp = s.id.exp as number;
+  const x = config.session.maxAge !== undefined ? Math.min(idExp, s.nowSeconds + config.session.maxAge) : idExp;
+  const all = groupsOf(s.id);
+  const named: string[] = [];
+  for (const r of config.rules) for (const g of r.groups) if (all.includes(g) && !named.includes(g)) named.push(g);
+  const claims: SessionClaims = { c: store.config.clientId, s: String(s.id.sub), u: s.username, g: config.forwardIdentity ? [] : named, x, h: idTokenHash(s.idToken) };
+  if (typeof s.id.email === "string" && (s.id.email_verified === true || s.id.email_verified === "true")) claims.e = s.id.email;
+  if (config.forwardIdentity) {
+    // The groups the rules need first, then the others while they fit.
+    for (const g of [...named, ...all.filter((x) => !named.includes(x))]) {
+      claims.g.push(g);
+      if (JSON.stringify(claims).length > MAX_SESSION_JSON) {
+        claims.g.pop();
+        claims.gt = 1;
+        break;
+      }
+    }
+  }
+  return cookieWriter(store.config.cookie).set(sessionCookieName(store.config.cookie), sealSession(claims, config.session.signingSecret), {
+    maxAge: x - s.nowSeconds,
+    httpOnly: true,
+  })[0]!;
 }

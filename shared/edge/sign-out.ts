@@ -12,7 +12,7 @@
  */
 import type { EdgeContext } from "./deps";
 import { logoutUrl, revokeToken } from "./oauth";
-import { siteOrigin } from "./redirect";
+import { siteOrigin } from "../viewer/redirect";
 import type { EdgeRequest, Outcome } from "./request";
 import { confirmPage, errorResponse, redirect } from "./responses";
 import { expireAll, openSessionStore } from "./session-store";

@@ -4,7 +4,7 @@
  * `resolveTriggersConfig`.
  */
 import type { TriggersConfig } from "../config/types";
-import { applyEnvOverrides } from "../triggers/claim-names";
+import { applyEnvOverrides } from "./claim-names";
 
 declare const __TRIGGERS_CONFIG__: TriggersConfig;
 

@@ -4,7 +4,7 @@
  * trigger also runs on every token refresh, so the same user always gets the same claims.
  */
 import type { ClaimValue, PreTokenGenerationConfig } from "../config/types";
-import { SCALAR_ONLY_CLAIMS, claimsBytes, isClaimValue, reservedClaimReason } from "../triggers/claim-names";
+import { SCALAR_ONLY_CLAIMS, claimsBytes, isClaimValue, reservedClaimReason } from "./claim-names";
 
 /** The user, as far as the claims depend on it. */
 export interface ClaimsInput {

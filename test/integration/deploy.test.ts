@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 const root = resolve(__dirname, "../..");
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
 const CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
-const EDGE = { checkAuth: "check-auth", httpHeaders: "http-headers", parseAuth: "parse-auth", refreshAuth: "refresh-auth", signOut: "sign-out" };
+const EDGE = { checkAuth: "check-auth", httpHeaders: "http-headers", parseAuth: "parse-auth", refreshAuth: "refresh-auth", signOut: "sign-out", signIn: "sign-in" };
 
 // `any`: templates are untyped CloudFormation JSON; the assertions below check the shapes.
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
@@ -26,7 +26,7 @@ function jwks() {
 
 const base = {
   region: "eu-west-1",
-  paths: { callback: "/auth/callback", refresh: "/auth/refresh", signOut: "/auth/out", afterSignOut: "/bye" },
+  paths: { callback: "/auth/callback", refresh: "/auth/refresh", signOut: "/auth/out", afterSignOut: "/bye", signIn: "/auth/in" },
   publicPaths: ["/public/*"],
   rules: [
     { path: "/admin/*", groups: ["admins"] },
@@ -143,8 +143,8 @@ describe.each(["existing", "create"] as const)("npm run package, %s pool", (c) =
     expect(dc.DefaultCacheBehavior.ViewerProtocolPolicy).toBe("redirect-to-https");
     expect(dc.DefaultCacheBehavior.CachePolicyId).toEqual({ Ref: expect.stringMatching(/CachePolicy/) });
     const behaviours = Object.fromEntries((dc.CacheBehaviors as Record<string, any>[]).map((b) => [b.PathPattern, b])); // any: CloudFormation JSON
-    expect(Object.keys(behaviours).sort()).toEqual(["/auth/callback", "/auth/out", "/auth/refresh"]);
-    for (const [path, fn] of [["/auth/callback", "ParseAuth"], ["/auth/refresh", "RefreshAuth"], ["/auth/out", "SignOut"]] as const) {
+    expect(Object.keys(behaviours).sort()).toEqual(["/auth/callback", "/auth/in", "/auth/out", "/auth/refresh"]);
+    for (const [path, fn] of [["/auth/callback", "ParseAuth"], ["/auth/refresh", "RefreshAuth"], ["/auth/out", "SignOut"], ["/auth/in", "SignIn"]] as const) {
       expect(behaviours[path].LambdaFunctionAssociations).toEqual([{ EventType: "viewer-request", LambdaFunctionARN: versionOf(`${fn}LambdaFunction`) }]);
       expect(behaviours[path].ViewerProtocolPolicy).toBe("redirect-to-https");
       expect(behaviours[path].CachePolicyId).toBe(CACHING_DISABLED);

@@ -11,7 +11,7 @@ import { toEdgeRequest, viewerHandler } from "../../shared/edge/lambda-edge";
 import type { EdgeContext } from "../../shared/edge/deps";
 import type { EdgeRequest, Outcome } from "../../shared/edge/request";
 import { parseAuth } from "../../shared/edge/parse-auth";
-import { siteOrigin } from "../../shared/edge/redirect";
+import { siteOrigin } from "../../shared/viewer/redirect";
 import { refreshAuth } from "../../shared/edge/refresh-auth";
 import { signOut } from "../../shared/edge/sign-out";
 import { encodeCookieName } from "../../shared/edge/cookie-codec";

@@ -1,4 +1,6 @@
 /**
+ * Runs in both runtimes (Lambda@Edge and the CloudFront Function): written in the cloudfront-js-2.0 subset.
+ *
  * Static-site conveniences applied after the auth decision, on the request that goes on to the origin:
  * S3 behind Origin Access Control has no index documents, so `/docs/` and `/docs` become `/docs/index.html`;
  * with `spaFallback`, extension-less paths (client-side routes) become `/index.html`.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { compileRules, groupsOf, isAllowed } from "../../../shared/edge/rules";
-import { pathForms } from "../../../shared/edge/path-match";
+import { compileRules, groupsOf, isAllowed } from "../../../shared/viewer/rules";
+import { pathForms } from "../../../shared/viewer/path-match";
 
 const rules = compileRules([
   { path: "/admin/*", groups: ["admins"] },

@@ -1,8 +1,10 @@
 /**
+ * Runs in both runtimes (Lambda@Edge and the CloudFront Function): written in the cloudfront-js-2.0 subset.
+ *
  * Is this a page navigation, or an API / background request? A `fetch` cannot follow a redirect to the Hosted
  * UI, so such requests get 401 instead of a 302 to sign-in.
  */
-import type { EdgeRequest } from "./request";
+import type { EdgeRequest } from "../edge/request";
 
 export function isApiRequest(req: EdgeRequest, matchesApiPath: boolean): boolean {
   if (matchesApiPath) return true;

@@ -1,4 +1,6 @@
 /**
+ * Runs in both runtimes (Lambda@Edge and the CloudFront Function): written in the cloudfront-js-2.0 subset.
+ *
  * Path globs (`publicPaths`, `rules`, `apiPaths`) with CloudFront path-pattern semantics: `*` matches any run of
  * characters including "/", `?` exactly one; everything else is literal and case-sensitive.
  *
@@ -14,20 +16,21 @@
  * `startsWith`, and the rest go through `globMatch`, whose time grows linearly with the path.
  */
 export function globMatcher(globs: readonly string[]): (path: string) => boolean {
-  const exact = new Set<string>();
+  const exact: string[] = [];
   const prefixes: string[] = [];
   const general: string[] = [];
-  for (const g of globs) {
+  for (let i = 0; i < globs.length; i++) {
+    const g = globs[i]!;
     const star = g.indexOf("*");
-    if (star === -1 && !g.includes("?")) exact.add(g);
-    else if (star === g.length - 1 && !g.includes("?")) prefixes.push(g.slice(0, -1));
+    if (star === -1 && g.indexOf("?") === -1) exact.push(g);
+    else if (star === g.length - 1 && g.indexOf("?") === -1) prefixes.push(g.slice(0, -1));
     else general.push(g);
   }
   if (globs.length === 0) return () => false;
   return (path) => {
-    if (exact.has(path)) return true;
-    for (const p of prefixes) if (path.startsWith(p)) return true;
-    for (const g of general) if (globMatch(g, path)) return true;
+    if (exact.indexOf(path) !== -1) return true;
+    for (let i = 0; i < prefixes.length; i++) if (path.indexOf(prefixes[i]!) === 0) return true;
+    for (let i = 0; i < general.length; i++) if (globMatch(general[i]!, path)) return true;
     return false;
   };
 }
@@ -65,14 +68,15 @@ export function normalizePath(uri: string): string | undefined {
   if (uri.includes("%")) {
     try {
       decoded = decodeURIComponent(uri);
-    } catch {
+    } catch (e) {
       return undefined;
     }
   }
   if (!decoded.includes("/.") && !decoded.includes("//") && !decoded.includes("\\")) return decoded;
   const out: string[] = [];
   const segments = decoded.replace(/\\/g, "/").split("/");
-  for (const seg of segments.slice(1)) {
+  for (let i = 1; i < segments.length; i++) {
+    const seg = segments[i]!;
     // Servers such as Tomcat read "..;x" as ".." (path parameters): judge it the same way.
     const name = seg.split(";", 1)[0];
     if (name === "" || name === ".") continue;

@@ -1,4 +1,6 @@
 /**
+ * Runs in both runtimes (Lambda@Edge and the CloudFront Function): written in the cloudfront-js-2.0 subset.
+ *
  * Authorization by group: every rule whose path matches must be satisfied, i.e. the user is in at least one of
  * its groups (fail closed when rules overlap).
  */
@@ -7,11 +9,11 @@ import { globMatcher } from "./path-match";
 
 export interface CompiledRule {
   matches: (path: string) => boolean;
-  groups: ReadonlySet<string>;
+  groups: readonly string[];
 }
 
 export function compileRules(rules: readonly Rule[]): CompiledRule[] {
-  return rules.map((r) => ({ matches: globMatcher([r.path]), groups: new Set(r.groups) }));
+  return rules.map((r) => ({ matches: globMatcher([r.path]), groups: r.groups }));
 }
 
 /** The user's groups from the `cognito:groups` claim (absent or malformed means none). */
@@ -22,9 +24,10 @@ export function groupsOf(claims: Record<string, unknown>): string[] {
 
 /** True when the user may open the path (checked in both its raw and normalised forms). */
 export function isAllowed(rules: readonly CompiledRule[], forms: { raw: string; normalized: string | undefined }, groups: readonly string[]): boolean {
-  for (const rule of rules) {
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i]!;
     const applies = rule.matches(forms.raw) || forms.normalized === undefined || rule.matches(forms.normalized);
-    if (applies && !groups.some((g) => rule.groups.has(g))) return false;
+    if (applies && !groups.some((g) => rule.groups.indexOf(g) !== -1)) return false;
   }
   return true;
 }

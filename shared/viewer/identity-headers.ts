@@ -1,4 +1,6 @@
 /**
+ * Runs in both runtimes (Lambda@Edge and the CloudFront Function): written in the cloudfront-js-2.0 subset.
+ *
  * The identity headers check-auth sends to the origin (`forwardIdentity`), and the rule that nothing the viewer
  * sent under such a name ever reaches the origin.
  *
@@ -8,7 +10,7 @@
  * groups. A group list too long for one header is cut between names, never inside one, and
  * `x-auth-groups-truncated: true` says so.
  */
-import type { Claims } from "./tokens/verifier";
+import type { Claims } from "../edge/tokens/verifier";
 
 export const IDENTITY_HEADERS = ["x-auth-user", "x-auth-email", "x-auth-groups", "x-auth-groups-truncated", "x-auth-id-token"] as const;
 export type IdentityHeader = (typeof IDENTITY_HEADERS)[number];
@@ -26,12 +28,16 @@ export function isIdentityHeaderName(name: string): boolean {
 }
 
 /** Percent-encodes `%`, `extra` and everything outside printable ASCII (a lone surrogate becomes U+FFFD). */
-export function encodeIdentityValue(value: string, extra = ""): string {
+export function encodeIdentityValue(value: string, extra?: string): string {
   let out = "";
-  for (const c of value) {
-    const code = c.codePointAt(0)!;
-    if (code > 0x20 && code < 0x7f && c !== "%" && !extra.includes(c)) out += c;
-    else out += code >= 0xd800 && code <= 0xdfff ? "%EF%BF%BD" : encodeURIComponent(c);
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    const c = value.charAt(i);
+    if (code > 0x20 && code < 0x7f && c !== "%" && (extra === undefined || extra.indexOf(c) === -1)) out += c;
+    else if (code >= 0xd800 && code <= 0xdbff && (value.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      out += encodeURIComponent(value.substr(i, 2));
+      i++;
+    } else out += code >= 0xd800 && code <= 0xdfff ? "%EF%BF%BD" : encodeURIComponent(c);
   }
   return out;
 }
@@ -63,7 +69,7 @@ export function identityHeaders(id: Claims, access: Claims | undefined, groups: 
     const v = typeof claim === "string" ? encodeIdentityValue(claim) : "";
     if (v.length <= MAX_IDENTITY_VALUE) out[name] = v;
   };
-  put("x-auth-user", id["cognito:username"] ?? access?.username);
+  put("x-auth-user", id["cognito:username"] !== undefined ? id["cognito:username"] : access && access.username);
   if (emailVerified(id)) put("x-auth-email", id.email);
   const g = groupsHeader(groups);
   out["x-auth-groups"] = g.value;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { MAX_RETURN_PATH, isSafeReturnPath, requestedPath, safeReturnPath, siteOrigin } from "../../../shared/edge/redirect";
+import { MAX_RETURN_PATH, isSafeReturnPath, requestedPath, safeReturnPath, siteOrigin } from "../../../shared/viewer/redirect";
 import { edgeRequest } from "../../helpers/harness";
 
 /** Where a browser would go with this Location, resolved against our origin. */

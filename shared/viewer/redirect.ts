@@ -1,9 +1,11 @@
 /**
+ * Runs in both runtimes (Lambda@Edge and the CloudFront Function): written in the cloudfront-js-2.0 subset.
+ *
  * Where redirects may go. The site's public origin comes from the Host header (`https`, or `http` only when
  * `CloudFront-Forwarded-Proto: http` says so); return paths are same-origin paths only, whatever the state,
  * query or cookies say: no open redirects.
  */
-import type { EdgeRequest } from "./request";
+import type { EdgeRequest } from "../edge/request";
 
 /** host[:port], IPv4/DNS names or a bracketed IPv6 literal. */
 const HOST_RE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
@@ -41,11 +43,12 @@ export function isSafeReturnPath(p: string): boolean {
  * U+FFFD). Already-encoded sequences are left as they are, so a browser-encoded URL comes back byte for byte.
  */
 export function encodeUnsafe(p: string): string {
+  // A surrogate pair is one character (encoded as its 4 UTF-8 bytes); a lone surrogate has no encoding.
   // eslint-disable-next-line no-control-regex
-  return p.replace(/[\u0000-\u0020"<>\\^`{|}\u007f-\u{10ffff}]/gu, (c) => {
+  return p.replace(/[\ud800-\udbff][\udc00-\udfff]|[\u0000-\u0020"<>\\^`{|}\u007f-\uffff]/g, (c) => {
     try {
       return encodeURIComponent(c);
-    } catch {
+    } catch (e) {
       return "%EF%BF%BD";
     }
   });
@@ -60,10 +63,14 @@ export function toReturnPath(p: string | undefined): string | undefined {
 
 /** The path + query the viewer asked for, as a safe return path (the bare path, then "/", when too long). */
 export function requestedPath(req: Pick<EdgeRequest, "uri" | "querystring">): string {
-  return toReturnPath(req.querystring ? `${req.uri}?${req.querystring}` : req.uri) ?? toReturnPath(req.uri) ?? "/";
+  const whole = toReturnPath(req.querystring ? `${req.uri}?${req.querystring}` : req.uri);
+  if (whole !== undefined) return whole;
+  const path = toReturnPath(req.uri);
+  return path !== undefined ? path : "/";
 }
 
 /** A return path from an untrusted place (query parameter, even a signed cookie): kept when safe, else "/". */
 export function safeReturnPath(p: string | undefined): string {
-  return toReturnPath(p) ?? "/";
+  const r = toReturnPath(p);
+  return r !== undefined ? r : "/";
 }

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MAX_IDENTITY_VALUE, encodeIdentityValue, groupsHeader, identityHeaders, isIdentityHeaderName } from "../../../shared/edge/identity-headers";
+import { MAX_IDENTITY_VALUE, encodeIdentityValue, groupsHeader, identityHeaders, isIdentityHeaderName } from "../../../shared/viewer/identity-headers";
 
 const decodeGroups = (v: string) => (v === "" ? [] : v.split(",").map(decodeURIComponent));
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { globMatch, globMatcher, normalizePath, pathForms } from "../../../shared/edge/path-match";
+import { globMatch, globMatcher, normalizePath, pathForms } from "../../../shared/viewer/path-match";
 
 describe("globMatcher: CloudFront path-pattern semantics", () => {
   it.each<[string[], string, boolean]>([

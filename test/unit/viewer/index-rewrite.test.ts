@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { originUri } from "../../../shared/edge/index-rewrite";
+import { originUri } from "../../../shared/viewer/index-rewrite";
 
 describe("originUri", () => {
   it.each<[string, boolean, boolean, string | undefined]>([

@@ -1,0 +1,112 @@
+/**
+ * Builds the CloudFront Function (`dist/check-auth-function/index.js`, runtime cloudfront-js-2.0) and its
+ * KeyValueStore's initial content (`kvs.json`, CloudFront's import format).
+ *
+ * esbuild compiles the TypeScript with every syntax feature the runtime lacks turned off, into one IIFE; the build
+ * then adds what CloudFront expects around it: `import cf from 'cloudfront'` (to read the key value store) and a
+ * top-level `async function handler(event)`. The result is checked by the runtime emulator's own rules
+ * (local/cloudfront-function) and against the 10 KB limit before it is written: a function CloudFront would refuse
+ * fails the build.
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/functions-javascript-runtime-20.html
+ */
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { build } from "esbuild";
+import type { Plugin } from "esbuild";
+import type { ResolvedConfig } from "../shared/config/types";
+import { functionConfigFor } from "../shared/function/config";
+import { SESSION_KEY } from "../shared/viewer/session-cookie";
+import type { FunctionSpec } from "../shared/functions";
+import { CloudFrontFunctionError } from "../local/cloudfront-function/errors";
+import { MAX_FUNCTION_BYTES, loadCloudFrontFunction } from "../local/cloudfront-function/runtime";
+import { BuildError } from "./build-error";
+
+const root = resolve(__dirname, "..");
+
+/** The top-level binding of `require('crypto')` the wrapper adds, which shared/viewer/crypto.ts stands for. */
+const CRYPTO = "__cfCrypto";
+
+/** shared/viewer/crypto.ts, in the function: the module the wrapper loaded at the top level. */
+const cryptoModule: Plugin = {
+  name: "cloudfront-function-crypto",
+  setup(b) {
+    b.onResolve({ filter: /(^|\/)crypto$/ }, (args) => (args.importer.includes("viewer") ? { path: "crypto", namespace: "cff-crypto" } : undefined));
+    b.onLoad({ filter: /.*/, namespace: "cff-crypto" }, () => ({ contents: `export const crypto = () => ${CRYPTO};`, loader: "js" }));
+  },
+};
+
+/** The syntax the runtime does not have, for esbuild to never emit (and to refuse if it cannot lower it). */
+const UNSUPPORTED = [
+  "class", "class-field", "class-private-accessor", "class-private-brand-check", "class-private-field", "class-private-method",
+  "class-private-static-accessor", "class-private-static-field", "class-private-static-method", "class-static-blocks",
+  "class-static-field", "destructuring", "default-argument", "for-of", "for-await", "generator", "async-generator",
+  "logical-assignment", "nullish-coalescing", "object-extensions", "object-rest-spread", "optional-catch-binding",
+  "optional-chain", "bigint", "regexp-sticky-and-unicode-flags", "regexp-named-capture-groups", "regexp-dot-all-flag",
+  "regexp-lookbehind-assertions", "regexp-match-indices", "regexp-set-notation", "regexp-unicode-property-escapes",
+  "top-level-await", "import-meta", "dynamic-import", "nested-rest-binding", "new-target", "using", "decorators",
+] as const;
+
+/**
+ * The config baked into the function, and switches the minifier folds: code for a feature the config does not
+ * use (identity headers, rules, API paths) is left out of the function altogether.
+ */
+export function functionDefines(config: ResolvedConfig): Record<string, string> {
+  return {
+    __FUNCTION_CONFIG__: JSON.stringify(functionConfigFor(config)),
+    __FORWARD_IDENTITY__: String(config.forwardIdentity),
+    __HAS_RULES__: String(config.rules.length > 0),
+    __HAS_API_PATHS__: String(config.apiPaths.length > 0),
+  };
+}
+
+/** The function's code for a config: bundled, wrapped, checked. */
+export async function functionCode(config: ResolvedConfig, entry: string): Promise<string> {
+  const r = await build({
+    entryPoints: [join(root, entry)],
+    bundle: true,
+    write: false,
+    format: "esm",
+    platform: "neutral",
+    plugins: [cryptoModule],
+    target: "es2017",
+    supported: Object.fromEntries(UNSUPPORTED.map((f) => [f, false])),
+    minify: true,
+    legalComments: "none",
+    logLevel: "silent",
+    define: functionDefines(config),
+  }).catch((err: { errors?: { text: string }[] }) => {
+    throw new BuildError(`check-auth-function: does not compile to CloudFront Functions' JavaScript: ${err.errors?.map((e) => e.text).join("; ") ?? String(err)}`);
+  });
+  const body = r.outputFiles[0]!.text.trim();
+  // esbuild ends an ES module with `export{<local> as handler};`: the handler becomes a top-level function.
+  const m = /export\s*\{\s*([\w$]+) as handler\s*\};?$/.exec(body);
+  if (!m) throw new BuildError("check-auth-function: the entry must export a handler");
+  const code = body.slice(0, m.index).trim();
+  return `import cf from 'cloudfront';\nconst ${CRYPTO} = require('crypto');\n${code}\nasync function handler(event) { return ${m[1]}(event); }\n`;
+}
+
+/** CloudFront's KeyValueStore import format: `{"data":[{"key":…,"value":…}]}`. */
+export function kvsContent(config: ResolvedConfig): string {
+  return `${JSON.stringify({ data: [{ key: SESSION_KEY, value: config.session.signingSecret }] })}\n`;
+}
+
+/** Builds `dist/<name>/index.js` and `kvs.json`; returns the code's size in bytes. */
+export async function buildCloudFrontFunction(spec: FunctionSpec, config: ResolvedConfig, outdir: string): Promise<number> {
+  if (config.session.signingSecret.length < 43) throw new BuildError("session.signingSecret: must be base64url of at least 32 random bytes");
+  const code = await functionCode(config, spec.entry);
+  const size = Buffer.byteLength(code);
+  if (size > MAX_FUNCTION_BYTES) throw new BuildError(`${spec.name}: ${size} bytes of code, over CloudFront Functions' 10 KB limit (fewer publicPaths, apiPaths or rules help)`);
+  try {
+    // The runtime's rules, as the emulator holds them: syntax, modules, the handler.
+    loadCloudFrontFunction(code, { kvs: JSON.parse(kvsContent(config)) });
+  } catch (err) {
+    if (err instanceof CloudFrontFunctionError) throw new BuildError(`${spec.name}: CloudFront would refuse the built function: ${err.message}`);
+    throw err;
+  }
+  const dir = join(outdir, spec.name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "index.js"), code);
+  writeFileSync(join(dir, "kvs.json"), kvsContent(config), { mode: 0o600 });
+  return size;
+}

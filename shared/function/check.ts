@@ -1,0 +1,200 @@
+/**
+ * The viewer check of the CloudFront Function hot path (cloudfront-js-2.0): the same decisions as check-auth, on
+ * the signed session cookie instead of the provider's tokens, with no network and no Lambda.
+ *
+ * - public path (judged on the path asked for and on the object the origin will serve) or CORS preflight: on to
+ *   the origin;
+ * - a valid session cookie of this app client: on to the origin (403 when a rule's groups do not include the
+ *   user's), with the identity headers when `forwardIdentity` is on;
+ * - no valid session but a refresh token: to `paths.refresh` (refresh-auth writes a new session cookie);
+ * - otherwise: 401 JSON for API requests, else to `paths.signIn` (the sign-in function starts the sign-in).
+ * Loop markers stop a sign-in or refresh that did not stick, as in check-auth. Viewer-sent `x-auth-*` headers and
+ * their look-alikes never reach the origin.
+ *
+ * Written in the cloudfront-js-2.0 subset (no spread, destructuring, classes, optional chaining, Map or Set): the
+ * build compiles it with those features off and the tests run it in the runtime emulator and under njs.
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/functions-event-structure.html
+ */
+import { AMPLIFY_PREFIX, markerActive, markerName, sessionCookieName } from "../viewer/cookie-names";
+import { encodeIdentityValue, groupsHeader, isIdentityHeaderName } from "../viewer/identity-headers";
+import { originUri } from "../viewer/index-rewrite";
+import { isApiRequest, isPreflight } from "../viewer/navigation";
+import { globMatcher, pathForms } from "../viewer/path-match";
+import type { PathForms } from "../viewer/path-match";
+import { siteOrigin } from "../viewer/redirect";
+import { compileRules, isAllowed } from "../viewer/rules";
+import { idTokenHash, openSession } from "../viewer/session-cookie";
+import type { FunctionConfig, FunctionErrorCode } from "./config";
+
+export interface CfValue {
+  value: string;
+  multiValue?: { value: string }[];
+}
+export interface CfRequest {
+  method: string;
+  uri: string;
+  querystring: Record<string, CfValue>;
+  headers: Record<string, CfValue>;
+  cookies: Record<string, CfValue>;
+}
+export interface CfResponse {
+  statusCode: number;
+  statusDescription: string;
+  headers: Record<string, { value: string }>;
+  cookies: Record<string, { value: string; attributes: string }>;
+  body?: { encoding: "text"; data: string };
+}
+
+/** Longest URI or query string we look at, as check-auth. */
+const MAX_URI = 8192;
+
+// Build-time switches (scripts/build-function.ts): the minifier leaves out the code of features the config does
+// not use. Tests that import this module directly see them all on.
+declare const __FORWARD_IDENTITY__: boolean | undefined;
+declare const __HAS_RULES__: boolean | undefined;
+declare const __HAS_API_PATHS__: boolean | undefined;
+
+
+/** The query string as the viewer sent it, rebuilt from CloudFront's parsed form (values stay as sent). */
+export function rawQuery(q: Record<string, CfValue>): string {
+  const parts: string[] = [];
+  for (const k in q) {
+    const v = q[k]!;
+    const all = v.multiValue && v.multiValue.length ? v.multiValue : [v];
+    for (let i = 0; i < all.length; i++) parts.push(all[i]!.value === "" ? k : `${k}=${all[i]!.value}`);
+  }
+  return parts.join("&");
+}
+
+const esc = (s: string) => s.replace(/[&<>"'`=/]/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+export function checkRequest(req: CfRequest, c: FunctionConfig, key: string, now: number): CfRequest | CfResponse {
+  const headers = req.headers;
+  // Whatever the viewer sent under our identity-header names (or a look-alike) never reaches the origin.
+  for (const name in headers) if (isIdentityHeaderName(name)) delete headers[name];
+  const header = (name: string) => {
+    const h = headers[name];
+    return h ? h.value : undefined;
+  };
+  const querystring = rawQuery(req.querystring || {});
+  const edge = { method: req.method, uri: req.uri, querystring, header, cookieHeader: "" };
+
+  const respond = (status: number, extra: Record<string, string>, cookies: CfResponse["cookies"], body?: string): CfResponse => {
+    const h: CfResponse["headers"] = { "cache-control": { value: "no-cache, no-store" } };
+    for (const n in c.headers) h[n] = { value: c.headers[n]! };
+    for (const n in extra) h[n] = { value: extra[n]! };
+    const r: CfResponse = { statusCode: status, statusDescription: "", headers: h, cookies };
+    if (body !== undefined) r.body = { encoding: "text", data: body };
+    return r;
+  };
+  const error = (code: FunctionErrorCode, api: boolean, cookies: CfResponse["cookies"], links: [string, string][]): CfResponse => {
+    const e = c.errors[code];
+    const extra: Record<string, string> = {};
+    if (e[0] === 401) extra["www-authenticate"] = `Bearer realm="${c.clientId}"`;
+    if (e[0] === 503) extra["retry-after"] = "5";
+    if (api) {
+      extra["content-type"] = "application/json";
+      return respond(e[0], extra, cookies, JSON.stringify({ error: code, message: e[2] }));
+    }
+    extra["content-type"] = "text/html; charset=utf-8";
+    const nav = links.map((l) => `<a href="${esc(l[0])}">${esc(l[1])}</a>`).join(" · ");
+    return respond(e[0], extra, cookies, `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(e[1])}</title><body style="font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem"><h1>${esc(e[1])}</h1><p>${esc(e[2])}</p><p>${nav}</p><p><small>Error ${e[0]}</small></p>`);
+  };
+
+  const origin = siteOrigin(edge);
+  if (!origin) return error("bad-host", false, {}, []);
+  if (req.uri.charAt(0) !== "/") return error("bad-request", false, {}, []);
+  if (req.uri.length > MAX_URI || querystring.length > MAX_URI) return error("uri-too-long", false, {}, []);
+
+  const isPublic = globMatcher(c.publicPaths);
+  const pub = (f: PathForms) => isPublic(f.raw) && f.normalized !== undefined && isPublic(f.normalized);
+  const forms = pathForms(req.uri);
+  const target = originUri(req.uri, c);
+  const targetForms = target === undefined ? undefined : pathForms(target);
+  const forward = (): CfRequest => {
+    if (target !== undefined) req.uri = target;
+    return req;
+  };
+  if (pub(forms) && (targetForms === undefined || pub(targetForms))) return forward();
+  if (isPreflight(edge)) return forward();
+
+  const cookie = (name: string) => {
+    const v = req.cookies[name];
+    return v ? v.value : undefined;
+  };
+  const domain = c.cookieDomain ? `; Domain=${c.cookieDomain}` : "";
+  const expire = (name: string): CfResponse["cookies"] => {
+    const out: CfResponse["cookies"] = {};
+    if (cookie(name) !== undefined) out[name] = { value: "", attributes: `Path=/; Secure; HttpOnly; Max-Age=0${domain}` };
+    return out;
+  };
+  const api = () => {
+    let path = false;
+    if (typeof __HAS_API_PATHS__ === "undefined" || __HAS_API_PATHS__) {
+      const isApi = globMatcher(c.apiPaths);
+      path = isApi(forms.raw) || (forms.normalized !== undefined && isApi(forms.normalized));
+    }
+    return isApiRequest(edge, path);
+  };
+  // Where to come back to: the Lambda@Edge function behind paths.signIn / paths.refresh keeps it only when it is
+  // a safe same-origin path (shared/viewer/redirect.ts), so the function passes it on as it is.
+  const back = encodeURIComponent(querystring ? `${req.uri}?${querystring}` : req.uri);
+  if (key.length < 32) return error("cognito-unavailable", api(), {}, [["/", "Try again"]]);
+
+  const name = sessionCookieName({ domain: c.cookieDomain });
+  const check = openSession(cookie(name), key, c.clientId, now);
+  if (!check.ok) {
+    const clear = expire(name);
+    const prefix = `${AMPLIFY_PREFIX}.${c.clientId}.`;
+    let refresh = false;
+    for (const n in req.cookies) if (n.indexOf(prefix) === 0 && /\.refreshToken(\.0)?$/.test(n)) refresh = true;
+    if (refresh) {
+      if (markerActive(cookie(markerName("refreshed", { domain: c.cookieDomain })), now)) return error("cookies-blocked", api(), clear, [["/", "Try again"]]);
+      const status = req.method === "GET" || req.method === "HEAD" ? 302 : 307;
+      return respond(status, { location: `${origin}${c.paths.refresh}?return=${back}` }, clear);
+    }
+    if (api()) return error("unauthenticated", true, clear, []);
+    if (markerActive(cookie(markerName("signedin", { domain: c.cookieDomain })), now))
+      return error(check.why === "malformed" && cookie(name) === undefined ? "cookies-blocked" : "session-rejected", false, clear, [["/", "Try again"]]);
+    return respond(302, { location: `${origin}${c.paths.signIn}?return=${back}` }, clear);
+  }
+
+  const s = check.session;
+  if (typeof __HAS_RULES__ === "undefined" || __HAS_RULES__) {
+    const rules = compileRules(c.rules);
+    if (!isAllowed(rules, forms, s.g) || (targetForms !== undefined && !isAllowed(rules, targetForms, s.g)))
+      return error("forbidden", api(), {}, [["/", "Home"], [c.paths.signOut, "Sign out or switch account"]]);
+  }
+  if ((typeof __FORWARD_IDENTITY__ === "undefined" || __FORWARD_IDENTITY__) && c.forwardIdentity) {
+    headers["x-auth-user"] = { value: encodeIdentityValue(s.u) };
+    if (s.e !== undefined) headers["x-auth-email"] = { value: encodeIdentityValue(s.e) };
+    const g = groupsHeader(s.g);
+    headers["x-auth-groups"] = { value: g.value };
+    if (g.truncated || s.gt) headers["x-auth-groups-truncated"] = { value: "true" };
+    const idToken = verifiedIdToken(req.cookies, c.clientId, s.h);
+    if (idToken !== undefined) headers["x-auth-id-token"] = { value: idToken };
+  }
+  return forward();
+}
+
+/**
+ * The id token in the cookies whose hash the session holds (whole, or reassembled from its chunks), so it can be
+ * forwarded as verified; undefined when none matches.
+ */
+function verifiedIdToken(cookies: Record<string, CfValue>, clientId: string, hash: string): string | undefined {
+  const prefix = `${AMPLIFY_PREFIX}.${clientId}.`;
+  const parts: Record<string, string[]> = {};
+  for (const n in cookies) {
+    if (n.indexOf(prefix) !== 0) continue;
+    const m = /^(.*\.idToken)(?:\.(\d{1,2}))?$/.exec(n);
+    if (!m) continue;
+    const base = m[1]!;
+    if (!parts[base]) parts[base] = [];
+    parts[base]![m[2] === undefined ? 0 : Number(m[2])] = cookies[n]!.value;
+  }
+  for (const base in parts) {
+    const token = parts[base]!.join("");
+    if (token && idTokenHash(token) === hash) return token;
+  }
+  return undefined;
+}

@@ -1,0 +1,46 @@
+/**
+ * What the build bakes into the CloudFront Function: the part of the edge config its check needs, nothing secret
+ * (the session key lives in the function's KeyValueStore), and the few error pages it can answer with, from the one
+ * error table. Kept small: a CloudFront Function is at most 10 KB of code.
+ */
+import type { ResolvedConfig } from "../config/types";
+import { ERRORS } from "../edge/errors";
+
+/** The error codes the CloudFront Function answers with. */
+export const FUNCTION_ERRORS = ["bad-request", "bad-host", "uri-too-long", "unauthenticated", "forbidden", "cookies-blocked", "session-rejected", "cognito-unavailable"] as const;
+export type FunctionErrorCode = (typeof FUNCTION_ERRORS)[number];
+
+export interface FunctionConfig {
+  clientId: string;
+  paths: Pick<ResolvedConfig["paths"], "signIn" | "refresh" | "signOut">;
+  publicPaths: string[];
+  apiPaths: string[];
+  rules: ResolvedConfig["rules"];
+  cookieDomain?: string;
+  indexRewrite: boolean;
+  spaFallback: boolean;
+  forwardIdentity: boolean;
+  /** Headers every generated response carries (the configured security headers). */
+  headers: Record<string, string>;
+  /** [status, title, sentence] per error code. */
+  errors: Record<FunctionErrorCode, [number, string, string]>;
+}
+
+/** The function's config from the resolved edge config (build time). */
+export function functionConfigFor(c: ResolvedConfig): FunctionConfig {
+  const errors = {} as FunctionConfig["errors"];
+  for (const code of FUNCTION_ERRORS) errors[code] = [ERRORS[code].status, ERRORS[code].title, ERRORS[code].reason];
+  return {
+    clientId: c.clientId,
+    paths: { signIn: c.paths.signIn, refresh: c.paths.refresh, signOut: c.paths.signOut },
+    publicPaths: c.publicPaths,
+    apiPaths: c.apiPaths,
+    rules: c.rules,
+    ...(c.cookie.domain ? { cookieDomain: c.cookie.domain } : {}),
+    indexRewrite: c.indexRewrite,
+    spaFallback: c.spaFallback,
+    forwardIdentity: c.forwardIdentity,
+    headers: c.headers,
+    errors,
+  };
+}
