@@ -13,6 +13,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
 import type { Plugin } from "esbuild";
+import type { AuthConfig } from "../shared/config/resolve";
 import type { ResolvedConfig } from "../shared/config/types";
 import { functionConfigFor } from "../shared/function/config";
 import { SESSION_KEY } from "../shared/viewer/session-cookie";
@@ -50,17 +51,18 @@ const UNSUPPORTED = [
  * The config baked into the function, and switches the minifier folds: code for a feature the config does not
  * use (identity headers, rules, API paths) is left out of the function altogether.
  */
-export function functionDefines(config: ResolvedConfig): Record<string, string> {
+export function functionDefines(all: Pick<AuthConfig, "sites">): Record<string, string> {
+  const any = (f: (c: ResolvedConfig) => boolean) => String(all.sites.some((s) => f(s.config)));
   return {
-    __FUNCTION_CONFIG__: JSON.stringify(functionConfigFor(config)),
-    __FORWARD_IDENTITY__: String(config.forwardIdentity),
-    __HAS_RULES__: String(config.rules.length > 0),
-    __HAS_API_PATHS__: String(config.apiPaths.length > 0),
+    __FUNCTION_CONFIG__: JSON.stringify(functionConfigFor(all)),
+    __FORWARD_IDENTITY__: any((c) => c.forwardIdentity),
+    __HAS_RULES__: any((c) => c.rules.length > 0),
+    __HAS_API_PATHS__: any((c) => c.apiPaths.length > 0),
   };
 }
 
 /** The function's code for a config: bundled, wrapped, checked. */
-export async function functionCode(config: ResolvedConfig, entry: string): Promise<string> {
+export async function functionCode(all: Pick<AuthConfig, "sites">, entry: string): Promise<string> {
   const r = await build({
     entryPoints: [join(root, entry)],
     bundle: true,
@@ -73,7 +75,7 @@ export async function functionCode(config: ResolvedConfig, entry: string): Promi
     minify: true,
     legalComments: "none",
     logLevel: "silent",
-    define: functionDefines(config),
+    define: functionDefines(all),
   }).catch((err: { errors?: { text: string }[] }) => {
     throw new BuildError(`check-auth-function: does not compile to CloudFront Functions' JavaScript: ${err.errors?.map((e) => e.text).join("; ") ?? String(err)}`);
   });
@@ -86,13 +88,13 @@ export async function functionCode(config: ResolvedConfig, entry: string): Promi
 }
 
 /** CloudFront's KeyValueStore import format: `{"data":[{"key":…,"value":…}]}`. */
-export function kvsContent(config: ResolvedConfig): string {
-  return `${JSON.stringify({ data: [{ key: SESSION_KEY, value: config.session.signingSecret }] })}\n`;
+export function kvsContent(all: Pick<AuthConfig, "edge">): string {
+  return `${JSON.stringify({ data: [{ key: SESSION_KEY, value: all.edge.session.signingSecret }] })}\n`;
 }
 
 /** Builds `dist/<name>/index.js` and `kvs.json`; returns the code's size in bytes. */
-export async function buildCloudFrontFunction(spec: FunctionSpec, config: ResolvedConfig, outdir: string): Promise<number> {
-  if (config.session.signingSecret.length < 43) throw new BuildError("session.signingSecret: must be base64url of at least 32 random bytes");
+export async function buildCloudFrontFunction(spec: FunctionSpec, config: Pick<AuthConfig, "sites" | "edge">, outdir: string): Promise<number> {
+  if (config.edge.session.signingSecret.length < 43) throw new BuildError("session.signingSecret: must be base64url of at least 32 random bytes");
   const code = await functionCode(config, spec.entry);
   const size = Buffer.byteLength(code);
   if (size > MAX_FUNCTION_BYTES) throw new BuildError(`${spec.name}: ${size} bytes of code, over CloudFront Functions' 10 KB limit (fewer publicPaths, apiPaths or rules help)`);

@@ -13,7 +13,10 @@ import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import type { Plugin } from "esbuild";
 import { readConfigFile, resolveOrThrow } from "../shared/config/load";
+import { missingEndpoints } from "../shared/config/resolve";
 import type { AuthConfig } from "../shared/config/resolve";
+import type { EdgeBundleConfig } from "../shared/edge/baked-config";
+import type { Jwks } from "aws-jwt-verify/jwk";
 import type { ResolvedConfig } from "../shared/config/types";
 import { nodeHttpClient } from "../shared/edge/http";
 import { FUNCTIONS, functionSpec } from "../shared/functions";
@@ -41,6 +44,11 @@ export function configFor(name: string, config: ResolvedConfig): ResolvedConfig 
   return out;
 }
 
+/** A bundle's baked config: every site, each with only what this function may know. */
+export function bundleConfigFor(name: string, all: Pick<AuthConfig, "sites">): EdgeBundleConfig {
+  return { sites: all.sites.map((s) => ({ hosts: s.hosts, config: configFor(name, s.config) })) };
+}
+
 export interface BuildOptions {
   configPath: string;
   outdir: string;
@@ -49,49 +57,82 @@ export interface BuildOptions {
   log?: (line: string) => void;
 }
 
-async function fetchJwks(issuer: string): Promise<unknown> {
-  const uri = `${issuer}/.well-known/jwks.json`;
+/** GETs a JSON document at build time; BuildError naming `field` when it cannot. */
+async function fetchJson(uri: string, field: string, hint: string): Promise<Record<string, unknown>> {
   try {
     const res = await nodeHttpClient(uri, { method: "GET", timeoutMs: 10_000, headers: { accept: "application/json" } });
     if (res.status !== 200) throw new Error(`status ${res.status}`);
-    return JSON.parse(res.body.toString("utf8"));
+    const doc = JSON.parse(res.body.toString("utf8")) as unknown;
+    if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw new Error("not a JSON object");
+    return doc as Record<string, unknown>;
   } catch (err) {
-    throw new BuildError(`jwks: not in the config, and fetching ${uri} failed (${(err as Error).message}); add "jwks" to the config`);
+    throw new BuildError(`${field}: fetching ${uri} failed (${(err as Error).message}); ${hint}`);
   }
 }
 
-/** The error page templates the config names, read from disk (paths relative to the config file). */
-function readErrorPages(raw: Record<string, unknown>, configPath: string): Record<string, string> {
-  const errorPages: Record<string, string> = {};
-  if (!raw.errorPages || typeof raw.errorPages !== "object") return errorPages;
-  for (const [status, file] of Object.entries(raw.errorPages as Record<string, unknown>)) {
-    if (typeof file !== "string" || !file) continue;
-    const path = resolve(dirname(configPath), file);
-    if (!existsSync(path)) throw new BuildError(`errorPages.${status}: template file ${file} not found`);
-    const html = readFileSync(path, "utf8");
-    if (Buffer.byteLength(html) > 32 * 1024)
-      throw new BuildError(`errorPages.${status}: template is over 32 KB (Lambda@Edge limits generated responses to 40 KB)`);
-    errorPages[status] = html;
+/**
+ * OpenID Connect Discovery (https://openid.net/specs/openid-connect-discovery-1_0.html §4): the provider's
+ * configuration document, read once at build like its keys. Its `issuer` must be the configured one (checked by
+ * the config pipeline).
+ */
+function fetchDiscovery(issuer: string): Promise<Record<string, unknown>> {
+  return fetchJson(`${issuer.replace(/\/$/, "")}/.well-known/openid-configuration`, "provider.issuer", "set the provider's endpoints (authorizationEndpoint, tokenEndpoint, jwksUri) in the config if it has no discovery document");
+}
+
+/** The error page templates the config names (top level and sites), read from disk, by the path as written. */
+function readTemplates(raw: Record<string, unknown>, configPath: string): Record<string, string> {
+  const templates: Record<string, string> = {};
+  const all = [raw, ...(Array.isArray(raw.sites) ? (raw.sites as Record<string, unknown>[]) : [])];
+  for (const part of all) {
+    if (!part || typeof part.errorPages !== "object" || part.errorPages === null) continue;
+    for (const [status, file] of Object.entries(part.errorPages as Record<string, unknown>)) {
+      if (typeof file !== "string" || !file || templates[file] !== undefined) continue;
+      const path = resolve(dirname(configPath), file);
+      if (!existsSync(path)) throw new BuildError(`errorPages.${status}: template file ${file} not found`);
+      const html = readFileSync(path, "utf8");
+      if (Buffer.byteLength(html) > 32 * 1024)
+        throw new BuildError(`errorPages.${status}: template is over 32 KB (Lambda@Edge limits generated responses to 40 KB)`);
+      templates[file] = html;
+    }
   }
-  return errorPages;
+  return templates;
 }
 
 /**
  * Reads the file and runs it through the config pipeline (shared/config/resolve.ts): every problem at once, each
- * naming its field, before any network call; then the JWKS is fetched when the config has none.
+ * naming its field, before any network call. Then what each site's provider publishes is read once: another
+ * OpenID Connect provider's discovery document (unless the config gives its endpoints) and the keys of every
+ * provider whose keys the config does not carry. Sites of the same provider share one read.
  */
 export async function loadConfig(configPath: string, log: (l: string) => void = console.log): Promise<AuthConfig> {
   const raw = readConfigFile(configPath);
-  const errorPages = readErrorPages(raw, configPath);
-  const first = resolveOrThrow(raw, configPath, { nonceSigningSecret: "x".repeat(32), sessionSigningSecret: "x".repeat(43), errorPages, jwks: { keys: [] } }, log);
-  const jwks = raw.jwks === undefined ? await fetchJwks(first.edge.issuer) : undefined;
-  const config = resolveOrThrow(raw, configPath, {
-      ...(jwks !== undefined ? { jwks: jwks as never } : {}),
+  const templates = readTemplates(raw, configPath);
+  const placeholders = { nonceSigningSecret: "x".repeat(32), sessionSigningSecret: "x".repeat(43), templates, jwks: { keys: [] } };
+  let first = resolveOrThrow(raw, configPath, placeholders, log);
+  const discovery: Record<string, Record<string, unknown>> = {};
+  for (const { config } of first.sites) {
+    const issuer = config.provider.issuer;
+    if (config.provider.type === "oidc" && missingEndpoints(config).length > 0 && !discovery[issuer]) discovery[issuer] = await fetchDiscovery(issuer);
+  }
+  if (Object.keys(discovery).length) first = resolveOrThrow(raw, configPath, { ...placeholders, discovery }, () => undefined);
+  const jwksByUri: Record<string, Jwks> = {};
+  for (const { config } of first.sites) {
+    const uri = config.provider.jwksUri;
+    if (config.jwks.keys.length === 0 && !jwksByUri[uri]) jwksByUri[uri] = (await fetchJson(uri, "jwks", 'add "jwks" to the config')) as unknown as Jwks;
+  }
+  const config = resolveOrThrow(
+    raw,
+    configPath,
+    {
+      jwksByUri,
+      discovery,
+      templates,
       nonceSigningSecret: randomBytes(32).toString("base64url"),
       sessionSigningSecret: randomBytes(32).toString("base64url"),
-      errorPages,
-    }, () => undefined);
-  if (!config.edge.jwks.keys.length) throw new BuildError("jwks: has no keys");
+    },
+    () => undefined,
+  );
+  for (const [i, s] of config.sites.entries()) if (!s.config.jwks.keys.length) throw new BuildError(`${config.sites.length > 1 ? `sites[${i}].` : ""}jwks: has no keys`);
   return config;
 }
 
@@ -124,7 +165,7 @@ export async function buildAll(opts: BuildOptions): Promise<{ config: ResolvedCo
       const name = spec.name;
       if (spec.runtime === "cloudfront-function") {
         // Not a bundle: code with its own runtime's rules and a 10 KB limit (gzip is not what CloudFront counts).
-        const bytes = await buildCloudFrontFunction(spec, config, opts.outdir);
+        const bytes = await buildCloudFrontFunction(spec, all, opts.outdir);
         sizes[name] = { bytes, gzip: gzipSync(readFileSync(join(opts.outdir, name, "index.js")), { level: 9 }).length };
         return;
       }
@@ -142,7 +183,7 @@ export async function buildAll(opts: BuildOptions): Promise<{ config: ResolvedCo
         minify: true,
         legalComments: "none",
         logLevel: "error",
-        define: { __AUTH_CONFIG__: JSON.stringify(configFor(name, config)), ...(extra.define ?? {}) },
+        define: { __AUTH_CONFIG__: JSON.stringify(bundleConfigFor(name, all)), ...(extra.define ?? {}) },
         plugins: [noEagerHttps, ...(extra.plugins ?? [])],
         // Ordinary Lambdas on nodejs22.x have the AWS SDK v3; edge bundles must be self-contained.
         external: isEdge ? [] : ["@aws-sdk/*"],

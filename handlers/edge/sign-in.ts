@@ -1,7 +1,7 @@
 /** Lambda@Edge viewer-request handler: translates the CloudFront event; the decision is shared/edge/sign-in.ts. */
-import { config } from "../../shared/edge/baked-config";
+import { bundle } from "../../shared/edge/baked-config";
 import { viewerHandler } from "../../shared/edge/lambda-edge";
-import { createContext } from "../../shared/edge/deps";
+import { createSiteContexts } from "../../shared/edge/deps";
 import { signIn } from "../../shared/edge/sign-in";
 
-export const handler = viewerHandler(signIn, createContext(config, "sign-in"));
+export const handler = viewerHandler(signIn, createSiteContexts(bundle, "sign-in"));

@@ -28,7 +28,7 @@ export const MAX_FUNCTION_BYTES = 10 * 1024;
  * runaway code, and is generous so that a loaded test machine does not flake.
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-function-restrictions.html
  */
-export const DEFAULT_BUDGET_MS = 50;
+export const DEFAULT_BUDGET_MS = 250;
 
 /** Options for `loadCloudFrontFunction`. */
 export interface LoadOptions {

@@ -9,7 +9,7 @@
  */
 import type { Jwks } from "aws-jwt-verify/jwk";
 import type { z } from "zod";
-import { ATTRIBUTE_NAME, CLAIM_NAME, HEADER_NAME, configFileSchema, deploySchema, isJwks, triggersSchema, validDomainPrefix } from "./schema";
+import { ATTRIBUTE_NAME, CLAIM_NAME, HEADER_NAME, SITE_KEYS, configFileSchema, deploySchema, isJwks, triggersSchema, validDomainPrefix } from "./schema";
 import type { ConfigFile } from "./schema";
 import { DEFAULT_PATHS, DEFAULT_SECURITY_HEADERS } from "./types";
 import type { DeployConfig, PreTokenGenerationConfig, ResolvedConfig, TriggersConfig } from "./types";
@@ -18,14 +18,30 @@ import { formatIssues } from "./issues";
 
 /** What the build prepares before resolving: the fetched JWKS, a generated nonce secret, error page contents. */
 export interface ResolveExtra {
+  /** Keys for a config without `jwks` (one provider). */
   jwks?: Jwks;
+  /** Keys the build fetched, by JWKS URI (one entry per provider, for several sites). */
+  jwksByUri?: Record<string, Jwks>;
+  /** Error page templates the build read, by the path the config names them with. */
+  templates?: Record<string, string>;
+  /** OpenID Connect discovery documents the build fetched, by issuer. */
+  discovery?: Record<string, Record<string, unknown>>;
   nonceSigningSecret?: string;
   sessionSigningSecret?: string;
   errorPages?: Record<string, string>;
 }
 
+/** One site: its host names (`*` for any host when the config has no `sites`) and its resolved edge config. */
+export interface ResolvedSite {
+  hosts: string[];
+  config: ResolvedConfig;
+}
+
 export interface AuthConfig {
+  /** The first (or only) site's edge config. */
   edge: ResolvedConfig;
+  /** Every site the deployment serves; one site matching any host when the config has no `sites`. */
+  sites: ResolvedSite[];
   triggers: TriggersConfig;
   deploy: DeployConfig;
 }
@@ -54,10 +70,10 @@ export function resolveAuthConfig(raw: unknown, extra: ResolveExtra = {}): Resul
   const fail: Fail = (field, why) => errors.push(`${field}: ${why}`);
   const data = parsed.data;
   const deploy = deployPart(data.deploy ?? {}, raw, fail);
-  const edge = edgePart(data, raw, extra, deploy?.createUserPool ?? false, fail);
+  const sites = sitesPart(data, raw, extra, deploy?.createUserPool ?? false, fail);
   const triggers = triggersPart(data.triggers ?? {}, data.logLevel, fail, warnings);
-  if (errors.length || !edge || !triggers || !deploy) return { ok: false, errors, warnings };
-  return { ok: true, config: { edge, triggers, deploy }, warnings };
+  if (errors.length || !sites || !triggers || !deploy) return { ok: false, errors, warnings };
+  return { ok: true, config: { edge: sites[0]!.config, sites, triggers, deploy }, warnings };
 }
 
 /** The edge part alone (the whole file is still checked: an unknown key anywhere is an error). */
@@ -106,6 +122,57 @@ function isLocalUrl(url: string): boolean {
   }
 }
 
+// ------------------------------------------------------------------------------------------------ sites
+
+/**
+ * The sites: each site's keys over the top level's (objects such as `paths` and `cookie` key by key, and only
+ * the keys the site writes), then each resolved as a whole. Across sites: no host twice, no app client twice (a
+ * session of one site is never one of another), and the same function paths (one distribution has one cache
+ * behaviour per path).
+ */
+function sitesPart(data: ConfigFile, raw: Raw, extra: ResolveExtra, createsPool: boolean, fail: Fail): ResolvedSite[] | undefined {
+  if (!data.sites) {
+    const config = edgePart(data, raw, extra, createsPool, fail);
+    return config ? [{ hosts: ["*"], config }] : undefined;
+  }
+  const rawSites = raw.sites as Raw[];
+  const out: ResolvedSite[] = [];
+  let bad = false;
+  data.sites.forEach((site, i) => {
+    const given = rawSites[i] ?? {};
+    const merged: Record<string, unknown> = { ...data };
+    for (const key of SITE_KEYS) {
+      if (given[key] === undefined) continue;
+      const own = (site as Record<string, unknown>)[key];
+      const top = (data as Record<string, unknown>)[key];
+      if ((key === "paths" || key === "cookie") && isObject(given[key]) && isObject(own) && isObject(top)) {
+        const picked: Record<string, unknown> = { ...top };
+        for (const k of Object.keys(given[key] as Raw)) picked[k] = own[k];
+        merged[key] = picked;
+      } else merged[key] = own;
+    }
+    const config = edgePart(merged as ConfigFile, raw, extra, createsPool, (f, w) => fail(`sites[${i}].${f}`, w));
+    if (!config) bad = true;
+    else out.push({ hosts: site.hosts as string[], config });
+  });
+  if (bad) return undefined;
+  const hostOwner = new Map<string, number>();
+  const clientOwner = new Map<string, number>();
+  out.forEach((s, i) => {
+    for (const h of s.hosts) {
+      if (hostOwner.has(h)) fail(`sites[${i}].hosts`, `"${h}" is also a host of sites[${hostOwner.get(h)}]`);
+      else hostOwner.set(h, i);
+    }
+    if (clientOwner.has(s.config.clientId)) fail(`sites[${i}].clientId`, `is also the app client of sites[${clientOwner.get(s.config.clientId)}]: each site needs its own, so a session of one site is never one of another`);
+    else clientOwner.set(s.config.clientId, i);
+    for (const k of ["callback", "refresh", "signOut", "signIn"] as const) {
+      if (s.config.paths[k] !== out[0]!.config.paths[k])
+        fail(`sites[${i}].paths.${k}`, `must be the same for every site (${out[0]!.config.paths[k]}): one distribution has one cache behaviour per path`);
+    }
+  });
+  return out;
+}
+
 // ------------------------------------------------------------------------------------------------ edge
 
 function edgePart(data: ConfigFile, raw: Raw, extra: ResolveExtra, createsPool: boolean, report: Fail): ResolvedConfig | undefined {
@@ -114,23 +181,7 @@ function edgePart(data: ConfigFile, raw: Raw, extra: ResolveExtra, createsPool: 
     failed = true;
     report(field, why);
   };
-  const missingPool = (field: string) =>
-    fail(
-      field,
-      createsPool
-        ? "is required: this config has no pool ids because `npm run deploy` creates the pool and fills them in; `npm run build` needs them (run `npm run deploy`, or add userPoolId, clientId and domain of an existing pool)"
-        : "is required",
-    );
-  if (data.region === undefined) fail("region", "is required");
-  if (data.userPoolId === undefined) missingPool("userPoolId");
-  if (data.clientId === undefined) missingPool("clientId");
-  const domain = data.domain === undefined ? void missingPool("domain") : resolveDomain(data.domain, fail);
-
-  if (!data.scopes.includes("openid")) fail("scopes", 'must include "openid" (the id token needs it)');
-  let issuer = data.issuer;
-  if (issuer?.startsWith("http:") && !isLocalUrl(issuer)) fail("issuer", "http:// is accepted only for localhost and 127.0.0.1");
-  checkRegionAndPool(data, fail);
-  if (!issuer && data.userPoolId && data.region) issuer = `https://cognito-idp.${data.region}.amazonaws.com/${data.userPoolId}`;
+  const p = providerPart(data, extra, createsPool, fail);
 
   const paths = { ...DEFAULT_PATHS, ...data.paths };
   for (const [key, p] of Object.entries(paths)) {
@@ -157,25 +208,34 @@ function edgePart(data: ConfigFile, raw: Raw, extra: ResolveExtra, createsPool: 
   }
 
   const errorPages: Record<string, string> = {};
-  for (const status of Object.keys(data.errorPages ?? {})) {
+  for (const [status, path] of Object.entries(data.errorPages ?? {})) {
     if (!/^[45]\d\d$/.test(status)) fail(`errorPages.${status}`, "key must be a 4xx or 5xx status code");
-    else if (extra.errorPages?.[status] !== undefined) errorPages[status] = extra.errorPages[status]!;
+    else {
+      const html = extra.templates?.[path] ?? extra.errorPages?.[status];
+      if (html !== undefined) errorPages[status] = html;
+    }
   }
   if (data.mode === "spa" && data.clientSecret) fail("clientSecret", 'must be absent in mode "spa" (an SPA uses a public app client)');
-  const jwks = (data.jwks as Jwks | undefined) ?? extra.jwks;
+  const jwks = (data.jwks as Jwks | undefined) ?? (p ? extra.jwksByUri?.[p.provider.jwksUri] : undefined) ?? extra.jwks;
   if (jwks !== undefined && !isJwks(jwks)) fail("jwks", 'must be a JWKS: { "keys": [ { "kty": "RSA", "kid": ..., "n": ..., "e": ... } ] }');
+  if (data.clientId === undefined) fail("clientId", createsPool ? POOL_IDS_HINT : "is required");
+  if (!data.scopes.includes("openid")) fail("scopes", 'must include "openid" (the id token needs it)');
 
-  if (failed || !domain || !issuer || !data.region || !data.userPoolId || !data.clientId) return undefined;
+  if (failed || !p || !data.clientId) return undefined;
+  const cognito = p.provider.type === "cognito";
   const sameSite = data.cookie.sameSite.charAt(0).toUpperCase() + data.cookie.sameSite.slice(1).toLowerCase();
   return {
-    region: data.region,
-    userPoolId: data.userPoolId,
+    region: p.region,
+    userPoolId: p.userPoolId,
     clientId: data.clientId,
     ...(data.clientSecret ? { clientSecret: data.clientSecret } : {}),
-    domain,
-    scopes: [...new Set(data.scopes)],
-    issuer,
-    jwksUri: `${issuer}/.well-known/jwks.json`,
+    domain: p.domain,
+    provider: p.provider,
+    groupsClaim: data.groupsClaim ?? (cognito ? "cognito:groups" : "groups"),
+    usernameClaim: data.usernameClaim ?? (cognito ? "cognito:username" : "preferred_username"),
+    scopes: [...new Set([...data.scopes, ...p.extraScopes])],
+    issuer: p.provider.issuer,
+    jwksUri: p.provider.jwksUri,
     jwks: jwks ?? { keys: [] },
     clockToleranceSeconds: data.clockToleranceSeconds,
     paths,
@@ -203,11 +263,134 @@ function edgePart(data: ConfigFile, raw: Raw, extra: ResolveExtra, createsPool: 
   };
 }
 
+const POOL_IDS_HINT =
+  "is required: this config has no pool ids because `npm run deploy` creates the pool and fills them in; `npm run build` needs them (run `npm run deploy`, or add userPoolId, clientId and domain of an existing pool)";
+
+interface ProviderPart {
+  provider: ResolvedConfig["provider"];
+  region: string;
+  userPoolId: string;
+  domain: string;
+  /** Scopes the provider adds (`offline_access` for a refresh token). */
+  extraScopes: string[];
+}
+
+/**
+ * The provider and its endpoints. Cognito: the pool's (`region`, `userPoolId`, the Hosted UI `domain`). Any other
+ * OpenID Connect provider: the endpoints given in the config, else from its discovery document (which the build
+ * reads and hands in through `extra.discovery`; its `issuer` must be the configured one). Without a document yet,
+ * missing endpoints are left empty: the build resolves again once it has read it.
+ */
+function providerPart(data: ConfigFile, extra: ResolveExtra, createsPool: boolean, fail: Fail): ProviderPart | undefined {
+  const prov = data.provider;
+  if (prov === "cognito") {
+    let bad = false;
+    const need = (field: string) => {
+      bad = true;
+      fail(field, createsPool ? POOL_IDS_HINT : "is required");
+    };
+    if (data.region === undefined) {
+      bad = true;
+      fail("region", "is required");
+    }
+    if (data.userPoolId === undefined) need("userPoolId");
+    const domain = data.domain === undefined ? void need("domain") : resolveDomain(data.domain, fail);
+    const issuer = data.issuer;
+    if (issuer?.startsWith("http:") && !isLocalUrl(issuer)) {
+      bad = true;
+      fail("issuer", "http:// is accepted only for localhost and 127.0.0.1");
+    }
+    checkRegionAndPool(data, fail);
+    if (bad || !domain || !data.region || !data.userPoolId) return undefined;
+    const iss = issuer ?? `https://cognito-idp.${data.region}.amazonaws.com/${data.userPoolId}`;
+    return {
+      region: data.region,
+      userPoolId: data.userPoolId,
+      domain,
+      extraScopes: [],
+      provider: {
+        type: "cognito",
+        issuer: iss,
+        authorizationEndpoint: `${domain}/oauth2/authorize`,
+        tokenEndpoint: `${domain}/oauth2/token`,
+        revocationEndpoint: `${domain}/oauth2/revoke`,
+        endSessionEndpoint: `${domain}/logout`,
+        jwksUri: `${iss}/.well-known/jwks.json`,
+        clientAuth: data.clientSecret ? "client_secret_basic" : "none",
+        accessTokenJwt: true,
+      },
+    };
+  }
+
+  for (const key of ["region", "userPoolId", "domain", "issuer", "identityProvider", "idpIdentifier"] as const) {
+    if (data[key] !== undefined) fail(key, 'is for provider "cognito"; an OpenID Connect provider is described by provider.issuer and its endpoints');
+  }
+  const issuer = prov.issuer;
+  const url = (field: string, v: string | undefined): string | undefined => {
+    if (v === undefined) return undefined;
+    if (v.startsWith("http:") && !isLocalUrl(v)) return void fail(`provider.${field}`, "http:// is accepted only for localhost and 127.0.0.1");
+    return v;
+  };
+  url("issuer", issuer);
+  const doc = extra.discovery?.[issuer];
+  if (doc !== undefined && doc.issuer !== issuer)
+    fail("provider.issuer", `is ${issuer}, but the discovery document at ${issuer.replace(/\/$/, "")}/.well-known/openid-configuration names issuer ${JSON.stringify(doc.issuer)}: a provider that says it is someone else is not trusted`);
+  const fromDoc = (field: string): string | undefined => (typeof doc?.[field] === "string" ? (doc[field] as string) : undefined);
+  const pick = (field: "authorizationEndpoint" | "tokenEndpoint" | "revocationEndpoint" | "endSessionEndpoint" | "jwksUri", docField: string, required: boolean) => {
+    const v = url(field, prov[field] ?? fromDoc(docField));
+    if (v === undefined && required && doc !== undefined) fail(`provider.${field}`, `the discovery document has no ${docField}; set it in the config`);
+    return v;
+  };
+  const authorizationEndpoint = pick("authorizationEndpoint", "authorization_endpoint", true);
+  const tokenEndpoint = pick("tokenEndpoint", "token_endpoint", true);
+  const jwksUri = pick("jwksUri", "jwks_uri", true);
+  const revocationEndpoint = pick("revocationEndpoint", "revocation_endpoint", false);
+  const endSessionEndpoint = pick("endSessionEndpoint", "end_session_endpoint", false);
+  const methods = Array.isArray(doc?.token_endpoint_auth_methods_supported) ? (doc.token_endpoint_auth_methods_supported as unknown[]) : [];
+  const clientAuth =
+    prov.clientAuth ??
+    (!data.clientSecret ? "none" : methods.includes("client_secret_basic") || methods.length === 0 ? "client_secret_basic" : methods.includes("client_secret_post") ? "client_secret_post" : "client_secret_basic");
+  if (clientAuth !== "none" && !data.clientSecret) fail("provider.clientAuth", `is ${clientAuth}, which needs a clientSecret`);
+  if (clientAuth === "none" && data.clientSecret) fail("provider.clientAuth", 'is "none", but a clientSecret is set');
+  const scopes = Array.isArray(doc?.scopes_supported) ? (doc.scopes_supported as unknown[]) : [];
+  const origin = (() => {
+    try {
+      return new URL(authorizationEndpoint ?? issuer).origin;
+    } catch {
+      return issuer;
+    }
+  })();
+  return {
+    region: "",
+    userPoolId: "",
+    domain: origin,
+    extraScopes: prov.offlineAccess && scopes.includes("offline_access") ? ["offline_access"] : [],
+    provider: {
+      type: "oidc",
+      issuer,
+      authorizationEndpoint: authorizationEndpoint ?? "",
+      tokenEndpoint: tokenEndpoint ?? "",
+      ...(revocationEndpoint ? { revocationEndpoint } : {}),
+      ...(endSessionEndpoint ? { endSessionEndpoint } : {}),
+      jwksUri: jwksUri ?? "",
+      clientAuth,
+      accessTokenJwt: prov.accessTokenJwt,
+    },
+  };
+}
+
+/** The endpoints an OpenID Connect provider still lacks (none once its discovery document has been read). */
+export function missingEndpoints(c: ResolvedConfig): string[] {
+  const p = c.provider;
+  return (["authorizationEndpoint", "tokenEndpoint", "jwksUri"] as const).filter((k) => !p[k]);
+}
+
 /**
  * `region` must be where the pool is: the pool id starts with it (`eu-west-1_AbC`), and so does an issuer that
  * names Cognito. An emulator's issuer (localhost) names its own pools.
  */
 function checkRegionAndPool(data: ConfigFile, fail: Fail): void {
+  if (data.region === undefined) return;
   const m = data.issuer ? /^https:\/\/cognito-idp\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([\w-]+_[0-9A-Za-z]+)$/.exec(data.issuer) : null;
   if (m) {
     if (m[1] !== data.region) fail("issuer", `names region ${m[1]}, but region is ${data.region}`);

@@ -77,6 +77,32 @@ export function isJwks(v: unknown): boolean {
   return obj(v) && Array.isArray(v.keys) && v.keys.every((k) => obj(k) && typeof k.kty === "string" && (k.kid === undefined || typeof k.kid === "string"));
 }
 
+const URL_HINT = "must be an https:// URL (http:// only for localhost)";
+const endpoint = (what: string) =>
+  text(/^https?:\/\/[^\s]+$/, URL_HINT).optional().describe(`${what}. Default: from the provider's discovery document.`);
+
+/** Any OpenID Connect provider: its issuer, and optionally its endpoints when it has no discovery document. */
+const oidcProvider = z.strictObject(
+  {
+    type: z.literal("oidc", { error: 'must be "oidc"' }).describe("An OpenID Connect provider other than Cognito. Required."),
+    issuer: text(/^https?:\/\/[^\s]+[^/\s]$|^https?:\/\/[^\s]+\/$/, URL_HINT).describe(
+      "The provider's issuer URL, exactly as its tokens' iss (the build reads <issuer>/.well-known/openid-configuration and refuses a different issuer). Required.",
+    ),
+    authorizationEndpoint: endpoint("Authorization endpoint"),
+    tokenEndpoint: endpoint("Token endpoint"),
+    revocationEndpoint: endpoint("Token revocation endpoint (RFC 7009); without one, sign-out only clears the session"),
+    endSessionEndpoint: endpoint("RP-initiated logout endpoint; without one, sign-out ends at paths.afterSignOut"),
+    jwksUri: endpoint("The provider's keys"),
+    clientAuth: z
+      .enum(["client_secret_basic", "client_secret_post", "none"], { error: 'must be "client_secret_basic", "client_secret_post" or "none"' })
+      .optional()
+      .describe("Client authentication at the token endpoint. Default: client_secret_basic with a clientSecret (or the first method the discovery document lists), none without one (public client + PKCE)."),
+    accessTokenJwt: flag(false, "Verify access tokens as JWTs issued to this client (iss, signature, exp, client_id or azp). Otherwise they are passed through unverified."),
+    offlineAccess: flag(true, "Ask for offline_access (a refresh token) when the discovery document lists it."),
+  },
+  { error: 'must be "cognito" or { "type": "oidc", "issuer": "https://…" }' },
+);
+
 export const edgeShape = {
   $schema: z.string().optional().describe("The JSON Schema of this file, for editors."),
   region: z
@@ -118,6 +144,16 @@ export const edgeShape = {
     })
     .optional()
     .describe("The pool's public keys, embedded so a cold start verifies with no network call. Default: fetched by the build from <issuer>/.well-known/jwks.json."),
+  provider: z
+    .union([z.literal("cognito"), oidcProvider], { error: 'must be "cognito" or { "type": "oidc", "issuer": "https://…" }' })
+    .default("cognito")
+    .describe('The identity provider: "cognito" (the user pool of userPoolId) or any OpenID Connect provider, { "type": "oidc", "issuer": "https://…" }.'),
+  groupsClaim: text(/^[^\s]{1,256}$/, "must be a claim name or a dotted path such as realm_access.roles")
+    .optional()
+    .describe('The id token claim holding the user\'s groups; a dotted path reaches into objects (Keycloak: "realm_access.roles"). Default: "cognito:groups" (Cognito), "groups" (oidc).'),
+  usernameClaim: text(/^[^\s]{1,256}$/, "must be a claim name")
+    .optional()
+    .describe('The claim naming the user (cookie names, x-auth-user); sub when it is absent. Default: "cognito:username" (Cognito), "preferred_username" (oidc).'),
   clockToleranceSeconds: seconds(0, 300, "must be a whole number of seconds between 0 and 300").default(5).describe("Seconds of clock skew allowed when a token's exp and nbf are checked."),
   paths,
   publicPaths: globs('Globs served without sign-in, e.g. ["/public/*", "/favicon.ico"]. `*` matches anything (slashes too), `?` one character.'),
@@ -184,6 +220,42 @@ export const edgeShape = {
     .optional()
     .describe('HTML templates per status code ("403": "pages/403.html"), read at build; {{status}}, {{title}}, {{reason}}, {{retry}} are filled in. Default: none (built-in pages).'),
 };
+
+// ------------------------------------------------------------------------------------------------ sites
+
+/** A site's host name: exact, or `*.` and one label's worth of wildcard (`*.example.com`). Lower case, no port. */
+export const SITE_HOST = /^(\*\.)?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/** The keys a site may set for itself; every other key is shared from the top level. */
+export const SITE_KEYS = [
+  "clientId", "clientSecret", "provider", "region", "userPoolId", "domain", "issuer", "jwks", "scopes", "groupsClaim", "usernameClaim",
+  "paths", "publicPaths", "apiPaths", "rules", "cookie", "errorPages", "mode", "forwardIdentity", "indexRewrite", "spaFallback",
+  "identityProvider", "idpIdentifier", "headers",
+] as const;
+
+/** A top-level key's schema for a site: no default of its own (a site that leaves it out takes the top level's). */
+function siteField(k: (typeof SITE_KEYS)[number]): z.ZodType {
+  const schema = edgeShape[k] as z.ZodType;
+  const inner = schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType) : schema;
+  return inner.optional().describe(`This site's ${k}. Default: the top-level ${k}.`);
+}
+const pick = (keys: readonly (typeof SITE_KEYS)[number][]) => Object.fromEntries(keys.map((k) => [k, siteField(k)])) as Record<(typeof SITE_KEYS)[number], z.ZodType>;
+
+/**
+ * One site of several served by one deployment: its host names and what differs from the top level. Keys with
+ * defaults are taken from the top level when a site leaves them out (the defaults below are the top level's).
+ */
+const site = z.strictObject(
+  {
+    hosts: z
+      .array(z.string(), { error: "must be a non-empty array of host names" })
+      .min(1, { error: "must be a non-empty array of host names" })
+      .refine((a) => a.every((h) => SITE_HOST.test(h)), { error: 'every entry must be a lower-case host name, or "*." and a domain (one label of wildcard), without a port' })
+      .describe("The host names of this site (the Host header picks the site): exact names, or *.example.com for one label. Required."),
+    ...pick(SITE_KEYS),
+  },
+  { error: 'must be an object { "hosts": [...], "clientId": ..., ... }' },
+);
 
 // ------------------------------------------------------------------------------------------------ triggers
 
@@ -309,8 +381,14 @@ export const deploySchema = z
 
 // ------------------------------------------------------------------------------------------------ the file
 
+export const sitesSchema = z
+  .array(site, { error: "must be an array of sites" })
+  .min(1, { error: "must be a non-empty array of sites" })
+  .optional()
+  .describe("Several sites from one deployment, picked by the Host header; each names its hosts and what differs from the top level (app client, provider or pool, paths, rules, cookie domain, ...). A request for a host no site names gets a 421 page. Default: one site, any host.");
+
 export const configFileSchema = z
-  .strictObject({ ...edgeShape, triggers: triggersSchema, deploy: deploySchema }, { error: "must be a JSON object" })
+  .strictObject({ ...edgeShape, sites: sitesSchema, triggers: triggersSchema, deploy: deploySchema }, { error: "must be a JSON object" })
   .describe("edge-auth configuration: Cognito (or OpenID Connect) sign-in for a static site on CloudFront.");
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

@@ -67,15 +67,45 @@ export interface Timeouts {
   jwks: number;
 }
 
+/** How the app client authenticates at the token and revocation endpoints. */
+export type ClientAuth = "client_secret_basic" | "client_secret_post" | "none";
+
+/**
+ * The identity provider, resolved: Cognito (the default) or any OpenID Connect provider, its endpoints from the
+ * config or its discovery document (read at build, like the keys).
+ */
+export interface ProviderConfig {
+  type: "cognito" | "oidc";
+  /** Expected `iss` of the id token. */
+  issuer: string;
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  /** Absent: the provider cannot revoke; sign-out only clears the session. */
+  revocationEndpoint?: string;
+  /** RP-initiated logout (OIDC); Cognito's is `<domain>/logout`. Absent: sign-out ends at `paths.afterSignOut`. */
+  endSessionEndpoint?: string;
+  jwksUri: string;
+  clientAuth: ClientAuth;
+  /** Whether access tokens are JWTs of this client to verify (Cognito's are); otherwise they are passed through. */
+  accessTokenJwt: boolean;
+}
+
 /** The edge configuration after validation and defaults, as baked into the Lambda@Edge bundles. */
 export interface ResolvedConfig {
+  /** The user pool's region (Cognito); empty for another provider. */
   region: string;
+  /** The user pool (Cognito); empty for another provider. */
   userPoolId: string;
   clientId: string;
   /** Present for a confidential app client: token calls then use HTTP Basic client authentication. */
   clientSecret?: string;
-  /** Hosted UI origin, e.g. `https://auth.example.com` (no trailing slash). */
+  /** Hosted UI origin, e.g. `https://auth.example.com` (no trailing slash); for another provider, its issuer's origin. */
   domain: string;
+  provider: ProviderConfig;
+  /** The claim holding the user's groups (a dotted path reaches into objects: `realm_access.roles`). */
+  groupsClaim: string;
+  /** The claim naming the user (cookie names, `x-auth-user`); `sub` when it is absent. */
+  usernameClaim: string;
   scopes: string[];
   /** Expected `iss` of the tokens. */
   issuer: string;

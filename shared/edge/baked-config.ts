@@ -4,6 +4,11 @@
  */
 import type { ResolvedConfig } from "../config/types";
 
-declare const __AUTH_CONFIG__: ResolvedConfig;
+/** What a Lambda@Edge bundle is built with: the sites it serves, each with its host names and its config. */
+export interface EdgeBundleConfig {
+  sites: { hosts: string[]; config: ResolvedConfig }[];
+}
 
-export const config: ResolvedConfig = __AUTH_CONFIG__;
+declare const __AUTH_CONFIG__: EdgeBundleConfig;
+
+export const bundle: EdgeBundleConfig = __AUTH_CONFIG__;

@@ -23,7 +23,7 @@ import type { EdgeRequest, Outcome } from "./request";
 import { errorResponse, redirect } from "./responses";
 import { compileRules, groupsOf, isAllowed } from "../viewer/rules";
 import type { CompiledRule } from "../viewer/rules";
-import { expireTokens, justFinished, openSessionStore } from "./session-store";
+import { expireTokens, justFinished, openSessionStore, usernameOf } from "./session-store";
 import { startSignIn } from "./sign-in";
 import { verifyTokenPair } from "./tokens/token-pair";
 
@@ -95,7 +95,9 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
   };
 
   if (!session.idToken) return session.refreshToken ? refresh("expired") : signIn("no-session");
-  const pair = await verifyTokenPair(ctx.verifier, { idToken: session.idToken, accessToken: session.accessToken }, nowMs);
+  // An access token that is not a JWT of this client (many OpenID Connect providers) is not the edge's to judge.
+  const accessToken = config.provider.accessTokenJwt ? session.accessToken : undefined;
+  const pair = await verifyTokenPair(ctx.verifier, { idToken: session.idToken, accessToken }, nowMs);
   switch (pair.status) {
     case "expired":
       return session.refreshToken ? refresh("expired") : signIn("expired");
@@ -106,7 +108,7 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
       return signIn(`rejected:${pair.why}`, expireTokens(store, ["idToken", "accessToken"]));
   }
 
-  const groups = groupsOf(pair.id);
+  const groups = groupsOf(pair.id, config.groupsClaim);
   // Rules also apply to the object the origin will serve: `/admin` is rewritten to `/admin/index.html`, which
   // `/admin/*` protects even though `/admin` itself does not match it.
   const allowed = isAllowed(rules, forms, groups) && (targetForms === undefined || isAllowed(rules, targetForms, groups));
@@ -117,5 +119,5 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
     ];
     return { ...errorResponse(config, "forbidden", { api: api(), links }), reason: "forbidden" };
   }
-  return forward("signed-in", config.forwardIdentity ? identityHeaders(pair.id, pair.access, groups, session.idToken) : undefined);
+  return forward("signed-in", config.forwardIdentity ? identityHeaders(pair.id, usernameOf(pair.id, pair.access, config), groups, session.idToken) : undefined);
 }

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { ResolvedConfig } from "../config/types";
+import type { EdgeBundleConfig } from "./baked-config";
 import { nodeHttpClient } from "./http";
 import type { HttpClient } from "./http";
 import { createLogger } from "../log";
@@ -47,4 +48,15 @@ export function createContext(config: ResolvedConfig, fn: string, o: ContextOver
     now: o.now ?? (() => Date.now()),
     random: o.random ?? randomBytes,
   };
+}
+
+/** A site's host names and the context its requests are decided with. */
+export interface SiteContext {
+  hosts: readonly string[];
+  ctx: EdgeContext;
+}
+
+/** One context per site of a bundle (each with its own verifier and keys), made once per container. */
+export function createSiteContexts(bundle: EdgeBundleConfig, fn: string, o: ContextOverrides = {}): SiteContext[] {
+  return bundle.sites.map((s) => ({ hosts: s.hosts, ctx: createContext(s.config, fn, o) }));
 }

@@ -48,7 +48,7 @@ export type Reason =
   | "signed-out:revoke-failed"
   | "sign-out:confirm"
   // any viewer handler
-  | `error:${"bad-event" | "bad-host" | "bad-uri" | "uri-too-long" | "internal" | "response-too-large"}`;
+  | `error:${"bad-event" | "bad-host" | "unknown-host" | "bad-uri" | "uri-too-long" | "internal" | "response-too-large"}`;
 
 /** An expected failure with a stable code; `detail` is for logs only and must never contain secrets. */
 export class AuthError extends Error {

@@ -5,7 +5,8 @@
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-event-structure.html
  */
 import type { CloudFrontHeaders, CloudFrontRequest, CloudFrontRequestEvent, CloudFrontResultResponse } from "aws-lambda";
-import type { EdgeContext } from "./deps";
+import type { EdgeContext, SiteContext } from "./deps";
+import { siteFor } from "../viewer/sites";
 import type { Reason } from "./errors";
 import { isIdentityHeaderName } from "../viewer/identity-headers";
 import type { EdgeRequest, Outcome } from "./request";
@@ -16,7 +17,7 @@ export const MAX_URI = 8192;
 
 const STATUS_TEXT: Record<number, string> = {
   200: "OK", 302: "Found", 303: "See Other", 307: "Temporary Redirect", 400: "Bad Request", 401: "Unauthorized",
-  403: "Forbidden", 414: "URI Too Long", 500: "Internal Server Error", 503: "Service Unavailable",
+  403: "Forbidden", 414: "URI Too Long", 421: "Misdirected Request", 500: "Internal Server Error", 503: "Service Unavailable",
 };
 
 /** Canonical header-name casing for the headers we generate. */
@@ -83,9 +84,13 @@ export function applyOutcome(cf: CloudFrontRequest, o: Outcome): CloudFrontReque
 export type ViewerRequestHandler = (event: CloudFrontRequestEvent) => Promise<CloudFrontRequest | CloudFrontResultResponse>;
 
 /** Wraps a decision into a Lambda@Edge viewer-request handler that logs one line per decision and never throws. */
-export function viewerHandler(decide: (req: EdgeRequest, ctx: EdgeContext) => Promise<Outcome>, ctx: EdgeContext): ViewerRequestHandler {
+export function viewerHandler(decide: (req: EdgeRequest, ctx: EdgeContext) => Promise<Outcome>, sites: EdgeContext | readonly SiteContext[]): ViewerRequestHandler {
+  const all: readonly SiteContext[] = Array.isArray(sites) ? sites : [{ hosts: ["*"], ctx: sites as EdgeContext }];
   return async (event) => {
     const cf = event?.Records?.[0]?.cf?.request;
+    // The site is picked by the Host header; a host no site names is for none of them (and gets no session).
+    const site = siteFor(all, cf?.headers?.host?.[0]?.value);
+    const ctx = (site ?? all[0]!).ctx;
     if (!cf || typeof cf !== "object") {
       ctx.log.decision("error:bad-event");
       return toResponse({ ...errorResponse(ctx.config, "bad-request"), reason: "error:bad-event" });
@@ -93,7 +98,9 @@ export function viewerHandler(decide: (req: EdgeRequest, ctx: EdgeContext) => Pr
     let outcome: Outcome;
     try {
       const req = toEdgeRequest(cf);
-      if (!req.uri.startsWith("/")) {
+      if (!site) {
+        outcome = { ...errorResponse(ctx.config, "unknown-host"), reason: "error:unknown-host" };
+      } else if (!req.uri.startsWith("/")) {
         // CloudFront always sends an absolute path; anything else is not a request we can judge (or forward).
         outcome = { ...errorResponse(ctx.config, "bad-request"), reason: "error:bad-uri" };
       } else if (req.uri.length > MAX_URI || req.querystring.length > MAX_URI) {

@@ -71,9 +71,9 @@ export async function parseAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
     });
     const { id, access } = await verifyIssuedTokens(ctx, tokens);
     if (id.nonce !== signIn.nonce) throw new AuthError("nonce-mismatch");
-    const username = usernameOf(id, access);
+    const username = usernameOf(id, access, config);
     if (!username) throw new AuthError("token-invalid", "no username claim");
-    const session = writeSession(store, { username, tokens, idExp: id.exp as number, accessExp: access.exp as number, nowSeconds });
+    const session = writeSession(store, { username, tokens, idExp: id.exp as number, accessExp: (access ?? id).exp as number, nowSeconds });
     if (!session) throw new AuthError("session-too-large");
     const setCookies = [...session, ...clearState, ...mark(store, "signedin", id.exp as number)];
     // The CloudFront Function hot path checks a signed session cookie instead of the tokens.

@@ -27,10 +27,10 @@ export async function refreshAuth(req: EdgeRequest, ctx: EdgeContext): Promise<O
   try {
     const tokens = await refreshTokens(config, ctx.http, session.refreshToken);
     const { id, access } = await verifyIssuedTokens(ctx, tokens);
-    const username = usernameOf(id, access);
+    const username = usernameOf(id, access, config);
     if (username !== session.username) throw new AuthError("token-invalid", "refreshed tokens of another user");
     const nowSeconds = Math.floor(ctx.now() / 1000);
-    const set = writeSession(store, { username, tokens, idExp: id.exp as number, accessExp: access.exp as number, nowSeconds });
+    const set = writeSession(store, { username, tokens, idExp: id.exp as number, accessExp: (access ?? id).exp as number, nowSeconds });
     if (!set) throw new AuthError("session-too-large");
     set.push(...mark(store, "refreshed", id.exp as number));
     // The CloudFront Function hot path checks a signed session cookie instead of the tokens.

@@ -26,7 +26,7 @@ import type { TokenSet } from "./oauth";
 import { SIGNIN_TTL_SECONDS, STATE_RE, peekExpiry, sealSignIn, unsealSignIn } from "./sign-in-state";
 import type { SignInState, UnsealResult } from "./sign-in-state";
 import type { Claims } from "./tokens/verifier";
-import { groupsOf } from "../viewer/rules";
+import { claimAt, groupsOf } from "../viewer/rules";
 import { idTokenHash, sealSession } from "../viewer/session-cookie";
 import type { SessionClaims } from "../viewer/session-cookie";
 
@@ -124,11 +124,16 @@ function findUser(cookies: ReadonlyMap<string, string>, clientId: string): strin
   return undefined;
 }
 
-/** The username Amplify keys the session by: `cognito:username` (same as the access token's `username`). */
-export function usernameOf(idClaims: Claims, accessClaims?: Claims): string | undefined {
-  const u = idClaims["cognito:username"] ?? accessClaims?.username;
+/**
+ * The username the session is keyed by (cookie names, `x-auth-user`): the configured claim (Cognito:
+ * `cognito:username`, the same as the access token's `username`); for another provider `sub` when the claim is absent.
+ */
+export function usernameOf(idClaims: Claims, accessClaims?: Claims, config: Pick<ResolvedConfig, "usernameClaim" | "provider"> = COGNITO_NAMES): string | undefined {
+  let u = claimAt(idClaims, config.usernameClaim);
+  if (u === undefined) u = config.provider.type === "cognito" ? accessClaims?.username : idClaims.sub;
   return typeof u === "string" && u.length > 0 && u.length <= MAX_USERNAME ? u : undefined;
 }
+const COGNITO_NAMES = { usernameClaim: "cognito:username", provider: { type: "cognito" } } as Pick<ResolvedConfig, "usernameClaim" | "provider">;
 
 /** Pending sign-ins to drop so that, with a new one, at most MAX_PENDING_SIGNINS remain: the oldest first. */
 export function signInsToDrop(pending: ReadonlyMap<string, string>): string[] {
@@ -325,12 +330,12 @@ const MAX_SESSION_JSON = 2700;
  */
 export function sessionCookie(
   store: SessionStore,
-  config: Pick<ResolvedConfig, "forwardIdentity" | "rules" | "session">,
+  config: Pick<ResolvedConfig, "forwardIdentity" | "rules" | "session" | "groupsClaim">,
   s: { username: string; id: Claims; idToken: string; nowSeconds: number },
 ): string {
   const idExp = s.id.exp as number;
   const x = config.session.maxAge !== undefined ? Math.min(idExp, s.nowSeconds + config.session.maxAge) : idExp;
-  const all = groupsOf(s.id);
+  const all = groupsOf(s.id, config.groupsClaim);
   const named: string[] = [];
   for (const r of config.rules) for (const g of r.groups) if (all.includes(g) && !named.includes(g)) named.push(g);
   const claims: SessionClaims = { c: store.config.clientId, s: String(s.id.sub), u: s.username, g: config.forwardIdentity ? [] : named, x, h: idTokenHash(s.idToken) };

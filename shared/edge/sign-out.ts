@@ -47,6 +47,6 @@ export async function signOut(req: EdgeRequest, ctx: EdgeContext): Promise<Outco
   }
   const store = openSessionStore(req.cookieHeader, config);
   const revoked = store.session.refreshToken ? await revokeToken(config, ctx.http, store.session.refreshToken) : true;
-  const location = logoutUrl(config, `${origin}${config.paths.afterSignOut}`);
+  const location = logoutUrl(config, `${origin}${config.paths.afterSignOut}`, store.session.idToken);
   return { ...redirect(config, location, expireAll(store)), reason: revoked ? "signed-out" : "signed-out:revoke-failed" };
 }

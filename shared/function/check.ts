@@ -24,6 +24,7 @@ import type { PathForms } from "../viewer/path-match";
 import { siteOrigin } from "../viewer/redirect";
 import { compileRules, isAllowed } from "../viewer/rules";
 import { idTokenHash, openSession } from "../viewer/session-cookie";
+import { siteFor } from "../viewer/sites";
 import type { FunctionConfig, FunctionErrorCode } from "./config";
 
 export interface CfValue {
@@ -68,8 +69,11 @@ export function rawQuery(q: Record<string, CfValue>): string {
 
 const esc = (s: string) => s.replace(/[&<>"'`=/]/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
-export function checkRequest(req: CfRequest, c: FunctionConfig, key: string, now: number): CfRequest | CfResponse {
+export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, now: number): CfRequest | CfResponse {
   const headers = req.headers;
+  // The site is picked by the Host header; a host no site names gets 421 (and no session of any site).
+  const site = siteFor(all.sites, headers.host ? headers.host.value : undefined);
+  const c = site !== undefined ? site : all.sites[0]!;
   // Whatever the viewer sent under our identity-header names (or a look-alike) never reaches the origin.
   for (const name in headers) if (isIdentityHeaderName(name)) delete headers[name];
   const header = (name: string) => {
@@ -88,7 +92,7 @@ export function checkRequest(req: CfRequest, c: FunctionConfig, key: string, now
     return r;
   };
   const error = (code: FunctionErrorCode, api: boolean, cookies: CfResponse["cookies"], links: [string, string][]): CfResponse => {
-    const e = c.errors[code];
+    const e = all.errors[code];
     const extra: Record<string, string> = {};
     if (e[0] === 401) extra["www-authenticate"] = `Bearer realm="${c.clientId}"`;
     if (e[0] === 503) extra["retry-after"] = "5";
@@ -103,6 +107,7 @@ export function checkRequest(req: CfRequest, c: FunctionConfig, key: string, now
 
   const origin = siteOrigin(edge);
   if (!origin) return error("bad-host", false, {}, []);
+  if (site === undefined) return error("unknown-host", false, {}, []);
   if (req.uri.charAt(0) !== "/") return error("bad-request", false, {}, []);
   if (req.uri.length > MAX_URI || querystring.length > MAX_URI) return error("uri-too-long", false, {}, []);
 

@@ -4,13 +4,17 @@
  * error table. Kept small: a CloudFront Function is at most 10 KB of code.
  */
 import type { ResolvedConfig } from "../config/types";
+import type { AuthConfig } from "../config/resolve";
 import { ERRORS } from "../edge/errors";
 
 /** The error codes the CloudFront Function answers with. */
-export const FUNCTION_ERRORS = ["bad-request", "bad-host", "uri-too-long", "unauthenticated", "forbidden", "cookies-blocked", "session-rejected", "cognito-unavailable"] as const;
+export const FUNCTION_ERRORS = ["bad-request", "bad-host", "unknown-host", "uri-too-long", "unauthenticated", "forbidden", "cookies-blocked", "session-rejected", "cognito-unavailable"] as const;
 export type FunctionErrorCode = (typeof FUNCTION_ERRORS)[number];
 
-export interface FunctionConfig {
+/** One site as the function sees it. */
+export interface FunctionSiteConfig {
+  /** Host names (`*` for any), as the Lambda@Edge functions match them (shared/viewer/sites.ts). */
+  hosts: string[];
   clientId: string;
   paths: Pick<ResolvedConfig["paths"], "signIn" | "refresh" | "signOut">;
   publicPaths: string[];
@@ -22,15 +26,24 @@ export interface FunctionConfig {
   forwardIdentity: boolean;
   /** Headers every generated response carries (the configured security headers). */
   headers: Record<string, string>;
+}
+
+export interface FunctionConfig {
+  sites: FunctionSiteConfig[];
   /** [status, title, sentence] per error code. */
   errors: Record<FunctionErrorCode, [number, string, string]>;
 }
 
-/** The function's config from the resolved edge config (build time). */
-export function functionConfigFor(c: ResolvedConfig): FunctionConfig {
+/** The function's config from the resolved config (build time): every site. */
+export function functionConfigFor(all: Pick<AuthConfig, "sites">): FunctionConfig {
   const errors = {} as FunctionConfig["errors"];
   for (const code of FUNCTION_ERRORS) errors[code] = [ERRORS[code].status, ERRORS[code].title, ERRORS[code].reason];
+  return { sites: all.sites.map((s) => siteConfig(s.hosts, s.config)), errors };
+}
+
+function siteConfig(hosts: string[], c: ResolvedConfig): FunctionSiteConfig {
   return {
+    hosts,
     clientId: c.clientId,
     paths: { signIn: c.paths.signIn, refresh: c.paths.refresh, signOut: c.paths.signOut },
     publicPaths: c.publicPaths,
@@ -41,6 +54,5 @@ export function functionConfigFor(c: ResolvedConfig): FunctionConfig {
     spaFallback: c.spaFallback,
     forwardIdentity: c.forwardIdentity,
     headers: c.headers,
-    errors,
   };
 }

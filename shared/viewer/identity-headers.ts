@@ -62,14 +62,14 @@ function emailVerified(claims: Claims): boolean {
  * The headers for a signed-in user. `x-auth-email` only when the id token says the address is verified: users
  * can change their own address and federated providers can claim any.
  */
-export function identityHeaders(id: Claims, access: Claims | undefined, groups: readonly string[], idToken: string): Record<string, string> {
+export function identityHeaders(id: Claims, username: string | undefined, groups: readonly string[], idToken: string): Record<string, string> {
   const out: Record<string, string> = { "x-auth-id-token": idToken };
   // A value too long to send whole is left out rather than cut (a cut value would name someone else).
   const put = (name: IdentityHeader, claim: unknown) => {
     const v = typeof claim === "string" ? encodeIdentityValue(claim) : "";
     if (v.length <= MAX_IDENTITY_VALUE) out[name] = v;
   };
-  put("x-auth-user", id["cognito:username"] !== undefined ? id["cognito:username"] : access && access.username);
+  put("x-auth-user", username);
   if (emailVerified(id)) put("x-auth-email", id.email);
   const g = groupsHeader(groups);
   out["x-auth-groups"] = g.value;

@@ -16,9 +16,24 @@ export function compileRules(rules: readonly Rule[]): CompiledRule[] {
   return rules.map((r) => ({ matches: globMatcher([r.path]), groups: r.groups }));
 }
 
-/** The user's groups from the `cognito:groups` claim (absent or malformed means none). */
-export function groupsOf(claims: Record<string, unknown>): string[] {
-  const g = claims["cognito:groups"];
+/**
+ * A claim by name, or, when no claim has that exact name, by a dotted path into objects (`realm_access.roles`;
+ * a claim may itself contain dots, as Auth0's namespaced `https://example.com/roles` does).
+ */
+export function claimAt(claims: Record<string, unknown>, name: string): unknown {
+  if (Object.prototype.hasOwnProperty.call(claims, name)) return claims[name];
+  let v: unknown = claims;
+  const parts = name.split(".");
+  for (let i = 0; i < parts.length; i++) {
+    if (typeof v !== "object" || v === null || Array.isArray(v) || !Object.prototype.hasOwnProperty.call(v, parts[i]!)) return undefined;
+    v = (v as Record<string, unknown>)[parts[i]!];
+  }
+  return v;
+}
+
+/** The user's groups from the groups claim (default `cognito:groups`): a list of names; anything else is none. */
+export function groupsOf(claims: Record<string, unknown>, claim?: string): string[] {
+  const g = claimAt(claims, claim === undefined ? "cognito:groups" : claim);
   return Array.isArray(g) ? g.filter((x): x is string => typeof x === "string") : [];
 }
 

@@ -34,7 +34,8 @@ export async function verifyTokenPair(
   if (!access.ok) return access.why === "jwks-unavailable" ? { status: "unavailable" } : { status: "rejected", why: `access-${access.why}` };
   // Same user, same client: the claim rules checked each token against the client; the pair must agree too.
   const audience = Array.isArray(id.claims.aud) ? id.claims.aud : [id.claims.aud];
-  if (access.claims.sub !== id.claims.sub || !audience.includes(access.claims.client_id as string)) return { status: "rejected", why: "token-mismatch" };
+  const client = (access.claims.client_id ?? access.claims.azp) as string;
+  if ((access.claims.sub !== undefined && access.claims.sub !== id.claims.sub) || !audience.includes(client)) return { status: "rejected", why: "token-mismatch" };
   return { status: "valid", id: id.claims, access: access.claims };
 }
 
@@ -44,14 +45,16 @@ export async function verifyTokenPair(
  * `session-too-large` when they could never fit in cookies, `token-invalid` otherwise.
  */
 export async function verifyIssuedTokens(
-  ctx: Pick<EdgeContext, "verifier" | "now">,
+  ctx: Pick<EdgeContext, "verifier" | "now" | "config">,
   tokens: TokenSet,
-): Promise<{ id: Claims; access: Claims }> {
+): Promise<{ id: Claims; access: Claims | undefined }> {
   // Tokens this big cannot be stored in cookies CloudFront would accept back: say so, rather than loop.
   if (tokens.idToken.length + tokens.accessToken.length > MAX_SESSION_COOKIE_BYTES) throw new AuthError("session-too-large");
-  const pair = await verifyTokenPair(ctx.verifier, tokens, ctx.now());
+  // An access token that is not a JWT of this client (many OpenID Connect providers) is passed through as it is.
+  const accessToken = ctx.config.provider.accessTokenJwt ? tokens.accessToken : undefined;
+  const pair = await verifyTokenPair(ctx.verifier, { idToken: tokens.idToken, accessToken }, ctx.now());
   if (pair.status === "unavailable") throw new AuthError("cognito-unavailable", "jwks unavailable");
   if (pair.status === "expired") throw new AuthError("token-invalid", "expired");
   if (pair.status === "rejected") throw new AuthError("token-invalid", pair.why);
-  return { id: pair.id, access: pair.access! };
+  return { id: pair.id, access: pair.access };
 }

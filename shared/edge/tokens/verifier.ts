@@ -10,7 +10,10 @@
  * as refused, keyed by its hash. Both are emptied when the keys change; failures that depend on the network
  * (`unknown-key`, `jwks-unavailable`) are never remembered.
  */
+import { constants, verify as cryptoVerify } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import { JwtInvalidSignatureAlgorithmError, JwtInvalidSignatureError, JwtParseError } from "aws-jwt-verify/error";
+import type { Jwk } from "aws-jwt-verify/jwk";
 import { decomposeUnverifiedJwt } from "aws-jwt-verify/jwt";
 import { verifyJwtSync } from "aws-jwt-verify/jwt-verifier";
 import type { ResolvedConfig } from "../../config/types";
@@ -55,14 +58,14 @@ export interface TokenVerifier {
 }
 
 /** Failures that depend only on the token and the keys (not on the clock or the network): safe to remember. */
-const DETERMINISTIC = new Set<TokenFailure>(["malformed", "algorithm", "signature", "issuer", "audience", "token_use", "client_id", "missing-exp", "invalid"]);
+const DETERMINISTIC = new Set<TokenFailure>(["malformed", "algorithm", "signature", "issuer", "audience", "azp", "token_use", "client_id", "missing-exp", "iat", "invalid"]);
 
-type Config = Pick<ResolvedConfig, "issuer" | "clientId" | "jwks" | "jwksUri" | "timeouts" | "clockToleranceSeconds">;
+type Config = Pick<ResolvedConfig, "issuer" | "clientId" | "jwks" | "jwksUri" | "timeouts" | "clockToleranceSeconds"> & { provider?: Pick<ResolvedConfig["provider"], "type"> };
 
 export function createTokenVerifier(config: Config, http: HttpClient, keys: KeyStore = defaultKeyStore(config, http)): TokenVerifier {
   const verified = createResultCache<{ use: TokenUse; claims: Claims }>({ maxEntries: CACHE_SIZE, maxBytes: VERIFIED_CACHE_BYTES });
   const refused = createResultCache<{ use: TokenUse; why: TokenFailure }>({ maxEntries: CACHE_SIZE, maxBytes: REFUSED_CACHE_BYTES, keyOf: hashKey });
-  const rules = { issuer: config.issuer, clientId: config.clientId, clockToleranceSeconds: config.clockToleranceSeconds };
+  const rules = { provider: config.provider?.type ?? "cognito", issuer: config.issuer, clientId: config.clientId, clockToleranceSeconds: config.clockToleranceSeconds };
   // The library's own exp/nbf/iss/aud checks are off: claim-rules does them against the injected clock.
   const libraryOptions = { issuer: null, audience: null, graceSeconds: Infinity };
   let keysVersion = keys.version;
@@ -93,8 +96,11 @@ export function createTokenVerifier(config: Config, http: HttpClient, keys: KeyS
       if (bad !== undefined && bad.use === use) return { ok: false, expired: false, why: bad.why };
 
       let kid: unknown;
+      let alg: unknown;
       try {
-        kid = decomposeUnverifiedJwt(token).header.kid;
+        const header = decomposeUnverifiedJwt(token).header;
+        kid = header.kid;
+        alg = header.alg;
       } catch {
         return refuse(token, use, "malformed");
       }
@@ -104,7 +110,7 @@ export function createTokenVerifier(config: Config, http: HttpClient, keys: KeyS
 
       let claims: Claims;
       try {
-        claims = verifyJwtSync(token, key.jwk, libraryOptions, (jwk) => keys.keyObject(jwk)) as Claims;
+        claims = typeof alg === "string" && PSS.has(alg) ? verifyPss(token, alg, key.jwk, keys.keyObject(key.jwk)) : (verifyJwtSync(token, key.jwk, libraryOptions, (jwk) => keys.keyObject(jwk)) as Claims);
       } catch (err) {
         return refuse(token, use, libraryFailure(err));
       }
@@ -118,6 +124,26 @@ export function createTokenVerifier(config: Config, http: HttpClient, keys: KeyS
 
 function defaultKeyStore(config: Config, http: HttpClient): KeyStore {
   return createKeyStore({ jwks: config.jwks, jwksUri: config.jwksUri, http, timeoutMs: config.timeouts.jwks });
+}
+
+/** RSASSA-PSS, which some OpenID Connect providers sign with and aws-jwt-verify does not verify (yet). */
+const PSS = new Map([
+  ["PS256", "sha256"],
+  ["PS384", "sha384"],
+  ["PS512", "sha512"],
+]);
+
+/**
+ * A PS256/384/512 token (RFC 7518 §3.5): the JWK must be an RSA signing key for that algorithm, the signature
+ * RSASSA-PSS with MGF1 and a salt as long as the hash. Throws aws-jwt-verify's errors, so failures read the same.
+ */
+function verifyPss(token: string, alg: string, jwk: Jwk, key: KeyObject): Claims {
+  if (jwk.kty !== "RSA" || (jwk.alg !== undefined && jwk.alg !== alg) || (jwk.use !== undefined && jwk.use !== "sig"))
+    throw new JwtInvalidSignatureAlgorithmError("JWK does not fit the token's algorithm", alg, String(jwk.alg));
+  const parts = token.split(".");
+  const ok = cryptoVerify(PSS.get(alg)!, Buffer.from(`${parts[0]}.${parts[1]}`), { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }, Buffer.from(parts[2] ?? "", "base64url"));
+  if (!ok) throw new JwtInvalidSignatureError("Invalid signature");
+  return decomposeUnverifiedJwt(token).payload as Claims;
 }
 
 /** Stable codes for what aws-jwt-verify refused (class names do not survive minification, messages may change). */
