@@ -31,6 +31,7 @@ export function formatIssues(issues: readonly Issue[], prefix: Path, schema: z.Z
 
 interface Def {
   type: string;
+  options?: z.ZodType[];
   shape?: Record<string, z.ZodType>;
   innerType?: z.ZodType;
   element?: z.ZodType;
@@ -49,11 +50,19 @@ export function knownKeys(schema: z.ZodType, path: Path): string[] {
     unwrap();
     const d: Def | undefined = s && defOf(s);
     if (!d) return [];
-    s = typeof p === "number" ? d.element : d.shape ? d.shape[String(p)] : d.valueType;
+    if (d.type === "union") s = (d.options ?? []).find((o) => knownKeys(o, []).includes(String(p))) ?? d.options?.find((o) => knownKeys(o, []).length > 0);
+    else s = typeof p === "number" ? d.element : d.shape ? d.shape[String(p)] : d.valueType;
+    if (d.type === "union" && s) {
+      const inner = defOf(s);
+      s = inner.shape ? inner.shape[String(p)] : undefined;
+    }
   }
   unwrap();
   const d = s && defOf(s);
-  return d?.shape ? Object.keys(d.shape) : [];
+  if (d?.shape) return Object.keys(d.shape);
+  // A union (`provider`: a name or an object): the keys of its object options.
+  if (d?.type === "union") return [...new Set((d.options ?? []).flatMap((o) => knownKeys(o, [])))];
+  return [];
 }
 
 /** The known key nearest to `key` (edit distance at most a third of its length, at least 2), if any. */

@@ -510,7 +510,9 @@ type DeployData = NonNullable<z.output<typeof deploySchema>>;
 function deployPart(d: Partial<DeployData>, raw: Raw, fail: Fail): DeployConfig | undefined {
   const service = d.service ?? "edge-auth";
   const stage = d.stage ?? "dev";
-  const createUserPool = d.createUserPool ?? raw.userPoolId === undefined;
+  // Only Cognito has a pool to create; another provider's app client is registered with it.
+  const cognito = raw.provider === undefined || raw.provider === "cognito";
+  const createUserPool = d.createUserPool ?? (cognito && raw.userPoolId === undefined);
   if (createUserPool) {
     for (const key of POOL_KEYS) if (raw[key] !== undefined) fail("deploy.createUserPool", `is true, so "${key}" must be left out (the new pool provides it)`);
   }
