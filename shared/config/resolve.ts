@@ -301,6 +301,15 @@ function providerPart(data: ConfigFile, extra: ResolveExtra, createsPool: boolea
       fail("issuer", "http:// is accepted only for localhost and 127.0.0.1");
     }
     checkRegionAndPool(data, fail);
+    // Cognito's own formats (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html).
+    if (data.clientId !== undefined && !/^[\w+]{1,128}$/.test(data.clientId)) {
+      bad = true;
+      fail("clientId", "must be the app client id (letters, digits, underscores)");
+    }
+    if (data.clientSecret !== undefined && !/^[\w+]{1,128}$/.test(data.clientSecret)) {
+      bad = true;
+      fail("clientSecret", "must be the app client secret");
+    }
     if (bad || !domain || !data.region || !data.userPoolId) return undefined;
     const iss = issuer ?? `https://cognito-idp.${data.region}.amazonaws.com/${data.userPoolId}`;
     return {

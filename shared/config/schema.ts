@@ -112,10 +112,10 @@ export const edgeShape = {
   userPoolId: text(/^[\w-]+_[0-9A-Za-z]+$/, 'must look like "<region>_<id>", e.g. "us-east-1_AbCdEf123"')
     .optional()
     .describe("The user pool id, e.g. us-east-1_AbCdEf123. Required unless npm run deploy creates the pool (then leave it out)."),
-  clientId: text(/^[\w+]{1,128}$/, "must be the app client id (letters, digits, underscores)")
+  clientId: text(/^[\x21\x23-\x5b\x5d-\x7e]{1,256}$/, "must be the app client id (printable characters, no spaces, quotes or backslashes)")
     .optional()
     .describe("The app client id. Required unless npm run deploy creates the pool."),
-  clientSecret: text(/^[\w+]{1,128}$/, "must be the app client secret")
+  clientSecret: text(/^[\x20-\x7e]{1,512}$/, "must be the app client secret (printable characters)")
     .optional()
     .describe("App client secret; token and revoke calls then use HTTP Basic. Default: none (a public client, PKCE alone protects the exchange)."),
   domain: z

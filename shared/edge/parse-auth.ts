@@ -54,6 +54,8 @@ export async function parseAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
   }
   const code = single(params, "code");
   if (code === undefined || state === undefined) return fail("missing-code", "missing-code");
+  // RFC 9207: a provider that says who it is must be ours (a mix-up attack sends another provider's code here).
+  if (params.has("iss") && single(params, "iss") !== config.provider.issuer) return fail("idp-error", "idp-error", "The sign-in response came from another sign-in service.");
   if (!CODE_RE.test(code) || validState === undefined) return fail("bad-request", "bad-request");
 
   if (unsealed === undefined) {

@@ -135,6 +135,24 @@ describe("failures end on a 4xx page", () => {
     expect(tokenCalls()).toHaveLength(0);
   });
 
+  it.each([
+    ["another provider's issuer (RFC 9207 mix-up)", "https://evil.example.com", 400],
+    ["the issuer twice", null, 400],
+  ])("iss of %s → 400, no token call", async (_, iss, status) => {
+    const s = await startSignIn(config, stand, jar, { uri: "/" });
+    const qs = `${hostedUiCallback(stand, s, user)}&${iss === null ? `iss=${encodeURIComponent(config.provider.issuer)}&iss=${encodeURIComponent(config.provider.issuer)}` : `iss=${encodeURIComponent(iss)}`}`;
+    const r = await page(qs);
+    expect(r.status).toBe(status);
+    expect(r.reason).toBe("idp-error");
+    expect(tokenCalls()).toHaveLength(0);
+  });
+
+  it("iss of our own provider is fine (RFC 9207)", async () => {
+    const s = await startSignIn(config, stand, jar, { uri: "/x" });
+    const r = asRespond((await callback(config, stand, jar, `${hostedUiCallback(stand, s, user)}&iss=${encodeURIComponent(config.provider.issuer)}`)).outcome);
+    expect(r.status).toBe(302);
+  });
+
   it("no cookies at all → the cookies-blocked page", async () => {
     const s = await startSignIn(config, stand, new CookieJar(), { uri: "/" });
     const r = await page(hostedUiCallback(stand, s));
