@@ -178,6 +178,26 @@ describe("every way a session cookie can be wrong is refused (and the cookie cle
   });
 });
 
+describe("path tricks against rules and public paths", () => {
+  it.each(["/admin/x", "/public/../admin/x", "/%61dmin/x", "//admin/x", "/public/%2e%2e/admin/x", "/public/..;/admin/x", "/admin"])(
+    "%s: the rule holds (403 without the group), and it is never public",
+    async (path) => {
+      const forbidden = asResponse(await run({ path, cookies: { [SESSION]: sealSession(claims(), key) } }));
+      expect(forbidden.statusCode).toBe(403);
+      const anonymous = asResponse(await run({ path }));
+      expect(anonymous.statusCode).toBe(302);
+    },
+  );
+
+  it.each(["/public/a.css", "/public/deep/b.png", "/favicon.ico"])("%s is public", async (path) => {
+    expect(asRequest(await run({ path })).uri).toBe(path);
+  });
+
+  it.each(["/public%2F..%2Fadmin/x", "/public/%ZZ", "/publicity/x"])("%s is not public (undecodable or a look-alike)", async (path) => {
+    expect(asResponse(await run({ path })).statusCode).toBe(302);
+  });
+});
+
 describe("hostile input never throws and never leaves the site", () => {
   it.each([
     ["a bad Host", { host: "evil.com/x" }, 400],
