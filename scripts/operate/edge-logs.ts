@@ -205,7 +205,14 @@ export interface FollowOptions {
  * poll.
  */
 export async function* followEdgeLogs(opts: EdgeLogOptions, clients: LogsClients = defaultLogsClients(), f: FollowOptions = {}): AsyncGenerator<EdgeLogEvent> {
-  const sleep = f.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  // The default wait ends early when aborted, so Ctrl-C stops a tail at once.
+  const sleep =
+    f.sleep ??
+    ((ms: number) =>
+      new Promise<void>((r) => {
+        const t = setTimeout(r, ms);
+        f.signal?.addEventListener("abort", () => (clearTimeout(t), r()), { once: true });
+      }));
   /** Event key → its timestamp; keys older than the re-read window are dropped, so a long tail stays small. */
   const seen = new Map<string, number>();
   let since = opts.since ?? (opts.now ?? Date.now)() - 3600_000;
