@@ -109,6 +109,7 @@ async function main() {
 
   console.log(`\nDone. Site: ${edge?.SiteUrl ?? `https://${distributionDomain}`}`);
   console.log(`Bucket: ${edge?.SiteBucketName}; upload changes with: npm run upload-site`);
+  if (edge?.DashboardUrl) console.log(`Dashboard: ${edge.DashboardUrl}; logs of every region: npm run logs`);
   if (!edgeBefore) console.log("A new distribution takes a few minutes to reach every edge location.");
   if (!deploy.createUserPool) {
     const paths = config.edge.paths;

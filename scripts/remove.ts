@@ -1,23 +1,49 @@
 /**
- * `npm run remove`: empties the site bucket and removes the edge stack, then the pool stack.
+ * `npm run remove`: empties the site bucket and removes the edge stack, then the pool stack, then deletes the
+ * Lambda@Edge functions as soon as CloudFront lets it.
  *
- * Lambda@Edge replicas are deleted by CloudFront only some time (often an hour or more) after the distribution
- * is gone. Until then the functions cannot be deleted: osls keeps them (DeletionPolicy Retain) so the stack
- * removal itself succeeds; delete them afterwards with the commands printed at the end. If the removal stops
- * with "replicated function" errors, wait and run `npm run remove` again.
+ * Lambda@Edge replicas are deleted by CloudFront only some time (often a few hours) after the distribution is
+ * gone, and until then the functions cannot be deleted: osls keeps them (DeletionPolicy Retain) so the stack
+ * removal itself succeeds, and this script then polls DeleteFunction for each of them
+ * (scripts/operate/replica-cleanup.ts) with progress, until all are gone or `--timeout` passes. What is left is
+ * kept in `.build/<service>-<stage>/remove-state.json`; running `npm run remove` again resumes.
  * A pool with `deploy.userPool.deletionProtection` (the default) is kept, users and all.
+ *
+ *   --no-wait          try once, then stop (run `npm run remove` again later to finish)
+ *   --timeout <hours>  give up waiting after this long (default 4; counted from the first attempt)
+ *   --interval <min>   minutes between attempts (default 5)
  */
 import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
 import { BuildError } from "./build";
 import { stackNames } from "../shared/config/deploy";
 import { stackOutputs } from "./deploy";
-import { EDGE_FUNCTIONS } from "../shared/functions";
-import { loadDeployConfig } from "./package";
+import { loadDeployConfig, workDir } from "./package";
 import { sls, SlsError } from "./sls";
+import { describeAwsError } from "./operate/aws-errors";
+import { edgeFunctionNames } from "./operate/function-names";
+import { CleanupError, deleteReplicatedFunctions } from "./operate/replica-cleanup";
 
 const root = resolve(__dirname, "..");
 
+class UsageError extends Error {}
+
+function options(argv: string[]) {
+  let v;
+  try {
+    v = parseArgs({ args: argv, options: { "no-wait": { type: "boolean" }, timeout: { type: "string" }, interval: { type: "string" } }, strict: true }).values;
+  } catch (err) {
+    throw new UsageError((err as Error).message.split("\n")[0]);
+  }
+  const hours = Number(v.timeout ?? 4);
+  const mins = Number(v.interval ?? 5);
+  if (!(hours > 0 && hours <= 48)) throw new UsageError("--timeout: must be a number of hours between 0 and 48");
+  if (!(mins >= 1 && mins <= 120)) throw new UsageError("--interval: must be a number of minutes between 1 and 120");
+  return { once: v["no-wait"] ?? false, timeoutMs: hours * 3600_000, intervalMs: mins * 60_000 };
+}
+
 async function main() {
+  const opts = options(process.argv.slice(2));
   const configPath = resolve(process.env.AUTH_CONFIG ?? join(root, "auth.config.json"));
   const env = { configPath, outdir: resolve(process.env.AUTH_OUTDIR ?? join(root, "dist")) };
   const { config, deploy } = loadDeployConfig(configPath);
@@ -29,12 +55,26 @@ async function main() {
     if (deploy.userPool.deletionProtection)
       console.log("The user pool was kept (deploy.userPool.deletionProtection). Delete it in the Cognito console when you no longer need its users.");
   }
-  console.log("\nThe Lambda@Edge functions were kept: CloudFront deletes their replicas an hour or so after the distribution.");
-  console.log("Then delete them (fails with 'replicated function' until the replicas are gone; just retry later):");
-  for (const fn of EDGE_FUNCTIONS) console.log(`  aws lambda delete-function --region us-east-1 --function-name ${names.edge}-${fn.slsName}`);
+
+  const functions = edgeFunctionNames(deploy);
+  const stateFile = join(workDir(deploy), "remove-state.json");
+  console.log(`\nDeleting the ${functions.length} Lambda@Edge functions (CloudFront deletes their replicas a few hours after the distribution; until then Lambda refuses):`);
+  const r = await deleteReplicatedFunctions({ functions, stateFile, ...opts, log: (l) => console.log(l) });
+  if (r.state === "done") {
+    console.log(`Removal finished: ${r.deleted.length} function(s) deleted now${r.absent.length ? `, ${r.absent.length} already gone` : ""}.`);
+    return;
+  }
+  console.log(`\nRemoval not finished: ${r.pending.length} function(s) still replicated: ${r.pending.join(", ")}.`);
+  console.log("The stacks are gone; nothing else is left. Run `npm run remove` again later: it resumes with these functions.");
+  process.exitCode = 3;
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof BuildError || err instanceof SlsError ? `remove failed: ${err.message}` : err);
+  if (err instanceof BuildError || err instanceof SlsError || err instanceof CleanupError || err instanceof UsageError) {
+    console.error(`remove failed: ${err.message}`);
+    process.exit(err instanceof UsageError ? 2 : 1);
+  }
+  const friendly = describeAwsError(err, "cloudformation:DescribeStacks");
+  console.error(friendly ? `remove failed: ${friendly}` : err);
   process.exit(1);
 });

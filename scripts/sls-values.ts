@@ -16,6 +16,8 @@ import { readConfigFile, resolveForDeploy } from "../shared/config/load";
 import type { AuthConfig } from "../shared/config/resolve";
 import type { DeployConfig, ResolvedConfig, TriggersConfig } from "../shared/config/types";
 import { TRIGGER_FUNCTIONS, deployedEdgeFunctions } from "../shared/functions";
+import { withObservability } from "./observability";
+import { appClientProperties, managedLoginVersion, needsEssentials, signInResources, userPoolProperties } from "./pool-sign-in";
 
 const root = resolve(__dirname, "..");
 
@@ -72,7 +74,7 @@ export function slsValues(env: NodeJS.ProcessEnv = process.env): SlsValues {
     paths: { callback: paths.callback, refresh: paths.refresh, signOut: paths.signOut },
     distribution: distributionSettings(d),
     siteDir: d.siteDir,
-    edgeResources: edgeResources(d),
+    edgeResources: withObservability(edgeResources(d), d),
     // A getter: only the pool stack reads it, so the edge stack packages even before the triggers are built.
     edgeFunctions: edgeFunctions(distDir, config.edge),
     get poolFunctions() {
@@ -253,18 +255,18 @@ export function poolResources(
         UsernameConfiguration: { CaseSensitive: false },
         AdminCreateUserConfig: { AllowAdminCreateUserOnly: !p.selfSignUp },
         AccountRecoverySetting: { RecoveryMechanisms: [{ Name: "verified_email", Priority: 1 }] },
-        Policies: {
-          PasswordPolicy: { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: false, TemporaryPasswordValidityDays: 7 },
-        },
-        // V2_0 pre-token-generation events need the Essentials plan; without them Lite is enough (and cheaper).
-        UserPoolTier: preToken && p.preTokenGenerationVersion === "V2_0" ? "ESSENTIALS" : "LITE",
+        // Password policy, MFA, passkeys (scripts/pool-sign-in.ts).
+        ...userPoolProperties(p.signIn),
+        // V2_0 pre-token-generation events, passkeys, password history and a custom style need the Essentials
+        // plan; without them Lite is enough (and cheaper).
+        UserPoolTier: (preToken && p.preTokenGenerationVersion === "V2_0") || needsEssentials(p.signIn) ? "ESSENTIALS" : "LITE",
         DeletionProtection: p.deletionProtection ? "ACTIVE" : "INACTIVE",
         ...(Object.keys(lambdaConfig).length ? { LambdaConfig: lambdaConfig } : {}),
       },
     },
     UserPoolDomain: {
       Type: "AWS::Cognito::UserPoolDomain",
-      Properties: { Domain: p.domainPrefix, UserPoolId: { Ref: "UserPool" }, ManagedLoginVersion: 1 },
+      Properties: { Domain: p.domainPrefix, UserPoolId: { Ref: "UserPool" }, ManagedLoginVersion: managedLoginVersion(p.signIn) },
     },
     UserPoolClient: {
       Type: "AWS::Cognito::UserPoolClient",
@@ -280,7 +282,7 @@ export function poolResources(
         SupportedIdentityProviders: ["COGNITO"],
         EnableTokenRevocation: true,
         PreventUserExistenceErrors: "ENABLED",
-        ExplicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
+        ...appClientProperties(p.signIn),
         AccessTokenValidity: 60,
         IdTokenValidity: 60,
         RefreshTokenValidity: 30,
@@ -288,6 +290,7 @@ export function poolResources(
       },
     },
   };
+  Object.assign(Resources, signInResources(p.signIn));
   for (const g of poolGroups(edge.rules, triggers)) {
     Resources[g.logicalId] = { Type: "AWS::Cognito::UserPoolGroup", Properties: { GroupName: g.name, UserPoolId: { Ref: "UserPool" } } };
   }

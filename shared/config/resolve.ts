@@ -15,6 +15,7 @@ import { DEFAULT_PATHS, DEFAULT_SECURITY_HEADERS } from "./types";
 import type { DeployConfig, PreTokenGenerationConfig, ResolvedConfig, TriggersConfig } from "./types";
 import { GROUP_NAME, LOG_LEVELS, SCALAR_ONLY_CLAIMS, claimsBytes, reservedClaimReason } from "../triggers/claim-names";
 import { formatIssues } from "./issues";
+import { resolveAlarms, resolveDashboard, resolveUserPoolSignIn } from "./resolve-operate";
 
 /** What the build prepares before resolving: the fetched JWKS, a generated nonce secret, error page contents. */
 export interface ResolveExtra {
@@ -543,11 +544,14 @@ function deployPart(d: Partial<DeployData>, raw: Raw, fail: Fail): DeployConfig 
       selfSignUp: p.selfSignUp ?? false,
       preTokenGenerationVersion: p.preTokenGenerationVersion ?? "V2_0",
       deletionProtection: p.deletionProtection ?? true,
+      signIn: resolveUserPoolSignIn(p, fail),
     },
     aliases,
     ...(d.certificateArn ? { certificateArn: d.certificateArn } : {}),
     priceClass: d.priceClass ?? "PriceClass_100",
     siteDir: d.siteDir ?? "site",
     ...(d.bucketName ? { bucketName: d.bucketName } : {}),
+    alarms: resolveAlarms(d.alarms),
+    dashboard: resolveDashboard(d.dashboard, d.priceClass ?? "PriceClass_100"),
   };
 }

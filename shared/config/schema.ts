@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { DEFAULT_MAX_CLAIMS_BYTES, DEFAULT_PATHS, DEFAULT_SECURITY_HEADERS } from "./types";
 import { AWS_REGIONS } from "./regions";
+import { alarmsSchema, dashboardSchema, userPoolSignInShape } from "./schema-operate";
 
 const HOST = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 /** Header names as RFC 9110 tokens. */
@@ -358,6 +359,7 @@ export const deploySchema = z
           selfSignUp: flag(false, "Let visitors sign up on the Hosted UI; otherwise administrators create users."),
           preTokenGenerationVersion: z.enum(["V1_0", "V2_0"], { error: 'must be "V1_0" or "V2_0"' }).default("V2_0").describe("Event version for pre-token-generation; V2_0 puts the pool on the Essentials plan."),
           deletionProtection: flag(true, "The pool (and its users) survives npm run remove."),
+          ...userPoolSignInShape,
         })
         .optional()
         .describe("Settings of the created user pool. Default: every setting's own default."),
@@ -373,6 +375,8 @@ export const deploySchema = z
       priceClass: z.enum(["PriceClass_100", "PriceClass_200", "PriceClass_All"], { error: 'must be "PriceClass_100", "PriceClass_200" or "PriceClass_All"' }).default("PriceClass_100").describe("Which CloudFront edge locations serve the site."),
       siteDir: text(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[\w.\-/]+$/, 'must be a folder inside the repository, e.g. "site" (no "..", not absolute)').default("site").describe("Folder uploaded to the bucket."),
       bucketName: text(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be a valid S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)").optional().describe("Fixed bucket name. Default: generated."),
+      alarms: alarmsSchema,
+      dashboard: dashboardSchema,
     },
     { error: "must be an object" },
   )

@@ -2,7 +2,9 @@
  * A small Cognito stand-in on loopback for the integration suite: `/oauth2/authorize` (signs a configured user
  * in at once), `/oauth2/token` (authorization_code with PKCE S256, refresh_token), `/oauth2/revoke` and the
  * JWKS. It checks what Cognito checks: client id, client secret (HTTP Basic), the exact redirect_uri, the PKCE
- * verifier, single use of codes, revoked refresh tokens.
+ * verifier, single use of codes, revoked refresh tokens. With `rotation` set it rotates refresh tokens the way an app
+ * client with RefreshTokenRotation does: every refresh answers with a new refresh token, and the one presented
+ * keeps working for `graceSeconds` after its first use (so retries and racing refreshes succeed), then is refused.
  */
 import { createHash, randomUUID } from "node:crypto";
 import { createServer } from "node:http";
@@ -37,6 +39,10 @@ export class CognitoStandIn {
   /** Every request seen: path, form body, authorization header. */
   calls: { path: string; form: Record<string, string>; authorization?: string }[] = [];
   revoked = new Set<string>();
+  /** Refresh token rotation (AWS::Cognito::UserPoolClient RefreshTokenRotation); absent: the token is reused. */
+  rotation?: { graceSeconds: number };
+  /** When each rotated-out refresh token was first used (ms, on the possibly faked `Date`). */
+  private retiredAt = new Map<string, number>();
   private codes = new Map<string, PendingCode>();
   private refreshTokens = new Map<string, UserSpec>();
   private keys: Record<string, unknown>[];
@@ -139,7 +145,12 @@ export class CognitoStandIn {
       const rt = form.refresh_token ?? "";
       const user = this.refreshTokens.get(rt);
       if (!user || this.revoked.has(rt)) return json(res, 400, { error: "invalid_grant" });
-      return json(res, 200, this.issue(user, null, rt));
+      if (!this.rotation) return json(res, 200, this.issue(user, null, rt));
+      const retired = this.retiredAt.get(rt);
+      if (retired !== undefined && Date.now() > retired + this.rotation.graceSeconds * 1000) return json(res, 400, { error: "invalid_grant" });
+      if (retired === undefined) this.retiredAt.set(rt, Date.now());
+      // A new refresh token every time, also for a retry inside the grace period.
+      return json(res, 200, this.issue(user, null));
     }
     json(res, 400, { error: "unsupported_grant_type" });
   }

@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 const root = resolve(__dirname, "../..");
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
+const TOPIC = "arn:aws:sns:us-east-1:123456789012:edge-auth-alerts";
 const CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
 const EDGE = { checkAuth: "check-auth", httpHeaders: "http-headers", parseAuth: "parse-auth", refreshAuth: "refresh-auth", signOut: "sign-out", signIn: "sign-in" };
 
@@ -41,6 +42,25 @@ const cases = {
     deploy: { service: "edgeauth-test", stage: "ci", userPool: { domainPrefix: "edgeauth-test-ci" }, aliases: ["www.example.com"], certificateArn: CERT },
   },
   existing: { ...base, userPoolId: "eu-west-1_Abc123", clientId: "clientid123", domain: "auth.example.com", jwks: jwks() },
+  /** Every pool option and the observability keys at once. */
+  options: {
+    ...base,
+    deploy: {
+      service: "edgeauth-opt",
+      stage: "ci",
+      userPool: {
+        domainPrefix: "edgeauth-opt-ci",
+        branding: { settings: { categories: { global: { colorSchemeMode: "DARK" } } } },
+        refreshTokenRotation: { enabled: true, retryGracePeriodSeconds: 20 },
+        passkeys: { enabled: true, relyingPartyId: "edgeauth-opt-ci.auth.eu-west-1.amazoncognito.com", userVerification: "required" },
+        mfa: "on",
+        mfaMethods: ["totp", "sms"],
+        passwordPolicy: { minimumLength: 14, requireSymbols: true, passwordHistorySize: 3 },
+      },
+      alarms: { snsTopicArn: TOPIC, rejectionsPerMinute: 50, unavailablePerMinute: 2 },
+      dashboard: { regions: ["us-east-1", "eu-west-1"] },
+    },
+  },
 };
 type Case = keyof typeof cases;
 
@@ -96,9 +116,10 @@ beforeAll(() => {
   // One after the other: osls writes through <repo>/.serverless/ whatever --package says.
   runPackage("existing");
   runPackage("create");
-}, 110_000);
+  runPackage("options");
+}, 170_000);
 
-describe.each(["existing", "create"] as const)("npm run package, %s pool", (c) => {
+describe.each(["existing", "create", "options"] as const)("npm run package, %s pool", (c) => {
   const edge = () => templates[c]!.edge;
 
   it("packages each edge function with Lambda@Edge's limits and no environment", () => {
@@ -106,7 +127,7 @@ describe.each(["existing", "create"] as const)("npm run package, %s pool", (c) =
     expect(fns.map(([id]) => id).sort()).toEqual(Object.keys(EDGE).map((k) => `${k[0]!.toUpperCase()}${k.slice(1)}LambdaFunction`).sort());
     for (const [, fn] of fns) {
       expect(fn.Properties.Environment).toBeUndefined();
-      expect(fn.Properties.Runtime).toBe("nodejs22.x");
+      expect(fn.Properties.Runtime).toBe("nodejs24.x");
       expect(fn.Properties.MemorySize).toBe(128);
       expect(fn.Properties.Timeout).toBeLessThanOrEqual(5);
       expect(fn.Properties.Architectures ?? ["x86_64"]).toEqual(["x86_64"]);
@@ -171,7 +192,7 @@ describe.each(["existing", "create"] as const)("npm run package, %s pool", (c) =
   it("passes cfn-lint with no errors (warnings allowed: osls's own Retain-without-UpdateReplacePolicy)", () => {
     const { pkg } = dirs(c);
     const files = readdirSync(pkg).flatMap((stack) => readdirSync(join(pkg, stack)).filter((f) => f.startsWith("cloudformation-template")).map((f) => join(pkg, stack, f)));
-    expect(files.length).toBeGreaterThanOrEqual(c === "create" ? 4 : 2);
+    expect(files.length).toBeGreaterThanOrEqual(c === "existing" ? 2 : 4);
     const res = spawnSync("cfn-lint", ["--format", "parseable", ...files], { encoding: "utf8" });
     if (res.error) throw new Error(`cfn-lint is not installed (pip install cfn-lint): ${res.error.message}`);
     // cfn-lint's exit code is a bit field: 2 = errors, 4 = warnings, 8 = informational.
@@ -220,7 +241,7 @@ describe("create-pool case", () => {
     const perms = ofType(pool(), "AWS::Lambda::Permission").map(([, p]) => p.Properties);
     expect(perms).toHaveLength(2);
     for (const p of perms) expect(p).toMatchObject({ Principal: "cognito-idp.amazonaws.com", SourceArn: { "Fn::GetAtt": ["UserPool", "Arn"] } });
-    for (const [, fn] of ofType(pool(), "AWS::Lambda::Function")) expect(fn.Properties.Runtime).toBe("nodejs22.x");
+    for (const [, fn] of ofType(pool(), "AWS::Lambda::Function")) expect(fn.Properties.Runtime).toBe("nodejs24.x");
     const statements = ofType(pool(), "AWS::IAM::Policy").flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
     expect(statements).toEqual([{ Effect: "Allow", Action: "cognito-idp:AdminAddUserToGroup", Resource: { "Fn::GetAtt": ["UserPool", "Arn"] } }]);
     expect(r.PostConfirmationLambdaFunction!.Properties.Role).toEqual({ "Fn::GetAtt": ["PostConfirmationRole", "Arn"] });
@@ -234,5 +255,105 @@ describe("existing-pool case", () => {
     expect(templates.existing!.pool).toBeUndefined();
     expect(Object.values(templates.existing!.edge.Resources).filter((r) => r.Type.startsWith("AWS::Cognito::"))).toEqual([]);
     expect(distribution(templates.existing!.edge).Aliases).toBeUndefined();
+  });
+});
+
+describe("operating it: dashboard and alarms in the edge stack", () => {
+  const edge = (c: Case) => templates[c]!.edge;
+  const body = (c: Case) => JSON.parse(ofType(edge(c), "AWS::CloudWatch::Dashboard")[0]![1].Properties.DashboardBody) as { widgets: { type: string; properties: Record<string, any> }[] }; // any: dashboard JSON
+  const alarms = (c: Case) => Object.fromEntries(ofType(edge(c), "AWS::CloudWatch::Alarm").map(([, a]) => [a.Properties.AlarmName as string, a.Properties]));
+
+  it("graphs decisions by reason, sign-ins, refreshes, rejections and Cognito outages, one row per region", () => {
+    const widgets = body("create").widgets.filter((w) => w.type === "metric");
+    const regions = [...new Set(widgets.map((w) => w.properties.region))];
+    expect(regions).toEqual(["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2", "eu-central-1"]);
+    const queries = widgets.filter((w) => w.properties.region === "eu-west-1").flatMap((w) => w.properties.metrics.map((m: [{ expression: string }]) => m[0].expression));
+    expect(queries).toEqual([
+      'SELECT SUM(Decisions) FROM SCHEMA("EdgeAuth", "Function", "Reason") GROUP BY Reason',
+      'SELECT SUM(SignIns) FROM SCHEMA("EdgeAuth", "Function", "Reason")',
+      'SELECT SUM(Refreshes) FROM SCHEMA("EdgeAuth", "Function", "Reason")',
+      'SELECT SUM(Rejections) FROM SCHEMA("EdgeAuth", "Function", "Reason") GROUP BY Reason',
+      `SELECT SUM(Decisions) FROM SCHEMA("EdgeAuth", "Function", "Reason") WHERE Reason IN ('cognito-unavailable', 'cognito-unavailable:jwks')`,
+    ]);
+    expect([...new Set(body("options").widgets.filter((w) => w.type === "metric").map((w) => w.properties.region))]).toEqual(["us-east-1", "eu-west-1"]);
+    expect(edge("create").Outputs).toHaveProperty("DashboardUrl");
+  });
+
+  it("alarms on a spike of rejections and of Cognito being unreachable, told to the SNS topic when one is given", () => {
+    const plain = alarms("create");
+    expect(Object.keys(plain).sort()).toEqual(["edgeauth-test-ci-cognito-unavailable", "edgeauth-test-ci-token-rejections"]);
+    expect(plain["edgeauth-test-ci-token-rejections"]).toMatchObject({
+      Metrics: [{ Id: "q1", Expression: 'SELECT SUM(Rejections) FROM SCHEMA("EdgeAuth", "Function", "Reason")', Period: 60, ReturnData: true }],
+      ComparisonOperator: "GreaterThanThreshold",
+      Threshold: 20,
+      TreatMissingData: "notBreaching",
+    });
+    expect(plain["edgeauth-test-ci-cognito-unavailable"]!.Threshold).toBe(5);
+    expect(plain["edgeauth-test-ci-token-rejections"]!.AlarmActions).toBeUndefined();
+    const told = alarms("options");
+    expect(told["edgeauth-opt-ci-token-rejections"]).toMatchObject({ Threshold: 50, AlarmActions: [TOPIC], OKActions: [TOPIC] });
+    expect(told["edgeauth-opt-ci-cognito-unavailable"]).toMatchObject({ Threshold: 2, AlarmActions: [TOPIC], OKActions: [TOPIC] });
+  });
+
+  it("adds nothing to a pool stack, and nothing Cognito to the edge stack", () => {
+    expect(ofType(templates.options!.pool!, "AWS::CloudWatch::Alarm")).toEqual([]);
+    expect(ofType(edge("options"), "AWS::Cognito::ManagedLoginBranding")).toEqual([]);
+  });
+});
+
+describe("Cognito of today in the pool stack", () => {
+  const r = (c: Case) => templates[c]!.pool!.Resources;
+
+  it("defaults to managed login v2 with Cognito's own style, no MFA, the 12-character policy, refresh tokens not rotated", () => {
+    expect(r("create").UserPoolDomain!.Properties.ManagedLoginVersion).toBe(2);
+    expect(r("create").ManagedLoginBranding).toEqual({
+      Type: "AWS::Cognito::ManagedLoginBranding",
+      DependsOn: ["UserPoolDomain"],
+      Properties: { UserPoolId: { Ref: "UserPool" }, ClientId: { Ref: "UserPoolClient" }, UseCognitoProvidedValues: true },
+    });
+    const pool = r("create").UserPool!.Properties;
+    expect(pool.MfaConfiguration).toBe("OFF");
+    expect(pool.EnabledMfas).toBeUndefined();
+    expect(pool.Policies).toEqual({
+      PasswordPolicy: { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: false, TemporaryPasswordValidityDays: 7 },
+    });
+    expect(r("create").UserPoolClient!.Properties.ExplicitAuthFlows).toEqual(["ALLOW_REFRESH_TOKEN_AUTH"]);
+    expect(r("create").UserPoolClient!.Properties.RefreshTokenRotation).toBeUndefined();
+  });
+
+  it("takes the style, rotation, passkeys, MFA with TOTP and SMS (and its role) and the password policy from the config", () => {
+    const res = r("options");
+    expect(res.ManagedLoginBranding!.Properties).toEqual({
+      UserPoolId: { Ref: "UserPool" },
+      ClientId: { Ref: "UserPoolClient" },
+      Settings: { categories: { global: { colorSchemeMode: "DARK" } } },
+    });
+    expect(res.UserPoolClient!.Properties.RefreshTokenRotation).toEqual({ Feature: "ENABLED", RetryGracePeriodSeconds: 20 });
+    // A rotating client cannot use REFRESH_TOKEN_AUTH; passkeys sign in through USER_AUTH.
+    expect(res.UserPoolClient!.Properties.ExplicitAuthFlows).toEqual(["ALLOW_USER_AUTH"]);
+    const pool = res.UserPool!.Properties;
+    expect(pool).toMatchObject({
+      UserPoolTier: "ESSENTIALS",
+      WebAuthnRelyingPartyID: "edgeauth-opt-ci.auth.eu-west-1.amazoncognito.com",
+      WebAuthnUserVerification: "required",
+      MfaConfiguration: "ON",
+      EnabledMfas: ["SOFTWARE_TOKEN_MFA", "SMS_MFA"],
+      SmsConfiguration: { SnsCallerArn: { "Fn::GetAtt": ["UserPoolSmsRole", "Arn"] }, ExternalId: { "Fn::Sub": "${AWS::StackName}-sms" } },
+    });
+    expect(pool.Policies).toEqual({
+      PasswordPolicy: { MinimumLength: 14, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true, TemporaryPasswordValidityDays: 7, PasswordHistorySize: 3 },
+      SignInPolicy: { AllowedFirstAuthFactors: ["PASSWORD", "WEB_AUTHN"] },
+    });
+    const role = res.UserPoolSmsRole!.Properties;
+    expect(role.AssumeRolePolicyDocument.Statement).toEqual([
+      { Effect: "Allow", Principal: { Service: "cognito-idp.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": { "Fn::Sub": "${AWS::StackName}-sms" } } } },
+    ]);
+    expect(role.Policies[0].PolicyDocument.Statement).toEqual([{ Effect: "Allow", Action: "sns:Publish", Resource: "*" }]);
+  });
+
+  it("runs every function on nodejs24.x", () => {
+    for (const c of ["create", "options"] as const) {
+      for (const t of [templates[c]!.edge, templates[c]!.pool!]) for (const [, fn] of ofType(t, "AWS::Lambda::Function")) expect(fn.Properties.Runtime).toBe("nodejs24.x");
+    }
   });
 });

@@ -21,10 +21,18 @@ describe("resolveDeployConfig", () => {
           selfSignUp: false,
           preTokenGenerationVersion: "V2_0",
           deletionProtection: true,
+          signIn: {
+            managedLogin: "v2",
+            mfa: "off",
+            mfaMethods: ["totp"],
+            passwordPolicy: { minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: false, temporaryPasswordValidityDays: 7 },
+          },
         },
         aliases: [],
         priceClass: "PriceClass_100",
         siteDir: "site",
+        alarms: { enabled: true, rejectionsPerMinute: 20, unavailablePerMinute: 5 },
+        dashboard: { enabled: true, regions: ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2", "eu-central-1"] },
       },
     });
   });
