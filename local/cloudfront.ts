@@ -1,10 +1,18 @@
 /**
- * A local CloudFront distribution: for every viewer request it runs the built edge bundles the way the
- * distribution's cache behaviours would — parse-auth, refresh-auth and sign-out on their paths, check-auth on the
- * default behaviour (viewer request), http-headers on the origin's responses (origin response) — with real
- * Lambda@Edge event shapes, and sends a generated response to the browser as CloudFront would (status, headers,
- * every Set-Cookie, text or base64 body). A request a function passes on goes to the origin as changed. The site
- * has one host name, `localhost`: a request to `127.0.0.1` or `[::1]` is redirected there before any function runs.
+ * A local CloudFront distribution: for every viewer request it runs the built functions the way the distribution's
+ * cache behaviours would, chosen by the catalogue (`viewerFunctionFor(uri, paths, hotPath)`):
+ *
+ * - on `paths.callback`, `paths.refresh`, `paths.signOut` and `paths.signIn`: parse-auth, refresh-auth, sign-out and
+ *   sign-in (Lambda@Edge, with real Lambda@Edge event shapes);
+ * - on the default behaviour: check-auth (Lambda@Edge) with the lambda-edge hot path, or the CloudFront Function
+ *   check-auth-function, run in the runtime emulator (local/viewer-function.ts), with the cloudfront-function one;
+ * - on the origin's responses: http-headers (origin response) when the config deploys it, else the response headers
+ *   policy (local/response-headers-policy.ts), which also covers the responses functions generate.
+ *
+ * A generated response goes to the browser as CloudFront would send it (status, headers, every Set-Cookie, text or
+ * base64 body); a request a function passes on goes to the origin as changed; a function that fails gets CloudFront's
+ * 502/503. The site has one host name, `localhost`: a request to `127.0.0.1` or `[::1]` is redirected there before any
+ * function runs.
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-event-structure.html
  */
 import { randomBytes } from "node:crypto";
@@ -19,17 +27,28 @@ import type {
   CloudFrontResponseEvent,
   CloudFrontResultResponse,
 } from "aws-lambda";
-import type { Paths } from "../shared/config/types";
+import type { HotPath, Paths, ResolvedConfig } from "../shared/config/types";
+import { deployedEdgeFunctions, viewerFunctionFor } from "../shared/functions";
 import { invoke, loadHandler } from "./lambda-runtime";
 import type { LoadedHandler } from "./lambda-runtime";
-import { EDGE_FUNCTIONS, viewerFunctionFor } from "../shared/functions";
 import type { OriginRequest, OriginResponse } from "./origin";
+import { applyResponseHeadersPolicy, responseHeadersPolicyFor } from "./response-headers-policy";
+import type { ResponseHeaders, ResponseHeadersPolicy } from "./response-headers-policy";
 import { listen, readBody } from "./server";
+import { failureName, functionReason, loadViewerFunction, runViewerFunction } from "./viewer-function";
+import type { LoadedViewerFunction } from "./viewer-function";
 
-/** The edge functions of one build (by catalogue name), and the paths their cache behaviours are on. */
+/** The functions of one build that the config deploys (by catalogue name), and how the behaviours use them. */
 export interface Distribution {
   paths: Paths;
+  /** Where the default behaviour's viewer check runs. Default `lambda-edge`. */
+  hotPath?: HotPath;
+  /** The Lambda@Edge functions. */
   functions: ReadonlyMap<string, LoadedHandler>;
+  /** The CloudFront Functions, loaded in the runtime emulator. */
+  cloudFrontFunctions?: ReadonlyMap<string, LoadedViewerFunction>;
+  /** The response headers policy on every behaviour, when the config has one instead of http-headers. */
+  responseHeadersPolicy?: ResponseHeadersPolicy;
 }
 
 /** One line per request for the stack's log. */
@@ -53,17 +72,32 @@ export interface LocalCloudFront {
   stop(): Promise<void>;
 }
 
-/** Loads the catalogue's Lambda@Edge bundles (shared/functions.ts) from a build output folder. */
-export function loadDistribution(outdir: string, paths: Paths, log?: (line: string) => void): Distribution {
+/**
+ * Loads the functions the config deploys (`deployedEdgeFunctions`, shared/functions.ts) from a build output folder:
+ * Lambda@Edge bundles as the Node.js runtime would, CloudFront Functions into the emulator with their KeyValueStore.
+ */
+export function loadDistribution(
+  outdir: string,
+  config: Pick<ResolvedConfig, "paths" | "hotPath" | "mergeOriginCsp" | "headers">,
+  log?: (line: string) => void,
+): Distribution {
   const functions = new Map<string, LoadedHandler>();
-  for (const f of EDGE_FUNCTIONS) functions.set(f.name, loadHandler(join(outdir, f.name, "index.js"), log));
-  return { paths, functions };
+  const cloudFrontFunctions = new Map<string, LoadedViewerFunction>();
+  for (const f of deployedEdgeFunctions(config)) {
+    if (f.runtime === "cloudfront-function") {
+      const loaded = loadViewerFunction(outdir, f.name);
+      cloudFrontFunctions.set(f.name, loaded);
+      log?.(`${f.name}: CloudFront Function (cloudfront-js-2.0 emulator), ${loaded.fn.size} bytes, KeyValueStore keys: ${loaded.kvsKeys.join(", ") || "none"}`);
+    } else functions.set(f.name, loadHandler(join(outdir, f.name, "index.js"), log));
+  }
+  const policy = responseHeadersPolicyFor(config);
+  return { paths: config.paths, hotPath: config.hotPath, functions, cloudFrontFunctions, ...(policy ? { responseHeadersPolicy: policy } : {}) };
 }
 
-/** The function of a loaded distribution (a catalogue name it was loaded with). */
+/** The Lambda@Edge function of a loaded distribution (a catalogue name it was loaded with). */
 function fn(dist: Distribution, name: string): LoadedHandler {
   const f = dist.functions.get(name);
-  if (!f) throw new Error(`the distribution has no function ${name}`);
+  if (!f) throw new Error(`the distribution has no Lambda@Edge function ${name}`);
   return f;
 }
 
@@ -111,12 +145,100 @@ export function canonicalHostRedirect(host: string | undefined, url: string, sit
   return `${site.origin}${url.startsWith("/") ? url : "/"}`;
 }
 
-function flatten(headers: CloudFrontHeaders | undefined): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+function flatten(headers: CloudFrontHeaders | undefined): ResponseHeaders {
+  const out: ResponseHeaders = {};
   for (const [name, values] of Object.entries(headers ?? {})) out[name] = values.map((v) => v.value);
   return out;
 }
 
+/** Header lines (any case, repeats allowed) as lower-case names to every value. */
+function byName(lines: [string, string][]): ResponseHeaders {
+  const out: ResponseHeaders = {};
+  for (const [name, value] of lines) (out[name.toLowerCase()] ??= []).push(value);
+  return out;
+}
+
+/** Headers as the origin reads them: one value per name (cookies joined with "; ", others with ", "). */
+function originHeaders(headers: ResponseHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [h, values] of Object.entries(headers)) out[h] = values.join(h === "cookie" ? "; " : ", ");
+  return out;
+}
+
+/** What the viewer-request stage decided, whichever runtime ran the behaviour's function. */
+type ViewerStage =
+  /** On to the origin; `request` is also what an origin-response Lambda sees as the event's request. */
+  | { kind: "forward"; request: CloudFrontRequest; reason: string }
+  | { kind: "respond"; status: number; statusText?: string; headers: ResponseHeaders; body: Buffer; reason?: string }
+  | { kind: "failed"; status: 502 | 503; text: string; reason: string };
+
+/** What a request carries into a viewer function, whichever runtime. */
+interface ViewerInput {
+  request: CloudFrontRequest;
+  /** The viewer's header lines (with CloudFront's added ones). */
+  headerLines: [string, string][];
+  config: CloudFrontRequestEvent["Records"][number]["cf"]["config"];
+  log: (line: string) => void;
+}
+
+/** Runs a Lambda@Edge viewer-request function (CloudFront answers 503 when it throws, 502 for an invalid result). */
+async function lambdaViewer(dist: Distribution, name: string, input: ViewerInput): Promise<ViewerStage> {
+  const viewerFn = fn(dist, name);
+  const event: CloudFrontRequestEvent = { Records: [{ cf: { config: { ...input.config, eventType: "viewer-request" }, request: input.request } }] };
+  let viewer;
+  try {
+    viewer = await invoke(() => viewerFn(event, { functionName: name, awsRequestId: input.config.requestId }));
+  } catch (err) {
+    input.log(`${name} threw: ${(err as Error).stack ?? String(err)}`);
+    return { kind: "failed", status: 503, text: `503: the Lambda function ${name} failed (CloudFront shows this as LambdaExecutionError).`, reason: "lambda-error" };
+  }
+  for (const line of viewer.log.lines) if (!line.includes('"msg":"decision"')) input.log(`${name}: ${line}`);
+  const result = viewer.result as CloudFrontResultResponse | CloudFrontRequest;
+  const generated = typeof result === "object" && result !== null && "status" in result;
+  const problems = resultProblems(result, generated);
+  if (problems.length) {
+    input.log(`${name} returned an invalid result: ${problems.join("; ")}`);
+    return { kind: "failed", status: 502, text: `502: the Lambda function ${name} returned an invalid result (LambdaValidationError).`, reason: "invalid-result" };
+  }
+  const reason = viewer.log.reason;
+  if (!generated) return { kind: "forward", request: result as CloudFrontRequest, reason: reason ?? "forward" };
+  const r = result as CloudFrontResultResponse;
+  const body = r.body === undefined ? Buffer.alloc(0) : Buffer.from(r.body, r.bodyEncoding === "base64" ? "base64" : "utf8");
+  return { kind: "respond", status: Number(r.status), ...(r.statusDescription ? { statusText: r.statusDescription } : {}), headers: flatten(r.headers), body, ...(reason ? { reason } : {}) };
+}
+
+/** Runs the CloudFront Function of a behaviour in the emulator, on the event CloudFront would build. */
+async function functionViewer(dist: Distribution, name: string, input: ViewerInput): Promise<ViewerStage> {
+  const loaded = dist.cloudFrontFunctions?.get(name);
+  if (!loaded) throw new Error(`the distribution has no CloudFront Function ${name}`);
+  const { request, config } = input;
+  const outcome = await runViewerFunction(loaded.fn, {
+    method: request.method,
+    path: request.uri,
+    query: request.querystring,
+    headers: input.headerLines,
+    ip: request.clientIp,
+    distributionDomainName: config.distributionDomainName,
+    distributionId: config.distributionId,
+    requestId: config.requestId,
+  });
+  for (const line of outcome.logs) input.log(`${name}: ${line}`);
+  const reason = functionReason(outcome, dist.paths);
+  if (outcome.kind === "failed") {
+    input.log(`${name} failed: ${outcome.message}`);
+    return { kind: "failed", status: outcome.status, text: `${outcome.status}: the CloudFront Function ${name} failed (CloudFront shows this as ${failureName(outcome.status)}).`, reason };
+  }
+  if (outcome.kind === "respond") {
+    const r = outcome.response;
+    return { kind: "respond", status: r.status, ...(r.statusText ? { statusText: r.statusText } : {}), headers: byName(r.headers), body: r.body ?? Buffer.alloc(0), reason };
+  }
+  const o = outcome.request;
+  return {
+    kind: "forward",
+    request: { clientIp: request.clientIp, method: o.method, uri: o.uri, querystring: o.querystring, headers: toCloudFrontHeaders(o.headers.flat()) },
+    reason,
+  };
+}
 
 export interface LocalCloudFrontOptions {
   port: number;
@@ -135,6 +257,14 @@ export async function startLocalCloudFront(opts: LocalCloudFrontOptions): Promis
 
   let siteUrl = "";
 
+  /** Sends a response of the behaviour, with its response headers policy applied. */
+  const send = (req: IncomingMessage, res: ServerResponse, d: Distribution, status: number, headers: ResponseHeaders, body: Buffer, statusText?: string) => {
+    for (const [h, values] of Object.entries(applyResponseHeadersPolicy(headers, d.responseHeadersPolicy))) res.setHeader(h, values);
+    res.setHeader("content-length", body.length);
+    res.writeHead(status, statusText || undefined);
+    res.end(req.method === "HEAD" ? undefined : body);
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<Omit<RequestLogEntry, "ms" | "method" | "path">> => {
     await readBody(req); // viewer request bodies are not given to the functions (no "include body")
     const canonical = canonicalHostRedirect(req.headers.host, req.url ?? "/", siteUrl);
@@ -147,16 +277,21 @@ export async function startLocalCloudFront(opts: LocalCloudFrontOptions): Promis
       res.writeHead(503, { "content-type": "text/plain" }).end("The local stack is still starting.");
       return { status: 503, answeredBy: "local-cloudfront" };
     }
+    const d = dist;
     const rawUrl = req.url ?? "/";
     const q = rawUrl.indexOf("?");
     const uri = q === -1 ? rawUrl : rawUrl.slice(0, q);
     const querystring = q === -1 ? "" : rawUrl.slice(q + 1);
-    const headers = toCloudFrontHeaders(req.rawHeaders);
-    // CloudFront adds it for the functions when the policy forwards it; the functions build http URLs from it.
-    headers["cloudfront-forwarded-proto"] = [{ key: "CloudFront-Forwarded-Proto", value: "http" }];
+    // CloudFront adds it for the functions when the policy forwards it (in place of any the viewer sent); the
+    // functions build http URLs from it.
+    const headerLines: [string, string][] = [];
+    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+      if (req.rawHeaders[i]!.toLowerCase() !== "cloudfront-forwarded-proto") headerLines.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
+    }
+    headerLines.push(["CloudFront-Forwarded-Proto", "http"]);
     const request: CloudFrontRequest = {
       clientIp: req.socket.remoteAddress ?? "127.0.0.1",
-      headers,
+      headers: toCloudFrontHeaders(headerLines.flat()),
       method: req.method ?? "GET",
       querystring,
       uri,
@@ -164,66 +299,45 @@ export async function startLocalCloudFront(opts: LocalCloudFrontOptions): Promis
     const requestId = randomBytes(24).toString("base64url");
     const config = { distributionDomainName, distributionId, requestId };
 
-    // The cache behaviour the path falls in: a function's own path, else the default behaviour (check-auth).
-    const name = viewerFunctionFor(uri, dist.paths).name;
-    const viewerFn = fn(dist, name);
-    const viewerEvent: CloudFrontRequestEvent = { Records: [{ cf: { config: { ...config, eventType: "viewer-request" }, request } }] };
-    let viewer;
-    try {
-      viewer = await invoke(() => viewerFn(viewerEvent, { functionName: name, awsRequestId: requestId }));
-    } catch (err) {
-      log(`${name} threw: ${(err as Error).stack ?? String(err)}`);
-      res.writeHead(503, { "content-type": "text/plain" }).end(`503: the Lambda function ${name} failed (CloudFront shows this as LambdaExecutionError).`);
-      return { status: 503, answeredBy: name, reason: "lambda-error" };
+    // The cache behaviour the path falls in: a function's own path, else the default behaviour (the hot path's check).
+    const spec = viewerFunctionFor(uri, d.paths, d.hotPath);
+    const name = spec.name;
+    const input: ViewerInput = { request, headerLines, config: { ...config, eventType: "viewer-request" }, log };
+    const viewer = spec.runtime === "cloudfront-function" ? await functionViewer(d, name, input) : await lambdaViewer(d, name, input);
+    if (viewer.kind === "failed") {
+      send(req, res, d, viewer.status, { "content-type": ["text/plain"] }, Buffer.from(viewer.text));
+      return { status: viewer.status, answeredBy: name, reason: viewer.reason };
     }
-    for (const line of viewer.log.lines) if (!line.includes('"msg":"decision"')) log(`${name}: ${line}`);
-    const result = viewer.result as CloudFrontResultResponse | CloudFrontRequest;
-    const generated = typeof result === "object" && result !== null && "status" in result;
-    const problems = resultProblems(result, generated);
-    if (problems.length) {
-      log(`${name} returned an invalid result: ${problems.join("; ")}`);
-      res.writeHead(502, { "content-type": "text/plain" }).end(`502: the Lambda function ${name} returned an invalid result (LambdaValidationError).`);
-      return { status: 502, answeredBy: name, reason: "invalid-result" };
-    }
-    if (generated) {
-      const r = result as CloudFrontResultResponse;
-      const status = Number(r.status);
-      for (const [h, values] of Object.entries(flatten(r.headers))) res.setHeader(h, values);
-      const body = r.body === undefined ? Buffer.alloc(0) : Buffer.from(r.body, r.bodyEncoding === "base64" ? "base64" : "utf8");
-      res.setHeader("content-length", body.length);
-      res.writeHead(status, r.statusDescription || undefined);
-      res.end(req.method === "HEAD" ? undefined : body);
-      return { status, answeredBy: name, ...(viewer.log.reason ? { reason: viewer.log.reason } : {}) };
+    if (viewer.kind === "respond") {
+      send(req, res, d, viewer.status, viewer.headers, viewer.body, viewer.statusText);
+      return { status: viewer.status, answeredBy: name, ...(viewer.reason ? { reason: viewer.reason } : {}) };
     }
 
-    // Forwarded: the (possibly rewritten) request goes to the origin; http-headers runs on its response.
-    const fwd = result as CloudFrontRequest;
-    const originHeaders: Record<string, string> = {};
-    for (const [h, values] of Object.entries(flatten(fwd.headers))) originHeaders[h] = values.join(h === "cookie" ? "; " : ", ");
-    const originRes = await opts.origin({ method: fwd.method, uri: fwd.uri, querystring: fwd.querystring, headers: originHeaders });
+    // Forwarded: the (possibly rewritten) request goes to the origin; http-headers runs on its response when deployed.
+    const fwd = viewer.request;
+    const originRes = await opts.origin({ method: fwd.method, uri: fwd.uri, querystring: fwd.querystring, headers: originHeaders(flatten(fwd.headers)) });
     const cfResponse: CloudFrontResponse = {
       status: String(originRes.status),
       statusDescription: "",
       headers: toCloudFrontHeaders(Object.entries(originRes.headers).flat()),
     };
-    const responseEvent: CloudFrontResponseEvent = {
-      Records: [{ cf: { config: { ...config, eventType: "origin-response" }, request: fwd, response: cfResponse } }],
-    };
-    let final: CloudFrontResultResponse;
-    try {
-      final = (await invoke(() => fn(dist!, "http-headers")(responseEvent, { functionName: "http-headers", awsRequestId: requestId }))).result as CloudFrontResultResponse;
-    } catch (err) {
-      log(`http-headers threw: ${(err as Error).stack ?? String(err)}`);
-      res.writeHead(502, { "content-type": "text/plain" }).end("502: the Lambda function http-headers failed.");
-      return { status: 502, answeredBy: "http-headers", reason: "lambda-error" };
+    let final: CloudFrontResultResponse = cfResponse;
+    if (d.functions.has("http-headers")) {
+      const responseEvent: CloudFrontResponseEvent = {
+        Records: [{ cf: { config: { ...config, eventType: "origin-response" }, request: fwd, response: cfResponse } }],
+      };
+      try {
+        final = (await invoke(() => fn(d, "http-headers")(responseEvent, { functionName: "http-headers", awsRequestId: requestId }))).result as CloudFrontResultResponse;
+      } catch (err) {
+        log(`http-headers threw: ${(err as Error).stack ?? String(err)}`);
+        send(req, res, d, 502, { "content-type": ["text/plain"] }, Buffer.from("502: the Lambda function http-headers failed."));
+        return { status: 502, answeredBy: "http-headers", reason: "lambda-error" };
+      }
     }
     const status = Number(final.status);
-    for (const [h, values] of Object.entries(flatten(final.headers))) res.setHeader(h, values);
     const body = final.body !== undefined ? Buffer.from(final.body, final.bodyEncoding === "base64" ? "base64" : "utf8") : originRes.body;
-    res.setHeader("content-length", body.length);
-    res.writeHead(status);
-    res.end(req.method === "HEAD" ? undefined : body);
-    return { status, answeredBy: "origin", reason: `${name}:${viewer.log.reason ?? "forward"}` };
+    send(req, res, d, status, flatten(final.headers), body);
+    return { status, answeredBy: "origin", reason: `${name}:${viewer.reason}` };
   };
 
   const server: Server = createServer((req, res) => {
