@@ -72,6 +72,14 @@ export interface LocalCloudFront {
   stop(): Promise<void>;
 }
 
+/** Options of `loadDistribution`. */
+export interface LoadDistributionOptions {
+  /** Lines the functions log outside of a request, and what was loaded. */
+  log?: (line: string) => void;
+  /** The CloudFront Functions emulator's compute budget per run, ms. Default: the emulator's (50 ms of wall clock). */
+  functionBudgetMs?: number;
+}
+
 /**
  * Loads the functions the config deploys (`deployedEdgeFunctions`, shared/functions.ts) from a build output folder:
  * Lambda@Edge bundles as the Node.js runtime would, CloudFront Functions into the emulator with their KeyValueStore.
@@ -79,13 +87,14 @@ export interface LocalCloudFront {
 export function loadDistribution(
   outdir: string,
   config: Pick<ResolvedConfig, "paths" | "hotPath" | "mergeOriginCsp" | "headers">,
-  log?: (line: string) => void,
+  opts: LoadDistributionOptions = {},
 ): Distribution {
+  const log = opts.log;
   const functions = new Map<string, LoadedHandler>();
   const cloudFrontFunctions = new Map<string, LoadedViewerFunction>();
   for (const f of deployedEdgeFunctions(config)) {
     if (f.runtime === "cloudfront-function") {
-      const loaded = loadViewerFunction(outdir, f.name);
+      const loaded = loadViewerFunction(outdir, f.name, opts.functionBudgetMs);
       cloudFrontFunctions.set(f.name, loaded);
       log?.(`${f.name}: CloudFront Function (cloudfront-js-2.0 emulator), ${loaded.fn.size} bytes, KeyValueStore keys: ${loaded.kvsKeys.join(", ") || "none"}`);
     } else functions.set(f.name, loadHandler(join(outdir, f.name, "index.js"), log));

@@ -53,6 +53,12 @@ export interface LocalStackOptions {
    * `/signin` and the config's security headers as a response headers policy.
    */
   hotPath?: HotPath;
+  /**
+   * The CloudFront Functions emulator's compute budget per run, ms. Default: the emulator's (50 ms of wall clock),
+   * as `npm start` runs it. A test on a busy machine may give more: wall-clock time there also counts the host's
+   * stalls, which CloudFront's compute utilisation would not.
+   */
+  cloudFrontFunctionBudgetMs?: number;
   /** One line per request through the local CloudFront. */
   onRequest?: (entry: RequestLogEntry) => void;
   /** Other log lines (start-up steps, warnings, the Hosted UI front's requests). */
@@ -224,7 +230,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       await buildSpa(spaDir, { userPoolId: seeded.userPoolId, userPoolClientId: seeded.clientId, ...(cookieDomain ? { cookieDomain } : {}) });
       log(`built the SPA demo page (Amplify JS) into ${spaDir}`);
     }
-    cloudfront.setDistribution(loadDistribution(outdir, config, log));
+    const budget = opts.cloudFrontFunctionBudgetMs;
+    cloudfront.setDistribution(loadDistribution(outdir, config, { log, ...(budget !== undefined ? { functionBudgetMs: budget } : {}) }));
 
     return {
       url: cloudfront.url,

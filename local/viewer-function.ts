@@ -26,14 +26,16 @@ export interface LoadedViewerFunction {
 
 /**
  * Loads `<outdir>/<name>/index.js` into the emulator, with the KeyValueStore in `<outdir>/<name>/kvs.json` when
- * there is one. Throws a `CloudFrontFunctionError` when CloudFront would refuse the code.
+ * there is one. Throws a `CloudFrontFunctionError` when CloudFront would refuse the code. `budgetMs` is the
+ * emulator's compute budget per run (default: its own, `DEFAULT_BUDGET_MS`).
  */
-export function loadViewerFunction(outdir: string, name: string): LoadedViewerFunction {
+export function loadViewerFunction(outdir: string, name: string, budgetMs?: number): LoadedViewerFunction {
   const dir = join(outdir, name);
   const code = readFileSync(join(dir, "index.js"), "utf8");
   const kvsFile = join(dir, "kvs.json");
   const kvs = existsSync(kvsFile) ? (JSON.parse(readFileSync(kvsFile, "utf8")) as KvsData) : undefined;
-  return { name, fn: loadCloudFrontFunction(code, kvs ? { kvs } : {}), kvsKeys: kvs ? kvs.data.map((d) => d.key) : [] };
+  const fn = loadCloudFrontFunction(code, { ...(kvs ? { kvs } : {}), ...(budgetMs !== undefined ? { budgetMs } : {}) });
+  return { name, fn, kvsKeys: kvs ? kvs.data.map((d) => d.key) : [] };
 }
 
 /** What one run of a viewer-request CloudFront Function means for the request. */

@@ -16,6 +16,7 @@ import { startLocalStack } from "../../local/stack";
 import type { LocalStack } from "../../local/stack";
 import type { HotPath } from "../../shared/config/types";
 import { DEFAULT_SECURITY_HEADERS } from "../../shared/config/types";
+import { E2E_FUNCTION_BUDGET_MS } from "../helpers/function-budget";
 import { closeBrowser, freshBrowser, submitSignIn } from "./browser";
 import type { FreshBrowser } from "./browser";
 
@@ -63,6 +64,7 @@ describe.each(HOT_PATHS)("local stack in a real browser, hotPath %s", (hotPath) 
       lambdaPort: 0,
       stateDir,
       tokenValiditySeconds: TOKEN_VALIDITY_SECONDS,
+      cloudFrontFunctionBudgetMs: E2E_FUNCTION_BUDGET_MS,
       onRequest: (e) => requests.push(e),
       log: (l) => (process.env.E2E_VERBOSE ? console.log(`[${hotPath}] ${l}`) : undefined),
     });

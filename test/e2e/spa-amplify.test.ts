@@ -17,6 +17,7 @@ import { encodeCookieName } from "../../shared/edge/cookie-codec";
 import { openSessionStore, writeSession } from "../../shared/edge/session-store";
 import { startLocalStack } from "../../local/stack";
 import type { LocalStack } from "../../local/stack";
+import { E2E_FUNCTION_BUDGET_MS } from "../helpers/function-budget";
 import { closeBrowser, freshBrowser, submitSignIn } from "./browser";
 import type { FreshBrowser } from "./browser";
 
@@ -85,6 +86,7 @@ describe.each(HOT_PATHS)("SPA mode with Amplify JS v6 in a real browser, hotPath
       lambdaPort: 0,
       stateDir,
       tokenValiditySeconds: TOKEN_VALIDITY_SECONDS,
+      cloudFrontFunctionBudgetMs: E2E_FUNCTION_BUDGET_MS,
       log: (l) => (process.env.E2E_VERBOSE ? console.log(l) : undefined),
     });
   });

@@ -19,6 +19,7 @@ import { buildWith } from "../helpers/build";
 import type { Built } from "../helpers/build";
 import { rawRequest } from "../helpers/http";
 import { makeIssuer } from "../helpers/tokens";
+import { E2E_FUNCTION_BUDGET_MS } from "../helpers/function-budget";
 
 const iss = makeIssuer({ region: "us-east-1", userPoolId: "us-east-1_Local1", clientId: "localclient1234567890" });
 const SESSION = "__Host-edgeauth-session";
@@ -63,7 +64,7 @@ async function run(built: Built): Promise<Running> {
     onRequest: (e) => entries.push(e),
     log: () => {},
   });
-  cf.setDistribution(loadDistribution(built.outdir, r.config, () => {}));
+  cf.setDistribution(loadDistribution(built.outdir, r.config, { functionBudgetMs: E2E_FUNCTION_BUDGET_MS }));
   return { cf, config: r.config, built, seen, entries, get: (path, headers) => rawRequest(cf.port, path, headers) };
 }
 

@@ -3,15 +3,18 @@
  * into a request for the origin, a response for the viewer or CloudFront's 503/502; the reason the stack logs; and
  * a distribution whose default behaviour runs a CloudFront Function, with small hand-written functions.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_PATHS } from "../../../shared/config/types";
 import { startLocalCloudFront } from "../../../local/cloudfront";
 import type { Distribution, LocalCloudFront, RequestLogEntry } from "../../../local/cloudfront";
 import { loadCloudFrontFunction } from "../../../local/cloudfront-function/runtime";
 import type { OriginRequest } from "../../../local/origin";
-import { functionReason, runViewerFunction } from "../../../local/viewer-function";
+import { functionReason, loadViewerFunction, runViewerFunction } from "../../../local/viewer-function";
 import type { ViewerFunctionOutcome } from "../../../local/viewer-function";
-import { ADD_HEADER, REDIRECT } from "../../fixtures/cloudfront-functions";
+import { ADD_HEADER, KVS_DATA, KVS_READ, REDIRECT } from "../../fixtures/cloudfront-functions";
 import { rawRequest } from "../../helpers/http";
 
 const THROWS = `function handler(event) { throw new Error('boom'); }\n`;
@@ -43,6 +46,31 @@ describe("runViewerFunction", () => {
   ] as const)("a failing function is CloudFront's %#: status and code", async (code, status, errorCode) => {
     const out = await runViewerFunction(loadCloudFrontFunction(code), input("/"));
     expect(out).toMatchObject({ kind: "failed", status, code: errorCode });
+  });
+});
+
+describe("loadViewerFunction", () => {
+  const outdir = mkdtempSync(join(tmpdir(), "edge-auth-viewer-function-"));
+  const put = (name: string, code: string, kvs?: unknown) => {
+    mkdirSync(join(outdir, name), { recursive: true });
+    writeFileSync(join(outdir, name, "index.js"), code);
+    if (kvs) writeFileSync(join(outdir, name, "kvs.json"), JSON.stringify(kvs));
+  };
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it("loads <outdir>/<name>/index.js with the KeyValueStore in kvs.json next to it", async () => {
+    put("reads-kvs", KVS_READ, KVS_DATA);
+    const loaded = loadViewerFunction(outdir, "reads-kvs");
+    expect(loaded.kvsKeys).toEqual(["greeting", "config"]);
+    const out = await runViewerFunction(loaded.fn, input("/"));
+    expect(out.kind === "forward" && out.request.headers).toContainEqual(["X-Greeting", "hello"]);
+  });
+
+  it("without kvs.json the function has no store, and the given compute budget applies", async () => {
+    put("spins", "function handler(event) { while (true) {} }\n");
+    const loaded = loadViewerFunction(outdir, "spins", 5);
+    expect(loaded.kvsKeys).toEqual([]);
+    expect(await runViewerFunction(loaded.fn, input("/"))).toMatchObject({ kind: "failed", status: 503, code: "budget" });
   });
 });
 
