@@ -54,9 +54,10 @@ export interface RequestLogEntry {
   /** Path without the query string (which may carry a code). */
   path: string;
   status: number;
-  /** `check-auth`, `parse-auth`, ... when a function answered; `origin` when the origin did. */
+  /** `check-auth`, `check-auth-function`, `parse-auth`, ... when a function answered; `origin` when the origin did. */
   answeredBy: string;
-  /** The function's decision reason (`no-session`, `signed-in`, `refreshed`, ...). */
+  /** The function's decision reason (`no-session`, `signed-in`, `refreshed`, ...); for a CloudFront Function, which
+   *  logs no decision, what its answer shows (`sign-in`, `refresh`, `forbidden`, `forward`, ...: `functionReason`). */
   reason?: string;
   ms: number;
 }
