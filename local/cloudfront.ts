@@ -1,35 +1,51 @@
 /**
- * A local CloudFront distribution: for every viewer request it runs the built edge bundles the way the
- * distribution's cache behaviours would — parse-auth, refresh-auth and sign-out on their paths, check-auth on the
- * default behaviour (viewer request), http-headers on the origin's responses (origin response) — with real
- * Lambda@Edge event shapes, and sends a generated response to the browser as CloudFront would (status, headers,
- * every Set-Cookie, text or base64 body). A request a function passes on goes to the origin as changed. The site
- * has one host name, `localhost`: a request to `127.0.0.1` or `[::1]` is redirected there before any function runs.
+ * A local CloudFront distribution: for every viewer request it runs the built functions the way the distribution's
+ * cache behaviours would, chosen by the catalogue (`viewerFunctionFor(uri, paths, hotPath)`):
+ *
+ * - on `paths.callback`, `paths.refresh`, `paths.signOut` and `paths.signIn`: parse-auth, refresh-auth, sign-out and
+ *   sign-in (Lambda@Edge, with real Lambda@Edge event shapes);
+ * - on the default behaviour: check-auth (Lambda@Edge) with the lambda-edge hot path, or the CloudFront Function
+ *   check-auth-function, run in the runtime emulator (local/viewer-function.ts), with the cloudfront-function one;
+ * - on the origin's responses: http-headers (origin response) when the config deploys it, else the response headers
+ *   policy (local/response-headers-policy.ts), which also covers the responses functions generate.
+ *
+ * A generated response goes to the browser as CloudFront would send it (status, headers, every Set-Cookie, text or
+ * base64 body); a request a function passes on goes to the origin as changed; a function that fails gets CloudFront's
+ * 502/503. The site has one host name, `localhost`: a request to `127.0.0.1` or `[::1]` is redirected there before any
+ * function runs.
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-event-structure.html
  */
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { join } from "node:path";
-import type {
-  CloudFrontHeaders,
-  CloudFrontRequest,
-  CloudFrontRequestEvent,
-  CloudFrontResponse,
-  CloudFrontResponseEvent,
-  CloudFrontResultResponse,
-} from "aws-lambda";
-import type { Paths } from "../shared/config/types";
+import type { CloudFrontRequest, CloudFrontResponse, CloudFrontResponseEvent, CloudFrontResultResponse } from "aws-lambda";
+import type { HotPath, Paths, ResolvedConfig } from "../shared/config/types";
+import { deployedEdgeFunctions, viewerFunctionFor } from "../shared/functions";
 import { invoke, loadHandler } from "./lambda-runtime";
 import type { LoadedHandler } from "./lambda-runtime";
-import { EDGE_FUNCTIONS, viewerFunctionFor } from "../shared/functions";
 import type { OriginRequest, OriginResponse } from "./origin";
+import { applyResponseHeadersPolicy, responseHeadersPolicyFor } from "./response-headers-policy";
+import type { ResponseHeaders, ResponseHeadersPolicy } from "./response-headers-policy";
 import { listen, readBody } from "./server";
+import { loadViewerFunction } from "./viewer-function";
+import type { LoadedViewerFunction } from "./viewer-function";
+import { flatten, functionViewer, lambdaViewer, originHeaders, toCloudFrontHeaders } from "./viewer-stage";
+import type { ViewerInput } from "./viewer-stage";
 
-/** The edge functions of one build (by catalogue name), and the paths their cache behaviours are on. */
+export { resultProblems, toCloudFrontHeaders } from "./viewer-stage";
+
+/** The functions of one build that the config deploys (by catalogue name), and how the behaviours use them. */
 export interface Distribution {
   paths: Paths;
+  /** Where the default behaviour's viewer check runs. Default `lambda-edge`. */
+  hotPath?: HotPath;
+  /** The Lambda@Edge functions. */
   functions: ReadonlyMap<string, LoadedHandler>;
+  /** The CloudFront Functions, loaded in the runtime emulator. */
+  cloudFrontFunctions?: ReadonlyMap<string, LoadedViewerFunction>;
+  /** The response headers policy on every behaviour, when the config has one instead of http-headers. */
+  responseHeadersPolicy?: ResponseHeadersPolicy;
 }
 
 /** One line per request for the stack's log. */
@@ -38,9 +54,10 @@ export interface RequestLogEntry {
   /** Path without the query string (which may carry a code). */
   path: string;
   status: number;
-  /** `check-auth`, `parse-auth`, ... when a function answered; `origin` when the origin did. */
+  /** `check-auth`, `check-auth-function`, `parse-auth`, ... when a function answered; `origin` when the origin did. */
   answeredBy: string;
-  /** The function's decision reason (`no-session`, `signed-in`, `refreshed`, ...). */
+  /** The function's decision reason (`no-session`, `signed-in`, `refreshed`, ...); for a CloudFront Function, which
+   *  logs no decision, what its answer shows (`sign-in`, `refresh`, `forbidden`, `forward`, ...: `functionReason`). */
   reason?: string;
   ms: number;
 }
@@ -53,47 +70,49 @@ export interface LocalCloudFront {
   stop(): Promise<void>;
 }
 
-/** Loads the catalogue's Lambda@Edge bundles (shared/functions.ts) from a build output folder. */
-export function loadDistribution(outdir: string, paths: Paths, log?: (line: string) => void): Distribution {
-  const functions = new Map<string, LoadedHandler>();
-  for (const f of EDGE_FUNCTIONS) functions.set(f.name, loadHandler(join(outdir, f.name, "index.js"), log));
-  return { paths, functions };
+/** Options of `loadDistribution`. */
+export interface LoadDistributionOptions {
+  /** Lines the functions log outside of a request, and what was loaded. */
+  log?: (line: string) => void;
+  /** The CloudFront Functions emulator's compute budget per run, ms. Default: the emulator's (50 ms of wall clock). */
+  functionBudgetMs?: number;
 }
 
-/** The function of a loaded distribution (a catalogue name it was loaded with). */
+/**
+ * Loads the functions the config deploys (`deployedEdgeFunctions`, shared/functions.ts) from a build output folder:
+ * Lambda@Edge bundles as the Node.js runtime would, CloudFront Functions into the emulator with their KeyValueStore.
+ */
+export function loadDistribution(
+  outdir: string,
+  config: Pick<ResolvedConfig, "paths" | "hotPath" | "mergeOriginCsp" | "headers">,
+  opts: LoadDistributionOptions = {},
+): Distribution {
+  const log = opts.log;
+  const functions = new Map<string, LoadedHandler>();
+  const cloudFrontFunctions = new Map<string, LoadedViewerFunction>();
+  for (const f of deployedEdgeFunctions(config)) {
+    if (f.runtime === "cloudfront-function") {
+      const loaded = loadViewerFunction(outdir, f.name, opts.functionBudgetMs);
+      cloudFrontFunctions.set(f.name, loaded);
+      log?.(`${f.name}: CloudFront Function (cloudfront-js-2.0 emulator), ${loaded.fn.size} bytes, KeyValueStore keys: ${loaded.kvsKeys.join(", ") || "none"}`);
+    } else functions.set(f.name, loadHandler(join(outdir, f.name, "index.js"), log));
+  }
+  const policy = responseHeadersPolicyFor(config);
+  return { paths: config.paths, hotPath: config.hotPath, functions, cloudFrontFunctions, ...(policy ? { responseHeadersPolicy: policy } : {}) };
+}
+
+/** The Lambda@Edge function of a loaded distribution (a catalogue name it was loaded with). */
 function fn(dist: Distribution, name: string): LoadedHandler {
   const f = dist.functions.get(name);
-  if (!f) throw new Error(`the distribution has no function ${name}`);
+  if (!f) throw new Error(`the distribution has no Lambda@Edge function ${name}`);
   return f;
 }
 
-/** The viewer's headers in CloudFront's shape: lower-case names to `[{ key, value }]`, sent casing kept in `key`. */
-export function toCloudFrontHeaders(rawHeaders: string[]): CloudFrontHeaders {
-  const out: CloudFrontHeaders = {};
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const key = rawHeaders[i]!;
-    (out[key.toLowerCase()] ??= []).push({ key, value: rawHeaders[i + 1]! });
-  }
-  return out;
-}
-
-/** Problems CloudFront would refuse a function result for (it answers 502 then); empty when fine. */
-export function resultProblems(result: unknown, generated: boolean): string[] {
-  const problems: string[] = [];
-  if (typeof result !== "object" || result === null) return ["result is not an object"];
-  const r = result as Partial<CloudFrontResultResponse & CloudFrontRequest>;
-  if (generated) {
-    const status = Number(r.status);
-    if (!Number.isInteger(status) || status < 100 || status > 599) problems.push(`status ${String(r.status)} is not valid`);
-    if (r.body !== undefined && Buffer.byteLength(r.body) > 40 * 1024) problems.push("generated body is over 40 KB");
-    if (r.bodyEncoding !== undefined && r.bodyEncoding !== "text" && r.bodyEncoding !== "base64") problems.push("bodyEncoding must be text or base64");
-  }
-  for (const [name, values] of Object.entries(r.headers ?? {})) {
-    if (name !== name.toLowerCase()) problems.push(`header ${name}: name must be lower-case`);
-    if (!Array.isArray(values)) problems.push(`header ${name}: must be an array`);
-    else for (const v of values) if (v.key !== undefined && v.key.toLowerCase() !== name.toLowerCase()) problems.push(`header ${name}: key ${v.key} does not match`);
-  }
-  return problems;
+/** The CloudFront Function of a loaded distribution. */
+function cloudFrontFunction(dist: Distribution, name: string): LoadedViewerFunction {
+  const f = dist.cloudFrontFunctions?.get(name);
+  if (!f) throw new Error(`the distribution has no CloudFront Function ${name}`);
+  return f;
 }
 
 /**
@@ -111,13 +130,6 @@ export function canonicalHostRedirect(host: string | undefined, url: string, sit
   return `${site.origin}${url.startsWith("/") ? url : "/"}`;
 }
 
-function flatten(headers: CloudFrontHeaders | undefined): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const [name, values] of Object.entries(headers ?? {})) out[name] = values.map((v) => v.value);
-  return out;
-}
-
-
 export interface LocalCloudFrontOptions {
   port: number;
   origin: (req: OriginRequest) => Promise<OriginResponse>;
@@ -127,6 +139,10 @@ export interface LocalCloudFrontOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * Starts the local CloudFront on `opts.port` (0 picks a free one) in front of `opts.origin`. It answers 503 until
+ * `setDistribution` installs the functions.
+ */
 export async function startLocalCloudFront(opts: LocalCloudFrontOptions): Promise<LocalCloudFront> {
   let dist: Distribution | undefined;
   const log = opts.log ?? ((l: string) => console.log(l));
@@ -134,6 +150,14 @@ export async function startLocalCloudFront(opts: LocalCloudFrontOptions): Promis
   const distributionDomainName = "dlocal.cloudfront.net";
 
   let siteUrl = "";
+
+  /** Sends a response of the behaviour, with its response headers policy applied. */
+  const send = (req: IncomingMessage, res: ServerResponse, d: Distribution, status: number, headers: ResponseHeaders, body: Buffer, statusText?: string) => {
+    for (const [h, values] of Object.entries(applyResponseHeadersPolicy(headers, d.responseHeadersPolicy))) res.setHeader(h, values);
+    res.setHeader("content-length", body.length);
+    res.writeHead(status, statusText || undefined);
+    res.end(req.method === "HEAD" ? undefined : body);
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<Omit<RequestLogEntry, "ms" | "method" | "path">> => {
     await readBody(req); // viewer request bodies are not given to the functions (no "include body")
@@ -147,16 +171,21 @@ export async function startLocalCloudFront(opts: LocalCloudFrontOptions): Promis
       res.writeHead(503, { "content-type": "text/plain" }).end("The local stack is still starting.");
       return { status: 503, answeredBy: "local-cloudfront" };
     }
+    const d = dist;
     const rawUrl = req.url ?? "/";
     const q = rawUrl.indexOf("?");
     const uri = q === -1 ? rawUrl : rawUrl.slice(0, q);
     const querystring = q === -1 ? "" : rawUrl.slice(q + 1);
-    const headers = toCloudFrontHeaders(req.rawHeaders);
-    // CloudFront adds it for the functions when the policy forwards it; the functions build http URLs from it.
-    headers["cloudfront-forwarded-proto"] = [{ key: "CloudFront-Forwarded-Proto", value: "http" }];
+    // CloudFront adds it for the functions when the policy forwards it (in place of any the viewer sent); the
+    // functions build http URLs from it.
+    const headerLines: [string, string][] = [];
+    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+      if (req.rawHeaders[i]!.toLowerCase() !== "cloudfront-forwarded-proto") headerLines.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
+    }
+    headerLines.push(["CloudFront-Forwarded-Proto", "http"]);
     const request: CloudFrontRequest = {
       clientIp: req.socket.remoteAddress ?? "127.0.0.1",
-      headers,
+      headers: toCloudFrontHeaders(headerLines.flat()),
       method: req.method ?? "GET",
       querystring,
       uri,
@@ -164,66 +193,45 @@ export async function startLocalCloudFront(opts: LocalCloudFrontOptions): Promis
     const requestId = randomBytes(24).toString("base64url");
     const config = { distributionDomainName, distributionId, requestId };
 
-    // The cache behaviour the path falls in: a function's own path, else the default behaviour (check-auth).
-    const name = viewerFunctionFor(uri, dist.paths).name;
-    const viewerFn = fn(dist, name);
-    const viewerEvent: CloudFrontRequestEvent = { Records: [{ cf: { config: { ...config, eventType: "viewer-request" }, request } }] };
-    let viewer;
-    try {
-      viewer = await invoke(() => viewerFn(viewerEvent, { functionName: name, awsRequestId: requestId }));
-    } catch (err) {
-      log(`${name} threw: ${(err as Error).stack ?? String(err)}`);
-      res.writeHead(503, { "content-type": "text/plain" }).end(`503: the Lambda function ${name} failed (CloudFront shows this as LambdaExecutionError).`);
-      return { status: 503, answeredBy: name, reason: "lambda-error" };
+    // The cache behaviour the path falls in: a function's own path, else the default behaviour (the hot path's check).
+    const spec = viewerFunctionFor(uri, d.paths, d.hotPath);
+    const name = spec.name;
+    const input: ViewerInput = { request, headerLines, config: { ...config, eventType: "viewer-request" }, log };
+    const viewer = spec.runtime === "cloudfront-function" ? await functionViewer(cloudFrontFunction(d, name), d.paths, input) : await lambdaViewer(fn(d, name), name, input);
+    if (viewer.kind === "failed") {
+      send(req, res, d, viewer.status, { "content-type": ["text/plain"] }, Buffer.from(viewer.text));
+      return { status: viewer.status, answeredBy: name, reason: viewer.reason };
     }
-    for (const line of viewer.log.lines) if (!line.includes('"msg":"decision"')) log(`${name}: ${line}`);
-    const result = viewer.result as CloudFrontResultResponse | CloudFrontRequest;
-    const generated = typeof result === "object" && result !== null && "status" in result;
-    const problems = resultProblems(result, generated);
-    if (problems.length) {
-      log(`${name} returned an invalid result: ${problems.join("; ")}`);
-      res.writeHead(502, { "content-type": "text/plain" }).end(`502: the Lambda function ${name} returned an invalid result (LambdaValidationError).`);
-      return { status: 502, answeredBy: name, reason: "invalid-result" };
-    }
-    if (generated) {
-      const r = result as CloudFrontResultResponse;
-      const status = Number(r.status);
-      for (const [h, values] of Object.entries(flatten(r.headers))) res.setHeader(h, values);
-      const body = r.body === undefined ? Buffer.alloc(0) : Buffer.from(r.body, r.bodyEncoding === "base64" ? "base64" : "utf8");
-      res.setHeader("content-length", body.length);
-      res.writeHead(status, r.statusDescription || undefined);
-      res.end(req.method === "HEAD" ? undefined : body);
-      return { status, answeredBy: name, ...(viewer.log.reason ? { reason: viewer.log.reason } : {}) };
+    if (viewer.kind === "respond") {
+      send(req, res, d, viewer.status, viewer.headers, viewer.body, viewer.statusText);
+      return { status: viewer.status, answeredBy: name, ...(viewer.reason ? { reason: viewer.reason } : {}) };
     }
 
-    // Forwarded: the (possibly rewritten) request goes to the origin; http-headers runs on its response.
-    const fwd = result as CloudFrontRequest;
-    const originHeaders: Record<string, string> = {};
-    for (const [h, values] of Object.entries(flatten(fwd.headers))) originHeaders[h] = values.join(h === "cookie" ? "; " : ", ");
-    const originRes = await opts.origin({ method: fwd.method, uri: fwd.uri, querystring: fwd.querystring, headers: originHeaders });
+    // Forwarded: the (possibly rewritten) request goes to the origin; http-headers runs on its response when deployed.
+    const fwd = viewer.request;
+    const originRes = await opts.origin({ method: fwd.method, uri: fwd.uri, querystring: fwd.querystring, headers: originHeaders(flatten(fwd.headers)) });
     const cfResponse: CloudFrontResponse = {
       status: String(originRes.status),
       statusDescription: "",
       headers: toCloudFrontHeaders(Object.entries(originRes.headers).flat()),
     };
-    const responseEvent: CloudFrontResponseEvent = {
-      Records: [{ cf: { config: { ...config, eventType: "origin-response" }, request: fwd, response: cfResponse } }],
-    };
-    let final: CloudFrontResultResponse;
-    try {
-      final = (await invoke(() => fn(dist!, "http-headers")(responseEvent, { functionName: "http-headers", awsRequestId: requestId }))).result as CloudFrontResultResponse;
-    } catch (err) {
-      log(`http-headers threw: ${(err as Error).stack ?? String(err)}`);
-      res.writeHead(502, { "content-type": "text/plain" }).end("502: the Lambda function http-headers failed.");
-      return { status: 502, answeredBy: "http-headers", reason: "lambda-error" };
+    let final: CloudFrontResultResponse = cfResponse;
+    if (d.functions.has("http-headers")) {
+      const responseEvent: CloudFrontResponseEvent = {
+        Records: [{ cf: { config: { ...config, eventType: "origin-response" }, request: fwd, response: cfResponse } }],
+      };
+      try {
+        final = (await invoke(() => fn(d, "http-headers")(responseEvent, { functionName: "http-headers", awsRequestId: requestId }))).result as CloudFrontResultResponse;
+      } catch (err) {
+        log(`http-headers threw: ${(err as Error).stack ?? String(err)}`);
+        send(req, res, d, 502, { "content-type": ["text/plain"] }, Buffer.from("502: the Lambda function http-headers failed."));
+        return { status: 502, answeredBy: "http-headers", reason: "lambda-error" };
+      }
     }
     const status = Number(final.status);
-    for (const [h, values] of Object.entries(flatten(final.headers))) res.setHeader(h, values);
     const body = final.body !== undefined ? Buffer.from(final.body, final.bodyEncoding === "base64" ? "base64" : "utf8") : originRes.body;
-    res.setHeader("content-length", body.length);
-    res.writeHead(status);
-    res.end(req.method === "HEAD" ? undefined : body);
-    return { status, answeredBy: "origin", reason: `${name}:${viewer.log.reason ?? "forward"}` };
+    send(req, res, d, status, flatten(final.headers), body);
+    return { status, answeredBy: "origin", reason: `${name}:${viewer.reason}` };
   };
 
   const server: Server = createServer((req, res) => {

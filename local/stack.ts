@@ -8,7 +8,7 @@ import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { buildAll } from "../scripts/build";
-import type { ResolvedConfig } from "../shared/config/types";
+import type { HotPath, ResolvedConfig } from "../shared/config/types";
 import { startAuthFront } from "./auth-front";
 import { startCognitoLocal } from "./cognito";
 import type { CognitoProcess } from "./cognito";
@@ -47,6 +47,18 @@ export interface LocalStackOptions {
    * `mode: "spa"` and serves an Amplify JS demo page (local/spa/) at `/spa/` (protected) and `/public/spa/`.
    */
   mode?: "static" | "spa";
+  /**
+   * The edge config's `hotPath`. Default `"lambda-edge"` (check-auth, a Lambda@Edge, on the default behaviour).
+   * `"cloudfront-function"` runs the built CloudFront Function there, in the runtime emulator, with sign-in on
+   * `/signin` and the config's security headers as a response headers policy.
+   */
+  hotPath?: HotPath;
+  /**
+   * The CloudFront Functions emulator's compute budget per run, ms. Default: the emulator's (50 ms of wall clock),
+   * as `npm start` runs it. A test on a busy machine may give more: wall-clock time there also counts the host's
+   * stalls, which CloudFront's compute utilisation would not.
+   */
+  cloudFrontFunctionBudgetMs?: number;
   /** One line per request through the local CloudFront. */
   onRequest?: (entry: RequestLogEntry) => void;
   /** Other log lines (start-up steps, warnings, the Hosted UI front's requests). */
@@ -70,6 +82,8 @@ export interface LocalStack {
   config: ResolvedConfig;
   /** `"spa"` when the SPA demo page is served at `/spa/`. */
   mode: "static" | "spa";
+  /** Where the default behaviour's viewer check runs. */
+  hotPath: HotPath;
   /** The generated config file and the build output folder. */
   configPath: string;
   outdir: string;
@@ -100,16 +114,17 @@ export async function freePort(): Promise<number> {
 }
 
 /** The edge config of the local stack (written to `<stateDir>/auth.config.json`). */
-export function localConfig(p: { userPoolId: string; clientId: string; authUrl: string; cognitoUrl: string; mode?: "static" | "spa" }): Record<string, unknown> {
+export function localConfig(p: { userPoolId: string; clientId: string; authUrl: string; cognitoUrl: string; mode?: "static" | "spa"; hotPath?: HotPath }): Record<string, unknown> {
   return {
     ...(p.mode === "spa" ? { mode: "spa" } : {}),
+    hotPath: p.hotPath ?? "lambda-edge",
     region: "us-east-1",
     userPoolId: p.userPoolId,
     clientId: p.clientId,
     domain: p.authUrl,
     issuer: `${p.cognitoUrl}/${p.userPoolId}`,
     scopes: ["openid", "email", "profile"],
-    paths: { callback: "/parseauth", refresh: "/refreshauth", signOut: "/signout", afterSignOut: "/public/" },
+    paths: { callback: "/parseauth", refresh: "/refreshauth", signOut: "/signout", signIn: "/signin", afterSignOut: "/public/" },
     publicPaths: ["/public/*", "/favicon.ico"],
     apiPaths: ["/api/*"],
     rules: [{ path: "/admin/*", groups: [ADMIN_GROUP] }],
@@ -138,6 +153,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const lambdaPort = opts.lambdaPort ?? envPort("LAMBDA_PORT", 9231);
   const tokenValiditySeconds = opts.tokenValiditySeconds ?? 300;
   const mode = opts.mode ?? "static";
+  const hotPath = opts.hotPath ?? "lambda-edge";
   const spaDir = join(stateDir, "spa");
   rmSync(spaDir, { recursive: true, force: true });
 
@@ -206,7 +222,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       users: DEMO_USERS,
     });
     const configPath = join(stateDir, "auth.config.json");
-    const raw = localConfig({ userPoolId: seeded.userPoolId, clientId: seeded.clientId, authUrl: front.url, cognitoUrl, mode });
+    const raw = localConfig({ userPoolId: seeded.userPoolId, clientId: seeded.clientId, authUrl: front.url, cognitoUrl, mode, hotPath });
     writeFileSync(configPath, `${JSON.stringify(raw, null, 2)}\n`);
     const { config } = await buildAll({ configPath, outdir, log });
     if (mode === "spa") {
@@ -214,7 +230,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       await buildSpa(spaDir, { userPoolId: seeded.userPoolId, userPoolClientId: seeded.clientId, ...(cookieDomain ? { cookieDomain } : {}) });
       log(`built the SPA demo page (Amplify JS) into ${spaDir}`);
     }
-    cloudfront.setDistribution(loadDistribution(outdir, config.paths, log));
+    const budget = opts.cloudFrontFunctionBudgetMs;
+    cloudfront.setDistribution(loadDistribution(outdir, config, { log, ...(budget !== undefined ? { functionBudgetMs: budget } : {}) }));
 
     return {
       url: cloudfront.url,
@@ -226,6 +243,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       users: seeded.users,
       config,
       mode,
+      hotPath: config.hotPath,
       configPath,
       outdir,
       cognitoApi: cognito.api,

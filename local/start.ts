@@ -8,8 +8,11 @@
  *   LAMBDA_PORT      the Lambda invoke endpoint for Cognito triggers (default 9231)
  *   TOKEN_VALIDITY   id/access token validity in seconds (default 300; keep it above 15, refresh-auth's loop guard)
  *   EDGE_AUTH_MODE   `static` (default) or `spa`: the edge config's mode; `spa` also serves the Amplify demo at /spa/
+ *   EDGE_AUTH_HOT_PATH  `lambda-edge` (default) or `cloudfront-function`: the edge config's hotPath (where the
+ *                    default behaviour's viewer check runs)
  *   LOCAL_STATE_DIR  where the stack keeps cognito-local's data, the generated config and the build (default .local/)
  */
+import type { HotPath } from "../shared/config/types";
 import type { RequestLogEntry } from "./cloudfront";
 import { PortInUseError } from "./ports";
 import { startLocalStack } from "./stack";
@@ -40,6 +43,13 @@ export function modeFromEnv(value: string | undefined): "static" | "spa" {
   throw new Error(`EDGE_AUTH_MODE=${value} is not a mode (static or spa)`);
 }
 
+/** `EDGE_AUTH_HOT_PATH`: unset or empty means lambda-edge. */
+export function hotPathFromEnv(value: string | undefined): HotPath {
+  if (value === undefined || value === "" || value === "lambda-edge") return "lambda-edge";
+  if (value === "cloudfront-function") return "cloudfront-function";
+  throw new Error(`EDGE_AUTH_HOT_PATH=${value} is not a hot path (lambda-edge or cloudfront-function)`);
+}
+
 /**
  * Calls `onGone` once when this process's parent is no longer the one it started under. `npm start` runs us
  * through `sh -c`; on SIGTERM npm signals only that shell, and dash (Debian's sh) dies without passing the signal
@@ -60,6 +70,7 @@ export function watchParent(onGone: () => void, everyMs = 500): () => void {
 async function main() {
   const validity = process.env.TOKEN_VALIDITY ? Number(process.env.TOKEN_VALIDITY) : undefined;
   const mode = modeFromEnv(process.env.EDGE_AUTH_MODE);
+  const hotPath = hotPathFromEnv(process.env.EDGE_AUTH_HOT_PATH);
 
   // Installed before anything starts: a signal during start-up must not leave cognito-local behind either.
   let stack: LocalStack | undefined;
@@ -86,6 +97,7 @@ async function main() {
     ...(validity ? { tokenValiditySeconds: validity } : {}),
     ...(process.env.LOCAL_STATE_DIR ? { stateDir: process.env.LOCAL_STATE_DIR } : {}),
     mode,
+    hotPath,
     onRequest: (e) => console.log(formatEntry(e)),
     log: (l) => console.log(dim(l)),
   });
@@ -98,6 +110,9 @@ async function main() {
     ...stack.users.map((u) => `    ${u.email.padEnd(20)} ${u.password.padEnd(16)} groups: ${u.groups.join(", ")}`),
     "",
     `  Try: ${stack.url}/  ·  ${stack.url}/admin/  ·  ${stack.url}/public/  ·  ${stack.url}/signout`,
+    ...(stack.hotPath === "cloudfront-function"
+      ? [bold(`  Hot path: cloudfront-function (check-auth-function in the CloudFront Functions emulator; sign-in at ${stack.config.paths.signIn})`)]
+      : []),
     ...(stack.mode === "spa" ? [bold(`  SPA mode: ${stack.url}/spa/ (Amplify JS reads the session from the cookies; also ${stack.url}/public/spa/)`)] : []),
     dim(`  Config: ${stack.configPath}   Build: ${stack.outdir}   Ctrl-C stops everything.`),
     "",

@@ -1,12 +1,11 @@
 /**
- * Helpers for the end-to-end tests: a fresh headless Chromium per scenario (Debian's /usr/bin/chromium driven by
- * playwright-core) and the Hosted UI sign-in form of cognito-local.
+ * Helpers for the end-to-end tests: a fresh browser context per scenario (its own cookies and storage, like a new
+ * profile) in one headless Chromium per test file (Debian's /usr/bin/chromium driven by playwright-core), and the
+ * Hosted UI sign-in form of cognito-local. A context costs a fraction of a second; a Chromium launch costs seconds.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { chromium } from "playwright-core";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -21,26 +20,29 @@ const ARGS = [
   "--disable-sync",
 ];
 
-/** A browser with a fresh profile (no cookies); `close()` also removes the profile. */
+/** A browser context with no cookies or storage, and a page in it; `close()` discards both. */
 export interface FreshBrowser {
   context: BrowserContext;
   page: Page;
   close(): Promise<void>;
 }
 
+let shared: Promise<Browser> | undefined;
+
+/** A fresh context in this test file's Chromium, launched on first use (`closeBrowser()` ends it). */
 export async function freshBrowser(): Promise<FreshBrowser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (test/e2e/ensure-chromium.ts installs it with apt-get)`);
-  const dir = mkdtempSync(join(tmpdir(), "edge-auth-e2e-"));
-  const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, args: ARGS, viewport: { width: 1100, height: 900 } });
-  const page = context.pages()[0] ?? (await context.newPage());
-  return {
-    context,
-    page,
-    async close() {
-      await context.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  shared ??= chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const context = await (await shared).newContext({ viewport: { width: 1100, height: 900 } });
+  const page = await context.newPage();
+  return { context, page, close: () => context.close() };
+}
+
+/** Ends the Chromium `freshBrowser` launched, if any: call it in each test file's `afterAll`. */
+export async function closeBrowser(): Promise<void> {
+  const browser = shared;
+  shared = undefined;
+  await (await browser?.catch(() => undefined))?.close();
 }
 
 /** Fills and submits cognito-local's sign-in form on `page` (which must be showing it); waits for the navigation. */

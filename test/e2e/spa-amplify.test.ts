@@ -1,7 +1,9 @@
 /**
  * SPA mode, proven with Amplify JS itself (issue 7, item 4): the local stack built with `mode: "spa"`, a real
  * headless Chromium, and a page (local/spa/) that reads the session the edge functions wrote through Amplify's
- * `CookieStorage` — `getCurrentUser()` and `fetchAuthSession()` — with no network call to Cognito.
+ * `CookieStorage` — `getCurrentUser()` and `fetchAuthSession()` — with no network call to Cognito. Once per hot
+ * path: with `cloudfront-function` the sign-in goes through /signin and an HttpOnly session cookie sits next to
+ * Amplify's, which Amplify never reads.
  */
 import { readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
@@ -10,20 +12,24 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page, Request } from "playwright-core";
 import type { AmplifyResult } from "../../local/spa/app";
+import type { HotPath } from "../../shared/config/types";
 import { encodeCookieName } from "../../shared/edge/cookie-codec";
 import { openSessionStore, writeSession } from "../../shared/edge/session-store";
 import { startLocalStack } from "../../local/stack";
 import type { LocalStack } from "../../local/stack";
-import { freshBrowser, submitSignIn } from "./browser";
+import { E2E_FUNCTION_BUDGET_MS } from "../helpers/function-budget";
+import { closeBrowser, freshBrowser, submitSignIn } from "./browser";
 import type { FreshBrowser } from "./browser";
 
 const root = resolve(__dirname, "..", "..");
 /** Long enough that Amplify (which treats a token within 5 s of `exp` as expired) never wants a refresh here. */
 const TOKEN_VALIDITY_SECONDS = 600;
 
-let stack: LocalStack;
-const stateDir = join(root, ".local", `e2e-spa-${process.pid}`);
+const HOT_PATHS: readonly HotPath[] = ["lambda-edge", "cloudfront-function"];
+const SESSION_COOKIE = "__Host-edgeauth-session";
 const demo = { email: "demo@example.com", password: "Demo-Passw0rd!" };
+
+afterAll(closeBrowser);
 
 /** Every request the browser makes, in order. */
 interface Seen {
@@ -47,14 +53,14 @@ async function amplifyResult(page: Page): Promise<AmplifyResult> {
 }
 
 /** Requests that went anywhere but the site itself: the Hosted UI, cognito-local, the Lambda endpoint, AWS. */
-function offSite(seen: Seen[]): string[] {
+function offSite(stack: LocalStack, seen: Seen[]): string[] {
   const others = [stack.authUrl, stack.cognitoUrl, stack.lambdaUrl].map((u) => new URL(u).origin);
   return seen
     .map((s) => s.url)
     .filter((u) => !u.startsWith(`${stack.url}/`) || others.includes(new URL(u).origin) || u.includes("cognito-idp") || u.includes("amazonaws.com"));
 }
 
-async function amplifyCookies(context: BrowserContext) {
+async function amplifyCookies(stack: LocalStack, context: BrowserContext) {
   return (await context.cookies(stack.url)).filter((c) => c.name.startsWith("CognitoIdentityServiceProvider."));
 }
 
@@ -64,16 +70,23 @@ function fakeJwt(claims: Record<string, unknown>): string {
   return `${part({ alg: "RS256", kid: "test" })}.${part(claims)}.c2ln`;
 }
 
-describe("SPA mode with Amplify JS v6 in a real browser", () => {
+describe.each(HOT_PATHS)("SPA mode with Amplify JS v6 in a real browser, hotPath %s", (hotPath) => {
+  const cff = hotPath === "cloudfront-function";
+  let stack: LocalStack;
+  // One stack at a time: its Cognito triggers reach their cognito-local through the process's AWS SDK environment.
+  const stateDir = join(root, ".local", `e2e-spa-${process.pid}-${hotPath}`);
+
   beforeAll(async () => {
     stack = await startLocalStack({
       mode: "spa",
+      hotPath,
       port: 0,
       cognitoPort: 0,
       authFrontPort: 0,
       lambdaPort: 0,
       stateDir,
       tokenValiditySeconds: TOKEN_VALIDITY_SECONDS,
+      cloudFrontFunctionBudgetMs: E2E_FUNCTION_BUDGET_MS,
       log: (l) => (process.env.E2E_VERBOSE ? console.log(l) : undefined),
     });
   });
@@ -95,9 +108,11 @@ describe("SPA mode with Amplify JS v6 in a real browser", () => {
     });
 
     it("signs in through the Hosted UI, and Amplify reads the session from the cookies with no network call", async () => {
-      expect(stack.config.mode).toBe("spa");
+      expect([stack.config.mode, stack.config.hotPath]).toEqual(["spa", hotPath]);
       await b.page.goto(`${stack.url}/spa/`);
       expect(b.page.url().startsWith(`${stack.authUrl}/oauth2/authorize?`)).toBe(true);
+      // The CloudFront Function sends a signed-out visitor to /signin, whose Lambda@Edge starts the sign-in.
+      expect(seen.some((s) => s.type === "document" && s.url.startsWith(`${stack.url}/signin?return=`))).toBe(cff);
       await submitSignIn(b.page, demo.email, demo.password);
       expect(b.page.url()).toBe(`${stack.url}/spa/`);
       const landed = seen.map((s) => `${s.type} ${s.url}`).lastIndexOf(`document ${stack.url}/spa/`);
@@ -107,7 +122,7 @@ describe("SPA mode with Amplify JS v6 in a real browser", () => {
       expect(result.error).toBeUndefined();
       expect(result.ok).toBe(true);
       // Nothing after the page itself left the site: no token endpoint, no cognito-idp API call.
-      expect(offSite(seen.slice(landed))).toEqual([]);
+      expect(offSite(stack, seen.slice(landed))).toEqual([]);
 
       const claims = result.tokens!.idClaims;
       expect(result.tokens).toMatchObject({ idToken: true, accessToken: true });
@@ -120,7 +135,7 @@ describe("SPA mode with Amplify JS v6 in a real browser", () => {
 
       // The same user and token as the edge wrote into the cookies.
       const prefix = `CognitoIdentityServiceProvider.${stack.clientId}.`;
-      const cookies = await amplifyCookies(b.context);
+      const cookies = await amplifyCookies(stack, b.context);
       const byName = new Map(cookies.map((c) => [decodeURIComponent(c.name), c]));
       expect(byName.get(`${prefix}LastAuthUser`)?.value).toBe(result.user!.username);
       const userPrefix = `${prefix}${result.user!.username}.`;
@@ -143,6 +158,10 @@ describe("SPA mode with Amplify JS v6 in a real browser", () => {
       expect(documentCookie).toContain(".idToken=");
       expect(documentCookie).not.toContain(".refreshToken");
       expect(documentCookie).not.toContain("clockDrift");
+      // The CloudFront Function's session cookie: HttpOnly, so neither Amplify nor any script sees it.
+      const session = (await b.context.cookies(stack.url)).find((c) => c.name === SESSION_COOKIE);
+      expect(session === undefined ? undefined : session.httpOnly).toBe(cff ? true : undefined);
+      expect(documentCookie).not.toContain("edgeauth-session");
     });
 
     it("a reload reads the same session again, touching only the page and its script", async () => {
@@ -152,7 +171,7 @@ describe("SPA mode with Amplify JS v6 in a real browser", () => {
       expect(result.ok).toBe(true);
       expect(result.user!.username).toBe(result.tokens!.idClaims["cognito:username"]);
       const paths = seen.slice(from).map((s) => s.url.replace(stack.url, ""));
-      expect(offSite(seen.slice(from))).toEqual([]);
+      expect(offSite(stack, seen.slice(from))).toEqual([]);
       expect(paths.filter((p) => p !== "/favicon.ico").sort()).toEqual(["/public/style.css", "/spa/", "/spa/app.js"]);
     });
 
@@ -171,14 +190,15 @@ describe("SPA mode with Amplify JS v6 in a real browser", () => {
     it("after sign-out the cookies are gone, Amplify sees no user, and /spa/ asks for sign-in again", async () => {
       await b.page.goto(`${stack.url}/signout`);
       expect(b.page.url()).toBe(`${stack.url}/public/`);
-      expect(await amplifyCookies(b.context)).toEqual([]);
+      expect(await amplifyCookies(stack, b.context)).toEqual([]);
+      expect((await b.context.cookies(stack.url)).map((c) => c.name)).not.toContain(SESSION_COOKIE);
 
       const from = seen.length;
       await b.page.goto(`${stack.url}/public/spa/`);
       const result = await amplifyResult(b.page);
       expect(result.ok).toBe(false);
       expect(result.error?.name).toBe("UserUnAuthenticatedException");
-      expect(offSite(seen.slice(from))).toEqual([]);
+      expect(offSite(stack, seen.slice(from))).toEqual([]);
 
       await b.page.goto(`${stack.url}/spa/`);
       expect(b.page.url().startsWith(`${stack.authUrl}/oauth2/authorize?`)).toBe(true);
