@@ -74,7 +74,7 @@ export interface LocalCloudFront {
 export interface LoadDistributionOptions {
   /** Lines the functions log outside of a request, and what was loaded. */
   log?: (line: string) => void;
-  /** The CloudFront Functions emulator's compute budget per run, ms. Default: the emulator's (50 ms of wall clock). */
+  /** The CloudFront Functions emulator's compute budget per run, ms. Default: the emulator's (250 ms of CPU time). */
   functionBudgetMs?: number;
 }
 

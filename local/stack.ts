@@ -54,9 +54,9 @@ export interface LocalStackOptions {
    */
   hotPath?: HotPath;
   /**
-   * The CloudFront Functions emulator's compute budget per run, ms. Default: the emulator's (50 ms of wall clock),
-   * as `npm start` runs it. A test on a busy machine may give more: wall-clock time there also counts the host's
-   * stalls, which CloudFront's compute utilisation would not.
+   * The CloudFront Functions emulator's compute budget per run, ms. Default: the emulator's (250 ms of CPU time),
+   * as `npm start` runs it. A test on a busy machine may give more: garbage collection in a busy test worker counts
+   * as the function's CPU time there, which CloudFront's compute utilisation would not.
    */
   cloudFrontFunctionBudgetMs?: number;
   /** One line per request through the local CloudFront. */

@@ -15,7 +15,7 @@ export interface HttpRequestInput {
   method: string;
   /** The path as sent, without the query string, e.g. `/a%20b/`. */
   path: string;
-  /** The raw query string without `?` (empty or absent when there is none). */
+  /** The raw query string without `?`: absent when there was no `?`, empty for a bare `?`. */
   query?: string;
   /** Header lines in order, names in any case, repeats allowed (see `headerPairs`). */
   headers: [string, string][];
@@ -62,6 +62,28 @@ export function parseCookies(headerValues: string[]): Record<string, CffValue> {
   return cookies;
 }
 
+/** The query string each built event came from, exactly as sent, for `request.rawQueryString()`. */
+const rawQueries = new WeakMap<CffViewerRequestEvent, string | undefined>();
+
+/**
+ * What `event.request.rawQueryString()` returns in runtime 2.0: the query string as sent, unparsed and without `?`;
+ * `""` for a bare `?`, `undefined` when there is no `?`. An event not made by `buildViewerRequestEvent` gets its
+ * query string re-serialised (and `undefined` when it has none).
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/general-helper-methods.html
+ */
+export function rawQueryStringOf(event: CffViewerRequestEvent): string | undefined {
+  if (rawQueries.has(event)) return rawQueries.get(event);
+  const qs = serializeQuerystring(event.request.querystring);
+  return qs === "" ? undefined : qs;
+}
+
+/**
+ * Source text that gives the event variable `name` its `request.rawQueryString()` method, inside the sandbox or
+ * njs. Not enumerable, so it is not part of the request the function returns.
+ */
+export const defineRawQueryString = (name: string, raw: string | undefined) =>
+  `Object.defineProperty(${name}.request, "rawQueryString", { value: function () { return ${raw === undefined ? "undefined" : JSON.stringify(raw)}; } });`;
+
 /** Builds the event CloudFront passes a viewer-request function. */
 export function buildViewerRequestEvent(input: HttpRequestInput): CffViewerRequestEvent {
   const headers: Record<string, CffValue> = {};
@@ -71,7 +93,7 @@ export function buildViewerRequestEvent(input: HttpRequestInput): CffViewerReque
     if (name === "cookie") cookieValues.push(value);
     else if (!isDisallowedHeader(name)) add(headers, name, value);
   }
-  return {
+  const event: CffViewerRequestEvent = {
     version: "1.0",
     context: {
       distributionDomainName: input.distributionDomainName ?? "d111111abcdef8.cloudfront.net",
@@ -82,6 +104,8 @@ export function buildViewerRequestEvent(input: HttpRequestInput): CffViewerReque
     viewer: { ip: input.ip },
     request: { method: input.method, uri: input.path, querystring: parseQuerystring(input.query ?? ""), headers, cookies: parseCookies(cookieValues) },
   };
+  rawQueries.set(event, input.query);
+  return event;
 }
 
 const sameValues = (a: string[], b: string[] | undefined) => b !== undefined && a.length === b.length && a.every((v, i) => v === b[i]);

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { toKvsStore } from "./kvs";
+import { defineRawQueryString, rawQueryStringOf } from "./event";
 import type { KvsData } from "./kvs";
 import type { CffViewerRequestEvent } from "./types";
 
@@ -49,6 +50,7 @@ export default { kvs: kvs };
 const harness = (event: CffViewerRequestEvent) => `
 ;(function () {
   var ev = ${JSON.stringify(event)};
+  ${defineRawQueryString("ev", rawQueryStringOf(event))}
   Promise.resolve().then(function () { return handler(ev); }).then(
     function (r) { console.log("${MARK}ok " + JSON.stringify(r)); },
     function (e) { console.log("${MARK}error " + String(e)); });

@@ -37,6 +37,8 @@ export interface CfRequest {
   querystring: Record<string, CfValue>;
   headers: Record<string, CfValue>;
   cookies: Record<string, CfValue>;
+  /** Runtime 2.0: the query string exactly as the viewer sent it, without `?` (`undefined` when there was none). */
+  rawQueryString(): string | undefined;
 }
 export interface CfResponse {
   statusCode: number;
@@ -56,17 +58,6 @@ declare const __HAS_RULES__: boolean | undefined;
 declare const __HAS_API_PATHS__: boolean | undefined;
 
 
-/** The query string as the viewer sent it, rebuilt from CloudFront's parsed form (values stay as sent). */
-export function rawQuery(q: Record<string, CfValue>): string {
-  const parts: string[] = [];
-  for (const k in q) {
-    const v = q[k]!;
-    const all = v.multiValue && v.multiValue.length ? v.multiValue : [v];
-    for (let i = 0; i < all.length; i++) parts.push(all[i]!.value === "" ? k : `${k}=${all[i]!.value}`);
-  }
-  return parts.join("&");
-}
-
 const esc = (s: string) => s.replace(/[&<>"'`=/]/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, now: number): CfRequest | CfResponse {
@@ -80,7 +71,8 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
     const h = headers[name];
     return h ? h.value : undefined;
   };
-  const querystring = rawQuery(req.querystring || {});
+  // As sent: order, repeats and `x=` kept, so the way back after sign-in is exactly the URL first asked for.
+  const querystring = req.rawQueryString() || "";
   const edge = { method: req.method, uri: req.uri, querystring, header, cookieHeader: "" };
 
   const respond = (status: number, extra: Record<string, string>, cookies: CfResponse["cookies"], body?: string): CfResponse => {

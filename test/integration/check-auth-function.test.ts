@@ -113,6 +113,15 @@ describe("signed-in, signed-out, expired, forbidden", () => {
     expect(loc.searchParams.get("return")).toBe("/docs/päth?q=ü&x=1");
   });
 
+  it.each([
+    ["repeated names keep their order", "a=1&b=2&a=3"],
+    ["an empty value keeps its =", "x=&y"],
+    ["encoded and odd characters stay as sent", "q=%E5%AE%B6&plus=a+b&e=%3D&&z"],
+  ])("the way back is exactly the URL asked for: %s", async (_label, query) => {
+    const res = asResponse(await run({ path: "/p", query }));
+    expect(new URL(res.headers.location!.value).searchParams.get("return")).toBe(`/p?${query}`);
+  });
+
   it("no session on an API path → 401 JSON", async () => {
     const res = asResponse(await run({ path: "/api/me" }));
     expect(res.statusCode).toBe(401);
@@ -228,7 +237,7 @@ describe("hostile input never throws and never leaves the site", () => {
 
 describe("under njs (the runtime's syntax subset)", () => {
   it("the built function gives the same answers as in the emulator", async () => {
-    for (const o of [{}, { path: "/public/a.css" }, { path: "/docs/", cookies: { [SESSION]: sealSession(claims(), key) } }, { path: "/admin/x", cookies: { [SESSION]: sealSession(claims(), key) } }]) {
+    for (const o of [{}, { path: "/p", query: "a=1&b=2&a=3&x=" }, { path: "/public/a.css" }, { path: "/docs/", cookies: { [SESSION]: sealSession(claims(), key) } }, { path: "/admin/x", cookies: { [SESSION]: sealSession(claims(), key) } }]) {
       const ev = event(o);
       const inNjs = await runUnderNjs(code, ev, { kvs, now: new Date(NOW * 1000) });
       expect(inNjs.ok, inNjs.ok ? "" : inNjs.error).toBe(true);

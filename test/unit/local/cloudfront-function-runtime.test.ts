@@ -77,6 +77,25 @@ describe("loadCloudFrontFunction: passing samples", () => {
   });
 });
 
+describe("request.rawQueryString()", () => {
+  const ECHO = handlerReturning(
+    `var raw = event.request.rawQueryString();\nreturn { statusCode: 200, headers: { "x-raw": { value: raw === undefined ? "(undefined)" : "[" + raw + "]" } } };`,
+  );
+  it.each([
+    ["/p", "(undefined)"],
+    ["/p?", "[]"],
+    ["/p?a=1&b=2&a=3", "[a=1&b=2&a=3]"],
+    ["/p?x=&y&&z=%3D+", "[x=&y&&z=%3D+]"],
+  ])("%s → %s, the query string as sent", async (path, expected) => {
+    expect(header(await run(ECHO, {}, viewerRequest(path)), "x-raw")).toBe(expected);
+  });
+
+  it("is not part of the request a function returns", async () => {
+    const r = await run(handlerReturning("return event.request;"), {}, viewerRequest("/p?a=1"));
+    expect(r.kind === "request" && Object.keys(r.request)).toEqual(["method", "uri", "querystring", "headers", "cookies"]);
+  });
+});
+
 describe("loadCloudFrontFunction: code refused at load", () => {
   it.each([
     ["over 10 KB", `${handlerReturning("return event.request;")}//${"x".repeat(MAX_FUNCTION_BYTES)}`, "too-large", undefined, "10 KB"],
@@ -158,6 +177,14 @@ describe("loadCloudFrontFunction: runs that fail", () => {
   it("fails a handler whose promise never settles (no timers or I/O to wait for)", async () => {
     const err = await failure(() => run("async function handler(event) {\n  await new Promise(function () {});\n  return event.request;\n}"));
     expect([err.code, err.status]).toEqual(["unsettled", 503]);
+  });
+
+  it("counts CPU time: code that finishes, but spends more CPU than the budget, fails", async () => {
+    // A fixed amount of work, some tens of ms: past a 1 ms budget whichever stop (CPU or 4 ms of wall clock) comes first.
+    const spin = handlerReturning("var n = 0;\n  for (var i = 0; i < 3e7; i++) n += i;\n  return event.request;");
+    const err = await failure(() => run(spin, { budgetMs: 1 }));
+    expect(err.code).toBe("budget");
+    expect((await run(spin, { budgetMs: 5000 })).kind).toBe("request");
   });
 
   it("fails top-level code that runs past the budget, and honours budgetMs", async () => {
