@@ -188,8 +188,10 @@ export class EdgeAuth extends Construct {
       code: lambda.Code.fromAsset(join(outdir, spec.name)),
       description: spec.description,
     });
-    acknowledge(fn.lambda, [
+    acknowledge(fn.lambda.role!, [
       [IAM4_BASIC_EXECUTION, "AWSLambdaBasicExecutionRole lets the function write its logs; Lambda@Edge writes them in the region nearest each viewer, so no narrower, single-region policy fits."],
+    ]);
+    acknowledge(fn.lambda.node.defaultChild!, [
       ["AwsSolutions-L1", "nodejs22.x is the runtime the bundles are built and tested for (as in serverless.yml); Lambda@Edge supports a runtime only some time after Lambda does."],
     ]);
     return fn;

@@ -23,7 +23,8 @@ const outputs = resolve(process.env.EDGE_AUTH_CDK_OUTPUTS ?? "cdk-outputs.json")
 const account = process.env.CDK_DEFAULT_ACCOUNT;
 
 const app = new App();
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+// Acknowledged rules are also written into the templates (Metadata cdk_nag), each with its reason: an audit trail.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
 
 let userPool: PoolIds | undefined;
 if (configCreatesUserPool(config)) {
