@@ -90,6 +90,7 @@ export class EdgeAuthUserPool extends Construct {
       ["AwsSolutions-COG1", "Passwords are at least 12 characters with lower case, upper case and digits (NIST SP 800-63B favours length over symbol rules)."],
       ["AwsSolutions-COG2", "MFA is the pool owner's choice (it needs an SMS role or TOTP enrolment); turn it on in the pool if your users must use it."],
       ["AwsSolutions-COG3", "Threat protection needs the Plus feature plan; the pool is on Lite or Essentials to keep a small site cheap."],
+      ["AwsSolutions-COG8", "The Plus plan (threat protection) is priced per active user; Lite, or Essentials when V2_0 pre-token events need it, is enough for the sign-in this pool serves."],
     ]);
 
     this.userPoolDomain = this.userPool.addDomain("Domain", { cognitoDomain: { domainPrefix: p.domainPrefix }, managedLoginVersion: cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI });
