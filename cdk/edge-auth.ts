@@ -22,9 +22,10 @@ import { absolutePaths, keptSecrets, readInput, resolveForSynth, withPoolIds } f
 import type { AuthConfigInput, PoolIds } from "./config";
 import { responseHeadersBehaviour } from "./response-headers";
 
+/** What `EdgeAuth` is built from. */
 export interface EdgeAuthProps {
   /**
-   * The config: a path to an `auth.config.json` (relative to the current directory) or the same content as an
+   * Required. The config: a path to an `auth.config.json` (relative to the current directory) or the same content as an
    * object. It goes through the same pipeline as `npm run build`: a mistake fails synth with a message naming the
    * field. File paths inside it (`errorPages`, `triggers.preTokenGeneration.module`) are relative to the file, or
    * to the current directory for an object. Only its edge keys and `deploy.aliases`, `deploy.certificateArn`,

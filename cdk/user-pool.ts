@@ -23,7 +23,7 @@ import { IAM4_BASIC_EXECUTION, acknowledge } from "./edge-auth";
 
 export interface EdgeAuthUserPoolProps {
   /**
-   * The config (a path or an object, as for `EdgeAuth`). It must create its pool: no `userPoolId`, `clientId`,
+   * Required. The config (a path or an object, as for `EdgeAuth`). It must create its pool: no `userPoolId`, `clientId`,
    * `domain`. Read here: `region`, `scopes`, `paths`, `rules` (their groups are created), `triggers` and
    * `deploy.userPool`, `deploy.aliases`, `deploy.service`, `deploy.stage`.
    */
@@ -41,9 +41,16 @@ export interface EdgeAuthUserPoolProps {
 /** The logical ids of the outputs `poolIdsFromOutputs` reads. */
 const OUTPUTS = { userPoolId: "EdgeAuthUserPoolId", clientId: "EdgeAuthUserPoolClientId", domain: "EdgeAuthHostedUiDomain" } as const;
 
+/**
+ * The user pool, Hosted UI domain, app client, groups and Cognito triggers of a config that creates its pool, with
+ * the settings of serverless.pool.yml. Outputs the ids `EdgeAuth` needs (read them back with `poolIdsFromOutputs`).
+ */
 export class EdgeAuthUserPool extends Construct {
+  /** The pool: e-mail addresses as user names, 12-character passwords, deletion protection per `deploy.userPool`. */
   readonly userPool: cognito.UserPool;
+  /** The app client the edge functions use: code grant with PKCE, the config's scopes, token revocation. */
   readonly userPoolClient: cognito.UserPoolClient;
+  /** The Hosted UI prefix domain (`deploy.userPool.domainPrefix`). */
   readonly userPoolDomain: cognito.UserPoolDomain;
   /** The Hosted UI host, `<prefix>.auth.<region>.amazoncognito.com`. */
   readonly hostedUiDomain: string;
