@@ -5,7 +5,7 @@
  *   "triggers": { "preTokenGeneration": { "module": "examples/tenant-claims.ts" } }
  *
  * The build bundles this file into dist/pre-token-generation/index.js. `@aws-sdk/*` stays out of the bundle
- * (the nodejs22.x Lambda runtime provides SDK v3), so building needs neither AWS nor network.
+ * (the nodejs24.x Lambda runtime provides SDK v3), so building needs neither AWS nor network.
  *
  * Deploying it needs: a table (here `TENANTS_TABLE`, default `user-tenants`) keyed by `sub`, the environment
  * variable on the trigger function, and `dynamodb:GetItem` on that table in the function's role.

@@ -185,7 +185,7 @@ export async function buildAll(opts: BuildOptions): Promise<{ config: ResolvedCo
         logLevel: "error",
         define: { __AUTH_CONFIG__: JSON.stringify(bundleConfigFor(name, all)), ...(extra.define ?? {}) },
         plugins: [noEagerHttps, ...(extra.plugins ?? [])],
-        // Ordinary Lambdas on nodejs22.x have the AWS SDK v3; edge bundles must be self-contained.
+        // Ordinary Lambdas on nodejs24.x have the AWS SDK v3; edge bundles must be self-contained.
         external: isEdge ? [] : ["@aws-sdk/*"],
       });
       const code = readFileSync(join(outdir, "index.js"));

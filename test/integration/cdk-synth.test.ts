@@ -1,0 +1,76 @@
+/**
+ * `npm run cdk:synth` on the example CDK app (examples/cdk) with the example config — an existing pool's shape with
+ * its keys embedded — offline and without AWS credentials: the templates pass cfn-lint, and cdk-nag's AwsSolutions
+ * pack (registered by the app) finds nothing that is not acknowledged with a reason.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const root = resolve(__dirname, "../..");
+const out = join(root, ".build", "cdk.out");
+const exampleConfig = join(root, "examples", "cdk", "auth.config.example.json");
+// `any`: CloudFormation JSON; the assertions check its shape.
+type Template = { Resources: Record<string, { Type: string; Properties: Record<string, any>; Metadata?: Record<string, any> }> };
+
+let synth: { status: number | null; stdout: string; stderr: string };
+const template = (): Template => JSON.parse(readFileSync(join(out, "EdgeAuthSite.template.json"), "utf8")) as Template;
+
+beforeAll(() => {
+  rmSync(out, { recursive: true, force: true });
+  const env: NodeJS.ProcessEnv = { ...process.env, AUTH_CONFIG: exampleConfig, EDGE_AUTH_CDK_OUTPUTS: join(root, ".build", "no-cdk-outputs.json") };
+  // No credentials: synthesizing must not need AWS.
+  for (const k of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "CDK_DEFAULT_ACCOUNT"]) delete env[k];
+  env.AWS_CONFIG_FILE = env.AWS_SHARED_CREDENTIALS_FILE = join(root, ".build", "no-such-file");
+  const res = spawnSync("npm", ["run", "--silent", "cdk:synth"], { cwd: root, env, encoding: "utf8", timeout: 150_000 });
+  synth = { status: res.status, stdout: res.stdout, stderr: res.stderr };
+}, 160_000);
+
+describe("npm run cdk:synth (examples/cdk, offline)", () => {
+  it("synthesizes the site stack into .build/cdk.out, with cdk-nag's AwsSolutions rules raising nothing unacknowledged", () => {
+    expect(synth.status, `${synth.stdout}\n${synth.stderr}`).toBe(0);
+    expect(`${synth.stdout}${synth.stderr}`).not.toMatch(/AwsSolutions-\w+/);
+    expect(existsSync(join(out, "EdgeAuthSite.template.json"))).toBe(true);
+    const report = JSON.parse(readFileSync(join(out, "validation-report.json"), "utf8")) as { pluginReports: { violations: unknown[] }[] };
+    expect(report.pluginReports.flatMap((r) => r.violations)).toEqual([]);
+  });
+
+  it("passes cfn-lint with no errors", () => {
+    const files = readdirSync(out).filter((f) => f.endsWith(".template.json")).map((f) => join(out, f));
+    expect(files.length).toBeGreaterThanOrEqual(1);
+    const res = spawnSync("cfn-lint", ["--format", "parseable", ...files], { encoding: "utf8" });
+    if (res.error) throw new Error(`cfn-lint is not installed (pip install cfn-lint): ${res.error.message}`);
+    // cfn-lint's exit code is a bit field: 2 = errors, 4 = warnings (here: CDK's own redundant DependsOn), 8 = informational.
+    expect((res.status ?? 2) & 2, res.stdout).toBe(0);
+  });
+
+  it("acknowledges each cdk-nag rule on the resource it concerns, with a reason", () => {
+    const acknowledged = Object.entries(template().Resources).flatMap(([id, r]) =>
+      ((r.Metadata?.cdk_nag?.rules_to_suppress ?? []) as { id: string; reason: string }[]).map((s) => ({ resource: id, type: r.Type, ...s })),
+    );
+    expect(acknowledged.length).toBeGreaterThan(0);
+    for (const a of acknowledged) {
+      expect(a.id).toMatch(/^AwsSolutions-[A-Z]+\d+/);
+      expect(a.reason.length, `${a.id} on ${a.resource}`).toBeGreaterThan(40);
+    }
+    const rulesByType = (type: string) => [...new Set(acknowledged.filter((a) => a.type === type).map((a) => a.id.replace(/\[.*$/, "")))].sort();
+    expect(rulesByType("AWS::CloudFront::Distribution")).toEqual(["AwsSolutions-CFR1", "AwsSolutions-CFR2", "AwsSolutions-CFR3", "AwsSolutions-CFR4"]);
+    expect(rulesByType("AWS::S3::Bucket")).toEqual(["AwsSolutions-S1"]);
+    expect(rulesByType("AWS::IAM::Role")).toEqual(["AwsSolutions-IAM4"]);
+    expect(rulesByType("AWS::Lambda::Function")).toEqual(["AwsSolutions-L1"]);
+  });
+
+  it("builds the example config's functions into the assets: the pool's ids baked in, Lambda@Edge on us-east-1", () => {
+    const t = template();
+    const config = JSON.parse(readFileSync(exampleConfig, "utf8")) as { clientId: string; userPoolId: string };
+    const fns = Object.values(t.Resources).filter((r) => r.Type === "AWS::Lambda::Function");
+    expect(fns).toHaveLength(6);
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as { artifacts: Record<string, { environment?: string }> };
+    expect(manifest.artifacts.EdgeAuthSite!.environment).toMatch(/\/us-east-1$/);
+    const checkAuth = fns.find((f) => String(f.Properties.Description).startsWith("Verifies"))!;
+    const code = readFileSync(join(out, `asset.${String(checkAuth.Properties.Code.S3Key).replace(/\.zip$/, "")}`, "index.js"), "utf8");
+    expect(code).toContain(config.clientId);
+    expect(code).toContain(`https://cognito-idp.eu-west-1.amazonaws.com/${config.userPoolId}`);
+  });
+});
