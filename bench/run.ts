@@ -6,7 +6,12 @@
  *  3. cold start: a fresh Node process loading check-auth and answering its first signed-in request, minus a
  *     fresh Node process that only verifies one token (median of 11 runs each);
  *  4. bundle sizes, minified and gzip;
- *  5. parse-auth's own overhead per callback, excluding the token endpoint (a loopback stand-in).
+ *  5. parse-auth's own overhead per callback, excluding the token endpoint (a loopback stand-in);
+ *  6. a signed-in request on each hot path, from bundles built for it (a second build with
+ *     `hotPath: "cloudfront-function"`): the Lambda invocations the routing gives it (function catalogue), the log
+ *     bytes the built function writes at the default log level, its cost per million at AWS's published prices
+ *     (bench/cost.ts), and for the CloudFront Function its size against the 10 KB limit and its time in the local
+ *     emulator (an indicator only: the real runtime is not Node).
  * Prints the tables and writes them as JSON to .build/bench/latest.json (untracked: README's figures are the record).
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -15,8 +20,17 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
+import { buildViewerRequestEvent } from "../local/cloudfront-function/event";
+import { resolveConfig } from "../shared/config/resolve";
 import { EDGE_FUNCTIONS } from "../shared/functions";
+import { createLogger } from "../shared/log";
+import { sessionCookieName } from "../shared/viewer/cookie-names";
+import { SESSION_KEY, idTokenHash, sealSession } from "../shared/viewer/session-cookie";
 import { accessClaims, idClaims, makeIssuer, makeKey, sign } from "../test/helpers/tokens";
+import { PRICES, costPerMillion, invocationsFor, platformLogBytes } from "./cost";
+import type { CostPerMillion, Invocations } from "./cost";
+import { functionMeasures, lambdaLogs } from "./hot-paths";
+import type { FunctionMeasure, LogMeasure } from "./hot-paths";
 
 const root = resolve(__dirname, "..");
 const HOST = "www.example.com";
@@ -24,6 +38,12 @@ const WARM = 3000;
 const N = 20_000;
 const COLD_RUNS = 11;
 const CALLBACKS = 400;
+/** Signed-in requests whose log output is measured, per hot path (a fresh check-auth instance: a new container). */
+const LOG_REQUESTS = 10_000;
+/** CloudFront Function runs in the emulator (each in a fresh sandbox, as the emulator runs them). */
+const FUNCTION_RUNS = 2000;
+/** The signed-in page the hot-path figures are for. */
+const PAGE = "/reports/2026/q3.html";
 
 /** The token endpoint stand-in: answers each code with tokens precomputed in the file named by ANSWERS. */
 const TOKEN_ENDPOINT = `
@@ -43,7 +63,10 @@ server.listen(0, "127.0.0.1", () => console.log(server.address().port));
 
 type Handler = (event: unknown) => Promise<Record<string, unknown>>;
 
-function event(cookie: string, uri = "/reports/2026/q3.html", accept = "text/html,application/xhtml+xml,*/*;q=0.8") {
+const ACCEPT = "text/html,application/xhtml+xml,*/*;q=0.8";
+const USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0 Safari/537.36";
+
+function event(cookie: string, uri = PAGE, accept = ACCEPT) {
   return {
     Records: [
       {
@@ -57,7 +80,7 @@ function event(cookie: string, uri = "/reports/2026/q3.html", accept = "text/htm
             headers: {
               host: [{ key: "Host", value: HOST }],
               accept: [{ key: "Accept", value: accept }],
-              "user-agent": [{ key: "User-Agent", value: "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0 Safari/537.36" }],
+              "user-agent": [{ key: "User-Agent", value: USER_AGENT }],
               ...(cookie ? { cookie: [{ key: "Cookie", value: cookie }] } : {}),
             },
           },
@@ -77,6 +100,19 @@ async function perCall(fn: () => Promise<unknown> | unknown, n = N, warm = WARM)
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/** Runs `npm run build` with the config in `configPath` into `outdir`. */
+function build(configPath: string, outdir: string) {
+  const b = spawnSync("npm", ["run", "-s", "build"], { cwd: root, env: { ...process.env, AUTH_CONFIG: configPath, AUTH_OUTDIR: outdir }, encoding: "utf8" });
+  if (b.status !== 0) throw new Error(`build failed: ${b.stderr}${b.stdout}`);
+}
+
+/** One hot path's figures for a signed-in request. */
+interface HotPathResult {
+  invocations: Invocations;
+  logs: LogMeasure;
+  cost: CostPerMillion;
+}
+
 async function wallMs(args: string[]): Promise<number> {
   const t0 = process.hrtime.bigint();
   await new Promise<void>((done, fail) => {
@@ -95,23 +131,26 @@ async function main() {
   const port = await new Promise<number>((done) => stand.stdout!.once("data", (d: Buffer) => done(Number(String(d).trim()))));
   const iss = makeIssuer({ key, region: "us-east-1", userPoolId: "us-east-1_Bench1", clientId: "benchclient0123456789abcd" });
   const configPath = join(work, "auth.config.json");
-  writeFileSync(
-    configPath,
-    JSON.stringify({
-      region: iss.region,
-      userPoolId: iss.userPoolId,
-      clientId: iss.clientId,
-      domain: `http://127.0.0.1:${port}`,
-      issuer: iss.issuer,
-      jwks: { keys: [key.jwk] },
-      publicPaths: ["/public/*", "/favicon.ico"],
-      rules: [{ path: "/admin/*", groups: ["admins"] }],
-      logLevel: "info",
-    }),
-  );
+  // No logLevel: the default (info), which the log figures are for.
+  const rawConfig = {
+    region: iss.region,
+    userPoolId: iss.userPoolId,
+    clientId: iss.clientId,
+    domain: `http://127.0.0.1:${port}`,
+    issuer: iss.issuer,
+    jwks: { keys: [key.jwk] },
+    publicPaths: ["/public/*", "/favicon.ico"],
+    rules: [{ path: "/admin/*", groups: ["admins"] }],
+  };
+  writeFileSync(configPath, JSON.stringify(rawConfig));
   const outdir = join(work, "dist");
-  const b = spawnSync("npm", ["run", "-s", "build"], { cwd: root, env: { ...process.env, AUTH_CONFIG: configPath, AUTH_OUTDIR: outdir }, encoding: "utf8" });
-  if (b.status !== 0) throw new Error(`build failed: ${b.stderr}${b.stdout}`);
+  build(configPath, outdir);
+  // The same site with the CloudFront Function hot path, for its figures.
+  const fnConfigPath = join(work, "auth.config.function.json");
+  const rawFnConfig = { ...rawConfig, hotPath: "cloudfront-function" };
+  writeFileSync(fnConfigPath, JSON.stringify(rawFnConfig));
+  const fnOutdir = join(work, "dist-function");
+  build(fnConfigPath, fnOutdir);
 
   // Logs go nowhere during the measurement, but every log line is still produced (JSON.stringify included).
   const realLog = console.log;
@@ -228,6 +267,65 @@ async function main() {
   console.log = realLog;
   stand.kill();
 
+  // Hot paths: a signed-in request on each, from the bundles built for it. Which functions run comes from the
+  // routing the local CloudFront uses over the function catalogue, with each build's resolved config.
+  const resolved = (raw: Record<string, unknown>) => {
+    const r = resolveConfig(raw, { nonceSigningSecret: "x".repeat(32), sessionSigningSecret: "x".repeat(43) });
+    if (!r.ok) throw new Error(`bench config: ${r.errors.join("; ")}`);
+    return r.config;
+  };
+  const edgeInv = invocationsFor(PAGE, resolved(rawConfig));
+  const edgeLogs = await lambdaLogs(join(outdir, "check-auth", "index.js"), () => event(signedIn), LOG_REQUESTS, (r) => {
+    if (r.status !== undefined) throw new Error("benchmark session is not signed in");
+  });
+  // What a signed-in request still writes at debug (and wrote at info before decisions were counted): its line.
+  let debugLineBytes = 0;
+  createLogger("check-auth", "debug", (l) => (debugLineBytes = Buffer.byteLength(l) + 1)).decision("signed-in", { path: PAGE });
+  const lambdaEdge: HotPathResult = {
+    invocations: edgeInv,
+    logs: edgeLogs,
+    cost: costPerMillion({
+      lambdaInvocations: edgeInv.lambdaViewer.length,
+      lambdaDurationUs: rows[0]!.us,
+      functionInvocations: edgeInv.cloudfrontFunctions.length,
+      kvsReads: 0,
+      logBytes: edgeLogs.bytesPerRequest,
+    }),
+  };
+
+  const fnDir = join(fnOutdir, "check-auth-function");
+  const kvsData = JSON.parse(readFileSync(join(fnDir, "kvs.json"), "utf8")) as { data: { key: string; value: string }[] };
+  const sessionKey = kvsData.data.find((d) => d.key === SESSION_KEY)!.value;
+  const session = sealSession({ c: iss.clientId, s: user.username, u: user.username, g: user.groups, x: Math.floor(Date.now() / 1000) + 3600, h: idTokenHash(idToken) }, sessionKey);
+  const fnEvent = buildViewerRequestEvent({
+    method: "GET",
+    path: PAGE,
+    query: "",
+    // What the browser sends on this hot path: the token cookies as before, and the session cookie.
+    headers: [["Host", HOST], ["Accept", ACCEPT], ["User-Agent", USER_AGENT], ["Cookie", `${signedIn}; ${sessionCookieName({})}=${session}`]],
+    ip: "203.0.113.1",
+  });
+  const fn: FunctionMeasure = await functionMeasures(fnDir, fnEvent, FUNCTION_RUNS, perCall);
+  const fnInv = invocationsFor(PAGE, resolved(rawFnConfig));
+  const fnUsage = {
+    lambdaInvocations: fnInv.lambdaViewer.length,
+    lambdaDurationUs: 0,
+    functionInvocations: fnInv.cloudfrontFunctions.length,
+    kvsReads: fnInv.cloudfrontFunctions.length * fn.kvsReadsPerRequest,
+    logBytes: fn.logs.bytesPerRequest,
+  };
+  const cloudfrontFunction: HotPathResult & { function: FunctionMeasure; costWithoutKvsReads: number } = {
+    invocations: fnInv,
+    logs: fn.logs,
+    cost: costPerMillion(fnUsage),
+    costWithoutKvsReads: costPerMillion({ ...fnUsage, kvsReads: 0 }).total,
+    function: fn,
+  };
+  // The origin-response functions run on cache misses only; their duration is not measured: the 1 ms minimum.
+  const originResponseCost = costPerMillion({ lambdaInvocations: edgeInv.lambdaOriginResponse.length, lambdaDurationUs: 1, functionInvocations: 0, kvsReads: 0, logBytes: 0 }).total;
+  const platformBytes = platformLogBytes();
+  const platformCost = costPerMillion({ lambdaInvocations: 0, lambdaDurationUs: 0, functionInvocations: 0, kvsReads: 0, logBytes: platformBytes }).logs;
+
   const machine = { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` };
   const result = {
     date: new Date().toISOString(),
@@ -237,11 +335,23 @@ async function main() {
     coldStart: { bundleMs: median(cold), bareMs: median(bareCold), overheadMs: median(cold) - median(bareCold), runs: COLD_RUNS },
     sizes,
     parseAuth: { perCallbackWallUs: parseWallUs, bareTokenRoundTripUs: endpointUs, overheadUs: parseWallUs - endpointUs, cpuUs: parseCpuUs },
+    hotPaths: {
+      page: PAGE,
+      prices: PRICES,
+      "lambda-edge": { ...lambdaEdge, debugLineBytes, platformLogBytesEstimate: platformBytes, platformLogCostPerMillion: platformCost, originResponseCostPerMillionMisses: originResponseCost },
+      "cloudfront-function": cloudfrontFunction,
+    },
     targets: {
       signedInRatio: { target: 0.5, met: rows[0]!.ratio <= 0.5 },
       coldStartOverheadMs: { target: 10, met: median(cold) - median(bareCold) <= 10 },
       checkAuthGzipBytes: { target: 8192, met: sizes["check-auth"]!.gzip <= 8192 },
       othersSmaller: { met: Object.entries(sizes).every(([n, s]) => n === "check-auth" || s.gzip < sizes["check-auth"]!.gzip) },
+      // A log line per signed-in request is what the target forbids; the aggregated records are reported beside it.
+      lambdaEdgeLogBytesPerSignedInRequest: { target: 0, perRequestLines: edgeLogs.perRequestLines, amortisedBytes: edgeLogs.bytesPerRequest, met: edgeLogs.perRequestLines === 0 },
+      functionLambdaInvocations: { target: 0, met: fnInv.lambdaViewer.length + fnInv.lambdaOriginResponse.length === 0 },
+      functionLogBytesPerSignedInRequest: { target: 0, met: fn.logs.bytes === 0 },
+      functionCostPerMillion: { target: 0.11, total: cloudfrontFunction.cost.total, withoutKvsReads: cloudfrontFunction.costWithoutKvsReads, met: cloudfrontFunction.cost.total <= 0.11 },
+      functionBytes: { target: 6144, limit: 10_240, bytes: fn.bytes, met: fn.bytes <= 6144 },
     },
   };
   const outDir = join(root, ".build", "bench");
@@ -268,6 +378,43 @@ async function main() {
   console.log(`| a bare POST to the same endpoint (the token endpoint's time) | ${f(endpointUs)} |`);
   console.log(`| **own overhead (the difference)** | **${f(parseWallUs - endpointUs)}** |`);
   console.log(`| CPU time of this process per callback (HTTP client included) | ${f(parseCpuUs)} |`);
+  const usd = (n: number) => `$${n < 0.01 && n > 0 ? n.toPrecision(2) : n.toFixed(3)}`;
+  const names = (xs: string[]) => (xs.length ? ` (${xs.join(", ")})` : "");
+  const n = (x: number) => x.toLocaleString("en-US");
+  const logRow = (l: LogMeasure) =>
+    l.records
+      ? `${f(l.bytesPerRequest, 2)} (no line of its own in ${n(l.requests)} requests; ${l.records} aggregated records of ${l.recordBytes} B counted ${n(l.counted)})`
+      : `${f(l.bytesPerRequest, 2)} (${l.perRequestLines} lines in ${n(l.requests)} requests)`;
+  console.log(`\nHot paths: a signed-in request for ${PAGE}, default log level (info). Prices: ${PRICES.region}, checked ${PRICES.checked} (bench/cost.ts).`);
+  console.log("\n| lambda-edge (default) | per signed-in request |");
+  console.log("|---|---:|");
+  console.log(`| Lambda invocations, viewer request | ${edgeInv.lambdaViewer.length}${names(edgeInv.lambdaViewer)} |`);
+  console.log(`| Lambda invocations, origin response (cache misses only) | ${edgeInv.lambdaOriginResponse.length}${names(edgeInv.lambdaOriginResponse)} |`);
+  console.log(`| CloudFront Function invocations | ${edgeInv.cloudfrontFunctions.length} |`);
+  console.log(`| log bytes, built check-auth, ${n(LOG_REQUESTS)} requests | ${logRow(edgeLogs)} |`);
+  console.log(`| log bytes at debug (one decision line each) | ${debugLineBytes} |`);
+  console.log(`| check-auth time (warm, this machine) → billed | ${f(rows[0]!.us)} µs → ${lambdaEdge.cost.billedMs} ms |`);
+  console.log(`| Lambda@Edge requests ($${PRICES.lambdaEdgePerMillionRequests}/1M) | ${usd(lambdaEdge.cost.lambdaRequests)} per 1M |`);
+  console.log(`| Lambda@Edge duration (${lambdaEdge.cost.billedMs} ms × ${PRICES.lambdaEdgeMemoryMb} MB at $${PRICES.lambdaEdgePerGbSecond}/GB-s) | ${usd(lambdaEdge.cost.lambdaDuration)} per 1M |`);
+  console.log(`| CloudWatch Logs ingestion of our lines ($${PRICES.logsPerGbIngested}/GB) | ${usd(lambdaEdge.cost.logs)} per 1M |`);
+  console.log(`| **cost per million signed-in requests** | **${usd(lambdaEdge.cost.total)}** |`);
+  console.log(`| not included: Lambda's own START/END/REPORT lines (~${platformBytes} B an invocation, estimate) | ${usd(platformCost)} per 1M |`);
+  if (edgeInv.lambdaOriginResponse.length)
+    console.log(`| not included: ${edgeInv.lambdaOriginResponse.join(", ")} on each cache miss (origin response, 1 ms billed) | ${usd(originResponseCost)} per 1M misses |`);
+  console.log("\n| cloudfront-function | per signed-in request |");
+  console.log("|---|---:|");
+  console.log(`| Lambda invocations, viewer request | ${fnInv.lambdaViewer.length}${names(fnInv.lambdaViewer)} |`);
+  console.log(`| Lambda invocations, origin response (cache misses only) | ${fnInv.lambdaOriginResponse.length}${names(fnInv.lambdaOriginResponse)} |`);
+  console.log(`| CloudFront Function invocations | ${fnInv.cloudfrontFunctions.length}${names(fnInv.cloudfrontFunctions)} |`);
+  console.log(`| KeyValueStore reads | ${fnUsage.kvsReads} |`);
+  console.log(`| log bytes, built function in the emulator, ${n(FUNCTION_RUNS)} requests | ${logRow(fn.logs)} |`);
+  console.log(`| function size (limit 10,240 B; target ≤ 6,144 B) | ${n(fn.bytes)} B (${f(fn.bytes / 1024)} KB) |`);
+  console.log(`| time per request in the emulator, handler only, warm (indicator only: the real runtime is not Node) | ${f(fn.handlerUs)} µs |`);
+  console.log(`| the same for a function that only returns the request | ${f(fn.emptyHandlerUs)} µs |`);
+  console.log(`| time per request through the emulator's run (a fresh sandbox each; the empty function: ${f(fn.emptyFunctionUs)} µs) | ${f(fn.emulatorUs)} µs |`);
+  console.log(`| CloudFront Functions ($${PRICES.functionPerMillionInvocations}/1M) | ${usd(cloudfrontFunction.cost.functions)} per 1M |`);
+  console.log(`| KeyValueStore reads ($${PRICES.kvsPerMillionReads}/1M, secondary source) | ${usd(cloudfrontFunction.cost.kvsReads)} per 1M |`);
+  console.log(`| **cost per million signed-in requests** | **${usd(cloudfrontFunction.cost.total)}** (${usd(cloudfrontFunction.costWithoutKvsReads)} without the KeyValueStore read) |`);
   console.log(`\nTargets: ${Object.entries(result.targets).map(([k, v]) => `${k} ${v.met ? "met" : "NOT met"}`).join(", ")}`);
   console.log(`Results written to .build/bench/latest.json`);
 }

@@ -38,14 +38,17 @@ export interface ContextOverrides {
 /** The verifier of a function that verifies no tokens: fail closed. */
 const refuseAll: TokenVerifier = { verify: async () => ({ ok: false, expired: false, why: "invalid" }) };
 
+/** The context of function `fn` (its name in logs and metrics), with the real clock, randomness and network unless `o` says otherwise. */
 export function createContext(config: ResolvedConfig, fn: string, o: ContextOverrides = {}): EdgeContext {
   const http = o.http ?? nodeHttpClient;
+  const now = o.now ?? (() => Date.now());
   return {
     config,
     http,
     verifier: typeof o.verifier === "function" ? o.verifier(config, http) : (o.verifier ?? refuseAll),
-    log: createLogger(fn, config.logLevel, o.sink),
-    now: o.now ?? (() => Date.now()),
+    // The logger's record times and counting window run on the same clock as the decisions.
+    log: createLogger(fn, config.logLevel, o.sink, { now }),
+    now,
     random: o.random ?? randomBytes,
   };
 }

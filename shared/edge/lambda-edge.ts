@@ -83,7 +83,11 @@ export function applyOutcome(cf: CloudFrontRequest, o: Outcome): CloudFrontReque
 
 export type ViewerRequestHandler = (event: CloudFrontRequestEvent) => Promise<CloudFrontRequest | CloudFrontResultResponse>;
 
-/** Wraps a decision into a Lambda@Edge viewer-request handler that logs one line per decision and never throws. */
+/**
+ * Wraps a decision into a Lambda@Edge viewer-request handler that never throws and logs every decision: a line
+ * with its EMF record, except the expected ones (signed-in, public, preflight), which at the default `info` level
+ * are only counted and written now and then as one aggregated record per reason (shared/log.ts).
+ */
 export function viewerHandler(decide: (req: EdgeRequest, ctx: EdgeContext) => Promise<Outcome>, sites: EdgeContext | readonly SiteContext[]): ViewerRequestHandler {
   const all: readonly SiteContext[] = Array.isArray(sites) ? sites : [{ hosts: ["*"], ctx: sites as EdgeContext }];
   return async (event) => {

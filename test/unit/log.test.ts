@@ -1,13 +1,17 @@
 /**
  * Logs: one JSON line per event with a level, and never a token, code, cookie value or secret, across every flow.
+ * The expected decisions (signed-in, public, preflight) write nothing per request at `info`: they are counted and
+ * written now and then as aggregated EMF records, on an injected clock.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { checkAuth } from "../../shared/edge/check-auth";
 import { viewerHandler } from "../../shared/edge/lambda-edge";
 import type { ResolvedConfig } from "../../shared/config/types";
+import { createContext } from "../../shared/edge/deps";
 import type { EdgeContext } from "../../shared/edge/deps";
 import type { EdgeRequest, Outcome } from "../../shared/edge/request";
-import { createLogger } from "../../shared/log";
+import { DEFAULT_FLUSH_COUNT, DEFAULT_FLUSH_MS, QUIET_REASONS, createLogger } from "../../shared/log";
+import type { LoggerOptions } from "../../shared/log";
 import { parseAuth } from "../../shared/edge/parse-auth";
 import { refreshAuth } from "../../shared/edge/refresh-auth";
 import { signOut } from "../../shared/edge/sign-out";
@@ -44,7 +48,7 @@ describe("createLogger", () => {
     ["refreshed", "Refreshes"],
     ["rejected:signature", "Rejections"],
     ["rejected:access-audience", "Rejections"],
-    ["signed-in", undefined],
+    ["forbidden", undefined],
     ["no-session", undefined],
   ])("decision %s also counts %s", (reason, metric) => {
     const lines: string[] = [];
@@ -71,6 +75,148 @@ describe("createLogger", () => {
     log.log("warn", "w");
     log.log("error", "e");
     expect(lines).toHaveLength(count);
+  });
+});
+
+type Emf = Record<string, unknown> & {
+  _aws: { Timestamp: number; CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] };
+};
+
+/** Parses a line and checks it against the EMF specification's rules for the root node and the directives. */
+function emf(line: string): Emf {
+  const rec = JSON.parse(line) as Emf;
+  expect(Number.isInteger(rec._aws.Timestamp)).toBe(true);
+  expect(rec._aws.CloudWatchMetrics.length).toBeGreaterThan(0);
+  for (const d of rec._aws.CloudWatchMetrics) {
+    expect(d.Namespace).toBe("EdgeAuth");
+    // Every dimension named is a root member with one string value; every metric named has a numeric value there.
+    for (const set of d.Dimensions) for (const k of set) expect(typeof rec[k]).toBe("string");
+    for (const m of d.Metrics) {
+      expect(m.Unit).toBe("Count");
+      expect(typeof rec[m.Name]).toBe("number");
+    }
+  }
+  return rec;
+}
+
+describe("quiet decisions at info: counted, written now and then as aggregated EMF records", () => {
+  const T0 = Date.UTC(2030, 0, 1);
+  /** A logger on a clock the test moves. */
+  function clocked(level: "debug" | "info" | "warn" = "info", o: LoggerOptions = {}) {
+    const lines: string[] = [];
+    const clock = { t: T0 };
+    const log = createLogger("check-auth", level, (l) => lines.push(l), { now: () => clock.t, ...o });
+    return { lines, clock, log, bytes: () => lines.reduce((n, l) => n + Buffer.byteLength(l), 0) };
+  }
+
+  it.each(QUIET_REASONS)("%s: 0 bytes for many decisions within the window, then one record with the count", (reason) => {
+    const { lines, clock, log, bytes } = clocked();
+    const N = 500;
+    for (let i = 0; i < N; i++) {
+      log.decision(reason, { path: `/p/${i}`, status: undefined });
+      clock.t += 100; // 50 s in all: inside the 60 s window
+    }
+    expect(bytes()).toBe(0);
+    clock.t = T0 + DEFAULT_FLUSH_MS; // checked on the next decision, as Lambda has no timers
+    log.decision(reason, { path: "/last" });
+    expect(lines).toHaveLength(1);
+    const rec = emf(lines[0]!);
+    expect(rec).toMatchObject({ level: "info", fn: "check-auth", msg: "decisions", reason, since: T0, Function: "check-auth", Reason: reason, Decisions: N + 1 });
+    expect(rec._aws.Timestamp).toBe(T0 + DEFAULT_FLUSH_MS);
+    expect(rec._aws.CloudWatchMetrics).toEqual([{ Namespace: "EdgeAuth", Dimensions: [["Function", "Reason"]], Metrics: [{ Name: "Decisions", Unit: "Count" }] }]);
+    // Nothing about single requests (paths) in the aggregate.
+    expect(lines[0]).not.toContain("/p/");
+    // A new window starts with the next decision.
+    log.decision(reason);
+    clock.t += DEFAULT_FLUSH_MS - 1;
+    log.decision(reason);
+    expect(lines).toHaveLength(1);
+  });
+
+  it("one record per reason in a flush, each with its own count (an EMF record has one value per dimension)", () => {
+    const { lines, clock, log } = clocked();
+    for (let i = 0; i < 7; i++) log.decision("signed-in");
+    for (let i = 0; i < 3; i++) log.decision("public");
+    log.decision("preflight");
+    clock.t += DEFAULT_FLUSH_MS;
+    log.decision("signed-in");
+    expect(lines.map((l) => emf(l)).map((r) => [r.Reason, r.Decisions])).toEqual([
+      ["signed-in", 8],
+      ["public", 3],
+      ["preflight", 1],
+    ]);
+  });
+
+  it("the count threshold writes the record without waiting for the window", () => {
+    const { lines, log } = clocked();
+    for (let i = 0; i < DEFAULT_FLUSH_COUNT - 1; i++) log.decision("signed-in");
+    expect(lines).toHaveLength(0);
+    log.decision("signed-in");
+    expect(lines.map((l) => emf(l).Decisions)).toEqual([DEFAULT_FLUSH_COUNT]);
+    const small = clocked("info", { flushCount: 3, flushMs: 10 });
+    for (let i = 0; i < 7; i++) small.log.decision("public");
+    expect(small.lines.map((l) => emf(l).Decisions)).toEqual([3, 3]);
+  });
+
+  it("a later decision of another reason writes the due counts first, then its own line", () => {
+    const { lines, clock, log } = clocked();
+    log.decision("signed-in");
+    log.decision("signed-in");
+    clock.t += DEFAULT_FLUSH_MS;
+    log.decision("no-session", { path: "/x", status: 302 });
+    expect(lines.map((l) => emf(l)).map((r) => [r.msg, r.Reason, r.Decisions])).toEqual([
+      ["decisions", "signed-in", 2],
+      ["decision", "no-session", 1],
+    ]);
+  });
+
+  it.each([
+    ["no-session", "info"],
+    ["expired", "info"],
+    ["forbidden", "info"],
+    ["rejected:signature", "info"],
+    ["loop-stopped:refresh", "info"],
+    ["signed-in:callback", "info"],
+    ["refreshed", "info"],
+    ["state-mismatch", "info"],
+    ["cognito-unavailable", "warn"],
+    ["error:internal", "warn"],
+  ])("%s keeps its line per request at info (level %s)", (reason, level) => {
+    const { lines, log } = clocked();
+    for (let i = 0; i < 3; i++) log.decision(reason, { path: "/x" });
+    expect(lines).toHaveLength(3);
+    for (const l of lines) expect(emf(l)).toMatchObject({ level, msg: "decision", reason, path: "/x", Reason: reason, Decisions: 1 });
+  });
+
+  it("at debug every decision is a line, quiet ones included", () => {
+    const { lines, clock, log } = clocked("debug");
+    for (let i = 0; i < 5; i++) log.decision("signed-in", { path: "/d" });
+    clock.t += DEFAULT_FLUSH_MS;
+    log.decision("public");
+    expect(lines.map((l) => emf(l)).map((r) => [r.msg, r.reason, r.Decisions])).toEqual([...Array(5).fill(["decision", "signed-in", 1]), ["decision", "public", 1]]);
+  });
+
+  it("above info quiet decisions are neither written nor counted", () => {
+    const { lines, clock, log } = clocked("warn");
+    for (let i = 0; i < DEFAULT_FLUSH_COUNT + 1; i++) log.decision("signed-in");
+    clock.t += DEFAULT_FLUSH_MS;
+    log.decision("error:internal");
+    expect(lines.map((l) => emf(l).reason)).toEqual(["error:internal"]);
+  });
+
+  it("through the Lambda@Edge wrapper: a signed-in request writes nothing, a redirect to sign-in its line", async () => {
+    const lines: string[] = [];
+    const clock = { t: T0 };
+    const ctx = createContext(testConfig(iss, { logLevel: "info" }), "check-auth", { now: () => clock.t, sink: (l) => lines.push(l) });
+    const forward = viewerHandler(async (): Promise<Outcome> => ({ kind: "forward", reason: "signed-in" }), ctx);
+    for (let i = 0; i < 100; i++) await forward(viewerRequest({ host: HOST, uri: `/docs/${i}` }));
+    expect(lines).toHaveLength(0);
+    const redirect = viewerHandler(async (): Promise<Outcome> => ({ kind: "respond", status: 302, headers: { location: "/signin" }, cookies: [], reason: "no-session" }), ctx);
+    await redirect(viewerRequest({ host: HOST, uri: "/docs/x" }));
+    expect(lines.map((l) => emf(l)).map((r) => [r.reason, r.status])).toEqual([["no-session", 302]]);
+    clock.t += DEFAULT_FLUSH_MS;
+    await forward(viewerRequest({ host: HOST, uri: "/docs/y" }));
+    expect(emf(lines[1]!)).toMatchObject({ msg: "decisions", Function: "check-auth", Reason: "signed-in", Decisions: 101 });
   });
 });
 
