@@ -88,10 +88,11 @@ export function contentHash(content: string | Buffer): string {
 export function hotPathParts(root: string, distDir: string, edge: ResolvedConfig, d: DeployConfig, siteCachePolicy: string): HotPathParts {
   if (edge.hotPath !== "cloudfront-function") return noHotPathParts();
   const stack = stackNames(d).edge;
-  const read = (f: FunctionSpec, file: string) => {
-    const path = join(root, distDir, f.name, file);
-    if (!existsSync(path)) throw new Error(`${distDir}/${f.name}/${file} not found: run the build first (it builds ${f.entry})`);
-    return readFileSync(path, "utf8");
+  /** A built file's path relative to the root, after checking the build made it. */
+  const built = (f: FunctionSpec, file: string) => {
+    const path = `${distDir}/${f.name}/${file}`;
+    if (!existsSync(join(root, path))) throw new Error(`${path} not found: run the build first (it builds ${f.entry})`);
+    return path;
   };
 
   const resources: Cfn = {};
@@ -100,8 +101,9 @@ export function hotPathParts(root: string, distDir: string, edge: ResolvedConfig
   const functionCode: FunctionCodeFile[] = [];
   for (const f of deployedEdgeFunctions(edge).filter((x) => x.runtime === "cloudfront-function")) {
     if (f.behaviour !== "default" || f.trigger !== "viewer-request") throw new Error(`${f.name}: only a viewer request on the default behaviour is wired up`);
-    const hash = contentHash(read(f, "kvs.json"));
-    const imported: KeyValueStoreImport = { file: `${distDir}/${f.name}/kvs.json`, key: `${DEPLOYMENT_PREFIX}/${d.service}/${d.stage}/kvs-import/${hash}.json`, hash };
+    const kvsFile = built(f, "kvs.json");
+    const hash = contentHash(readFileSync(join(root, kvsFile)));
+    const imported: KeyValueStoreImport = { file: kvsFile, key: `${DEPLOYMENT_PREFIX}/${d.service}/${d.stage}/kvs-import/${hash}.json`, hash };
     imports.push(imported);
     // ImportSource is read once, when the store is created, and cannot be updated: a new key (another hash) must
     // make a new store. The name carries the hash, and a changed name replaces the store.
@@ -114,8 +116,7 @@ export function hotPathParts(root: string, distDir: string, edge: ResolvedConfig
       },
     };
     const id = cloudFrontFunctionId(f);
-    read(f, "index.js");
-    functionCode.push({ logicalId: id, file: `${distDir}/${f.name}/index.js` });
+    functionCode.push({ logicalId: id, file: built(f, "index.js") });
     resources[id] = {
       Type: "AWS::CloudFront::Function",
       Properties: {
