@@ -6,8 +6,10 @@
  *     client's id, which exists only after this deploy. Its callback URLs use the aliases and, once known, the
  *     distribution's domain.
  *  2. A generated config (`.build/<service>-<stage>/auth.config.generated.json`: the user's config plus the pool's
- *     ids and a nonce-signing secret kept from the previous deploy) feeds the build of the edge bundles.
- *  3. Edge stack (us-east-1): bucket, distribution, Lambda@Edge functions; the site is uploaded after it.
+ *     ids, and the nonce-signing and session-signing secrets kept from the previous deploy) feeds the build of the
+ *     edge bundles and of the CloudFront Function's key value store.
+ *  3. Edge stack (us-east-1): bucket, distribution, Lambda@Edge functions and, with hotPath cloudfront-function, the
+ *     CloudFront Function, its key value store and a response headers policy; the site is uploaded after it.
  *  4. On the very first deploy without a custom domain the distribution's domain was unknown in step 1, so the
  *     pool stack is deployed once more with it. Later deploys find it in step 1 and skip this.
  *
@@ -40,6 +42,25 @@ export async function stackOutputs(stackName: string, region: string): Promise<R
   }
 }
 
+type Json = Record<string, unknown>;
+const objectAt = (o: Json, key: string): Json => (typeof o[key] === "object" && o[key] !== null && !Array.isArray(o[key]) ? (o[key] as Json) : {});
+
+/**
+ * The secrets a deploy keeps from the previous one (the config's own value first, then the previous generated
+ * config's, else a new random one), as config keys: `nonceSigningSecret` (the sign-in cookies) and
+ * `session.signingSecret` (the session cookie: sealed by parse-auth and refresh-auth, checked by the CloudFront
+ * Function with the copy in its key value store). Keeping them makes an unchanged config build identical bundles
+ * and the same store, so a re-deploy changes nothing. A new session secret means a new store, and every session
+ * signed with the old one ends (the next request refreshes or signs in again).
+ */
+export function keptSecrets(raw: Json, previous: Json): { nonceSigningSecret: string; session: Json } {
+  const session = objectAt(raw, "session");
+  const random = () => randomBytes(32).toString("base64url");
+  const nonceSigningSecret = (raw.nonceSigningSecret ?? previous.nonceSigningSecret ?? random()) as string;
+  const signingSecret = session.signingSecret ?? objectAt(previous, "session").signingSecret ?? random();
+  return { nonceSigningSecret, session: { ...session, signingSecret } };
+}
+
 function required(outputs: Record<string, string> | undefined, key: string, stack: string): string {
   const v = outputs?.[key];
   if (!v) throw new BuildError(`stack ${stack} has no output ${key}; was it deployed by this project?`);
@@ -58,7 +79,7 @@ async function main() {
 
   if (uploadOnly) {
     if (!existsSync(join(root, deploy.siteDir))) throw new BuildError(`deploy.siteDir: folder ${deploy.siteDir} not found`);
-    await sls("edge", ["s3sync"], env);
+    await sls("edge", ["s3sync"], { ...env, readsBuild: false });
     console.log("uploaded. CloudFront keeps files without Cache-Control for up to 5 minutes.");
     return;
   }
@@ -69,9 +90,7 @@ async function main() {
 
   const generatedPath = join(workDir(deploy), "auth.config.generated.json");
   const previous = existsSync(generatedPath) ? (JSON.parse(readFileSync(generatedPath, "utf8")) as Record<string, unknown>) : {};
-  // Keeping the secret makes an unchanged config build identical bundles, so a re-deploy changes nothing.
-  const nonceSigningSecret = raw.nonceSigningSecret ?? previous.nonceSigningSecret ?? randomBytes(32).toString("base64url");
-  const generated: Record<string, unknown> = { ...raw, nonceSigningSecret };
+  const generated: Record<string, unknown> = { ...raw, ...keptSecrets(raw, previous) };
 
   if (deploy.createUserPool) {
     console.log(`\n== 1/3 user pool stack ${names.pool} (${region})`);

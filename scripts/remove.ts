@@ -7,6 +7,8 @@
  * removal itself succeeds, and this script then polls DeleteFunction for each of them
  * (scripts/operate/replica-cleanup.ts) with progress, until all are gone or `--timeout` passes. What is left is
  * kept in `.build/<service>-<stage>/remove-state.json`; running `npm run remove` again resumes.
+ * The CloudFront Function, its key value store and the response headers policy of the `cloudfront-function` hot
+ * path go with the stack.
  * A pool with `deploy.userPool.deletionProtection` (the default) is kept, users and all.
  *
  *   --no-wait          try once, then stop (run `npm run remove` again later to finish)
@@ -45,7 +47,8 @@ function options(argv: string[]) {
 async function main() {
   const opts = options(process.argv.slice(2));
   const configPath = resolve(process.env.AUTH_CONFIG ?? join(root, "auth.config.json"));
-  const env = { configPath, outdir: resolve(process.env.AUTH_OUTDIR ?? join(root, "dist")) };
+  // Removing reads no build: it works from a fresh checkout too.
+  const env = { configPath, outdir: resolve(process.env.AUTH_OUTDIR ?? join(root, "dist")), readsBuild: false };
   const { config, deploy } = loadDeployConfig(configPath);
   const names = stackNames(deploy);
   if (await stackOutputs(names.edge, "us-east-1")) await sls("edge", ["remove"], env);

@@ -8,6 +8,9 @@
  *   EDGE_AUTH_SITE_HOSTS   comma-separated host names the site answers on, for the created app client's callback
  *                          and sign-out URLs; scripts/deploy.ts sets it to the aliases plus the distribution's
  *                          domain. Default: the aliases, or `localhost` before the distribution exists.
+ *   EDGE_AUTH_WITHOUT_BUILD `1` for commands that package nothing (remove, s3sync): nothing is read from the build,
+ *                          and the parts that need it (the CloudFront Function, its store, trigger bundles) are
+ *                          left out or not checked.
  */
 import { existsSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
@@ -18,6 +21,8 @@ import type { DeployConfig, ResolvedConfig, TriggersConfig } from "../shared/con
 import { TRIGGER_FUNCTIONS, deployedEdgeFunctions } from "../shared/functions";
 import { withObservability } from "./observability";
 import { appClientProperties, managedLoginVersion, needsEssentials, signInResources, userPoolProperties } from "./pool-sign-in";
+import { hotPathParts, noHotPathParts } from "./sls-hot-path";
+import type { FunctionCodeFile, HotPathParts, KeyValueStoreImport } from "./sls-hot-path";
 
 const root = resolve(__dirname, "..");
 
@@ -26,6 +31,27 @@ export const CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6";
 export const CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
 
 type Cfn = Record<string, unknown>;
+
+/**
+ * The default behaviour's cache policy (`provider.cloudFront.cachePolicies.site`). Like Managed-CachingOptimized,
+ * but files without Cache-Control stay 5 minutes instead of a day, so an upload shows up soon without an
+ * invalidation. Cookies, headers and query strings are not in the key: the viewer check has already decided
+ * before the cache is consulted.
+ */
+export const SITE_CACHE_POLICY = {
+  MinTTL: 0,
+  DefaultTTL: 300,
+  MaxTTL: 31536000,
+  ParametersInCacheKeyAndForwardedToOrigin: {
+    EnableAcceptEncodingGzip: true,
+    EnableAcceptEncodingBrotli: true,
+    CookiesConfig: { CookieBehavior: "none" },
+    HeadersConfig: { HeaderBehavior: "none" },
+    QueryStringsConfig: { QueryStringBehavior: "none" },
+  },
+};
+/** The logical id osls gives `cachePolicies.site` (naming.getCloudFrontCachePolicyLogicalId). */
+export const SITE_CACHE_POLICY_ID = "CloudFrontCachePolicySite";
 
 /** The values the Serverless files read, e.g. `${file(./scripts/sls-config.js):paths.callback}`. */
 export interface SlsValues {
@@ -40,6 +66,14 @@ export interface SlsValues {
   paths: { callback: string; refresh: string; signOut: string };
   /** Merged into the generated DistributionConfig by deploy/distribution-settings.js. */
   distribution: Cfn;
+  /** Merged into the default behaviour and into every behaviour by deploy/distribution-settings.js. */
+  behaviours: HotPathParts["behaviours"];
+  /** `provider.cloudFront.cachePolicies`: the site policy, when a cloudFront event uses it (see edgeResources). */
+  cachePolicies: Cfn;
+  /** Files deploy/kvs-import.js uploads for the key value store's ImportSource (cloudfront-function hot path). */
+  keyValueStoreImports: KeyValueStoreImport[];
+  /** CloudFront Functions whose code deploy/function-code.js puts into the template. */
+  cloudFrontFunctionCode: FunctionCodeFile[];
   siteDir: string;
   edgeResources: { Resources: Cfn; Outputs: Cfn };
   /** The Lambda@Edge functions from the catalogue (shared/functions.ts), with their cloudFront events. */
@@ -64,6 +98,15 @@ export function slsValues(env: NodeJS.ProcessEnv = process.env): SlsValues {
   const siteHosts = [...new Set([...d.aliases, ...hosts])];
   if (!siteHosts.length) siteHosts.push("localhost");
 
+  // Read lazily, and once: only the edge stack reads them, and they need the built CloudFront Function.
+  let hot: HotPathParts | undefined;
+  const withoutBuild = env.EDGE_AUTH_WITHOUT_BUILD === "1";
+  const hotPath = () => (hot ??= withoutBuild ? noHotPathParts() : hotPathParts(root, distDir, config.edge, d, SITE_CACHE_POLICY_ID));
+  // osls creates `cachePolicies` entries as resources but warns about one no cloudFront event names: with no Lambda
+  // on the default behaviour (the CloudFront Function hot path) the policy is ours, with the same id and name, so
+  // switching hot paths leaves it as it is.
+  const lambdaOnDefault = deployedEdgeFunctions(config.edge).some((f) => f.runtime === "lambda-edge" && f.behaviour === "default");
+
   return {
     service: d.service,
     poolService: `${d.service}-pool`,
@@ -73,12 +116,26 @@ export function slsValues(env: NodeJS.ProcessEnv = process.env): SlsValues {
     distDir,
     paths: { callback: paths.callback, refresh: paths.refresh, signOut: paths.signOut },
     distribution: distributionSettings(d),
+    get behaviours() {
+      return hotPath().behaviours;
+    },
+    cachePolicies: lambdaOnDefault ? { site: SITE_CACHE_POLICY } : {},
+    get keyValueStoreImports() {
+      return hotPath().keyValueStoreImports;
+    },
+    get cloudFrontFunctionCode() {
+      return hotPath().functionCode;
+    },
     siteDir: d.siteDir,
-    edgeResources: withObservability(edgeResources(d), d),
+    get edgeResources() {
+      const base = edgeResources(d);
+      const own = lambdaOnDefault ? {} : { [SITE_CACHE_POLICY_ID]: siteCachePolicy(d) };
+      return withObservability({ Resources: { ...base.Resources, ...own, ...hotPath().resources }, Outputs: base.Outputs }, d);
+    },
     // A getter: only the pool stack reads it, so the edge stack packages even before the triggers are built.
     edgeFunctions: edgeFunctions(distDir, config.edge),
     get poolFunctions() {
-      return d.createUserPool ? poolFunctions(config.triggers, distDir) : {};
+      return d.createUserPool ? poolFunctions(config.triggers, distDir, !withoutBuild) : {};
     },
     poolResources: d.createUserPool
       ? poolResources(config.edge, config.triggers, d, clientUrls(siteHosts, paths), config.edge.scopes)
@@ -99,6 +156,11 @@ function distributionSettings(d: DeployConfig): Cfn {
         }
       : {}),
   };
+}
+
+/** The site cache policy as osls would create it from `cachePolicies.site` (compileCloudFrontCachePolicies). */
+function siteCachePolicy(d: DeployConfig): Cfn {
+  return { Type: "AWS::CloudFront::CachePolicy", Properties: { CachePolicyConfig: { ...SITE_CACHE_POLICY, Name: `${d.service}-${d.stage}-site` } } };
 }
 
 /** The private bucket, its Origin Access Control and a bucket policy that lets only this distribution read. */
@@ -167,8 +229,9 @@ function edgeResources(d: DeployConfig): { Resources: Cfn; Outputs: Cfn } {
 }
 
 /**
- * The Lambda@Edge functions and their cloudFront events, from the catalogue: check-auth and http-headers on the
- * default behaviour (viewer request, origin response), the others on their path behaviours with caching off.
+ * The Lambda@Edge functions the config deploys and their cloudFront events, from the catalogue: check-auth
+ * (lambda-edge hot path) and http-headers on the default behaviour (viewer request, origin response), the others
+ * on their path behaviours with caching off. The CloudFront Function comes from sls-hot-path.ts.
  */
 function edgeFunctions(distDir: string, edge: ResolvedConfig): Cfn {
   const paths = edge.paths;
@@ -199,7 +262,7 @@ function edgeFunctions(distDir: string, edge: ResolvedConfig): Cfn {
 }
 
 /** Trigger functions, only for the triggers the config uses. The bundles come from `npm run build`. */
-function poolFunctions(triggers: TriggersConfig, distDir: string): Cfn {
+function poolFunctions(triggers: TriggersConfig, distDir: string, requireBuild: boolean): Cfn {
   const fns: Cfn = {};
   const used: Record<string, boolean> = {
     "pre-token-generation": hasPreTokenGeneration(triggers),
@@ -207,7 +270,7 @@ function poolFunctions(triggers: TriggersConfig, distDir: string): Cfn {
   };
   for (const f of TRIGGER_FUNCTIONS) {
     if (!used[f.name]) continue;
-    if (!existsSync(join(root, distDir, f.name, "index.js")))
+    if (requireBuild && !existsSync(join(root, distDir, f.name, "index.js")))
       throw new Error(`${distDir}/${f.name}/index.js not found: run the build first (it bundles ${f.entry})`);
     fns[f.slsName] = {
       handler: `${distDir}/${f.name}/index.handler`,

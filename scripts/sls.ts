@@ -18,6 +18,9 @@ export interface SlsEnv {
   outdir: string;
   /** Hosts for the created app client's callback and sign-out URLs. */
   siteHosts?: string[];
+  /** False for a command that packages nothing (`remove`, `s3sync`): the Serverless values then leave out what
+   *  only a package needs from the build (function code, the key value store), so it runs without a build. */
+  readsBuild?: boolean;
 }
 
 export class SlsError extends Error {}
@@ -34,6 +37,7 @@ export function sls(stack: Stack, args: string[], env: SlsEnv, opts: { quiet?: b
         AUTH_CONFIG: env.configPath,
         AUTH_OUTDIR: env.outdir,
         EDGE_AUTH_SITE_HOSTS: (env.siteHosts ?? []).join(","),
+        EDGE_AUTH_WITHOUT_BUILD: env.readsBuild === false ? "1" : "",
         SLS_TELEMETRY_DISABLED: "1",
         SLS_NOTIFICATIONS_MODE: "off",
         AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: "1",

@@ -16,6 +16,23 @@ export function stackNames(d: Pick<DeployConfig, "service" | "stage">): { edge: 
   return { edge: `${d.service}-${d.stage}`, pool: `${d.service}-pool-${d.stage}` };
 }
 
+/** CloudFront's limit on the names of functions, key value stores and policies: 1-64 of `[A-Za-z0-9_-]`. */
+const CLOUDFRONT_NAME_MAX = 64;
+
+/**
+ * The name of a CloudFront Function, key value store or policy of a stack: `<stack>-<suffix>`. CloudFront names
+ * are unique in the account, not the stack, so the stack name is in it; when both are too long together the
+ * stack name is cut and a hash of the whole of it keeps two stacks' names apart. The suffix is always kept whole.
+ */
+export function cloudFrontName(stack: string, suffix: string): string {
+  const name = `${stack}-${suffix}`.replace(/[^A-Za-z0-9_-]/g, "-");
+  if (name.length <= CLOUDFRONT_NAME_MAX) return name;
+  const hash = createHash("sha256").update(stack).digest("hex").slice(0, 8);
+  const keep = CLOUDFRONT_NAME_MAX - suffix.length - hash.length - 2;
+  if (keep < 1) throw new Error(`cloudFrontName: suffix ${suffix} is too long`);
+  return `${stack.slice(0, keep)}-${hash}-${suffix}`.replace(/[^A-Za-z0-9_-]/g, "-");
+}
+
 /** The app client's callback and sign-out URLs for every host the site answers on. */
 export function clientUrls(hosts: readonly string[], paths: { callback: string; afterSignOut: string }): { callbackUrls: string[]; logoutUrls: string[] } {
   return {

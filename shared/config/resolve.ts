@@ -16,6 +16,7 @@ import type { DeployConfig, PreTokenGenerationConfig, ResolvedConfig, TriggersCo
 import { GROUP_NAME, LOG_LEVELS, SCALAR_ONLY_CLAIMS, claimsBytes, reservedClaimReason } from "../triggers/claim-names";
 import { formatIssues } from "./issues";
 import { resolveAlarms, resolveDashboard, resolveUserPoolSignIn } from "./resolve-operate";
+import { policyHeaders } from "./response-headers";
 
 /** What the build prepares before resolving: the fetched JWKS, a generated nonce secret, error page contents. */
 export interface ResolveExtra {
@@ -206,6 +207,12 @@ function edgePart(data: ConfigFile, raw: Raw, extra: ResolveExtra, createsPool: 
     else if (val === false || val === null) delete headers[key];
     else if (/[\r\n\0]/.test(val) || val.length === 0) fail(`headers.${name}`, "must be a non-empty string on one line, or false to drop the default");
     else headers[key] = val;
+  }
+  if (data.hotPath === "cloudfront-function") {
+    // A response headers policy sends them there (see response-headers.ts); refuse what it cannot express now,
+    // not at deploy when CloudFront would.
+    const policy = policyHeaders(headers);
+    if (!policy.ok) for (const p of policy.problems) fail(p.field, p.why);
   }
 
   const errorPages: Record<string, string> = {};

@@ -1,10 +1,11 @@
 /**
- * Runs `npm run package` (build + `sls package`, offline, no AWS credentials) for the two kinds of config —
- * one that creates a user pool and one that uses an existing pool — and checks the CloudFormation templates
- * against Lambda@Edge's limits and the issue's requirements, then runs cfn-lint on every template.
+ * Runs `npm run package` (build + `sls package`, offline, no AWS credentials) for the kinds of config — one that
+ * creates a user pool and one that uses an existing pool (hot path lambda-edge), and the CloudFront Function hot
+ * path without and with `mergeOriginCsp` — and checks the CloudFormation templates against Lambda@Edge's limits
+ * and the issue's requirements, then runs cfn-lint on every template.
  */
 import { spawnSync } from "node:child_process";
-import { generateKeyPairSync } from "node:crypto";
+import { createHash, generateKeyPairSync } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { inflateRawSync } from "node:zlib";
@@ -15,6 +16,8 @@ const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:edge-auth-alerts";
 const CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
 const EDGE = { checkAuth: "check-auth", httpHeaders: "http-headers", parseAuth: "parse-auth", refreshAuth: "refresh-auth", signOut: "sign-out", signIn: "sign-in" };
+type EdgeKey = keyof typeof EDGE;
+const ON_PATHS: EdgeKey[] = ["parseAuth", "refreshAuth", "signOut", "signIn"];
 
 // `any`: templates are untyped CloudFormation JSON; the assertions below check the shapes.
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
@@ -35,13 +38,14 @@ const base = {
   ],
 };
 
+const existingPool = { ...base, userPoolId: "eu-west-1_Abc123", clientId: "clientid123", domain: "auth.example.com", jwks: jwks() };
 const cases = {
   create: {
     ...base,
     triggers: { postConfirmation: { defaultGroup: "users" }, preTokenGeneration: { groupClaims: { claim: "roles", map: { admins: ["admin"] } } } },
     deploy: { service: "edgeauth-test", stage: "ci", userPool: { domainPrefix: "edgeauth-test-ci" }, aliases: ["www.example.com"], certificateArn: CERT },
   },
-  existing: { ...base, userPoolId: "eu-west-1_Abc123", clientId: "clientid123", domain: "auth.example.com", jwks: jwks() },
+  existing: existingPool,
   /** Every pool option and the observability keys at once. */
   options: {
     ...base,
@@ -61,8 +65,22 @@ const cases = {
       dashboard: { regions: ["us-east-1", "eu-west-1"] },
     },
   },
+  "cloudfront-function": { ...existingPool, hotPath: "cloudfront-function", headers: { "Permissions-Policy": "camera=()" } },
+  "cloudfront-function-merge": { ...existingPool, hotPath: "cloudfront-function", mergeOriginCsp: true },
 };
 type Case = keyof typeof cases;
+const ALL_CASES = Object.keys(cases) as Case[];
+const CFF_CASES = ["cloudfront-function", "cloudfront-function-merge"] as const;
+
+/** The Lambda@Edge functions each case deploys: the hot path's check or none, http-headers or none, the paths. */
+const LAMBDAS: Record<Case, EdgeKey[]> = {
+  create: Object.keys(EDGE) as EdgeKey[],
+  existing: Object.keys(EDGE) as EdgeKey[],
+  options: Object.keys(EDGE) as EdgeKey[],
+  "cloudfront-function": ON_PATHS,
+  "cloudfront-function-merge": ["httpHeaders", ...ON_PATHS],
+};
+const lambdaId = (key: string) => `${key[0]!.toUpperCase()}${key.slice(1)}LambdaFunction`;
 
 /** Lists a zip's entries (name and content) by reading its central directory. */
 function unzip(file: string): Map<string, Buffer> {
@@ -91,7 +109,7 @@ function unzip(file: string): Map<string, Buffer> {
 }
 
 const dirs = (c: Case) => ({ work: join(root, ".build", `test-deploy-${c}`), out: join(root, ".build", `test-deploy-${c}`, "dist"), pkg: join(root, ".build", `test-deploy-${c}`, "pkg") });
-const templates: Partial<Record<Case, { edge: Template; pool?: Template }>> = {};
+const templates: Partial<Record<Case, { edge: Template; pool?: Template; output: string }>> = {};
 
 function runPackage(c: Case) {
   const { work, out, pkg } = dirs(c);
@@ -103,28 +121,49 @@ function runPackage(c: Case) {
   // No credentials: packaging must not need AWS.
   for (const k of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"]) delete env[k];
   env.AWS_CONFIG_FILE = env.AWS_SHARED_CREDENTIALS_FILE = join(work, "no-such-file");
-  const res = spawnSync("npm", ["run", "--silent", "package"], { cwd: root, env, encoding: "utf8", timeout: 90_000 });
+  const res = spawnSync("npm", ["run", "--silent", "package"], { cwd: root, env, encoding: "utf8", timeout: 120_000 });
   if (res.status !== 0) throw new Error(`npm run package failed (${res.status}):\n${res.stdout}\n${res.stderr}`);
   const read = (stack: string) => JSON.parse(readFileSync(join(pkg, stack, "cloudformation-template-update-stack.json"), "utf8")) as Template;
-  templates[c] = { edge: read("edge"), ...(existsSync(join(pkg, "pool")) ? { pool: read("pool") } : {}) };
+  templates[c] = { edge: read("edge"), ...(existsSync(join(pkg, "pool")) ? { pool: read("pool") } : {}), output: `${res.stdout}\n${res.stderr}` };
 }
 
 const ofType = (t: Template, type: string) => Object.entries(t.Resources).filter(([, r]) => r.Type === type);
+/** `{ Ref }` to the published version of a Lambda function. */
+function versionOfIn(t: Template, fn: string) {
+  const [id] = ofType(t, "AWS::Lambda::Version").find(([, v]) => v.Properties.FunctionName.Ref === fn)!;
+  return { Ref: id };
+}
+/** The CloudFormation templates of a case's package. */
+function templateFiles(c: Case): string[] {
+  const { pkg } = dirs(c);
+  return readdirSync(pkg).flatMap((stack) => readdirSync(join(pkg, stack)).filter((f) => f.startsWith("cloudformation-template")).map((f) => join(pkg, stack, f)));
+}
+
+let lintResult: { status: number; output: string; errors: string[] } | undefined;
+/** cfn-lint over every case's templates at once (it takes seconds to start); its error lines (rule E…). */
+function cfnLint() {
+  if (lintResult) return lintResult;
+  const res = spawnSync("cfn-lint", ["--format", "parseable", ...ALL_CASES.flatMap(templateFiles)], { encoding: "utf8" });
+  if (res.error) throw new Error(`cfn-lint is not installed (pip install cfn-lint): ${res.error.message}`);
+  // parseable: <file>:<line>:<column>:<end line>:<end column>:<rule>:<message>
+  const errors = res.stdout.split("\n").filter((line) => /^[^:]+(:\d+){4}:E\d+:/.test(line));
+  lintResult = { status: res.status ?? 2, output: res.stdout + res.stderr, errors };
+  return lintResult;
+}
+
 const distribution = (t: Template) => t.Resources.CloudFrontDistribution!.Properties.DistributionConfig;
 
 beforeAll(() => {
   // One after the other: osls writes through <repo>/.serverless/ whatever --package says.
-  runPackage("existing");
-  runPackage("create");
-  runPackage("options");
-}, 170_000);
+  for (const c of ALL_CASES) runPackage(c);
+}, 400_000);
 
-describe.each(["existing", "create", "options"] as const)("npm run package, %s pool", (c) => {
+describe.each(ALL_CASES)("npm run package, %s", (c) => {
   const edge = () => templates[c]!.edge;
 
-  it("packages each edge function with Lambda@Edge's limits and no environment", () => {
+  it("packages each Lambda@Edge function of the hot path with Lambda@Edge's limits and no environment", () => {
     const fns = ofType(edge(), "AWS::Lambda::Function");
-    expect(fns.map(([id]) => id).sort()).toEqual(Object.keys(EDGE).map((k) => `${k[0]!.toUpperCase()}${k.slice(1)}LambdaFunction`).sort());
+    expect(fns.map(([id]) => id).sort()).toEqual(LAMBDAS[c].map(lambdaId).sort());
     for (const [, fn] of fns) {
       expect(fn.Properties.Environment).toBeUndefined();
       expect(fn.Properties.Runtime).toBe("nodejs24.x");
@@ -140,23 +179,60 @@ describe.each(["existing", "create", "options"] as const)("npm run package, %s p
   it("puts only our bundle, under 1 MB, in each zip, at the handler's path", () => {
     const { out, pkg } = dirs(c);
     const distDir = out.slice(root.length + 1);
-    for (const [key, name] of Object.entries(EDGE)) {
+    for (const key of LAMBDAS[c]) {
+      const name = EDGE[key];
       const zip = join(pkg, "edge", `${key}.zip`);
       expect(statSync(zip).size).toBeLessThan(1024 * 1024);
       const entries = unzip(zip);
       expect([...entries.keys()]).toEqual([`${distDir}/${name}/index.js`]);
       expect(entries.get(`${distDir}/${name}/index.js`)!.equals(readFileSync(join(out, name, "index.js")))).toBe(true);
-      const fn = edge().Resources[`${key[0]!.toUpperCase()}${key.slice(1)}LambdaFunction`]!;
+      const fn = edge().Resources[lambdaId(key)]!;
       expect(fn.Properties.Handler).toBe(`${distDir}/${name}/index.handler`);
     }
   });
 
+  it("keeps the sign-in and auth paths on their own Lambda@Edge behaviours, caching disabled", () => {
+    const dc = distribution(edge());
+    const behaviours = Object.fromEntries((dc.CacheBehaviors as Record<string, any>[]).map((b) => [b.PathPattern, b])); // any: CloudFormation JSON
+    expect(Object.keys(behaviours).sort()).toEqual(["/auth/callback", "/auth/in", "/auth/out", "/auth/refresh"]);
+    for (const [path, fn] of [["/auth/callback", "ParseAuth"], ["/auth/refresh", "RefreshAuth"], ["/auth/out", "SignOut"], ["/auth/in", "SignIn"]] as const) {
+      expect(behaviours[path].LambdaFunctionAssociations).toEqual([{ EventType: "viewer-request", LambdaFunctionARN: versionOfIn(edge(), `${fn}LambdaFunction`) }]);
+      expect(behaviours[path].FunctionAssociations).toBeUndefined();
+      expect(behaviours[path].ViewerProtocolPolicy).toBe("redirect-to-https");
+      expect(behaviours[path].CachePolicyId).toBe(CACHING_DISABLED);
+    }
+  });
+  it("keeps the bucket private: Block Public Access, encryption, OAC, a policy scoped to this distribution", () => {
+    const r = edge().Resources;
+    const bucket = r.SiteBucket!.Properties;
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe("AES256");
+    expect(bucket.OwnershipControls.Rules[0].ObjectOwnership).toBe("BucketOwnerEnforced");
+    expect(r.SiteOriginAccessControl!.Properties.OriginAccessControlConfig).toMatchObject({ OriginAccessControlOriginType: "s3", SigningBehavior: "always", SigningProtocol: "sigv4" });
+    const [origin] = distribution(edge()).Origins;
+    expect(origin).toMatchObject({ S3OriginConfig: {}, OriginAccessControlId: { "Fn::GetAtt": ["SiteOriginAccessControl", "Id"] }, DomainName: { "Fn::GetAtt": ["SiteBucket", "RegionalDomainName"] } });
+    const [allow, ...rest] = r.SiteBucketPolicy!.Properties.PolicyDocument.Statement;
+    expect(allow).toMatchObject({ Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject" });
+    expect(JSON.stringify(allow.Condition.StringEquals["AWS:SourceArn"])).toContain(":distribution/${CloudFrontDistribution}");
+    expect(rest.every((s: { Effect: string }) => s.Effect === "Deny")).toBe(true);
+  });
+
+  it("passes cfn-lint with no errors (warnings allowed: osls's own Retain-without-UpdateReplacePolicy)", () => {
+    const files = templateFiles(c);
+    expect(files.length).toBe(c === "create" || c === "options" ? 4 : 2);
+    const lint = cfnLint();
+    // cfn-lint's exit code is a bit field: 2 = errors, 4 = warnings, 8 = informational.
+    expect(lint.status & ~(2 | 4 | 8), lint.output).toBe(0);
+    expect(lint.errors.filter((line) => files.some((f) => line.startsWith(`${f}:`))), lint.output).toEqual([]);
+  }, 120_000);
+});
+
+describe.each(["existing", "create"] as const)("hot path lambda-edge, %s pool", (c) => {
+  const edge = () => templates[c]!.edge;
+
   it("associates published versions: check-auth and http-headers on the default behaviour, one behaviour per auth path", () => {
     const dc = distribution(edge());
-    const versionOf = (fn: string) => {
-      const [id] = ofType(edge(), "AWS::Lambda::Version").find(([, v]) => v.Properties.FunctionName.Ref === fn)!;
-      return { Ref: id };
-    };
+    const versionOf = (fn: string) => versionOfIn(edge(), fn);
     expect(dc.DefaultCacheBehavior.LambdaFunctionAssociations).toEqual([
       { EventType: "viewer-request", LambdaFunctionARN: versionOf("CheckAuthLambdaFunction") },
       { EventType: "origin-response", LambdaFunctionARN: versionOf("HttpHeadersLambdaFunction") },
@@ -174,29 +250,98 @@ describe.each(["existing", "create", "options"] as const)("npm run package, %s p
     for (const [, p] of ofType(edge(), "AWS::Lambda::Permission")) expect(p.Properties.Principal).toBe("edgelambda.amazonaws.com");
   });
 
-  it("keeps the bucket private: Block Public Access, encryption, OAC, a policy scoped to this distribution", () => {
-    const r = edge().Resources;
-    const bucket = r.SiteBucket!.Properties;
-    expect(bucket.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
-    expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe("AES256");
-    expect(bucket.OwnershipControls.Rules[0].ObjectOwnership).toBe("BucketOwnerEnforced");
-    expect(r.SiteOriginAccessControl!.Properties.OriginAccessControlConfig).toMatchObject({ OriginAccessControlOriginType: "s3", SigningBehavior: "always", SigningProtocol: "sigv4" });
-    const [origin] = distribution(edge()).Origins;
-    expect(origin).toMatchObject({ S3OriginConfig: {}, OriginAccessControlId: { "Fn::GetAtt": ["SiteOriginAccessControl", "Id"] }, DomainName: { "Fn::GetAtt": ["SiteBucket", "RegionalDomainName"] } });
-    const [allow, ...rest] = r.SiteBucketPolicy!.Properties.PolicyDocument.Statement;
-    expect(allow).toMatchObject({ Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject" });
-    expect(JSON.stringify(allow.Condition.StringEquals["AWS:SourceArn"])).toContain(":distribution/${CloudFrontDistribution}");
-    expect(rest.every((s: { Effect: string }) => s.Effect === "Deny")).toBe(true);
+
+  it("adds no CloudFront Function, key value store or response headers policy", () => {
+    for (const type of ["AWS::CloudFront::Function", "AWS::CloudFront::KeyValueStore", "AWS::CloudFront::ResponseHeadersPolicy"]) expect(ofType(edge(), type)).toEqual([]);
+    const dc = distribution(edge());
+    for (const b of [dc.DefaultCacheBehavior, ...dc.CacheBehaviors]) {
+      expect(b.FunctionAssociations).toBeUndefined();
+      expect(b.ResponseHeadersPolicyId).toBeUndefined();
+    }
+    expect(readdirSync(join(dirs(c).pkg, "edge")).filter((f) => f.startsWith("kvs-import"))).toEqual([]);
+  });
+});
+
+describe.each(CFF_CASES)("hot path cloudfront-function, %s", (c) => {
+  const edge = () => templates[c]!.edge;
+  const built = (file: string) => readFileSync(join(dirs(c).out, "check-auth-function", file), "utf8");
+  const onlyOne = (type: string) => {
+    const found = ofType(edge(), type);
+    expect(found, type).toHaveLength(1);
+    return found[0]!;
+  };
+
+  it("runs the CloudFront Function on the default behaviour's viewer request, and no Lambda@Edge there", () => {
+    const [id, fn] = onlyOne("AWS::CloudFront::Function");
+    expect(fn.Properties).toMatchObject({ Name: "edge-auth-dev-check-auth-function", AutoPublish: true, FunctionConfig: { Runtime: "cloudfront-js-2.0" } });
+    expect(fn.Properties.FunctionCode).toBe(built("index.js"));
+    expect(edge().Resources.CheckAuthLambdaFunction).toBeUndefined();
+    const d = distribution(edge()).DefaultCacheBehavior;
+    expect(d.FunctionAssociations).toEqual([{ EventType: "viewer-request", FunctionARN: { "Fn::GetAtt": [id, "FunctionMetadata.FunctionARN"] } }]);
+    expect((d.LambdaFunctionAssociations ?? []).filter((a: { EventType: string }) => a.EventType === "viewer-request")).toEqual([]);
+    // Set in full, not copied from a path behaviour: the site is cached, compressed, HTTPS only.
+    expect(d).toMatchObject({ ViewerProtocolPolicy: "redirect-to-https", Compress: true, CachePolicyId: { Ref: "CloudFrontCachePolicySite" } });
   });
 
-  it("passes cfn-lint with no errors (warnings allowed: osls's own Retain-without-UpdateReplacePolicy)", () => {
-    const { pkg } = dirs(c);
-    const files = readdirSync(pkg).flatMap((stack) => readdirSync(join(pkg, stack)).filter((f) => f.startsWith("cloudformation-template")).map((f) => join(pkg, stack, f)));
-    expect(files.length).toBeGreaterThanOrEqual(c === "existing" ? 2 : 4);
-    const res = spawnSync("cfn-lint", ["--format", "parseable", ...files], { encoding: "utf8" });
-    if (res.error) throw new Error(`cfn-lint is not installed (pip install cfn-lint): ${res.error.message}`);
-    // cfn-lint's exit code is a bit field: 2 = errors, 4 = warnings, 8 = informational.
-    expect((res.status ?? 2) & 2, res.stdout).toBe(0);
+  it(c === "cloudfront-function" ? "runs no Lambda@Edge on the default behaviour" : "runs http-headers on the default behaviour's origin response (mergeOriginCsp)", () => {
+    const d = distribution(edge()).DefaultCacheBehavior;
+    const expected = c === "cloudfront-function" ? undefined : [{ EventType: "origin-response", LambdaFunctionARN: versionOfIn(edge(), "HttpHeadersLambdaFunction") }];
+    expect(d.LambdaFunctionAssociations).toEqual(expected);
+  });
+
+  it("creates the key value store from the built kvs.json in the deployment bucket, named by its hash, for the function", () => {
+    const hash = createHash("sha256").update(built("kvs.json")).digest("hex").slice(0, 16);
+    const [storeId, store] = onlyOne("AWS::CloudFront::KeyValueStore");
+    const key = `serverless/edge-auth/dev/kvs-import/${hash}.json`;
+    expect(store.Properties.Name).toBe(`edge-auth-dev-session-${hash}`);
+    expect(store.Properties.ImportSource).toEqual({ SourceType: "S3", SourceArn: { "Fn::Sub": `arn:\${AWS::Partition}:s3:::\${ServerlessDeploymentBucket}/${key}` } });
+    const [, fn] = onlyOne("AWS::CloudFront::Function");
+    expect(fn.Properties.FunctionConfig.KeyValueStoreAssociations).toEqual([{ KeyValueStoreARN: { "Fn::GetAtt": [storeId, "Arn"] } }]);
+    // What `sls deploy` uploads to that key (deploy/kvs-import.js): the file as built, in the package.
+    const pkg = join(dirs(c).pkg, "edge");
+    expect(readFileSync(join(pkg, `kvs-import-${hash}.json`), "utf8")).toBe(built("kvs.json"));
+    const state = JSON.parse(readFileSync(join(pkg, "serverless-state.json"), "utf8"));
+    expect(state.service.custom.keyValueStoreImports).toEqual([{ file: `${dirs(c).out.slice(root.length + 1)}/check-auth-function/kvs.json`, key, hash }]);
+  });
+
+  it("never puts the session key in a template, an output, the package's state or the command's output", () => {
+    const secret = (JSON.parse(built("kvs.json")) as { data: { key: string; value: string }[] }).data.find((e) => e.key === "session-key")!.value;
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{43,}$/);
+    const pkg = join(dirs(c).pkg, "edge");
+    const files = readdirSync(pkg).filter((f) => f.endsWith(".json") && !f.startsWith("kvs-import-"));
+    expect(files).toEqual(expect.arrayContaining(["cloudformation-template-create-stack.json", "cloudformation-template-update-stack.json", "serverless-state.json"]));
+    for (const f of files) expect(readFileSync(join(pkg, f), "utf8"), f).not.toContain(secret);
+    expect(JSON.stringify(edge().Outputs)).not.toContain(secret);
+    expect(templates[c]!.output).not.toContain(secret);
+  });
+
+  it("sends the security headers from a response headers policy on every behaviour", () => {
+    const [policyId, policy] = onlyOne("AWS::CloudFront::ResponseHeadersPolicy");
+    const config = policy.Properties.ResponseHeadersPolicyConfig;
+    expect(config.Name).toBe("edge-auth-dev-security-headers");
+    expect(config.SecurityHeadersConfig).toEqual({
+      StrictTransportSecurity: { AccessControlMaxAgeSec: 63072000, IncludeSubdomains: true, Preload: false, Override: true },
+      ContentTypeOptions: { Override: true },
+      FrameOptions: { FrameOption: "DENY", Override: true },
+      // Kept when the origin sends one (a policy cannot merge): see shared/config/response-headers.ts.
+      ContentSecurityPolicy: { ContentSecurityPolicy: "frame-ancestors 'none'", Override: false },
+      ReferrerPolicy: { ReferrerPolicy: "strict-origin-when-cross-origin", Override: true },
+    });
+    expect(config.CustomHeadersConfig).toEqual(c === "cloudfront-function" ? { Items: [{ Header: "Permissions-Policy", Value: "camera=()", Override: true }] } : undefined);
+    const dc = distribution(edge());
+    const behaviours = [dc.DefaultCacheBehavior, ...dc.CacheBehaviors];
+    expect(behaviours).toHaveLength(5);
+    for (const b of behaviours) expect(b.ResponseHeadersPolicyId, b.PathPattern ?? "default").toEqual({ Ref: policyId });
+  });
+
+  it("keeps the site cache policy exactly as the lambda-edge stack has it, so switching hot paths leaves it alone", () => {
+    const policies = (t: Template) => Object.fromEntries(ofType(t, "AWS::CloudFront::CachePolicy"));
+    expect(policies(edge())).toEqual(policies(templates.existing!.edge));
+    expect(Object.keys(policies(edge()))).toEqual(["CloudFrontCachePolicySite"]);
+  });
+
+  it("says nothing misleading while packaging (no unused cache policy warning)", () => {
+    expect(templates[c]!.output).not.toMatch(/is not used by any cloudFront event/);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { resolveAuthConfig, resolveDeployConfig } from "../../../shared/config/resolve";
-import { clientUrls, hostedUiDomain, poolGroups, stackNames } from "../../../shared/config/deploy";
+import { clientUrls, cloudFrontName, hostedUiDomain, poolGroups, stackNames } from "../../../shared/config/deploy";
 
 const existing = { region: "eu-west-1", userPoolId: "eu-west-1_Abc123", clientId: "abc123", domain: "auth.example.com" };
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
@@ -120,5 +120,24 @@ describe("helpers", () => {
     expect(a).toEqual(b);
     expect(new Set(a.map((g) => g.logicalId)).size).toBe(2);
     for (const g of a) expect(g.logicalId).toMatch(/^[A-Za-z0-9]{1,255}$/);
+  });
+});
+
+describe("cloudFrontName", () => {
+  it.each([
+    ["edge-auth-dev", "check-auth"],
+    ["a".repeat(30) + "-" + "b".repeat(16), "session-0123456789abcdef"],
+    ["a".repeat(30) + "-" + "c".repeat(16), "session-0123456789abcdef"],
+  ])("%s + %s: at most 64 of [A-Za-z0-9_-], suffix whole", (stack, suffix) => {
+    const name = cloudFrontName(stack, suffix);
+    expect(name).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
+    expect(name.endsWith(`-${suffix}`)).toBe(true);
+    expect(name.startsWith(stack.slice(0, 10))).toBe(true);
+  });
+
+  it("keeps the plain name when it fits, and different long stacks apart", () => {
+    expect(cloudFrontName("edge-auth-dev", "check-auth")).toBe("edge-auth-dev-check-auth");
+    const long = (stage: string) => cloudFrontName(`${"a".repeat(30)}-${stage}`, "session-0123456789abcdef");
+    expect(long("x".repeat(16))).not.toBe(long("y".repeat(16)));
   });
 });
