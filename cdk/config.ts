@@ -5,9 +5,10 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, isAbsolute, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { Token } from "aws-cdk-lib";
 import { ConfigError, readConfigFile, resolveOrThrow } from "../shared/config/load";
+export { absolutePaths } from "../shared/config/load";
 import { resolveDeployConfig } from "../shared/config/resolve";
 import type { AuthConfig } from "../shared/config/resolve";
 
@@ -105,17 +106,6 @@ export function keptSecrets(raw: AuthConfigInput, file: string): AuthConfigInput
     nonceSigningSecret: raw.nonceSigningSecret ?? next.nonceSigningSecret,
     session: { ...session, signingSecret: session.signingSecret ?? next.sessionSigningSecret },
   };
-}
-
-/** File paths in the config are relative to the config file (or, for an object, the current directory). */
-export function absolutePaths(raw: AuthConfigInput, baseDir: string): AuthConfigInput {
-  const abs = (p: unknown) => (typeof p === "string" && p !== "" && !isAbsolute(p) ? resolve(baseDir, p) : p);
-  const out: AuthConfigInput = { ...raw };
-  if (isObject(raw.errorPages)) out.errorPages = Object.fromEntries(Object.entries(raw.errorPages).map(([k, v]) => [k, abs(v)]));
-  const t = raw.triggers;
-  if (isObject(t) && isObject(t.preTokenGeneration) && t.preTokenGeneration.module !== undefined)
-    out.triggers = { ...t, preTokenGeneration: { ...t.preTokenGeneration, module: abs(t.preTokenGeneration.module) } };
-  return out;
 }
 
 /**

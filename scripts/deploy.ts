@@ -17,11 +17,12 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { CognitoIdentityProviderClient, DescribeUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { BuildError, buildAll } from "./build";
-import { hostedUiDomain, stackNames } from "../shared/config/deploy";
+import { absolutePaths } from "../shared/config/load";
+import { clientUrls, hasSites, hostedUiDomain, poolClients, stackNames } from "../shared/config/deploy";
 import { loadDeployConfig, packageAll, workDir } from "./package";
 import { sls, SlsError } from "./sls";
 import type { SlsEnv } from "./sls";
@@ -90,7 +91,8 @@ async function main() {
 
   const generatedPath = join(workDir(deploy), "auth.config.generated.json");
   const previous = existsSync(generatedPath) ? (JSON.parse(readFileSync(generatedPath, "utf8")) as Record<string, unknown>) : {};
-  const generated: Record<string, unknown> = { ...raw, ...keptSecrets(raw, previous) };
+  // Written to .build/: its file paths must still mean the user's files, next to the config.
+  const generated: Record<string, unknown> = { ...absolutePaths(raw, dirname(configPath)), ...keptSecrets(raw, previous) };
 
   if (deploy.createUserPool) {
     console.log(`\n== 1/3 user pool stack ${names.pool} (${region})`);
@@ -98,16 +100,22 @@ async function main() {
     await packageAll({ configPath, outdir, packageDir, siteHosts: [...hosts] });
     await sls("pool", ["deploy", "--package", join(packageDir, "pool")], env);
     const pool = await stackOutputs(names.pool, region);
-    generated.userPoolId = required(pool, "UserPoolId", names.pool);
-    generated.clientId = required(pool, "UserPoolClientId", names.pool);
+    const userPoolId = required(pool, "UserPoolId", names.pool);
+    generated.userPoolId = userPoolId;
     generated.domain = pool?.HostedUiDomain ?? hostedUiDomain(deploy.userPool.domainPrefix, region);
-    if (deploy.userPool.generateSecret) {
-      const cognito = new CognitoIdentityProviderClient({ region });
-      const res = await cognito.send(
-        new DescribeUserPoolClientCommand({ UserPoolId: String(generated.userPoolId), ClientId: String(generated.clientId) }),
-      );
-      generated.clientSecret = res.UserPoolClient?.ClientSecret;
-    }
+    // One app client, or one per site: each gets its id (and secret) from the pool stack.
+    const cognito = new CognitoIdentityProviderClient({ region });
+    const client = async (output: string): Promise<{ clientId: string; clientSecret?: string }> => {
+      const clientId = required(pool, output, names.pool);
+      if (!deploy.userPool.generateSecret) return { clientId };
+      const res = await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }));
+      return { clientId, ...(res.UserPoolClient?.ClientSecret ? { clientSecret: res.UserPoolClient.ClientSecret } : {}) };
+    };
+    const clients = poolClients(config.sites, deploy, [...hosts]);
+    if (hasSites(config.sites)) {
+      const sites = raw.sites as Record<string, unknown>[];
+      generated.sites = await Promise.all(sites.map(async (site, i) => ({ ...site, ...(await client(clients[i]!.output)) })));
+    } else Object.assign(generated, await client(clients[0]!.output));
     // The generated file is an existing pool's config now: the pool keys are filled in.
     generated.deploy = { ...(raw.deploy as object | undefined), createUserPool: false };
   }
@@ -120,7 +128,8 @@ async function main() {
   const edge = await stackOutputs(names.edge, "us-east-1");
   const distributionDomain = required(edge, "CloudFrontDistributionDomainName", names.edge);
 
-  if (deploy.createUserPool && !hosts.has(distributionDomain)) {
+  // With sites, the distribution's own domain is no site's (it gets 421), so no client needs it.
+  if (deploy.createUserPool && !hasSites(config.sites) && !hosts.has(distributionDomain)) {
     console.log(`\n== 3/3 user pool stack again: callback URLs for ${distributionDomain}`);
     hosts.add(distributionDomain);
     await sls("pool", ["deploy"], { ...env, siteHosts: [...hosts] });
@@ -131,9 +140,12 @@ async function main() {
   if (edge?.DashboardUrl) console.log(`Dashboard: ${edge.DashboardUrl}; logs of every region: npm run logs`);
   if (!edgeBefore) console.log("A new distribution takes a few minutes to reach every edge location.");
   if (!deploy.createUserPool) {
-    const paths = config.edge.paths;
-    const host = deploy.aliases[0] ?? distributionDomain;
-    console.log(`Your app client needs callback URL https://${host}${paths.callback} and sign-out URL https://${host}${paths.afterSignOut}`);
+    // The app clients are yours: say what each must have registered.
+    for (const site of config.sites) {
+      const hostsOf = hasSites(config.sites) ? site.hosts : [deploy.aliases[0] ?? distributionDomain];
+      const { callbackUrls, logoutUrls } = clientUrls(hostsOf, site.config.paths);
+      console.log(`App client ${site.config.clientId} needs callback URL(s) ${callbackUrls.join(", ")} and sign-out URL(s) ${logoutUrls.join(", ")}`);
+    }
   }
   if (deploy.createUserPool && !deploy.userPool.selfSignUp)
     console.log(

@@ -11,12 +11,12 @@
  *   EDGE_AUTH_PACKAGE_DIR package folder (default .build/package; not inside .serverless/, which osls copies from)
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { BuildError, buildAll } from "./build";
 import { hostedUiDomain, stackNames } from "../shared/config/deploy";
 import type { DeployConfig } from "../shared/config/types";
 import { sls, SlsError } from "./sls";
-import { readConfigFile, resolveForDeploy, withPoolPlaceholders } from "../shared/config/load";
+import { absolutePaths, readConfigFile, resolveForDeploy, withPoolPlaceholders } from "../shared/config/load";
 import type { AuthConfig } from "../shared/config/resolve";
 
 const root = resolve(__dirname, "..");
@@ -57,7 +57,7 @@ export async function packageAll(opts: PackageOptions): Promise<{ edge: string; 
   if (deploy.createUserPool) {
     const region = config.edge.region;
     buildConfig = join(workDir(deploy), "auth.config.package.json");
-    writeFileSync(buildConfig, JSON.stringify(withPoolPlaceholders(raw, hostedUiDomain(deploy.userPool.domainPrefix, region)), null, 2), { mode: 0o600 });
+    writeFileSync(buildConfig, JSON.stringify(withPoolPlaceholders(absolutePaths(raw, dirname(opts.configPath)), hostedUiDomain(deploy.userPool.domainPrefix, region)), null, 2), { mode: 0o600 });
     log("note: the config creates a user pool, so the edge bundles in this package carry placeholder pool ids; `npm run deploy` rebuilds them with the real ones");
   }
   await buildAll({ configPath: buildConfig, outdir: opts.outdir, log });

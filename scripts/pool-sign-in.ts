@@ -82,25 +82,28 @@ export function appClientProperties(s: UserPoolSignIn): Cfn {
   };
 }
 
-/** Resources these options add: the managed login style (v2) and the role Cognito sends SMS with. */
-export function signInResources(s: UserPoolSignIn): Cfn {
+/**
+ * Resources these options add: the managed login style (v2), one per app client (`clients`: their logical ids, the
+ * first keeping the plain id), and the role Cognito sends SMS with.
+ */
+export function signInResources(s: UserPoolSignIn, clients: readonly string[] = ["UserPoolClient"]): Cfn {
   const out: Cfn = {};
-  if (s.managedLogin === "v2") {
+  if (s.managedLogin === "v2") clients.forEach((client, i) => {
     const b = s.branding;
     const custom = b?.settings !== undefined || (b?.assets?.length ?? 0) > 0;
-    out[SIGN_IN_IDS.branding] = {
+    out[`${SIGN_IN_IDS.branding}${i === 0 ? "" : client.slice("UserPoolClient".length)}`] = {
       Type: "AWS::Cognito::ManagedLoginBranding",
       // The style belongs to the app client on a v2 domain.
       DependsOn: ["UserPoolDomain"],
       Properties: {
         UserPoolId: { Ref: "UserPool" },
-        ClientId: { Ref: "UserPoolClient" },
+        ClientId: { Ref: client },
         ...(custom
           ? { ...(b?.settings ? { Settings: b.settings } : {}), ...(b?.assets?.length ? { Assets: b.assets.map((a) => ({ Category: a.category, ColorMode: a.colorMode, Extension: a.extension, Bytes: a.bytes })) } : {}) }
           : { UseCognitoProvidedValues: true }),
       },
     };
-  }
+  });
   if (s.mfa !== "off" && s.mfaMethods.includes("sms")) {
     // https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-sms-settings.html: Cognito assumes this
     // role (bound to the pool by the external id) to publish text messages with SNS.

@@ -14,7 +14,8 @@
  */
 import { existsSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import { clientUrls, hasPreTokenGeneration, poolGroups } from "../shared/config/deploy";
+import { hasPreTokenGeneration, poolClients, poolGroups } from "../shared/config/deploy";
+import type { PoolClient } from "../shared/config/deploy";
 import { readConfigFile, resolveForDeploy } from "../shared/config/load";
 import type { AuthConfig } from "../shared/config/resolve";
 import type { DeployConfig, ResolvedConfig, TriggersConfig } from "../shared/config/types";
@@ -138,7 +139,7 @@ export function slsValues(env: NodeJS.ProcessEnv = process.env): SlsValues {
       return d.createUserPool ? poolFunctions(config.triggers, distDir, !withoutBuild) : {};
     },
     poolResources: d.createUserPool
-      ? poolResources(config.edge, config.triggers, d, clientUrls(siteHosts, paths), config.edge.scopes)
+      ? poolResources(config, d, poolClients(config.sites, d, siteHosts))
       : { Resources: {}, Outputs: {} },
   };
 }
@@ -290,13 +291,8 @@ const PRE_TOKEN_FN = "PreTokenGenerationLambdaFunction";
 const POST_CONFIRM_FN = "PostConfirmationLambdaFunction";
 
 /** The user pool, Hosted UI domain, app client, groups and trigger wiring. */
-export function poolResources(
-  edge: ResolvedConfig,
-  triggers: TriggersConfig,
-  d: DeployConfig,
-  urls: { callbackUrls: string[]; logoutUrls: string[] },
-  scopes: string[],
-): { Resources: Cfn; Outputs: Cfn } {
+export function poolResources(config: Pick<AuthConfig, "sites" | "triggers">, d: DeployConfig, clients: readonly PoolClient[]): { Resources: Cfn; Outputs: Cfn } {
+  const triggers = config.triggers;
   const p = d.userPool;
   const preToken = hasPreTokenGeneration(triggers);
   const group = triggers.postConfirmation.defaultGroup;
@@ -331,17 +327,19 @@ export function poolResources(
       Type: "AWS::Cognito::UserPoolDomain",
       Properties: { Domain: p.domainPrefix, UserPoolId: { Ref: "UserPool" }, ManagedLoginVersion: managedLoginVersion(p.signIn) },
     },
-    UserPoolClient: {
+  };
+  for (const c of clients) {
+    Resources[c.logicalId] = {
       Type: "AWS::Cognito::UserPoolClient",
       Properties: {
         UserPoolId: { Ref: "UserPool" },
-        ClientName: `${d.service}-${d.stage}-edge`,
+        ClientName: c.name,
         GenerateSecret: p.generateSecret,
         AllowedOAuthFlowsUserPoolClient: true,
         AllowedOAuthFlows: ["code"],
-        AllowedOAuthScopes: scopes,
-        CallbackURLs: urls.callbackUrls,
-        LogoutURLs: urls.logoutUrls,
+        AllowedOAuthScopes: c.scopes,
+        CallbackURLs: c.callbackUrls,
+        LogoutURLs: c.logoutUrls,
         SupportedIdentityProviders: ["COGNITO"],
         EnableTokenRevocation: true,
         PreventUserExistenceErrors: "ENABLED",
@@ -351,10 +349,10 @@ export function poolResources(
         RefreshTokenValidity: 30,
         TokenValidityUnits: { AccessToken: "minutes", IdToken: "minutes", RefreshToken: "days" },
       },
-    },
-  };
-  Object.assign(Resources, signInResources(p.signIn));
-  for (const g of poolGroups(edge.rules, triggers)) {
+    };
+  }
+  Object.assign(Resources, signInResources(p.signIn, clients.map((c) => c.logicalId)));
+  for (const g of poolGroups(config.sites.flatMap((site) => site.config.rules), triggers)) {
     Resources[g.logicalId] = { Type: "AWS::Cognito::UserPoolGroup", Properties: { GroupName: g.name, UserPoolId: { Ref: "UserPool" } } };
   }
   if (preToken) {
@@ -389,9 +387,9 @@ export function poolResources(
   const Outputs: Cfn = {
     UserPoolId: { Value: { Ref: "UserPool" } },
     UserPoolArn: { Value: poolArn },
-    UserPoolClientId: { Value: { Ref: "UserPoolClient" } },
     HostedUiDomain: { Value: { "Fn::Sub": "${UserPoolDomain}.auth.${AWS::Region}.amazoncognito.com" } },
   };
+  for (const c of clients) Outputs[c.output] = { Value: { Ref: c.logicalId } };
   return { Resources, Outputs };
 }
 

@@ -33,6 +33,52 @@ export function cloudFrontName(stack: string, suffix: string): string {
   return `${stack.slice(0, keep)}-${hash}-${suffix}`.replace(/[^A-Za-z0-9_-]/g, "-");
 }
 
+/** One app client a created pool gets: the deployment's only one, or one per site. */
+export interface PoolClient {
+  /** CloudFormation logical id: `UserPoolClient` for the first (as before sites existed), `UserPoolClientSite<n>` after. */
+  logicalId: string;
+  /** The stack output holding its id: `UserPoolClientId`, `UserPoolClientIdSite<n>`. */
+  output: string;
+  name: string;
+  callbackUrls: string[];
+  logoutUrls: string[];
+  scopes: string[];
+}
+
+/** The `n`th (0-based) site's suffix in logical ids and outputs: none for the first. */
+const siteSuffix = (n: number) => (n === 0 ? "" : `Site${n + 1}`);
+
+/** Whether the config lists `sites` (without them there is one site answering on any host). */
+export const hasSites = (sites: readonly { hosts: readonly string[] }[]) => !(sites.length === 1 && sites[0]!.hosts.includes("*"));
+
+/**
+ * The app clients a created pool gets. Without `sites`: one, for every host the site answers on (`siteHosts`:
+ * the aliases and the distribution's domain). With `sites`: one per site, for that site's exact host names (a
+ * `*.` name cannot be a callback URL: register the hosts under it with the client yourself), with its own scopes
+ * and sign-out page, so a session of one site is never one of another.
+ */
+export function poolClients(
+  sites: readonly { hosts: readonly string[]; config: Pick<ResolvedConfig, "paths" | "scopes"> }[],
+  d: Pick<DeployConfig, "service" | "stage">,
+  siteHosts: readonly string[],
+): PoolClient[] {
+  const base = `${d.service}-${d.stage}-edge`;
+  if (!hasSites(sites)) {
+    const c = sites[0]!.config;
+    return [{ logicalId: "UserPoolClient", output: "UserPoolClientId", name: base, ...clientUrls(siteHosts, c.paths), scopes: c.scopes }];
+  }
+  return sites.map((site, i) => {
+    const exact = site.hosts.filter((h) => !h.startsWith("*."));
+    return {
+      logicalId: `UserPoolClient${siteSuffix(i)}`,
+      output: `UserPoolClientId${siteSuffix(i)}`,
+      name: i === 0 ? base : `${base}-site${i + 1}`,
+      ...clientUrls(exact.length ? exact : ["localhost"], site.config.paths),
+      scopes: site.config.scopes,
+    };
+  });
+}
+
 /** The app client's callback and sign-out URLs for every host the site answers on. */
 export function clientUrls(hosts: readonly string[], paths: { callback: string; afterSignOut: string }): { callbackUrls: string[]; logoutUrls: string[] } {
   return {

@@ -3,9 +3,10 @@
  * syntax error names the line and column, and every config problem is reported at once, naming its field.
  */
 import { existsSync, readFileSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
 import { getLocation, parse, printParseErrorCode } from "jsonc-parser";
 import type { ParseError } from "jsonc-parser";
-import { resolveAuthConfig, resolveDeployConfig } from "./resolve";
+import { missingDeployKeys, resolveAuthConfig, resolveDeployConfig } from "./resolve";
 import type { AuthConfig, ResolveExtra } from "./resolve";
 
 /** A problem with the config file: printed as it is, without a stack. */
@@ -58,6 +59,8 @@ export function withPoolPlaceholders(raw: Record<string, unknown>, domainHost: s
     deploy: { ...(raw.deploy as object | undefined), createUserPool: false },
     userPoolId: `${String(raw.region ?? "us-east-1")}_PLACEHOLDER`,
     clientId: "placeholderclientid",
+    // Each site gets a client of its own from the new pool; until then, a stand-in of its own.
+    ...(Array.isArray(raw.sites) ? { sites: raw.sites.map((site: unknown, i: number) => ({ ...(site as object), clientId: `placeholderclientid${i + 1}` })) } : {}),
     domain: domainHost,
     jwks: raw.jwks ?? { keys: [{ kty: "RSA", kid: "placeholder", alg: "RS256", use: "sig", n: "placeholder", e: "AQAB" }] },
   };
@@ -78,8 +81,28 @@ export function resolveOrThrow(raw: Record<string, unknown>, file: string, extra
  */
 export function resolveForDeploy(raw: Record<string, unknown>, file: string, domainHost = "placeholder.example.com", log?: (line: string) => void): AuthConfig {
   const d = resolveDeployConfig(raw);
-  if (!d.ok) throw new ConfigError(`invalid config ${file}:\n  ${d.errors.join("\n  ")}`);
+  const errors = d.ok ? missingDeployKeys(d.config) : d.errors;
+  if (!d.ok || errors.length) throw new ConfigError(`invalid config ${file}:\n  ${errors.join("\n  ")}`);
   const edgeRaw = d.config.createUserPool ? withPoolPlaceholders(raw, domainHost) : { ...raw, jwks: raw.jwks ?? { keys: [] } };
   const c = resolveOrThrow(edgeRaw, file, { nonceSigningSecret: "x".repeat(32) }, log);
   return { ...c, deploy: d.config };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * The raw config with its file paths (`errorPages`, each site's `errorPages`, `triggers.preTokenGeneration.module`)
+ * made absolute against `baseDir`, the config file's folder: for a config written somewhere else (the deploy's
+ * generated config in `.build/`, a CDK synth) that must still mean the user's files.
+ */
+export function absolutePaths(raw: Record<string, unknown>, baseDir: string): Record<string, unknown> {
+  const abs = (p: unknown) => (typeof p === "string" && p !== "" && !isAbsolute(p) ? resolve(baseDir, p) : p);
+  const pages = (part: Record<string, unknown>) =>
+    isRecord(part.errorPages) ? { ...part, errorPages: Object.fromEntries(Object.entries(part.errorPages).map(([k, v]) => [k, abs(v)])) } : part;
+  const out = pages({ ...raw });
+  if (Array.isArray(raw.sites)) out.sites = raw.sites.map((site: unknown) => (isRecord(site) ? pages(site) : site));
+  const t = raw.triggers;
+  if (isRecord(t) && isRecord(t.preTokenGeneration) && t.preTokenGeneration.module !== undefined)
+    out.triggers = { ...t, preTokenGeneration: { ...t.preTokenGeneration, module: abs(t.preTokenGeneration.module) } };
+  return out;
 }

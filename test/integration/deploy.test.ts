@@ -65,6 +65,15 @@ const cases = {
       dashboard: { regions: ["us-east-1", "eu-west-1"] },
     },
   },
+  /** Two sites from one deployment, with a pool created for them: a client each. */
+  sites: {
+    ...base,
+    sites: [
+      { hosts: ["docs.example.com", "*.docs.example.com"] },
+      { hosts: ["shop.example.com"], rules: [{ path: "/staff/*", groups: ["staff"] }], paths: { afterSignOut: "/shop-bye" } },
+    ],
+    deploy: { service: "edgeauth-sites", stage: "ci", userPool: { domainPrefix: "edgeauth-sites-ci" }, certificateArn: CERT },
+  },
   "cloudfront-function": { ...existingPool, hotPath: "cloudfront-function", headers: { "Permissions-Policy": "camera=()" } },
   "cloudfront-function-merge": { ...existingPool, hotPath: "cloudfront-function", mergeOriginCsp: true },
 };
@@ -77,6 +86,7 @@ const LAMBDAS: Record<Case, EdgeKey[]> = {
   create: Object.keys(EDGE) as EdgeKey[],
   existing: Object.keys(EDGE) as EdgeKey[],
   options: Object.keys(EDGE) as EdgeKey[],
+  sites: Object.keys(EDGE) as EdgeKey[],
   "cloudfront-function": ON_PATHS,
   "cloudfront-function-merge": ["httpHeaders", ...ON_PATHS],
 };
@@ -219,7 +229,7 @@ describe.each(ALL_CASES)("npm run package, %s", (c) => {
 
   it("passes cfn-lint with no errors (warnings allowed: osls's own Retain-without-UpdateReplacePolicy)", () => {
     const files = templateFiles(c);
-    expect(files.length).toBe(c === "create" || c === "options" ? 4 : 2);
+    expect(files.length).toBe(c === "create" || c === "options" || c === "sites" ? 4 : 2);
     const lint = cfnLint();
     // cfn-lint's exit code is a bit field: 2 = errors, 4 = warnings, 8 = informational.
     expect(lint.status & ~(2 | 4 | 8), lint.output).toBe(0);
@@ -392,6 +402,30 @@ describe("create-pool case", () => {
     expect(r.PostConfirmationLambdaFunction!.Properties.Role).toEqual({ "Fn::GetAtt": ["PostConfirmationRole", "Arn"] });
     // Only post-confirmation's own role may add users to groups.
     expect(JSON.stringify(r.IamRoleLambdaExecution ?? {})).not.toContain("cognito-idp");
+  });
+});
+
+describe("sites case", () => {
+  it("serves every site's host names from one distribution, under the one certificate", () => {
+    const dc = distribution(templates.sites!.edge);
+    expect(dc.Aliases).toEqual(["docs.example.com", "*.docs.example.com", "shop.example.com"]);
+    expect(dc.ViewerCertificate).toMatchObject({ AcmCertificateArn: CERT, SslSupportMethod: "sni-only" });
+  });
+
+  it("gives each site an app client of its own with its URLs, and an output for each id", () => {
+    const pool = templates.sites!.pool!;
+    const clients = Object.fromEntries(ofType(pool, "AWS::Cognito::UserPoolClient"));
+    expect(Object.keys(clients)).toEqual(["UserPoolClient", "UserPoolClientSite2"]);
+    expect(clients.UserPoolClient!.Properties).toMatchObject({ CallbackURLs: ["https://docs.example.com/auth/callback"], LogoutURLs: ["https://docs.example.com/bye"] });
+    expect(clients.UserPoolClientSite2!.Properties).toMatchObject({ CallbackURLs: ["https://shop.example.com/auth/callback"], LogoutURLs: ["https://shop.example.com/shop-bye"] });
+    expect(pool.Outputs).toMatchObject({ UserPoolClientId: { Value: { Ref: "UserPoolClient" } }, UserPoolClientIdSite2: { Value: { Ref: "UserPoolClientSite2" } } });
+    const groups = ofType(pool, "AWS::Cognito::UserPoolGroup").map(([, g]) => g.Properties.GroupName).sort();
+    expect(groups).toEqual(["admins", "editors", "staff"]);
+  });
+
+  it("bakes both sites into the bundles, each with a stand-in client until the pool exists", () => {
+    const code = readFileSync(join(dirs("sites").out, "check-auth", "index.js"), "utf8");
+    for (const s of ["docs.example.com", "*.docs.example.com", "shop.example.com", "placeholderclientid1", "placeholderclientid2"]) expect(code).toContain(s);
   });
 });
 

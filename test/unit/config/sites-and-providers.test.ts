@@ -1,6 +1,7 @@
 /** The config pipeline's `sites` and `provider`: merging, cross-site checks, OpenID Connect discovery. */
 import { describe, expect, it } from "vitest";
-import { missingEndpoints, resolveAuthConfig } from "../../../shared/config/resolve";
+import { aliasCovers, missingDeployKeys, missingEndpoints, resolveAuthConfig, resolveDeployConfig } from "../../../shared/config/resolve";
+import { absolutePaths, resolveForDeploy, withPoolPlaceholders } from "../../../shared/config/load";
 import type { ResolveExtra } from "../../../shared/config/resolve";
 
 const JWKS = { keys: [{ kty: "RSA", kid: "k", n: "AQAB", e: "AQAB" }] };
@@ -54,6 +55,78 @@ describe("sites", () => {
   ])("%s", (_, extra, message) => {
     const errors = errorsOf({ ...COGNITO, ...extra });
     expect(errors.some((e) => e.startsWith(message)), errors.join(" | ")).toBe(true);
+  });
+});
+
+describe("sites, deployed", () => {
+  const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
+  const sites = [
+    { hosts: ["a.example.com", "*.a.example.com"], clientId: "c1" },
+    { hosts: ["b.example.com"], clientId: "c2" },
+  ];
+  const deployOf = (raw: Record<string, unknown>) => {
+    const r = resolveDeployConfig(raw);
+    if (!r.ok) throw new Error(r.errors.join("; "));
+    return r.config;
+  };
+
+  it.each<[string, string, boolean]>([
+    ["a.example.com", "a.example.com", true],
+    ["A.Example.com", "a.example.com", true],
+    ["*.a.example.com", "x.a.example.com", true],
+    ["*.a.example.com", "*.a.example.com", true],
+    ["*.a.example.com", "a.example.com", false],
+    ["*.a.example.com", "x.y.a.example.com", false],
+    ["*.a.example.com", "xa.example.com", false],
+    ["*.example.com", "*.a.example.com", false],
+    ["b.example.com", "a.example.com", false],
+  ])("alias %s covers %s: %s", (alias, host, covers) => expect(aliasCovers(alias, host)).toBe(covers));
+
+  it("every site's host names are the aliases when deploy.aliases is left out, and a deploy then needs the certificate", () => {
+    const d = deployOf({ ...COGNITO, sites });
+    expect(d.aliases).toEqual(["a.example.com", "*.a.example.com", "b.example.com"]);
+    expect(d.createUserPool).toBe(false);
+    expect(missingDeployKeys(d)).toEqual([expect.stringMatching(/^deploy\.certificateArn: is required: the sites' host names \(a\.example\.com, \*\.a\.example\.com, b\.example\.com\)/)]);
+    expect(missingDeployKeys(deployOf({ ...COGNITO, sites, deploy: { certificateArn: CERT } }))).toEqual([]);
+    // A build (or npm start) of the same config needs no certificate.
+    expect(resolve({ ...COGNITO, sites }).ok).toBe(true);
+    expect(() => resolveForDeploy({ ...COGNITO, sites }, "auth.config.json")).toThrow(/deploy\.certificateArn: is required/);
+  });
+
+  it("given aliases must cover every site's host names", () => {
+    expect(deployOf({ ...COGNITO, sites, deploy: { aliases: ["*.example.com", "*.a.example.com", "a.example.com"], certificateArn: CERT } }).aliases).toHaveLength(3);
+    const r = resolveDeployConfig({ ...COGNITO, sites, deploy: { aliases: ["a.example.com", "*.a.example.com"], certificateArn: CERT } });
+    expect(r.ok ? [] : r.errors).toEqual(['deploy.aliases: does not cover "b.example.com", a host of sites: CloudFront would refuse that site\'s requests (add it, or a *. alias for it)']);
+  });
+
+  it("a pool named by the sites means no pool is created; with createUserPool, no site may name one", () => {
+    const { userPoolId: _pool, ...noPool } = COGNITO;
+    expect(deployOf({ ...noPool, sites: sites.map((s) => ({ ...s, userPoolId: "eu-west-1_AbC123" })) }).createUserPool).toBe(false);
+    expect(deployOf({ ...noPool, sites: [{ hosts: ["a.example.com"], clientId: "c1", provider: { type: "oidc", issuer: "https://id.example.com" } }] }).createUserPool).toBe(false);
+    const bare = { region: "eu-west-1", sites: [{ hosts: ["a.example.com"] }, { hosts: ["b.example.com"] }] };
+    expect(deployOf(bare).createUserPool).toBe(true);
+    const r = resolveDeployConfig({ region: "eu-west-1", sites: [{ hosts: ["a.example.com"], clientId: "c1" }] });
+    expect(r.ok ? [] : r.errors).toEqual(["sites[0].clientId: must be left out: deploy.createUserPool is true, so the new pool and an app client of its own for each site provide it"]);
+  });
+
+  it("before the pool exists, each site gets a stand-in client of its own, so the config resolves for packaging", () => {
+    const bare = { region: "eu-west-1", jwks: JWKS, sites: [{ hosts: ["a.example.com"] }, { hosts: ["b.example.com"] }], deploy: { certificateArn: CERT } };
+    const r = resolve(withPoolPlaceholders(bare, "p.auth.eu-west-1.amazoncognito.com"));
+    expect(r.ok, r.ok ? "" : r.errors.join("; ")).toBe(true);
+    if (r.ok) expect(r.config.sites.map((s) => s.config.clientId)).toEqual(["placeholderclientid1", "placeholderclientid2"]);
+  });
+
+  it("file paths become absolute against the config's folder, the sites' error pages too", () => {
+    const raw = {
+      errorPages: { "403": "pages/403.html", "404": "/abs/404.html" },
+      sites: [{ hosts: ["a.example.com"], errorPages: { "401": "a/401.html" } }, { hosts: ["b.example.com"] }],
+      triggers: { preTokenGeneration: { module: "claims/tenant.ts" } },
+    };
+    expect(absolutePaths(raw, "/home/me/site")).toEqual({
+      errorPages: { "403": "/home/me/site/pages/403.html", "404": "/abs/404.html" },
+      sites: [{ hosts: ["a.example.com"], errorPages: { "401": "/home/me/site/a/401.html" } }, { hosts: ["b.example.com"] }],
+      triggers: { preTokenGeneration: { module: "/home/me/site/claims/tenant.ts" } },
+    });
   });
 });
 
