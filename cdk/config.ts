@@ -9,7 +9,7 @@ import { dirname, resolve } from "node:path";
 import { Token } from "aws-cdk-lib";
 import { ConfigError, readConfigFile, resolveOrThrow } from "../shared/config/load";
 export { absolutePaths } from "../shared/config/load";
-import { resolveDeployConfig } from "../shared/config/resolve";
+import { missingDeployKeys, resolveDeployConfig } from "../shared/config/resolve";
 import type { AuthConfig } from "../shared/config/resolve";
 
 /** The raw config: what `auth.config.json` holds (see auth.config.schema.json). */
@@ -30,6 +30,15 @@ export interface PoolIds {
   /** The app client's secret, for a confidential client. Default: none (a public client, PKCE alone). */
   readonly clientSecret?: string;
 }
+
+/**
+ * Sites need an app client each, and `EdgeAuthUserPool` (like `userPool` ids) stands for one: with `sites`, the
+ * clients are the user's (npm run deploy creates one per site).
+ */
+export const SITES_NEED_CLIENTS = (label: string) =>
+  `invalid config ${label}:\n  sites: each site needs an app client of its own, and EdgeAuthUserPool / EdgeAuth's userPool give one: ` +
+  "create the pool and one app client per site in your stack (cognito.UserPool, addClient), deploy them, and put each site's clientId " +
+  "(and the pool's userPoolId and domain) in the config; or use npm run deploy, which creates a client per site";
 
 /** What a synth needs: the resolved config, and the raw config to hand to the build (secrets filled in). */
 export interface SynthConfig {
@@ -61,6 +70,7 @@ export function readInput(input: string | AuthConfigInput): { raw: AuthConfigInp
 
 /** The config with pool ids from elsewhere: the pool is then an existing one for the edge functions. */
 export function withPoolIds(raw: AuthConfigInput, ids: PoolIds, label: string): AuthConfigInput {
+  if (raw.sites !== undefined) throw new ConfigError(SITES_NEED_CLIENTS(label));
   for (const [key, value] of Object.entries(ids)) {
     if (typeof value === "string" && Token.isUnresolved(value))
       throw new ConfigError(
@@ -114,6 +124,8 @@ export function keptSecrets(raw: AuthConfigInput, file: string): AuthConfigInput
  */
 export function resolveForSynth(raw: AuthConfigInput, label: string, warn: (line: string) => void): AuthConfig {
   const d = resolveDeployConfig(raw);
+  const missing = d.ok ? missingDeployKeys(d.config) : [];
+  if (missing.length) throw new ConfigError(`invalid config ${label}:\n  ${missing.join("\n  ")}`);
   if (d.ok && d.config.createUserPool && raw.userPoolId === undefined)
     throw new ConfigError(
       `invalid config ${label}:\n  userPoolId: is required: this config creates its user pool (deploy.createUserPool), whose ids exist only ` +

@@ -17,7 +17,7 @@ import { resolveDeployConfig } from "../shared/config/resolve";
 import type { AuthConfig } from "../shared/config/resolve";
 import { functionSpec } from "../shared/functions";
 import { buildBundles } from "./bundles";
-import { absolutePaths, readInput, resolveForSynth } from "./config";
+import { SITES_NEED_CLIENTS, absolutePaths, readInput, resolveForSynth } from "./config";
 import type { AuthConfigInput, PoolIds } from "./config";
 import { IAM4_BASIC_EXECUTION, acknowledge } from "./edge-auth";
 
@@ -61,6 +61,7 @@ export class EdgeAuthUserPool extends Construct {
     super(scope, id);
     const input = readInput(props.config);
     const raw = absolutePaths(input.raw, input.baseDir);
+    if (raw.sites !== undefined) throw new ConfigError(SITES_NEED_CLIENTS(input.label));
     const d = resolveDeployConfig(raw);
     if (d.ok && !d.config.createUserPool)
       throw new ConfigError(`invalid config ${input.label}:\n  deploy.createUserPool: is false (the config names an existing pool), so there is no pool to create: use EdgeAuth alone`);

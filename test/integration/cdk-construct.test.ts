@@ -305,6 +305,18 @@ describe("EdgeAuth's config at synth", () => {
     expect(code(Template.fromStack(Stack.of(a)))).toEqual(code(Template.fromStack(Stack.of(b))));
   });
 
+  it("serves many sites from one distribution: their hosts as aliases under one certificate, which it asks for", () => {
+    const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
+    const { clientId: _c, ...shared } = existing;
+    const sites = { ...shared, sites: [{ hosts: ["docs.example.com"], clientId: "clientdocs" }, { hosts: ["shop.example.com"], clientId: "clientshop" }] };
+    expect(() => synth(sites)).toThrow(/deploy\.certificateArn: is required: the sites' host names \(docs\.example\.com, shop\.example\.com\)/);
+    const { template } = synth({ ...sites, deploy: { certificateArn: CERT } });
+    expect(distributionConfig(template)).toMatchObject({ Aliases: ["docs.example.com", "shop.example.com"], ViewerCertificate: { AcmCertificateArn: CERT, SslSupportMethod: "sni-only" } });
+    // A client each: one EdgeAuthUserPool (or userPool ids) stands for one client, so it says how to do it.
+    expect(() => new EdgeAuthUserPool(stack("eu-west-1").stack, "Pool", { config: { region: "eu-west-1", sites: [{ hosts: ["a.example.com"] }] } })).toThrow(/sites: each site needs an app client of its own/);
+    expect(() => new EdgeAuth(stack().stack, "EdgeAuth", { config: sites, userPool: { userPoolId: "eu-west-1_AbC123", clientId: "x", domain: "auth.example.com" } })).toThrow(/sites: each site needs an app client of its own/);
+  });
+
   it("needs an explicit region (Lambda@Edge lives in us-east-1)", () => {
     const app = new App({ outdir: mkdtempSync(join(work, "out-")), builtinCloudFormationValidation: false });
     expect(() => new EdgeAuth(new Stack(app, "NoEnv"), "EdgeAuth", { config: existing })).toThrow(/needs an explicit region/);
