@@ -65,8 +65,8 @@ export function checkPassword(users: readonly DemoUser[], email: string, passwor
 const FOOT = "The local stack's OpenID Connect provider (panva's oidc-provider, local/oidc-provider.ts).";
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** The subset of oidc-provider's API used here (the package ships no types). */
-interface ProviderInstance {
+/** The subset of oidc-provider's API the local stack and the tests use (the package ships no types). */
+export interface ProviderInstance {
   callback(): (req: IncomingMessage, res: ServerResponse) => void;
   interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>;
   interactionFinished(req: IncomingMessage, res: ServerResponse, result: unknown, opts: { mergeWithLastSubmission: boolean }): Promise<void>;
@@ -89,9 +89,12 @@ interface PageContext {
   host: string;
 }
 
+/** oidc-provider's `Provider` class. */
+export type ProviderClass = new (issuer: string, config: Record<string, unknown>) => ProviderInstance;
+
 /** Loads oidc-provider, an ES module, from this CommonJS code (tsx and vitest both handle the dynamic import). */
-async function loadProvider(): Promise<new (issuer: string, config: Record<string, unknown>) => ProviderInstance> {
-  const mod = (await import("oidc-provider")) as unknown as { default: new (issuer: string, config: Record<string, unknown>) => ProviderInstance };
+export async function loadProvider(): Promise<ProviderClass> {
+  const mod = (await import("oidc-provider")) as unknown as { default: ProviderClass };
   return mod.default;
 }
 
@@ -134,7 +137,8 @@ export async function startLocalOidcProvider(opts: LocalOidcProviderOptions): Pr
     rotateRefreshToken: true,
     features: {
       devInteractions: { enabled: false },
-      revocation: { enabled: true },
+      // A client revokes its own tokens only (another's are left alone, which RFC 7009 §2.2 allows).
+      revocation: { enabled: true, allowedPolicy: (_ctx: unknown, client: { clientId: string }, token: { clientId: string }) => token.clientId === client.clientId },
       rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
     },
     renderError,
