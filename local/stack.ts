@@ -172,6 +172,11 @@ export function siteUrls(sites: SiteCount, port: number): { host: string; url: s
   return hosts.map((host) => ({ host, url: `http://${host}:${port}` }));
 }
 
+/** An app client's name: `local-site`, or `local-site-a` and `local-site-b` (the OIDC provider's client ids too). */
+function clientName(i: number, sites: SiteCount): string {
+  return sites === 1 ? "local-site" : `local-site-${"ab"[i]}`;
+}
+
 /** A confidential client's secret for the local OpenID Connect provider: new at every start, and with `+`, `/` and
  *  `%`, which HTTP Basic needs form-encoded first (RFC 6749 §2.3.1), as the edge does. */
 function oidcSecret(): string {
@@ -250,7 +255,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Any
         lambdaPort,
         cognitoDir: join(stateDir, "cognito"),
         outdir,
-        clients: urls.map((u, i) => ({ name: siteCount === 1 ? "local-site" : `local-site-${"ab"[i]}`, callbackUrl: `${u.url}/parseauth`, logoutUrl: `${u.url}/public/` })),
+        clients: urls.map((u, i) => ({ name: clientName(i, siteCount), callbackUrl: `${u.url}/parseauth`, logoutUrl: `${u.url}/public/` })),
         tokenValiditySeconds,
         log,
         stops,
@@ -261,7 +266,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Any
       authUrl = idp.authUrl;
       running = { provider: "cognito", cognitoUrl: idp.cognitoUrl, lambdaUrl: idp.lambdaUrl, userPoolId: idp.userPoolId, cognitoApi: idp.api };
     } else {
-      clients = urls.map((_, i) => ({ clientId: siteCount === 1 ? "local-site" : `local-site-${"ab"[i]}`, ...(oidcClients[i] === "confidential" ? { clientSecret: oidcSecret() } : {}) }));
+      clients = urls.map((_, i) => ({ clientId: clientName(i, siteCount), ...(oidcClients[i] === "confidential" ? { clientSecret: oidcSecret() } : {}) }));
       const idp = await startLocalOidcProvider({
         port: oidcPort,
         clients: clients.map((c, i) => ({ ...c, redirectUri: `${urls[i]!.url}/parseauth`, postLogoutRedirectUri: `${urls[i]!.url}/public/` })),
@@ -278,6 +283,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Any
 
     const configPath = join(stateDir, "auth.config.json");
     const raw = localConfig({ provider: providerKeys, clients, mode, hotPath });
+    // Readable by this user only: it may hold a client secret (the mode applies to a new file).
+    rmSync(configPath, { force: true });
     writeFileSync(configPath, `${JSON.stringify(raw, null, 2)}\n`, { mode: 0o600 });
     // What the config deploys, as a deployment would hold it: the hot path's functions (not the other hot path's),
     // and the Cognito triggers when cognito-local runs them.

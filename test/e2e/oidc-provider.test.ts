@@ -46,7 +46,7 @@ const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split(".")[1] ?? ""
 
 /** A local stack on the OIDC provider, its request log and its provider's log lines, for one describe block. */
 function oidcStack(hotPath: HotPath, name: string, extra: Pick<LocalStackOptions, "oidcClients"> = {}) {
-  const ctx = { stack: undefined as unknown as OidcLocalStack, requests: [] as RequestLogEntry[], providerLog: [] as string[] };
+  const ctx = { stack: undefined as unknown as OidcLocalStack, requests: [] as RequestLogEntry[], providerLog: [] as string[], allLog: [] as string[] };
   const stateDir = join(root, ".local", `e2e-${process.pid}-oidc-${name}-${hotPath}`);
   beforeAll(async () => {
     ctx.stack = await startLocalStack({
@@ -58,8 +58,12 @@ function oidcStack(hotPath: HotPath, name: string, extra: Pick<LocalStackOptions
       stateDir,
       tokenValiditySeconds: TOKEN_VALIDITY_SECONDS,
       cloudFrontFunctionBudgetMs: E2E_FUNCTION_BUDGET_MS,
-      onRequest: (e) => ctx.requests.push(e),
+      onRequest: (e) => {
+        ctx.requests.push(e);
+        ctx.allLog.push(JSON.stringify(e));
+      },
       log: (l) => {
+        ctx.allLog.push(l);
         if (l.startsWith("oidc ")) ctx.providerLog.push(l);
         if (process.env.E2E_VERBOSE) console.log(`[oidc ${name} ${hotPath}] ${l}`);
       },
@@ -201,6 +205,12 @@ describe.each(HOT_PATHS)("the local stack on an OpenID Connect provider (oidc-pr
       await b.page.goto(`${s.stack.url}/`);
       expect(b.page.url().startsWith(`${s.stack.issuer}/interaction/`)).toBe(true);
       await expect(b.page.locator('input[name="password"]').count()).resolves.toBe(1);
+    });
+
+    it("logs no secret, code or token: not the client secret, no JWT, no query string", () => {
+      const secret = s.stack.sites[0]!.clientSecret!;
+      expect(s.allLog.length).toBeGreaterThan(20);
+      expect(s.allLog.filter((l) => l.includes(secret) || /eyJ[\w-]{10,}|[?&](code|state|id_token_hint)=/.test(l))).toEqual([]);
     });
   });
 
