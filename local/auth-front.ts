@@ -15,8 +15,12 @@
  *   token, and the edge functions require it there. The front remembers the nonce of each authorization request
  *   (by `state`, then by the code issued for it) and, on the code exchange, re-signs the id token with the nonce
  *   added, using cognito-local's own signing key (the same in every install, so the JWKS stays valid).
+ * - Refresh tokens: cognito-local finds the user by a refresh token whichever app client presents it, while Cognito
+ *   (and RFC 6749 §6) refuses a refresh token issued to another client. The front remembers which client each
+ *   refresh token it passed on was issued to (by its SHA-256) and answers a refresh with another client's token
+ *   with `invalid_grant`, as Cognito does; so one site's refresh token is no key to another site's session.
  */
-import { createSign } from "node:crypto";
+import { createHash, createSign } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, request as httpRequest } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
@@ -96,6 +100,9 @@ export async function startAuthFront(opts: AuthFrontOptions): Promise<AuthFront 
   const log = opts.log ?? (() => {});
   const nonceByState = new ExpiringMap(15 * 60_000);
   const nonceByCode = new ExpiringMap(5 * 60_000);
+  // Refresh tokens live 30 days in the seeded clients.
+  const clientByRefreshToken = new ExpiringMap(30 * 86_400_000, 10_000);
+  const tokenKey = (token: string) => createHash("sha256").update(token).digest("base64url");
   const pem = signingKey();
 
   /**
@@ -193,11 +200,18 @@ export async function startAuthFront(opts: AuthFrontOptions): Promise<AuthFront 
 
     if (url.pathname === "/oauth2/token" && req.method === "POST") {
       const form = new URLSearchParams(body.toString("utf8"));
+      const clientId = form.get("client_id") ?? basicClientId(req.headers.authorization);
       const code = form.get("grant_type") === "authorization_code" ? form.get("code") : null;
+      const refreshToken = form.get("grant_type") === "refresh_token" ? form.get("refresh_token") : null;
+      if (refreshToken) {
+        const issuedTo = clientByRefreshToken.get(tokenKey(refreshToken));
+        if (issuedTo !== undefined && issuedTo !== clientId) return send(res, 400, { error: "invalid_grant", error_description: "Invalid refresh token" });
+      }
       const nonce = code ? nonceByCode.take(code) : undefined;
       return proxy(req, res, body, {
         onJson(json) {
           if (nonce && typeof json.id_token === "string") json.id_token = resignWithClaims(json.id_token, { nonce }, pem);
+          if (typeof json.refresh_token === "string" && clientId) clientByRefreshToken.set(tokenKey(json.refresh_token), clientId);
           return json;
         },
       });
@@ -221,6 +235,20 @@ export async function startAuthFront(opts: AuthFrontOptions): Promise<AuthFront 
       cognitoUrl = u;
     },
   };
+}
+
+/** The client id of an HTTP Basic `Authorization` header (RFC 6749 §2.3.1: form-encoded, then base64), if any. */
+export function basicClientId(authorization: string | undefined): string | null {
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(authorization ?? "");
+  if (!m) return null;
+  const decoded = Buffer.from(m[1]!, "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon === -1) return null;
+  try {
+    return decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, " "));
+  } catch {
+    return null;
+  }
 }
 
 /** The sign-out URLs of an app client, or undefined when cognito-local does not know the client. */

@@ -11,8 +11,9 @@
  *
  * A generated response goes to the browser as CloudFront would send it (status, headers, every Set-Cookie, text or
  * base64 body); a request a function passes on goes to the origin as changed; a function that fails gets CloudFront's
- * 502/503. The site has one host name, `localhost`: a request to `127.0.0.1` or `[::1]` is redirected there before any
- * function runs.
+ * 502/503. The Host header reaches the functions as the browser sent it, so they pick the site by it. The stack has
+ * one canonical host name (`localhost`, or the first site's, e.g. `site-a.localhost`): a request to `127.0.0.1` or
+ * `[::1]` (and to `localhost` when that is not the canonical name) is redirected there before any function runs.
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-event-structure.html
  */
 import { randomBytes } from "node:crypto";
@@ -53,6 +54,8 @@ export interface RequestLogEntry {
   method: string;
   /** Path without the query string (which may carry a code). */
   path: string;
+  /** The Host header as sent (name and port), which picks the site. */
+  host?: string;
   status: number;
   /** `check-auth`, `check-auth-function`, `parse-auth`, ... when a function answered; `origin` when the origin did. */
   answeredBy: string;
@@ -117,21 +120,28 @@ function cloudFrontFunction(dist: Distribution, name: string): LoadedViewerFunct
 
 /**
  * Where to send a request that reached the local CloudFront under a loopback address literal (`127.0.0.1:<port>`
- * or `[::1]:<port>`) instead of the site's own host (`siteUrl`, `http://localhost:<port>`); undefined for any other
- * Host. Cookies are bound to the host name and the app client's only callback URL names `localhost`, so the stack
- * answers under one name, as a distribution answers under its domain names only; without this, sign-in from
- * `127.0.0.1` ends on cognito-local's "redirect_uri not registered". The path and query are kept byte for byte
- * after the site's own origin, so the target is always on the site.
+ * or `[::1]:<port>`), or under `localhost:<port>` when the site's own host is another name (`site-a.localhost`),
+ * instead of the site's own host (`siteUrl`, e.g. `http://localhost:<port>`); undefined for any other Host (which
+ * the functions judge: a host no site names gets their 421). Cookies are bound to the host name and each app
+ * client's only callback URL names its site's host, so the stack answers under the names of its sites, as a
+ * distribution answers under its domain names only; without this, sign-in from `127.0.0.1` ends on cognito-local's
+ * "redirect_uri not registered". The path and query are kept byte for byte after the site's own origin, so the
+ * target is always on the site.
  */
 export function canonicalHostRedirect(host: string | undefined, url: string, siteUrl: string): string | undefined {
   const site = new URL(siteUrl);
-  const aliases = [`127.0.0.1:${site.port}`, `[::1]:${site.port}`];
+  const aliases = [`127.0.0.1:${site.port}`, `[::1]:${site.port}`, ...(site.hostname === "localhost" ? [] : [`localhost:${site.port}`])];
   if (!host || !aliases.includes(host.toLowerCase())) return undefined;
   return `${site.origin}${url.startsWith("/") ? url : "/"}`;
 }
 
 export interface LocalCloudFrontOptions {
   port: number;
+  /**
+   * The canonical host name: the one `url` names and the loopback aliases are redirected to (a name that resolves
+   * to loopback, e.g. `site-a.localhost`). Default `localhost`.
+   */
+  hostname?: string;
   origin: (req: OriginRequest) => Promise<OriginResponse>;
   /** Called once per request. */
   onRequest?: (entry: RequestLogEntry) => void;
@@ -238,8 +248,9 @@ export async function startLocalCloudFront(opts: LocalCloudFrontOptions): Promis
     const started = Date.now();
     const method = req.method ?? "GET";
     const path = (req.url ?? "/").split("?")[0]!;
+    const host = req.headers.host;
     handle(req, res)
-      .then((entry) => opts.onRequest?.({ method, path, ms: Date.now() - started, ...entry }))
+      .then((entry) => opts.onRequest?.({ method, path, ...(host ? { host } : {}), ms: Date.now() - started, ...entry }))
       .catch((err: unknown) => {
         log(`local CloudFront error: ${(err as Error).stack ?? String(err)}`);
         if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain" }).end("502 Bad Gateway");
@@ -247,9 +258,10 @@ export async function startLocalCloudFront(opts: LocalCloudFrontOptions): Promis
       });
   });
   const listening = await listen(server, opts.port);
-  siteUrl = listening.url;
+  siteUrl = `http://${opts.hostname ?? "localhost"}:${listening.port}`;
   return {
     ...listening,
+    url: siteUrl,
     setDistribution(d) {
       dist = d;
     },

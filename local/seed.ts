@@ -1,6 +1,6 @@
 /**
  * Seeds a fresh cognito-local: a user pool with e-mail sign-in, the `admins` and default groups, an app client
- * for the local site (callback and sign-out URLs exactly as the edge functions build them) and the demo users.
+ * for each local site (callback and sign-out URLs exactly as the edge functions build them) and the demo users.
  */
 import type { CognitoProcess } from "./cognito";
 
@@ -22,11 +22,19 @@ export const DEMO_USERS: readonly DemoUser[] = [
   { email: "admin@example.com", password: "Admin-Passw0rd!", groups: [ADMIN_GROUP] },
 ];
 
-export interface SeedOptions {
-  /** The app client's only callback URL, e.g. `http://localhost:3000/parseauth`. */
+/** The app client of one site. */
+export interface SeedClient {
+  /** The client's name in the pool, e.g. `local-site`. */
+  name: string;
+  /** The client's only callback URL, e.g. `http://localhost:3000/parseauth`. */
   callbackUrl: string;
-  /** The app client's only sign-out URL, e.g. `http://localhost:3000/`. */
+  /** The client's only sign-out URL, e.g. `http://localhost:3000/public/`. */
   logoutUrl: string;
+}
+
+export interface SeedOptions {
+  /** One app client per site (public clients: PKCE only, as the SPA mode needs). */
+  clients: readonly SeedClient[];
   /** Validity of id and access tokens, seconds (cognito-local accepts any number with unit `seconds`). */
   tokenValiditySeconds: number;
   users?: readonly DemoUser[];
@@ -34,7 +42,8 @@ export interface SeedOptions {
 
 export interface Seeded {
   userPoolId: string;
-  clientId: string;
+  /** The app clients' ids, in the order of `clients`. */
+  clientIds: string[];
   users: DemoUser[];
 }
 
@@ -51,23 +60,27 @@ export async function seed(cognito: CognitoProcess, opts: SeedOptions): Promise<
   ] as const) {
     await cognito.api("CreateGroup", { UserPoolId: userPoolId, GroupName, Description });
   }
-  const { UserPoolClient } = await cognito.api<{ UserPoolClient: { ClientId: string } }>("CreateUserPoolClient", {
-    UserPoolId: userPoolId,
-    ClientName: "local-site",
-    GenerateSecret: false,
-    AllowedOAuthFlows: ["code"],
-    AllowedOAuthFlowsUserPoolClient: true,
-    AllowedOAuthScopes: ["openid", "email", "profile"],
-    SupportedIdentityProviders: ["COGNITO"],
-    CallbackURLs: [opts.callbackUrl],
-    LogoutURLs: [opts.logoutUrl],
-    ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-    EnableTokenRevocation: true,
-    IdTokenValidity: opts.tokenValiditySeconds,
-    AccessTokenValidity: opts.tokenValiditySeconds,
-    RefreshTokenValidity: 30,
-    TokenValidityUnits: { IdToken: "seconds", AccessToken: "seconds", RefreshToken: "days" },
-  });
+  const clientIds: string[] = [];
+  for (const client of opts.clients) {
+    const { UserPoolClient } = await cognito.api<{ UserPoolClient: { ClientId: string } }>("CreateUserPoolClient", {
+      UserPoolId: userPoolId,
+      ClientName: client.name,
+      GenerateSecret: false,
+      AllowedOAuthFlows: ["code"],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: ["openid", "email", "profile"],
+      SupportedIdentityProviders: ["COGNITO"],
+      CallbackURLs: [client.callbackUrl],
+      LogoutURLs: [client.logoutUrl],
+      ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      EnableTokenRevocation: true,
+      IdTokenValidity: opts.tokenValiditySeconds,
+      AccessTokenValidity: opts.tokenValiditySeconds,
+      RefreshTokenValidity: 30,
+      TokenValidityUnits: { IdToken: "seconds", AccessToken: "seconds", RefreshToken: "days" },
+    });
+    clientIds.push(UserPoolClient.ClientId);
+  }
   const users = [...(opts.users ?? DEMO_USERS)];
   for (const u of users) {
     // With e-mail as the username attribute, the Username is the sub; the API accepts the e-mail everywhere.
@@ -84,5 +97,5 @@ export async function seed(cognito: CognitoProcess, opts: SeedOptions): Promise<
     await cognito.api("AdminSetUserPassword", { UserPoolId: userPoolId, Username: u.email, Password: u.password, Permanent: true });
     for (const GroupName of u.groups) await cognito.api("AdminAddUserToGroup", { UserPoolId: userPoolId, Username: u.email, GroupName });
   }
-  return { userPoolId, clientId: UserPoolClient.ClientId, users };
+  return { userPoolId, clientIds, users };
 }

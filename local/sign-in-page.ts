@@ -5,6 +5,9 @@
  * The form posts what cognito-local's own form posts (`username`, `password` and the authorization request's
  * parameters, among them `code_challenge` and `code_challenge_method=S256`) to `POST /oauth2/authorize`, plus every
  * other parameter of the request (`nonce`, ...), which cognito-local ignores.
+ *
+ * The local OpenID Connect provider (local/oidc-provider.ts) shows the same form on its own login step, posting
+ * there instead (`action`), and its other pages in the same style (`localPage`).
  */
 import { createHash } from "node:crypto";
 import type { DemoUser } from "./seed";
@@ -66,7 +69,14 @@ const hash = (s: string) => `'sha256-${createHash("sha256").update(s).digest("ba
  *  to the site, and `form-action` would apply to that redirect too). */
 const CSP = `default-src 'none'; style-src ${hash(STYLE)}; script-src ${hash(SCRIPT)}; img-src data:; base-uri 'none'; frame-ancestors 'none'`;
 
-function html(status: number, title: string, main: string, withScript: boolean): HtmlPage {
+/** What the foot of a page says serves it. */
+const COGNITO_FOOT = "The local stack's stand-in for the Cognito Hosted UI (cognito-local behind local/auth-front.ts).";
+
+/**
+ * A page in the local sign-in style: `main` is trusted HTML (callers escape what they put in it), with the demo
+ * accounts' fill-in script when `withScript`, and the sentence `foot` (default: the Hosted UI front's) below.
+ */
+export function localPage(status: number, title: string, main: string, withScript: boolean, foot = COGNITO_FOOT): HtmlPage {
   const body = `<!doctype html>
 <html lang="en">
 <head>
@@ -79,7 +89,7 @@ function html(status: number, title: string, main: string, withScript: boolean):
 <body>
 <main>
 ${main}
-<p class="foot">The local stack's stand-in for the Cognito Hosted UI (cognito-local behind local/auth-front.ts).</p>
+<p class="foot">${esc(foot)}</p>
 </main>
 ${withScript ? `<script>${SCRIPT}</script>\n` : ""}</body>
 </html>
@@ -115,6 +125,12 @@ export interface SignInPageInput {
   error?: string;
   /** Put back into the username field after a failed attempt. */
   username?: string;
+  /** Where the form posts. Default `/oauth2/authorize` (cognito-local's form, through the front). */
+  action?: string;
+  /** The site shown as asking ("to continue to …"). Default: the host of the `redirect_uri` parameter. */
+  site?: string;
+  /** The sentence below the form. Default: the Hosted UI front's. */
+  foot?: string;
 }
 
 /** The sign-in form: `username`, `password`, one submit button, every other parameter as a hidden field. */
@@ -123,7 +139,7 @@ export function signInPage(input: SignInPageInput): HtmlPage {
     .filter(([k]) => !OWN_FIELDS.has(k))
     .map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`)
     .join("\n");
-  const site = siteOf(input.params);
+  const site = input.site ?? siteOf(input.params);
   const rows = input.users
     .map(
       (u) =>
@@ -134,7 +150,7 @@ export function signInPage(input: SignInPageInput): HtmlPage {
   const main = `<div class="card">
 <h1>Sign in</h1>
 <p class="sub">${site ? `to continue to <b>${esc(site)}</b>` : "to continue"}</p>
-${input.error ? `<p class="error" role="alert">${esc(input.error)}</p>\n` : ""}<form method="post" action="/oauth2/authorize">
+${input.error ? `<p class="error" role="alert">${esc(input.error)}</p>\n` : ""}<form method="post" action="${esc(input.action ?? "/oauth2/authorize")}">
 ${hidden}
 <label for="username">Email</label>
 <input id="username" name="username" type="text" inputmode="email" autocomplete="username" autocapitalize="none" spellcheck="false" required${input.username ? ` value="${esc(input.username)}"` : " autofocus"}>
@@ -155,7 +171,7 @@ ${rows}
 </div>`
     : ""
 }`;
-  return html(200, "Sign in", main, rows !== "");
+  return localPage(200, "Sign in", main, rows !== "", input.foot);
 }
 
 /** A readable page for an authorization request cognito-local refused, with a way back when there is one. */
@@ -169,7 +185,7 @@ client's callback URLs), response_type=code and PKCE (code_challenge, S256).${
   }</p>
 ${retryUrl ? `<p><a href="${esc(retryUrl)}">Back to the sign-in form</a></p>` : ""}
 </div>`;
-  return html(status, "Sign-in request refused", main, false);
+  return localPage(status, "Sign-in request refused", main, false);
 }
 
 /** cognito-local's error sentence in its own form (`<p style="color:red">…</p>`). */

@@ -1,30 +1,35 @@
 /**
- * The whole product, locally, with no AWS account: cognito-local (seeded), the thin Hosted UI front, a build of
- * the edge functions against them, and a local CloudFront that runs those bundles in front of the sample site.
- * `npm start` (local/start.ts) and the end-to-end tests both use `startLocalStack`.
+ * The whole product, locally, with no AWS account: an identity provider — cognito-local (seeded) behind the thin
+ * Hosted UI front, or an OpenID Connect provider (panva's oidc-provider) — a build of the edge functions against
+ * it, and a local CloudFront that runs those bundles in front of the sample site, for one site on `localhost` or
+ * two sites (`site-a.localhost`, `site-b.localhost`, each with its own app client). `npm start` (local/start.ts)
+ * and the end-to-end tests both use `startLocalStack`.
  */
+import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { buildAll } from "../scripts/build";
 import type { HotPath, ResolvedConfig } from "../shared/config/types";
-import { startAuthFront } from "./auth-front";
-import { startCognitoLocal } from "./cognito";
-import type { CognitoProcess } from "./cognito";
+import { TRIGGER_FUNCTIONS, deployedEdgeFunctions } from "../shared/functions";
 import { loadDistribution, startLocalCloudFront } from "./cloudfront";
 import type { RequestLogEntry } from "./cloudfront";
-import { startLambdaInvokeServer } from "./lambda-invoke";
+import type { CognitoProcess } from "./cognito";
+import { startCognitoIdp } from "./cognito-idp";
+import { SITE_HOSTS, localConfig } from "./local-config";
+import type { LocalClient, LocalProvider, SiteCount } from "./local-config";
+import { startLocalOidcProvider } from "./oidc-provider";
 import { createOrigin } from "./origin";
 import { assertPortsFree } from "./ports";
-import { ADMIN_GROUP, DEFAULT_GROUP, DEMO_USERS, seed } from "./seed";
+import type { StackPort } from "./ports";
+import { DEMO_USERS } from "./seed";
 import type { DemoUser } from "./seed";
 import { buildSpa } from "./spa/build";
 
-const root = resolve(__dirname, "..");
+export { localConfig } from "./local-config";
 
-/** The AWS SDK settings of the trigger Lambdas while the stack runs (the endpoint is cognito-local's). */
-const SDK_ENV = { AWS_ENDPOINT_URL: "", AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" };
+const root = resolve(__dirname, "..");
 
 export interface LocalStackOptions {
   /** The site's port (the local CloudFront). 0 picks a free one. Default: env `PORT`, else 3000. */
@@ -35,6 +40,25 @@ export interface LocalStackOptions {
   authFrontPort?: number;
   /** The Lambda invoke endpoint's port (Cognito triggers). 0 picks a free one. Default: env `LAMBDA_PORT`, else 9231. */
   lambdaPort?: number;
+  /** The OpenID Connect provider's port (`provider: "oidc"`). 0 picks a free one. Default: env `OIDC_PORT`, else 9232. */
+  oidcPort?: number;
+  /**
+   * Who signs people in. Default `"cognito"`: cognito-local behind the Hosted UI front, with the Cognito triggers.
+   * `"oidc"`: panva's oidc-provider (OpenID Certified) on loopback, with a login form for the demo users and a
+   * `groups` claim; the config then has `provider: { type: "oidc", issuer }` and no pool, domain or triggers.
+   */
+  provider?: "cognito" | "oidc";
+  /**
+   * With `provider: "oidc"`, each site's kind of client, in site order: `"confidential"` (a generated secret, sent
+   * with `client_secret_basic`) or `"public"` (PKCE only). Default: the first site's confidential, a second's public.
+   */
+  oidcClients?: readonly ("confidential" | "public")[];
+  /**
+   * How many sites. Default 1: one site on `localhost`. 2: `site-a.localhost` and `site-b.localhost` on the same
+   * port, each with its own app client (the config's `sites`); site B lets the default group into `/admin/` too.
+   * `localhost` and the loopback addresses then redirect to site A.
+   */
+  sites?: SiteCount;
   /** Where the stack keeps its state: cognito-local's data (wiped at every start), the generated config and the
    *  build. Default `.local/` at the repository root. */
   stateDir?: string;
@@ -44,7 +68,8 @@ export interface LocalStackOptions {
   tokenValiditySeconds?: number;
   /**
    * The edge config's `mode`. Default `"static"` (every token cookie HttpOnly). `"spa"` builds the functions with
-   * `mode: "spa"` and serves an Amplify JS demo page (local/spa/) at `/spa/` (protected) and `/public/spa/`.
+   * `mode: "spa"` and serves an Amplify JS demo page (local/spa/) at `/spa/` (protected) and `/public/spa/`; it
+   * needs cognito-local and one site (the page is built for one Cognito app client).
    */
   mode?: "static" | "spa";
   /**
@@ -65,20 +90,29 @@ export interface LocalStackOptions {
   log?: (line: string) => void;
 }
 
-/** A running local stack. */
-export interface LocalStack {
-  /** The site, e.g. `http://localhost:3000`. */
+/** One site of a running stack. */
+export interface LocalSite {
+  /** e.g. `http://localhost:3000` or `http://site-a.localhost:3000`. */
   url: string;
-  /** The Hosted UI (the edge config's `domain`). */
+  /** Its host name (what the Host header names; `localhost` for the one site of a single-site stack). */
+  host: string;
+  clientId: string;
+  /** The client's secret, for a confidential client (the OIDC provider's first site); tests use it. */
+  clientSecret?: string;
+}
+
+/** What every running stack has, whoever signs people in. */
+export interface LocalStackBase {
+  /** The (first) site, e.g. `http://localhost:3000`. */
+  url: string;
+  /** Where sign-in happens: the Hosted UI front (the edge config's `domain`), or the OpenID Connect provider. */
   authUrl: string;
-  /** cognito-local: API, login form, JWKS; its URL is the issuer domain. */
-  cognitoUrl: string;
-  /** The Lambda Invoke endpoint cognito-local calls the triggers through. */
-  lambdaUrl: string;
-  userPoolId: string;
+  /** Every site, in the config's order. */
+  sites: LocalSite[];
+  /** The (first) site's app client. */
   clientId: string;
   users: DemoUser[];
-  /** The config the edge functions were built with. */
+  /** The config the edge functions were built with (the first site's). */
   config: ResolvedConfig;
   /** `"spa"` when the SPA demo page is served at `/spa/`. */
   mode: "static" | "spa";
@@ -87,11 +121,30 @@ export interface LocalStack {
   /** The generated config file and the build output folder. */
   configPath: string;
   outdir: string;
-  /** Calls a cognito-local API operation (AdminConfirmSignUp, SignUp, ...). */
-  cognitoApi: CognitoProcess["api"];
-  /** Stops every server and the cognito-local process. */
+  /** Stops every server and child process. */
   stop(): Promise<void>;
 }
+
+/** A running local stack on cognito-local. */
+export interface LocalStack extends LocalStackBase {
+  provider: "cognito";
+  /** cognito-local: API, login form, JWKS; its URL is the issuer domain. */
+  cognitoUrl: string;
+  /** The Lambda Invoke endpoint cognito-local calls the triggers through. */
+  lambdaUrl: string;
+  userPoolId: string;
+  /** Calls a cognito-local API operation (AdminConfirmSignUp, SignUp, ...). */
+  cognitoApi: CognitoProcess["api"];
+}
+
+/** A running local stack on the local OpenID Connect provider. */
+export interface OidcLocalStack extends LocalStackBase {
+  provider: "oidc";
+  /** The provider's issuer (also `authUrl`). */
+  issuer: string;
+}
+
+export type AnyLocalStack = LocalStack | OidcLocalStack;
 
 function envPort(name: string, dflt: number): number {
   const v = process.env[name];
@@ -113,57 +166,64 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** The edge config of the local stack (written to `<stateDir>/auth.config.json`). */
-export function localConfig(p: { userPoolId: string; clientId: string; authUrl: string; cognitoUrl: string; mode?: "static" | "spa"; hotPath?: HotPath }): Record<string, unknown> {
-  return {
-    ...(p.mode === "spa" ? { mode: "spa" } : {}),
-    hotPath: p.hotPath ?? "lambda-edge",
-    region: "us-east-1",
-    userPoolId: p.userPoolId,
-    clientId: p.clientId,
-    domain: p.authUrl,
-    issuer: `${p.cognitoUrl}/${p.userPoolId}`,
-    scopes: ["openid", "email", "profile"],
-    paths: { callback: "/parseauth", refresh: "/refreshauth", signOut: "/signout", signIn: "/signin", afterSignOut: "/public/" },
-    publicPaths: ["/public/*", "/favicon.ico"],
-    apiPaths: ["/api/*"],
-    rules: [{ path: "/admin/*", groups: [ADMIN_GROUP] }],
-    forwardIdentity: true,
-    logLevel: "info",
-    triggers: {
-      preTokenGeneration: {
-        groupClaims: { claim: "roles", map: { [ADMIN_GROUP]: ["admin", "reader"], [DEFAULT_GROUP]: ["reader"] } },
-      },
-      postConfirmation: { defaultGroup: DEFAULT_GROUP },
-    },
-  };
+/** The sites' URLs: `localhost`, or the two site hosts, on the local CloudFront's port. */
+export function siteUrls(sites: SiteCount, port: number): { host: string; url: string }[] {
+  const hosts = sites === 1 ? ["localhost"] : [...SITE_HOSTS];
+  return hosts.map((host) => ({ host, url: `http://${host}:${port}` }));
+}
+
+/** An app client's name: `local-site`, or `local-site-a` and `local-site-b` (the OIDC provider's client ids too). */
+function clientName(i: number, sites: SiteCount): string {
+  return sites === 1 ? "local-site" : `local-site-${"ab"[i]}`;
+}
+
+/** A confidential client's secret for the local OpenID Connect provider: new at every start, and with `+`, `/` and
+ *  `%`, which HTTP Basic needs form-encoded first (RFC 6749 §2.3.1), as the edge does. */
+function oidcSecret(): string {
+  return `${randomBytes(24).toString("base64url")}+/%`;
 }
 
 /**
  * Starts the local stack. cognito-local's data is wiped at every start (a fresh pool, the demo users seeded
- * again), so a second start behaves exactly like the first.
+ * again), and the OpenID Connect provider keeps its state in memory, so a second start behaves exactly like the
+ * first.
  */
-export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
+export function startLocalStack(opts?: LocalStackOptions & { provider?: "cognito" }): Promise<LocalStack>;
+export function startLocalStack(opts: LocalStackOptions & { provider: "oidc" }): Promise<OidcLocalStack>;
+export function startLocalStack(opts?: LocalStackOptions): Promise<AnyLocalStack>;
+export async function startLocalStack(opts: LocalStackOptions = {}): Promise<AnyLocalStack> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const stateDir = resolve(opts.stateDir ?? join(root, ".local"));
   const siteDir = resolve(opts.siteDir ?? join(root, "site"));
+  const provider = opts.provider ?? "cognito";
+  const siteCount = opts.sites ?? 1;
   const port = opts.port ?? envPort("PORT", 3000);
   let cognitoPort = opts.cognitoPort ?? envPort("COGNITO_PORT", 9229);
   const authFrontPort = opts.authFrontPort ?? envPort("AUTH_FRONT_PORT", 9230);
   const lambdaPort = opts.lambdaPort ?? envPort("LAMBDA_PORT", 9231);
+  const oidcPort = opts.oidcPort ?? envPort("OIDC_PORT", 9232);
   const tokenValiditySeconds = opts.tokenValiditySeconds ?? 300;
   const mode = opts.mode ?? "static";
   const hotPath = opts.hotPath ?? "lambda-edge";
+  if ((siteCount as number) !== 1 && (siteCount as number) !== 2) throw new Error(`sites must be 1 or 2, got ${String(siteCount)}`);
+  const oidcClients = opts.oidcClients ?? (["confidential", "public"] as const).slice(0, siteCount);
+  if (oidcClients.length !== siteCount) throw new Error(`oidcClients names ${oidcClients.length} clients for ${siteCount} site(s)`);
+  if (mode === "spa" && (provider !== "cognito" || siteCount !== 1))
+    throw new Error('mode "spa" needs provider "cognito" and one site: its Amplify JS demo page is built for one Cognito app client');
   const spaDir = join(stateDir, "spa");
   rmSync(spaDir, { recursive: true, force: true });
+  mkdirSync(stateDir, { recursive: true });
 
   // Every port first, so a taken one is named with its variable (cognito-local would only "exit during start-up").
-  await assertPortsFree([
-    { port, variable: "PORT", what: "the site" },
-    { port: cognitoPort, variable: "COGNITO_PORT", what: "cognito-local" },
-    { port: authFrontPort, variable: "AUTH_FRONT_PORT", what: "the Hosted UI front" },
-    { port: lambdaPort, variable: "LAMBDA_PORT", what: "the Lambda invoke endpoint" },
-  ]);
+  const ports: StackPort[] =
+    provider === "cognito"
+      ? [
+          { port: cognitoPort, variable: "COGNITO_PORT", what: "cognito-local" },
+          { port: authFrontPort, variable: "AUTH_FRONT_PORT", what: "the Hosted UI front" },
+          { port: lambdaPort, variable: "LAMBDA_PORT", what: "the Lambda invoke endpoint" },
+        ]
+      : [{ port: oidcPort, variable: "OIDC_PORT", what: "the OpenID Connect provider" }];
+  await assertPortsFree([{ port, variable: "PORT", what: "the site" }, ...ports]);
 
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -171,82 +231,85 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     stops.length = 0;
   };
   try {
-    const cloudfront = await startLocalCloudFront({ port, origin: createOrigin(siteDir, mode === "spa" ? { "/spa/": spaDir, "/public/spa/": spaDir } : {}), log, ...(opts.onRequest ? { onRequest: opts.onRequest } : {}) });
+    const cloudfront = await startLocalCloudFront({
+      port,
+      hostname: siteCount === 1 ? "localhost" : SITE_HOSTS[0],
+      origin: createOrigin(siteDir, mode === "spa" ? { "/spa/": spaDir, "/public/spa/": spaDir } : {}),
+      log,
+      ...(opts.onRequest ? { onRequest: opts.onRequest } : {}),
+    });
     stops.push(cloudfront.stop);
-    const front = await startAuthFront({ port: authFrontPort, demoUsers: DEMO_USERS, log: (l) => log(`hosted-ui ${l}`) });
-    stops.push(front.stop);
-
-    const cognitoDir = join(stateDir, "cognito");
-    rmSync(cognitoDir, { recursive: true, force: true });
-    mkdirSync(cognitoDir, { recursive: true });
-    if (cognitoPort === 0) cognitoPort = await freePort();
-    const cognitoUrl = `http://localhost:${cognitoPort}`;
+    const urls = siteUrls(siteCount, cloudfront.port);
     const outdir = join(stateDir, "dist");
 
-    // Cognito triggers: cognito-local invokes the built trigger bundles through a local Lambda Invoke endpoint,
-    // which also hands pre-token-generation the V1 event (with the user's groups) Cognito would send. The
-    // post-confirmation trigger runs in this process; its AWS SDK client finds cognito-local through the
-    // SDK's standard endpoint variables.
-    const savedEnv = Object.fromEntries(Object.keys(SDK_ENV).map((k) => [k, process.env[k]]));
-    Object.assign(process.env, SDK_ENV, { AWS_ENDPOINT_URL: cognitoUrl });
-    stops.push(async () => {
-      for (const [k, v] of Object.entries(savedEnv)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-    });
-    const lambda = await startLambdaInvokeServer({
-      functionsDir: outdir,
-      cognitoEndpoint: cognitoUrl,
-      host: "localhost",
-      port: lambdaPort,
-      log: (l) => log(`lambda ${l}`),
-    });
-    stops.push(lambda.close);
+    let clients: LocalClient[];
+    let providerKeys: LocalProvider;
+    let users: DemoUser[];
+    let authUrl: string;
+    let running: { provider: "cognito"; cognitoUrl: string; lambdaUrl: string; userPoolId: string; cognitoApi: CognitoProcess["api"] } | { provider: "oidc"; issuer: string };
+    if (provider === "cognito") {
+      if (cognitoPort === 0) cognitoPort = await freePort();
+      const idp = await startCognitoIdp({
+        cognitoPort,
+        authFrontPort,
+        lambdaPort,
+        cognitoDir: join(stateDir, "cognito"),
+        outdir,
+        clients: urls.map((u, i) => ({ name: clientName(i, siteCount), callbackUrl: `${u.url}/parseauth`, logoutUrl: `${u.url}/public/` })),
+        tokenValiditySeconds,
+        log,
+        stops,
+      });
+      clients = idp.clientIds.map((clientId) => ({ clientId }));
+      providerKeys = { type: "cognito", userPoolId: idp.userPoolId, authUrl: idp.authUrl, cognitoUrl: idp.cognitoUrl };
+      users = idp.users;
+      authUrl = idp.authUrl;
+      running = { provider: "cognito", cognitoUrl: idp.cognitoUrl, lambdaUrl: idp.lambdaUrl, userPoolId: idp.userPoolId, cognitoApi: idp.api };
+    } else {
+      clients = urls.map((_, i) => ({ clientId: clientName(i, siteCount), ...(oidcClients[i] === "confidential" ? { clientSecret: oidcSecret() } : {}) }));
+      const idp = await startLocalOidcProvider({
+        port: oidcPort,
+        clients: clients.map((c, i) => ({ ...c, redirectUri: `${urls[i]!.url}/parseauth`, postLogoutRedirectUri: `${urls[i]!.url}/public/` })),
+        users: DEMO_USERS,
+        tokenValiditySeconds,
+        log: (l) => log(`oidc ${l}`),
+      });
+      stops.push(idp.stop);
+      providerKeys = { type: "oidc", issuer: idp.issuer };
+      users = [...DEMO_USERS];
+      authUrl = idp.issuer;
+      running = { provider: "oidc", issuer: idp.issuer };
+    }
 
-    const cognito = await startCognitoLocal({
-      port: cognitoPort,
-      stateDir: cognitoDir,
-      config: {
-        TriggerFunctions: { PreTokenGeneration: "pre-token-generation", PostConfirmation: "post-confirmation" },
-        LambdaClient: { endpoint: lambda.url, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } },
-      },
-    });
-    stops.push(cognito.stop);
-    front.setCognitoUrl(cognito.url);
-
-    const seeded = await seed(cognito, {
-      callbackUrl: `${cloudfront.url}/parseauth`,
-      logoutUrl: `${cloudfront.url}/public/`,
-      tokenValiditySeconds,
-      users: DEMO_USERS,
-    });
     const configPath = join(stateDir, "auth.config.json");
-    const raw = localConfig({ userPoolId: seeded.userPoolId, clientId: seeded.clientId, authUrl: front.url, cognitoUrl, mode, hotPath });
-    writeFileSync(configPath, `${JSON.stringify(raw, null, 2)}\n`);
-    const { config } = await buildAll({ configPath, outdir, log });
-    if (mode === "spa") {
+    const raw = localConfig({ provider: providerKeys, clients, mode, hotPath });
+    // Readable by this user only: it may hold a client secret (the mode applies to a new file).
+    rmSync(configPath, { force: true });
+    writeFileSync(configPath, `${JSON.stringify(raw, null, 2)}\n`, { mode: 0o600 });
+    // What the config deploys, as a deployment would hold it: the hot path's functions (not the other hot path's),
+    // and the Cognito triggers when cognito-local runs them.
+    const only = [...deployedEdgeFunctions({ hotPath, mergeOriginCsp: raw.mergeOriginCsp === true }), ...(provider === "cognito" ? TRIGGER_FUNCTIONS : [])].map((f) => f.name);
+    const { config } = await buildAll({ configPath, outdir, log, only });
+    if (mode === "spa" && providerKeys.type === "cognito") {
       const cookieDomain = config.cookie.domain;
-      await buildSpa(spaDir, { userPoolId: seeded.userPoolId, userPoolClientId: seeded.clientId, ...(cookieDomain ? { cookieDomain } : {}) });
+      await buildSpa(spaDir, { userPoolId: providerKeys.userPoolId, userPoolClientId: clients[0]!.clientId, ...(cookieDomain ? { cookieDomain } : {}) });
       log(`built the SPA demo page (Amplify JS) into ${spaDir}`);
     }
     const budget = opts.cloudFrontFunctionBudgetMs;
     cloudfront.setDistribution(loadDistribution(outdir, config, { log, ...(budget !== undefined ? { functionBudgetMs: budget } : {}) }));
 
     return {
+      ...running,
       url: cloudfront.url,
-      authUrl: front.url,
-      cognitoUrl,
-      lambdaUrl: lambda.url,
-      userPoolId: seeded.userPoolId,
-      clientId: seeded.clientId,
-      users: seeded.users,
+      authUrl,
+      sites: urls.map((u, i) => ({ ...u, ...clients[i]! })),
+      clientId: clients[0]!.clientId,
+      users,
       config,
       mode,
       hotPath: config.hotPath,
       configPath,
       outdir,
-      cognitoApi: cognito.api,
       stop,
     };
   } catch (err) {

@@ -6,17 +6,23 @@
  *   COGNITO_PORT     cognito-local (default 9229)
  *   AUTH_FRONT_PORT  the Hosted UI front (default 9230)
  *   LAMBDA_PORT      the Lambda invoke endpoint for Cognito triggers (default 9231)
+ *   OIDC_PORT        the OpenID Connect provider, with EDGE_AUTH_PROVIDER=oidc (default 9232)
  *   TOKEN_VALIDITY   id/access token validity in seconds (default 300; keep it above 15, refresh-auth's loop guard)
  *   EDGE_AUTH_MODE   `static` (default) or `spa`: the edge config's mode; `spa` also serves the Amplify demo at /spa/
  *   EDGE_AUTH_HOT_PATH  `lambda-edge` (default) or `cloudfront-function`: the edge config's hotPath (where the
  *                    default behaviour's viewer check runs)
+ *   EDGE_AUTH_SITES  `1` (default) or `2`: two sites, http://site-a.localhost:PORT and http://site-b.localhost:PORT,
+ *                    each with its own app client (the config's `sites`)
+ *   EDGE_AUTH_PROVIDER  `cognito` (default: cognito-local) or `oidc` (panva's oidc-provider on loopback)
  *   LOCAL_STATE_DIR  where the stack keeps cognito-local's data, the generated config and the build (default .local/)
  */
 import type { HotPath } from "../shared/config/types";
 import type { RequestLogEntry } from "./cloudfront";
+import { localSiteRules } from "./local-config";
+import type { SiteCount } from "./local-config";
 import { PortInUseError } from "./ports";
 import { startLocalStack } from "./stack";
-import type { LocalStack } from "./stack";
+import type { AnyLocalStack, LocalStackOptions } from "./stack";
 
 const tty = process.stdout.isTTY;
 const color = (code: number) => (s: string) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -24,8 +30,9 @@ const dim = color(2);
 const bold = color(1);
 const byStatus = (status: number) => (status >= 500 ? color(31) : status >= 400 ? color(33) : status >= 300 ? color(36) : color(32));
 
-/** `GET /admin/ → 403 check-auth (forbidden) 4 ms` */
-export function formatEntry(e: RequestLogEntry): string {
+/** `GET /admin/ → 403 check-auth (forbidden) 4 ms`; with `withHost`, the host name before the path
+ *  (`GET site-b.localhost /admin/ → …`), for a stack of several sites. */
+export function formatEntry(e: RequestLogEntry, withHost = false): string {
   let path = e.path;
   try {
     path = decodeURI(e.path);
@@ -33,7 +40,8 @@ export function formatEntry(e: RequestLogEntry): string {
     // keep it encoded
   }
   const who = e.answeredBy === "origin" ? `origin ${dim(`(${e.reason ?? ""})`)}` : `${bold(e.answeredBy)}${e.reason ? ` (${e.reason})` : ""}`;
-  return `${e.method.padEnd(4)} ${path} → ${byStatus(e.status)(String(e.status))} ${who} ${dim(`${e.ms} ms`)}`;
+  const host = withHost && e.host ? `${dim(e.host.replace(/:\d+$/, ""))} ` : "";
+  return `${e.method.padEnd(4)} ${host}${path} → ${byStatus(e.status)(String(e.status))} ${who} ${dim(`${e.ms} ms`)}`;
 }
 
 /** `EDGE_AUTH_MODE`: unset or empty means static. */
@@ -48,6 +56,67 @@ export function hotPathFromEnv(value: string | undefined): HotPath {
   if (value === undefined || value === "" || value === "lambda-edge") return "lambda-edge";
   if (value === "cloudfront-function") return "cloudfront-function";
   throw new Error(`EDGE_AUTH_HOT_PATH=${value} is not a hot path (lambda-edge or cloudfront-function)`);
+}
+
+/** `EDGE_AUTH_SITES`: unset or empty means one site. */
+export function sitesFromEnv(value: string | undefined): SiteCount {
+  if (value === undefined || value === "" || value === "1") return 1;
+  if (value === "2") return 2;
+  throw new Error(`EDGE_AUTH_SITES=${value} is not a number of sites (1 or 2)`);
+}
+
+/** `EDGE_AUTH_PROVIDER`: unset or empty means cognito (cognito-local). */
+export function providerFromEnv(value: string | undefined): "cognito" | "oidc" {
+  if (value === undefined || value === "" || value === "cognito") return "cognito";
+  if (value === "oidc") return "oidc";
+  throw new Error(`EDGE_AUTH_PROVIDER=${value} is not a provider (cognito or oidc)`);
+}
+
+/** The stack's options from `npm start`'s environment, each variable checked, and the combinations too. */
+export function optionsFromEnv(env: NodeJS.ProcessEnv): Required<Pick<LocalStackOptions, "mode" | "hotPath" | "sites" | "provider">> {
+  const mode = modeFromEnv(env.EDGE_AUTH_MODE);
+  const hotPath = hotPathFromEnv(env.EDGE_AUTH_HOT_PATH);
+  const sites = sitesFromEnv(env.EDGE_AUTH_SITES);
+  const provider = providerFromEnv(env.EDGE_AUTH_PROVIDER);
+  if (mode === "spa" && sites !== 1) throw new Error("EDGE_AUTH_MODE=spa works with one site: its Amplify JS demo page is built for one app client (unset EDGE_AUTH_SITES)");
+  if (mode === "spa" && provider !== "cognito") throw new Error("EDGE_AUTH_MODE=spa works with cognito-local only: its Amplify JS demo page reads a Cognito session (unset EDGE_AUTH_PROVIDER)");
+  return { mode, hotPath, sites, provider };
+}
+
+/** The lines `npm start` prints once the stack runs: where the sites and the sign-in are, and who can sign in. */
+export function banner(stack: AnyLocalStack): string[] {
+  const many = stack.sites.length > 1;
+  const siteLines = many
+    ? stack.sites.map((s, i) => {
+        const name = `Site ${"AB"[i]}:`.padEnd(11);
+        const rules = localSiteRules(i)
+          .map((r) => `${r.path}: ${r.groups.join(", ")}`)
+          .join("; ");
+        return `${bold(`  ${name} ${s.url}`)}   ${dim(`(app client ${s.clientId}; ${rules})`)}`;
+      })
+    : [bold(`  Site:       ${stack.url}`)];
+  const signIn =
+    stack.provider === "cognito"
+      ? `  Hosted UI:  ${stack.authUrl}   (cognito-local: ${stack.cognitoUrl}, pool ${stack.userPoolId})`
+      : `  Provider:   ${stack.issuer}   (oidc-provider, OpenID Connect; ${stack.sites.map((s) => `${s.clientId}: ${s.clientSecret ? "confidential" : "public"}`).join(", ")})`;
+  const tryUrl = stack.sites[stack.sites.length - 1]!.url;
+  return [
+    "",
+    ...siteLines,
+    signIn,
+    "",
+    "  Sign in as:",
+    ...stack.users.map((u) => `    ${u.email.padEnd(20)} ${u.password.padEnd(16)} groups: ${u.groups.join(", ")}`),
+    "",
+    `  Try: ${stack.url}/  ·  ${stack.url}/admin/  ·  ${stack.url}/public/  ·  ${stack.url}/signout`,
+    ...(many ? [`       ${tryUrl}/admin/ (its own sign-in: a session of site A is not one of site B)  ·  http://other.localhost:${new URL(stack.url).port}/ (no site: 421)`] : []),
+    ...(stack.hotPath === "cloudfront-function"
+      ? [bold(`  Hot path: cloudfront-function (check-auth-function in the CloudFront Functions emulator; sign-in at ${stack.config.paths.signIn})`)]
+      : []),
+    ...(stack.mode === "spa" ? [bold(`  SPA mode: ${stack.url}/spa/ (Amplify JS reads the session from the cookies; also ${stack.url}/public/spa/)`)] : []),
+    dim(`  Config: ${stack.configPath}   Build: ${stack.outdir}   Ctrl-C stops everything.`),
+    "",
+  ];
 }
 
 /**
@@ -69,11 +138,10 @@ export function watchParent(onGone: () => void, everyMs = 500): () => void {
 
 async function main() {
   const validity = process.env.TOKEN_VALIDITY ? Number(process.env.TOKEN_VALIDITY) : undefined;
-  const mode = modeFromEnv(process.env.EDGE_AUTH_MODE);
-  const hotPath = hotPathFromEnv(process.env.EDGE_AUTH_HOT_PATH);
+  const options = optionsFromEnv(process.env);
 
   // Installed before anything starts: a signal during start-up must not leave cognito-local behind either.
-  let stack: LocalStack | undefined;
+  let stack: AnyLocalStack | undefined;
   let stopping = false;
   // Exit code 0 after a deliberate stop, as before: npm reports any other code as a failed script.
   const shutdown = (why: string) => {
@@ -92,32 +160,15 @@ async function main() {
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => shutdown(signal));
   watchParent(() => shutdown("the process that started npm start is gone"));
 
-  console.log(dim("starting cognito-local, seeding the pool, building the edge functions…"));
+  console.log(dim(options.provider === "cognito" ? "starting cognito-local, seeding the pool, building the edge functions…" : "starting the OpenID Connect provider, building the edge functions…"));
   stack = await startLocalStack({
     ...(validity ? { tokenValiditySeconds: validity } : {}),
     ...(process.env.LOCAL_STATE_DIR ? { stateDir: process.env.LOCAL_STATE_DIR } : {}),
-    mode,
-    hotPath,
-    onRequest: (e) => console.log(formatEntry(e)),
+    ...options,
+    onRequest: (e) => console.log(formatEntry(e, options.sites > 1)),
     log: (l) => console.log(dim(l)),
   });
-  const lines = [
-    "",
-    bold(`  Site:       ${stack.url}`),
-    `  Hosted UI:  ${stack.authUrl}   (cognito-local: ${stack.cognitoUrl}, pool ${stack.userPoolId})`,
-    "",
-    "  Sign in as:",
-    ...stack.users.map((u) => `    ${u.email.padEnd(20)} ${u.password.padEnd(16)} groups: ${u.groups.join(", ")}`),
-    "",
-    `  Try: ${stack.url}/  ·  ${stack.url}/admin/  ·  ${stack.url}/public/  ·  ${stack.url}/signout`,
-    ...(stack.hotPath === "cloudfront-function"
-      ? [bold(`  Hot path: cloudfront-function (check-auth-function in the CloudFront Functions emulator; sign-in at ${stack.config.paths.signIn})`)]
-      : []),
-    ...(stack.mode === "spa" ? [bold(`  SPA mode: ${stack.url}/spa/ (Amplify JS reads the session from the cookies; also ${stack.url}/public/spa/)`)] : []),
-    dim(`  Config: ${stack.configPath}   Build: ${stack.outdir}   Ctrl-C stops everything.`),
-    "",
-  ];
-  console.log(lines.join("\n"));
+  console.log(banner(stack).join("\n"));
 }
 
 /** The one line `npm start` prints when it cannot start. */
@@ -125,7 +176,7 @@ export function startFailure(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   // A port taken between the check and the listen still deserves a hint.
   const inUse = !(err instanceof PortInUseError) && (err as NodeJS.ErrnoException)?.code === "EADDRINUSE";
-  const hint = inUse ? " (is another npm start running? Set PORT, COGNITO_PORT, AUTH_FRONT_PORT or LAMBDA_PORT to other ports)" : "";
+  const hint = inUse ? " (is another npm start running? Set PORT, COGNITO_PORT, AUTH_FRONT_PORT, LAMBDA_PORT or OIDC_PORT to other ports)" : "";
   return `npm start failed: ${message}${hint}`;
 }
 

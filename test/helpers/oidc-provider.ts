@@ -8,6 +8,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { loadProvider } from "../../local/oidc-provider";
 
 export const OIDC_USER = { sub: "user-7f3a", preferred_username: "jane.doe", email: "jane@example.com", email_verified: true, groups: ["staff", "admins"], realm_access: { roles: ["reader"] } };
 /** RFC 6749 §2.3.1: sent raw in HTTP Basic this secret would be refused; form-encoded first it is accepted. */
@@ -29,8 +30,7 @@ const privateJwk = (type: "rsa" | "ec", alg: string, kid: string) => {
 
 /** Starts the provider on a free loopback port; `redirectUri` and `postLogoutUri` are registered for every client. */
 export async function startTestProvider(o: { redirectUris: string[]; postLogoutUris: string[] }): Promise<TestProvider> {
-  // oidc-provider is an ES module; vitest and tsx load it with a dynamic import.
-  const { default: Provider } = (await import("oidc-provider")) as unknown as { default: new (issuer: string, config: Record<string, unknown>) => ProviderInstance };
+  const Provider = await loadProvider();
   const seen: TestProvider["seen"] = [];
   const server: Server = createServer();
   await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
@@ -64,7 +64,7 @@ export async function startTestProvider(o: { redirectUris: string[]; postLogoutU
     if (req.url?.startsWith("/interaction/")) {
       void (async () => {
         const details = await provider.interactionDetails(req, res);
-        const grant = new provider.Grant({ accountId: OIDC_USER.sub, clientId: details.params.client_id });
+        const grant = new provider.Grant({ accountId: OIDC_USER.sub, clientId: String(details.params.client_id) });
         grant.addOIDCScope(String(details.params.scope));
         const grantId = await grant.save();
         await provider.interactionFinished(req, res, { login: { accountId: OIDC_USER.sub }, consent: { grantId } }, { mergeWithLastSubmission: false });
@@ -82,13 +82,6 @@ export async function startTestProvider(o: { redirectUris: string[]; postLogoutU
     seen,
     stop: () => new Promise<void>((ok) => server.close(() => ok())),
   };
-}
-
-interface ProviderInstance {
-  callback(): (req: IncomingMessage, res: ServerResponse) => void;
-  interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<{ params: Record<string, unknown> }>;
-  interactionFinished(req: IncomingMessage, res: ServerResponse, result: unknown, opts: { mergeWithLastSubmission: boolean }): Promise<void>;
-  Grant: new (o: { accountId: string; clientId: unknown }) => { addOIDCScope(scope: string): void; save(): Promise<string> };
 }
 
 /** Follows the provider's redirects the way a browser would (its own cookies kept) until it sends us back to `back`. */

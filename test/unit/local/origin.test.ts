@@ -114,6 +114,20 @@ describe("local CloudFront", () => {
     expect(canonicalHostRedirect(host, url, "http://localhost:3000")).toBe(expected);
   });
 
+  it.each<[string | undefined, string, string | undefined]>([
+    ["localhost:3000", "/admin/?x=1", "http://site-a.localhost:3000/admin/?x=1"],
+    ["LocalHost:3000", "/", "http://site-a.localhost:3000/"],
+    ["127.0.0.1:3000", "/parseauth?code=c", "http://site-a.localhost:3000/parseauth?code=c"],
+    ["[::1]:3000", "/", "http://site-a.localhost:3000/"],
+    // The sites' own names, and other names, reach the functions (which answer 421 for a host no site names).
+    ["site-a.localhost:3000", "/", undefined],
+    ["site-b.localhost:3000", "/", undefined],
+    ["other.localhost:3000", "/", undefined],
+    ["localhost:3001", "/", undefined],
+  ])("with two sites (canonical site-a.localhost): Host %s, %s → %s", (host, url, expected) => {
+    expect(canonicalHostRedirect(host, url, "http://site-a.localhost:3000")).toBe(expected);
+  });
+
   it("redirects 127.0.0.1 to localhost before any function runs (even while still starting)", async () => {
     const cf = await startLocalCloudFront({ port: 0, origin: async () => ({ status: 200, headers: {}, body: Buffer.from("origin") }), log: () => {} });
     const get = (host: string, path: string, method = "GET") =>

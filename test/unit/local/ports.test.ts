@@ -65,7 +65,7 @@ describe("startFailure", () => {
     [
       "a port taken after the check",
       Object.assign(new Error("listen EADDRINUSE: address already in use 127.0.0.1:9230"), { code: "EADDRINUSE" }),
-      "npm start failed: listen EADDRINUSE: address already in use 127.0.0.1:9230 (is another npm start running? Set PORT, COGNITO_PORT, AUTH_FRONT_PORT or LAMBDA_PORT to other ports)",
+      "npm start failed: listen EADDRINUSE: address already in use 127.0.0.1:9230 (is another npm start running? Set PORT, COGNITO_PORT, AUTH_FRONT_PORT, LAMBDA_PORT or OIDC_PORT to other ports)",
     ],
     ["anything else", new Error("EDGE_AUTH_MODE=x is not a mode (static or spa)"), "npm start failed: EDGE_AUTH_MODE=x is not a mode (static or spa)"],
   ])("%s", (_name, err, line) => {
