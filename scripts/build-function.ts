@@ -24,6 +24,9 @@ import { BuildError } from "./build-error";
 
 const root = resolve(__dirname, "..");
 
+/** The built function is over CloudFront Functions' 10 KB: the config asks for more than fits. */
+export class FunctionTooLargeError extends BuildError {}
+
 /** The top-level binding of `require('crypto')` the wrapper adds, which shared/viewer/crypto.ts stands for. */
 const CRYPTO = "__cfCrypto";
 
@@ -97,7 +100,7 @@ export async function buildCloudFrontFunction(spec: FunctionSpec, config: Pick<A
   if (config.edge.session.signingSecret.length < 43) throw new BuildError("session.signingSecret: must be base64url of at least 32 random bytes");
   const code = await functionCode(config, spec.entry);
   const size = Buffer.byteLength(code);
-  if (size > MAX_FUNCTION_BYTES) throw new BuildError(`${spec.name}: ${size} bytes of code, over CloudFront Functions' 10 KB limit (fewer publicPaths, apiPaths or rules help)`);
+  if (size > MAX_FUNCTION_BYTES) throw new FunctionTooLargeError(`${spec.name}: ${size} bytes of code, over CloudFront Functions' 10 KB limit (fewer publicPaths, apiPaths or rules help)`);
   try {
     // The runtime's rules, as the emulator holds them: syntax, modules, the handler.
     loadCloudFrontFunction(code, { kvs: JSON.parse(kvsContent(config)) });

@@ -19,9 +19,9 @@ import type { EdgeBundleConfig } from "../shared/edge/baked-config";
 import type { Jwks } from "aws-jwt-verify/jwk";
 import type { ResolvedConfig } from "../shared/config/types";
 import { nodeHttpClient } from "../shared/edge/http";
-import { FUNCTIONS, functionSpec } from "../shared/functions";
+import { FUNCTIONS, deployedEdgeFunctions, functionSpec } from "../shared/functions";
 import { BuildError } from "./build-error";
-import { buildCloudFrontFunction } from "./build-function";
+import { FunctionTooLargeError, buildCloudFrontFunction } from "./build-function";
 import { extraBuildSteps } from "./build-steps";
 
 const root = resolve(__dirname, "..");
@@ -160,13 +160,22 @@ export async function buildAll(opts: BuildOptions): Promise<{ config: ResolvedCo
   const extra = await extraBuildSteps(all.triggers, { configPath: opts.configPath, log });
   const specs = FUNCTIONS.filter((f) => !opts.only || opts.only.includes(f.name));
   const sizes: Record<string, { bytes: number; gzip: number }> = {};
-  await Promise.all(
+  const deployed = new Set(deployedEdgeFunctions(config).map((f) => f.name));
+  const results = await Promise.allSettled(
     specs.map(async (spec) => {
       const name = spec.name;
       if (spec.runtime === "cloudfront-function") {
         // Not a bundle: code with its own runtime's rules and a 10 KB limit (gzip is not what CloudFront counts).
-        const bytes = await buildCloudFrontFunction(spec, all, opts.outdir);
-        sizes[name] = { bytes, gzip: gzipSync(readFileSync(join(opts.outdir, name, "index.js")), { level: 9 }).length };
+        try {
+          const bytes = await buildCloudFrontFunction(spec, all, opts.outdir);
+          sizes[name] = { bytes, gzip: gzipSync(readFileSync(join(opts.outdir, name, "index.js")), { level: 9 }).length };
+        } catch (err) {
+          // Built for every config, so the switch of hot path is a config change; but one this config does not
+          // deploy (hotPath lambda-edge) must not fail its build, e.g. when many sites make it too large.
+          if (deployed.has(name) || !(err instanceof FunctionTooLargeError)) throw err;
+          rmSync(join(opts.outdir, name), { recursive: true, force: true });
+          log(`note: ${name} not built (${err.message}); hotPath is ${config.hotPath}, so it is not deployed`);
+        }
         return;
       }
       const outdir = join(opts.outdir, name);
@@ -192,6 +201,9 @@ export async function buildAll(opts: BuildOptions): Promise<{ config: ResolvedCo
       sizes[name] = { bytes: code.length, gzip: gzipSync(code, { level: 9 }).length };
     }),
   );
+  // Every build has finished (none still writing to the output folder) before a failure is reported.
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
   writeFileSync(join(opts.outdir, "build-info.json"), JSON.stringify({ functions: sizes, clientId: config.clientId, domain: config.domain }, null, 2));
   return { config, sizes };
 }

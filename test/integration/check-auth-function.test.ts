@@ -3,7 +3,7 @@
  * KeyValueStore loaded from the built kvs.json, and under njs: signed-in, signed-out, expired and forbidden
  * requests, and every way a session cookie can be wrong.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -93,6 +93,32 @@ describe("the built function", () => {
     for (const name of ["parse-auth", "refresh-auth"]) expect(readFileSync(join(built.outdir, name, "index.js"), "utf8")).toContain(key);
     for (const name of ["check-auth", "sign-in", "sign-out", "http-headers"]) expect(readFileSync(join(built.outdir, name, "index.js"), "utf8")).not.toContain(key);
   });
+});
+
+describe("a config too large for the function", () => {
+  const tooLarge = (hotPath: string) => ({
+    region: iss.region,
+    userPoolId: iss.userPoolId,
+    clientId: iss.clientId,
+    domain: "auth.example.com",
+    jwks: { keys: [iss.key.jwk] },
+    hotPath,
+    publicPaths: Array.from({ length: 400 }, (_, i) => `/public-${i}/*`),
+  });
+
+  it("fails the build with hotPath cloudfront-function, naming the limit", async () => {
+    const r = await buildWith(tooLarge("cloudfront-function"));
+    expect(r.status).not.toBe(0);
+    expect(r.stderr + r.stdout).toMatch(/check-auth-function: \d+ bytes of code, over CloudFront Functions' 10 KB limit/);
+  }, 120_000);
+
+  it("does not fail a lambda-edge build, which does not deploy it: the rest is built, with a note", async () => {
+    const r = await buildWith(tooLarge("lambda-edge"));
+    expect(r.status, r.stderr + r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/note: check-auth-function not built \(.*10 KB limit.*\); hotPath is lambda-edge, so it is not deployed/);
+    expect(existsSync(join(r.outdir, "check-auth-function"))).toBe(false);
+    expect(existsSync(join(r.outdir, "check-auth", "index.js"))).toBe(true);
+  }, 120_000);
 });
 
 describe("signed-in, signed-out, expired, forbidden", () => {
