@@ -105,7 +105,9 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
       // A token signed with a key we could not fetch may be perfectly good: keep the cookies, ask to try again.
       return { ...errorResponse(config, "cognito-unavailable", { api: api(), retry: requestedPath(req) }), reason: "cognito-unavailable:jwks" };
     case "rejected":
-      return signIn(`rejected:${pair.why}`, expireTokens(store, ["idToken", "accessToken"]));
+      // Forged, tampered, or another client's: the refresh token that came with them is no more this session's
+      // (a provider that did not bind it to its client would otherwise turn it into one), so it goes too.
+      return signIn(`rejected:${pair.why}`, expireTokens(store, ["idToken", "accessToken", "refreshToken"]));
   }
 
   const groups = groupsOf(pair.id, config.groupsClaim);

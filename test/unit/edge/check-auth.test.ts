@@ -250,6 +250,14 @@ describe("rejected tokens → sign-in, token cookies expired", () => {
     expect(expiredNames).toEqual(expect.arrayContaining([idName, accessName]));
   });
 
+  it("the refresh token that came with rejected tokens goes too, so it cannot refresh them into a session", async () => {
+    const refreshName = encodeCookieName(tokenCookieName(iss.clientId, USER, "refreshToken"));
+    const otherClient = { idToken: sign({ ...idClaims(iss, fresh), aud: "other" }, iss.key) };
+    const r = asRespond((await decide({ uri: "/x", cookies: [cookiesFor(fresh, { tokens: otherClient, refresh: true })] })).outcome);
+    expect(r.headers.location).toMatch(/^https:\/\/auth\.example\.com\/oauth2\/authorize\?/);
+    expect(r.cookies.map(parseSetCookie).filter((c) => c.attrs["max-age"] === "0").map((c) => c.name)).toEqual(expect.arrayContaining([idName, accessName, refreshName]));
+  });
+
   it("forged tokens right after a sign-in (marker present) → 'session rejected' page, cookies cleared, no loop", async () => {
     const forged = { idToken: sign(idClaims(iss, fresh), foreign, { kid: iss.key.kid }) };
     const r = asRespond((await decide({ uri: "/x", cookies: [cookiesFor(fresh, { tokens: forged, extra: { "__Host-edgeauth-signedin": String(NOW_S + 3600) } })] })).outcome);
