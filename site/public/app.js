@@ -79,9 +79,13 @@ async function showWhoami() {
     return;
   }
   const c = data.claims;
-  document.getElementById("user").textContent = c.email || c["cognito:username"];
+  // What the edge told the origin, whichever provider signed the user in; the claims when it forwards nothing.
+  const h = data.identityHeaders || {};
+  const decode = (v) => { try { return decodeURIComponent(v); } catch { return v; } };
+  document.getElementById("user").textContent = c.email || (h["x-auth-user"] ? decode(h["x-auth-user"]) : c["cognito:username"] || c.preferred_username || c.sub);
   const groups = document.getElementById("groups");
-  for (const g of c["cognito:groups"] || []) groups.append(el("span", { class: "badge" }, g));
+  const names = h["x-auth-groups"] ? h["x-auth-groups"].split(",").map(decode) : c["cognito:groups"] || c.groups || [];
+  for (const g of names) groups.append(el("span", { class: "badge" }, g));
   const claims = el("table", { id: "claims" });
   for (const [name, value] of Object.entries(c)) {
     const cell = el("td", { "data-claim": name }, formatClaim(name, value));

@@ -68,8 +68,8 @@ function run(command: string, args: string[], ports: Run["ports"]): Run {
   const stateDir = join(repoRoot, ".local", `start-test-${process.pid}-${stateDirs.length}`);
   stateDirs.push(stateDir);
   const env: NodeJS.ProcessEnv = { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), LOCAL_STATE_DIR: stateDir };
-  delete env.EDGE_AUTH_MODE;
-  delete env.TOKEN_VALIDITY;
+  // The default stack, whatever the shell running the tests has set.
+  for (const k of ["EDGE_AUTH_MODE", "EDGE_AUTH_HOT_PATH", "EDGE_AUTH_SITES", "EDGE_AUTH_PROVIDER", "TOKEN_VALIDITY"]) delete env[k];
   const child = spawn(command, args, { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
   started.push(child);
   let output = "";
