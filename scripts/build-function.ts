@@ -14,8 +14,7 @@ import { join, resolve } from "node:path";
 import { build } from "esbuild";
 import type { Plugin } from "esbuild";
 import type { AuthConfig } from "../shared/config/resolve";
-import type { ResolvedConfig } from "../shared/config/types";
-import { functionConfigFor } from "../shared/function/config";
+import { functionConfigFor, functionFeatures } from "../shared/function/config";
 import { SESSION_KEY } from "../shared/viewer/session-cookie";
 import type { FunctionSpec } from "../shared/functions";
 import { CloudFrontFunctionError } from "../local/cloudfront-function/errors";
@@ -49,15 +48,16 @@ const UNSUPPORTED = [
 
 /**
  * The config baked into the function, and switches the minifier folds: code for a feature the config does not
- * use (identity headers, rules, API paths) is left out of the function altogether.
+ * use (picking a site by Host, identity headers, rules, API paths) is left out of the function altogether.
  */
 export function functionDefines(all: Pick<AuthConfig, "sites">): Record<string, string> {
-  const any = (f: (c: ResolvedConfig) => boolean) => String(all.sites.some((s) => f(s.config)));
+  const f = functionFeatures(all);
   return {
     __FUNCTION_CONFIG__: JSON.stringify(functionConfigFor(all)),
-    __FORWARD_IDENTITY__: any((c) => c.forwardIdentity),
-    __HAS_RULES__: any((c) => c.rules.length > 0),
-    __HAS_API_PATHS__: any((c) => c.apiPaths.length > 0),
+    __ANY_HOST__: String(f.anyHost),
+    __FORWARD_IDENTITY__: String(f.forwardIdentity),
+    __HAS_RULES__: String(f.rules),
+    __HAS_API_PATHS__: String(f.apiPaths),
   };
 }
 

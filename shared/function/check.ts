@@ -53,6 +53,7 @@ const MAX_URI = 8192;
 
 // Build-time switches (scripts/build-function.ts): the minifier leaves out the code of features the config does
 // not use. Tests that import this module directly see them all on.
+declare const __ANY_HOST__: boolean | undefined;
 declare const __FORWARD_IDENTITY__: boolean | undefined;
 declare const __HAS_RULES__: boolean | undefined;
 declare const __HAS_API_PATHS__: boolean | undefined;
@@ -62,8 +63,9 @@ const esc = (s: string) => s.replace(/[&<>"'`=/]/g, (ch) => `&#${ch.charCodeAt(0
 
 export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, now: number): CfRequest | CfResponse {
   const headers = req.headers;
-  // The site is picked by the Host header; a host no site names gets 421 (and no session of any site).
-  const site = siteFor(all.sites, headers.host ? headers.host.value : undefined);
+  // The site is picked by the Host header; a host no site names gets 421 (and no session of any site). One site
+  // for any host is that site whatever the Host says (siteFor would answer the same).
+  const site = typeof __ANY_HOST__ !== "undefined" && __ANY_HOST__ ? all.sites[0] : siteFor(all.sites, headers.host ? headers.host.value : undefined);
   const c = site !== undefined ? site : all.sites[0]!;
   // Whatever the viewer sent under our identity-header names (or a look-alike) never reaches the origin.
   for (const name in headers) if (isIdentityHeaderName(name)) delete headers[name];
@@ -84,7 +86,8 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
     return r;
   };
   const error = (code: FunctionErrorCode, api: boolean, cookies: CfResponse["cookies"], links: [string, string][]): CfResponse => {
-    const e = all.errors[code];
+    // The build bakes every code this config can reach (shared/function/config.ts).
+    const e = all.errors[code]!;
     const extra: Record<string, string> = {};
     if (e[0] === 401) extra["www-authenticate"] = `Bearer realm="${c.clientId}"`;
     if (e[0] === 503) extra["retry-after"] = "5";

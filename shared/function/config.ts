@@ -30,14 +30,46 @@ export interface FunctionSiteConfig {
 
 export interface FunctionConfig {
   sites: FunctionSiteConfig[];
-  /** [status, title, sentence] per error code. */
-  errors: Record<FunctionErrorCode, [number, string, string]>;
+  /**
+   * [status, title, sentence] per error code, for the codes this config can produce (see `functionFeatures`):
+   * no 421 page when one site answers any host, no 403 page without rules.
+   */
+  errors: Partial<Record<FunctionErrorCode, [number, string, string]>>;
 }
 
-/** The function's config from the resolved config (build time): every site. */
+/**
+ * What the sites of a config use. The build turns each into a constant the minifier folds, so the code of a
+ * feature no site uses is left out of the function (shared/function/check.ts).
+ */
+export interface FunctionFeatures {
+  /** One site that answers any host (a config without `sites`): no site to pick by Host, never a 421. */
+  anyHost: boolean;
+  /** Some site forwards the identity headers. */
+  forwardIdentity: boolean;
+  /** Some site has rules. */
+  rules: boolean;
+  /** Some site has apiPaths. */
+  apiPaths: boolean;
+}
+
+export function functionFeatures(all: Pick<AuthConfig, "sites">): FunctionFeatures {
+  const any = (f: (c: ResolvedConfig) => boolean) => all.sites.some((s) => f(s.config));
+  return {
+    anyHost: all.sites.length === 1 && all.sites[0]!.hosts.indexOf("*") !== -1,
+    forwardIdentity: any((c) => c.forwardIdentity),
+    rules: any((c) => c.rules.length > 0),
+    apiPaths: any((c) => c.apiPaths.length > 0),
+  };
+}
+
+/** The function's config from the resolved config (build time): every site, and the error pages it can need. */
 export function functionConfigFor(all: Pick<AuthConfig, "sites">): FunctionConfig {
-  const errors = {} as FunctionConfig["errors"];
-  for (const code of FUNCTION_ERRORS) errors[code] = [ERRORS[code].status, ERRORS[code].title, ERRORS[code].reason];
+  const features = functionFeatures(all);
+  const errors: FunctionConfig["errors"] = {};
+  for (const code of FUNCTION_ERRORS) {
+    if ((code === "unknown-host" && features.anyHost) || (code === "forbidden" && !features.rules)) continue;
+    errors[code] = [ERRORS[code].status, ERRORS[code].title, ERRORS[code].reason];
+  }
   return { sites: all.sites.map((s) => siteConfig(s.hosts, s.config)), errors };
 }
 
