@@ -58,6 +58,7 @@ export function functionDefines(all: Pick<AuthConfig, "sites">): Record<string, 
     __FORWARD_IDENTITY__: String(f.forwardIdentity),
     __HAS_RULES__: String(f.rules),
     __HAS_API_PATHS__: String(f.apiPaths),
+    __GENERAL_GLOBS__: String(f.generalGlobs),
   };
 }
 

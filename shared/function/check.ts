@@ -19,10 +19,10 @@ import { AMPLIFY_PREFIX, markerActive, markerName, sessionCookieName } from "../
 import { encodeIdentityValue, groupsHeader, isIdentityHeaderName } from "../viewer/identity-headers";
 import { originUri } from "../viewer/index-rewrite";
 import { isApiRequest, isPreflight } from "../viewer/navigation";
-import { globMatcher, pathForms } from "../viewer/path-match";
+import { inGlobSet, pathForms } from "../viewer/path-match";
 import type { PathForms } from "../viewer/path-match";
 import { siteOrigin } from "../viewer/redirect";
-import { compileRules, isAllowed } from "../viewer/rules";
+import { isAllowed } from "../viewer/rules";
 import { idTokenHash, openSession } from "../viewer/session-cookie";
 import { siteFor } from "../viewer/sites";
 import type { FunctionConfig, FunctionErrorCode } from "./config";
@@ -106,8 +106,7 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
   if (req.uri.charAt(0) !== "/") return error("bad-request", false, {}, []);
   if (req.uri.length > MAX_URI || querystring.length > MAX_URI) return error("uri-too-long", false, {}, []);
 
-  const isPublic = globMatcher(c.publicPaths);
-  const pub = (f: PathForms) => isPublic(f.raw) && f.normalized !== undefined && isPublic(f.normalized);
+  const pub = (f: PathForms) => inGlobSet(c.publicPaths, f.raw) && f.normalized !== undefined && inGlobSet(c.publicPaths, f.normalized);
   const forms = pathForms(req.uri);
   const target = originUri(req.uri, c);
   const targetForms = target === undefined ? undefined : pathForms(target);
@@ -131,8 +130,7 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
   const api = () => {
     let path = false;
     if (typeof __HAS_API_PATHS__ === "undefined" || __HAS_API_PATHS__) {
-      const isApi = globMatcher(c.apiPaths);
-      path = isApi(forms.raw) || (forms.normalized !== undefined && isApi(forms.normalized));
+      path = inGlobSet(c.apiPaths, forms.raw) || (forms.normalized !== undefined && inGlobSet(c.apiPaths, forms.normalized));
     }
     return isApiRequest(edge, path);
   };
@@ -161,8 +159,7 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
 
   const s = check.session;
   if (typeof __HAS_RULES__ === "undefined" || __HAS_RULES__) {
-    const rules = compileRules(c.rules);
-    if (!isAllowed(rules, forms, s.g) || (targetForms !== undefined && !isAllowed(rules, targetForms, s.g)))
+    if (!isAllowed(c.rules, forms, s.g) || (targetForms !== undefined && !isAllowed(c.rules, targetForms, s.g)))
       return error("forbidden", api(), {}, [["/", "Home"], [c.paths.signOut, "Sign out or switch account"]]);
   }
   if ((typeof __FORWARD_IDENTITY__ === "undefined" || __FORWARD_IDENTITY__) && c.forwardIdentity) {

@@ -6,6 +6,10 @@
 import type { ResolvedConfig } from "../config/types";
 import type { AuthConfig } from "../config/resolve";
 import { ERRORS } from "../edge/errors";
+import { globSet } from "../viewer/path-match";
+import type { GlobSet } from "../viewer/path-match";
+import { compileRules } from "../viewer/rules";
+import type { CompiledRule } from "../viewer/rules";
 
 /** The error codes the CloudFront Function answers with. */
 export const FUNCTION_ERRORS = ["bad-request", "bad-host", "unknown-host", "uri-too-long", "unauthenticated", "forbidden", "cookies-blocked", "session-rejected", "cognito-unavailable"] as const;
@@ -17,9 +21,10 @@ export interface FunctionSiteConfig {
   hosts: string[];
   clientId: string;
   paths: Pick<ResolvedConfig["paths"], "signIn" | "refresh" | "signOut">;
-  publicPaths: string[];
-  apiPaths: string[];
-  rules: ResolvedConfig["rules"];
+  /** Globs sorted at build time (shared/viewer/path-match.ts), as are the rules' paths. */
+  publicPaths: GlobSet;
+  apiPaths: GlobSet;
+  rules: CompiledRule[];
   cookieDomain?: string;
   indexRewrite: boolean;
   spaFallback: boolean;
@@ -50,15 +55,20 @@ export interface FunctionFeatures {
   rules: boolean;
   /** Some site has apiPaths. */
   apiPaths: boolean;
+  /** Some glob is neither exact nor `prefix*`, so the function needs `globMatch`. */
+  generalGlobs: boolean;
 }
 
 export function functionFeatures(all: Pick<AuthConfig, "sites">): FunctionFeatures {
   const any = (f: (c: ResolvedConfig) => boolean) => all.sites.some((s) => f(s.config));
+  // Judged on the sets the function gets, so it can never be told "no general glob" and be given one.
+  const sets = all.sites.map((s) => siteConfig(s.hosts, s.config)).flatMap((s) => [s.publicPaths, s.apiPaths, ...s.rules.map((r) => r.paths)]);
   return {
     anyHost: all.sites.length === 1 && all.sites[0]!.hosts.indexOf("*") !== -1,
     forwardIdentity: any((c) => c.forwardIdentity),
     rules: any((c) => c.rules.length > 0),
     apiPaths: any((c) => c.apiPaths.length > 0),
+    generalGlobs: sets.some((set) => set.general.length > 0),
   };
 }
 
@@ -78,9 +88,9 @@ function siteConfig(hosts: string[], c: ResolvedConfig): FunctionSiteConfig {
     hosts,
     clientId: c.clientId,
     paths: { signIn: c.paths.signIn, refresh: c.paths.refresh, signOut: c.paths.signOut },
-    publicPaths: c.publicPaths,
-    apiPaths: c.apiPaths,
-    rules: c.rules,
+    publicPaths: globSet(c.publicPaths),
+    apiPaths: globSet(c.apiPaths),
+    rules: compileRules(c.rules),
     ...(c.cookie.domain ? { cookieDomain: c.cookie.domain } : {}),
     indexRewrite: c.indexRewrite,
     spaFallback: c.spaFallback,
