@@ -26,6 +26,7 @@ import { isAllowed } from "../viewer/rules";
 import { idTokenHash, openSession } from "../viewer/session-cookie";
 import { siteFor } from "../viewer/sites";
 import type { FunctionConfig, FunctionErrorCode } from "./config";
+import type { ViewerRequest } from "../viewer/navigation";
 
 export interface CfValue {
   value: string;
@@ -61,130 +62,131 @@ declare const __HAS_API_PATHS__: boolean | undefined;
 
 const esc = (s: string) => s.replace(/[&<>"'`=/]/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
+/** A link on an error page: [href, text]. */
+type Link = [string, string];
+const TRY_AGAIN: Link[] = [["/", "Try again"]];
+
 export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, now: number): CfRequest | CfResponse {
   const headers = req.headers;
+  const uri = req.uri;
   // The site is picked by the Host header; a host no site names gets 421 (and no session of any site). One site
   // for any host is that site whatever the Host says (siteFor would answer the same).
   const site = typeof __ANY_HOST__ !== "undefined" && __ANY_HOST__ ? all.sites[0] : siteFor(all.sites, headers.host ? headers.host.value : undefined);
   const c = site !== undefined ? site : all.sites[0]!;
   // Whatever the viewer sent under our identity-header names (or a look-alike) never reaches the origin.
   for (const name in headers) if (isIdentityHeaderName(name)) delete headers[name];
-  const header = (name: string) => {
-    const h = headers[name];
-    return h ? h.value : undefined;
+  const edge: ViewerRequest = {
+    method: req.method,
+    header: (name) => {
+      const h = headers[name];
+      return h ? h.value : undefined;
+    },
   };
   // As sent: order, repeats and `x=` kept, so the way back after sign-in is exactly the URL first asked for.
   const querystring = req.rawQueryString() || "";
-  const edge = { method: req.method, uri: req.uri, querystring, header, cookieHeader: "" };
 
-  const respond = (status: number, extra: Record<string, string>, cookies: CfResponse["cookies"], body?: string): CfResponse => {
+  const respond = (status: number, extra: Record<string, string>, cookies?: CfResponse["cookies"], body?: string): CfResponse => {
     const h: CfResponse["headers"] = { "cache-control": { value: "no-cache, no-store" } };
-    for (const n in c.headers) h[n] = { value: c.headers[n]! };
+    const sec = c.securityHeaders;
+    for (let i = 0; i < sec.length; i++) h[sec[i]![0]] = { value: sec[i]![1] };
     for (const n in extra) h[n] = { value: extra[n]! };
-    const r: CfResponse = { statusCode: status, statusDescription: "", headers: h, cookies };
+    const r: CfResponse = { statusCode: status, statusDescription: "", headers: h, cookies: cookies || {} };
     if (body !== undefined) r.body = { encoding: "text", data: body };
     return r;
   };
-  const error = (code: FunctionErrorCode, api: boolean, cookies: CfResponse["cookies"], links: [string, string][]): CfResponse => {
+  const error = (code: FunctionErrorCode, api?: boolean, cookies?: CfResponse["cookies"], links?: Link[]): CfResponse => {
     // The build bakes every code this config can reach (shared/function/config.ts).
     const e = all.errors[code]!;
+    const status = e[0];
     const extra: Record<string, string> = {};
-    if (e[0] === 401) extra["www-authenticate"] = `Bearer realm="${c.clientId}"`;
-    if (e[0] === 503) extra["retry-after"] = "5";
+    if (status === 401) extra["www-authenticate"] = `Bearer realm="${c.clientId}"`;
+    if (status === 503) extra["retry-after"] = "5";
     if (api) {
       extra["content-type"] = "application/json";
-      return respond(e[0], extra, cookies, JSON.stringify({ error: code, message: e[2] }));
+      return respond(status, extra, cookies, JSON.stringify({ error: code, message: e[2] }));
     }
     extra["content-type"] = "text/html; charset=utf-8";
-    const nav = links.map((l) => `<a href="${esc(l[0])}">${esc(l[1])}</a>`).join(" · ");
-    return respond(e[0], extra, cookies, `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(e[1])}</title><body style="font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem"><h1>${esc(e[1])}</h1><p>${esc(e[2])}</p><p>${nav}</p><p><small>Error ${e[0]}</small></p>`);
+    const nav = (links || []).map((l) => `<a href="${esc(l[0])}">${esc(l[1])}</a>`).join(" · ");
+    const title = esc(e[1]);
+    return respond(status, extra, cookies, `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title}</title><body style="font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem"><h1>${title}</h1><p>${esc(e[2])}</p><p>${nav}</p><p><small>Error ${status}</small></p>`);
   };
 
   const origin = siteOrigin(edge);
-  if (!origin) return error("bad-host", false, {}, []);
-  if (site === undefined) return error("unknown-host", false, {}, []);
-  if (req.uri.charAt(0) !== "/") return error("bad-request", false, {}, []);
-  if (req.uri.length > MAX_URI || querystring.length > MAX_URI) return error("uri-too-long", false, {}, []);
+  if (!origin) return error("bad-host");
+  if (site === undefined) return error("unknown-host");
+  if (uri.charAt(0) !== "/") return error("bad-request");
+  if (uri.length > MAX_URI || querystring.length > MAX_URI) return error("uri-too-long");
 
   const pub = (f: PathForms) => inGlobSet(c.publicPaths, f.raw) && f.normalized !== undefined && inGlobSet(c.publicPaths, f.normalized);
-  const forms = pathForms(req.uri);
-  const target = originUri(req.uri, c);
+  const forms = pathForms(uri);
+  const target = originUri(uri, c);
   const targetForms = target === undefined ? undefined : pathForms(target);
   const forward = (): CfRequest => {
     if (target !== undefined) req.uri = target;
     return req;
   };
-  if (pub(forms) && (targetForms === undefined || pub(targetForms))) return forward();
-  if (isPreflight(edge)) return forward();
+  if ((pub(forms) && (targetForms === undefined || pub(targetForms))) || isPreflight(edge)) return forward();
 
+  const cookies = req.cookies;
   const cookie = (name: string) => {
-    const v = req.cookies[name];
+    const v = cookies[name];
     return v ? v.value : undefined;
   };
-  const domain = c.cookieDomain ? `; Domain=${c.cookieDomain}` : "";
-  const expire = (name: string): CfResponse["cookies"] => {
-    const out: CfResponse["cookies"] = {};
-    if (cookie(name) !== undefined) out[name] = { value: "", attributes: `Path=/; Secure; HttpOnly; Max-Age=0${domain}` };
-    return out;
-  };
-  const api = () => {
-    let path = false;
-    if (typeof __HAS_API_PATHS__ === "undefined" || __HAS_API_PATHS__) {
-      path = inGlobSet(c.apiPaths, forms.raw) || (forms.normalized !== undefined && inGlobSet(c.apiPaths, forms.normalized));
-    }
-    return isApiRequest(edge, path);
-  };
+  const api = () =>
+    isApiRequest(
+      edge,
+      (typeof __HAS_API_PATHS__ === "undefined" || __HAS_API_PATHS__) &&
+        (inGlobSet(c.apiPaths, forms.raw) || (forms.normalized !== undefined && inGlobSet(c.apiPaths, forms.normalized))),
+    );
   // Where to come back to: the Lambda@Edge function behind paths.signIn / paths.refresh keeps it only when it is
   // a safe same-origin path (shared/viewer/redirect.ts), so the function passes it on as it is.
-  const back = encodeURIComponent(querystring ? `${req.uri}?${querystring}` : req.uri);
-  if (key.length < 32) return error("cognito-unavailable", api(), {}, [["/", "Try again"]]);
+  const back = encodeURIComponent(querystring ? `${uri}?${querystring}` : uri);
+  if (key.length < 32) return error("cognito-unavailable", api(), {}, TRY_AGAIN);
 
-  const name = sessionCookieName({ domain: c.cookieDomain });
+  const settings = { domain: c.cookieDomain };
+  const name = sessionCookieName(settings);
   const check = openSession(cookie(name), key, c.clientId, now);
+  // This app client's Amplify cookies: `CognitoIdentityServiceProvider.<clientId>.`
+  const amplify = `${AMPLIFY_PREFIX}.${c.clientId}.`;
   if (!check.ok) {
-    const clear = expire(name);
-    const prefix = `${AMPLIFY_PREFIX}.${c.clientId}.`;
+    const clear: CfResponse["cookies"] = {};
+    if (cookie(name) !== undefined) clear[name] = { value: "", attributes: `Path=/; Secure; HttpOnly; Max-Age=0${c.cookieDomain ? `; Domain=${c.cookieDomain}` : ""}` };
     let refresh = false;
-    for (const n in req.cookies) if (n.indexOf(prefix) === 0 && /\.refreshToken(\.0)?$/.test(n)) refresh = true;
+    for (const n in cookies) if (n.indexOf(amplify) === 0 && /\.refreshToken(\.0)?$/.test(n)) refresh = true;
     if (refresh) {
-      if (markerActive(cookie(markerName("refreshed", { domain: c.cookieDomain })), now)) return error("cookies-blocked", api(), clear, [["/", "Try again"]]);
-      const status = req.method === "GET" || req.method === "HEAD" ? 302 : 307;
-      return respond(status, { location: `${origin}${c.paths.refresh}?return=${back}` }, clear);
+      if (markerActive(cookie(markerName("refreshed", settings)), now)) return error("cookies-blocked", api(), clear, TRY_AGAIN);
+      return respond(req.method === "GET" || req.method === "HEAD" ? 302 : 307, { location: `${origin}${c.paths.refresh}?return=${back}` }, clear);
     }
-    if (api()) return error("unauthenticated", true, clear, []);
-    if (markerActive(cookie(markerName("signedin", { domain: c.cookieDomain })), now))
-      return error(check.why === "malformed" && cookie(name) === undefined ? "cookies-blocked" : "session-rejected", false, clear, [["/", "Try again"]]);
+    if (api()) return error("unauthenticated", true, clear);
+    if (markerActive(cookie(markerName("signedin", settings)), now))
+      return error(check.why === "malformed" && cookie(name) === undefined ? "cookies-blocked" : "session-rejected", false, clear, TRY_AGAIN);
     return respond(302, { location: `${origin}${c.paths.signIn}?return=${back}` }, clear);
   }
 
   const s = check.session;
-  if (typeof __HAS_RULES__ === "undefined" || __HAS_RULES__) {
-    if (!isAllowed(c.rules, forms, s.g) || (targetForms !== undefined && !isAllowed(c.rules, targetForms, s.g)))
-      return error("forbidden", api(), {}, [["/", "Home"], [c.paths.signOut, "Sign out or switch account"]]);
-  }
+  if ((typeof __HAS_RULES__ === "undefined" || __HAS_RULES__) && (!isAllowed(c.rules, forms, s.g) || (targetForms !== undefined && !isAllowed(c.rules, targetForms, s.g))))
+    return error("forbidden", api(), {}, [["/", "Home"], [c.paths.signOut, "Sign out or switch account"]]);
   if ((typeof __FORWARD_IDENTITY__ === "undefined" || __FORWARD_IDENTITY__) && c.forwardIdentity) {
     headers["x-auth-user"] = { value: encodeIdentityValue(s.u) };
     if (s.e !== undefined) headers["x-auth-email"] = { value: encodeIdentityValue(s.e) };
     const g = groupsHeader(s.g);
     headers["x-auth-groups"] = { value: g.value };
     if (g.truncated || s.gt) headers["x-auth-groups-truncated"] = { value: "true" };
-    const idToken = verifiedIdToken(req.cookies, c.clientId, s.h);
+    const idToken = verifiedIdToken(cookies, amplify, s.h);
     if (idToken !== undefined) headers["x-auth-id-token"] = { value: idToken };
   }
   return forward();
 }
 
 /**
- * The id token in the cookies whose hash the session holds (whole, or reassembled from its chunks), so it can be
- * forwarded as verified; undefined when none matches.
+ * The id token among this app client's cookies (names starting with `amplify`) whose hash the session holds, whole
+ * or reassembled from its chunks, so it can be forwarded as verified; undefined when none matches.
  */
-function verifiedIdToken(cookies: Record<string, CfValue>, clientId: string, hash: string): string | undefined {
-  const prefix = `${AMPLIFY_PREFIX}.${clientId}.`;
+function verifiedIdToken(cookies: Record<string, CfValue>, amplify: string, hash: string): string | undefined {
   const parts: Record<string, string[]> = {};
   for (const n in cookies) {
-    if (n.indexOf(prefix) !== 0) continue;
     const m = /^(.*\.idToken)(?:\.(\d{1,2}))?$/.exec(n);
-    if (!m) continue;
+    if (n.indexOf(amplify) !== 0 || !m) continue;
     const base = m[1]!;
     if (!parts[base]) parts[base] = [];
     parts[base]![m[2] === undefined ? 0 : Number(m[2])] = cookies[n]!.value;

@@ -29,8 +29,11 @@ export interface FunctionSiteConfig {
   indexRewrite: boolean;
   spaFallback: boolean;
   forwardIdentity: boolean;
-  /** Headers every generated response carries (the configured security headers). */
-  headers: Record<string, string>;
+  /**
+   * Headers every generated response carries (the configured security headers), as [name, value] pairs: names are
+   * the user's, so they are never object keys the build's property mangling could reach (scripts/build-function.ts).
+   */
+  securityHeaders: [string, string][];
 }
 
 export interface FunctionConfig {
@@ -95,6 +98,6 @@ function siteConfig(hosts: string[], c: ResolvedConfig): FunctionSiteConfig {
     indexRewrite: c.indexRewrite,
     spaFallback: c.spaFallback,
     forwardIdentity: c.forwardIdentity,
-    headers: c.headers,
+    securityHeaders: Object.entries(c.headers),
   };
 }

@@ -6,7 +6,10 @@
  */
 import type { EdgeRequest } from "../edge/request";
 
-export function isApiRequest(req: EdgeRequest, matchesApiPath: boolean): boolean {
+/** What these questions read of a request (the CloudFront Function builds just this much). */
+export type ViewerRequest = Pick<EdgeRequest, "method" | "header">;
+
+export function isApiRequest(req: ViewerRequest, matchesApiPath: boolean): boolean {
   if (matchesApiPath) return true;
   const mode = req.header("sec-fetch-mode");
   if (mode !== undefined && mode !== "navigate") return true;
@@ -16,6 +19,6 @@ export function isApiRequest(req: EdgeRequest, matchesApiPath: boolean): boolean
 }
 
 /** A CORS preflight: never redirected, it carries no credentials. */
-export function isPreflight(req: EdgeRequest): boolean {
+export function isPreflight(req: ViewerRequest): boolean {
   return req.method === "OPTIONS" && req.header("access-control-request-method") !== undefined;
 }
