@@ -14,7 +14,7 @@ import { join, resolve } from "node:path";
 import { build } from "esbuild";
 import type { Plugin } from "esbuild";
 import type { AuthConfig } from "../shared/config/resolve";
-import { functionConfigFor, functionFeatures } from "../shared/function/config";
+import { FUNCTION_ERRORS, functionConfigFor, functionFeatures } from "../shared/function/config";
 import { SESSION_KEY } from "../shared/viewer/session-cookie";
 import type { FunctionSpec } from "../shared/functions";
 import { CloudFrontFunctionError } from "../local/cloudfront-function/errors";
@@ -35,6 +35,53 @@ const cryptoModule: Plugin = {
   },
 };
 
+/**
+ * Property names of our own shapes inside the function, which esbuild shortens to a letter or two: the baked config
+ * (shared/function/config.ts) and the small objects of shared/viewer (path forms, glob sets, rules, the session
+ * check, the request view). Never a name the runtime gives or reads (the event, the response, `cf.kvs()`), a name
+ * the session cookie's JSON holds (parsed at run time), or a built-in's: test/unit/scripts/build-function.test.ts
+ * checks the list against those. A name left out here is only longer, never wrong.
+ */
+export const MANGLED_PROPS = [
+  // FunctionConfig, FunctionSiteConfig
+  "sites", "errors", "hosts", "clientId", "paths", "signIn", "refresh", "signOut", "publicPaths", "apiPaths", "rules",
+  "cookieDomain", "indexRewrite", "spaFallback", "forwardIdentity", "securityHeaders",
+  // GlobSet, CompiledRule, PathForms
+  "exact", "prefixes", "general", "groups", "raw", "normalized",
+  // SessionCheck, groupsHeader's answer, the request view (navigation, redirect), cookie settings
+  "ok", "why", "session", "truncated", "header", "domain",
+] as const;
+
+/** The config module the function's `__FUNCTION_CONFIG__` is bound to (esbuild `inject`). */
+const CONFIG_MODULE = "cloudfront-function-config";
+
+/**
+ * The baked config as a module, not a `define`: esbuild shortens the keys of an object literal in the code (quoted
+ * ones too, with `mangleQuoted`) but not those of a define. Every key must be one of MANGLED_PROPS, so shortened
+ * consistently, except the error codes (data, looked up by a string at run time), which must not be.
+ */
+function configModule(all: Pick<AuthConfig, "sites">): Plugin {
+  const config = functionConfigFor(all);
+  const mangled = new Set<string>(MANGLED_PROPS);
+  const check = (v: unknown, where: string): void => {
+    if (Array.isArray(v)) v.forEach((x, i) => check(x, `${where}[${i}]`));
+    else if (v && typeof v === "object")
+      for (const [k, x] of Object.entries(v)) {
+        if (!mangled.has(k)) throw new BuildError(`check-auth-function: the baked config's key ${where}.${k} is not in MANGLED_PROPS (scripts/build-function.ts)`);
+        check(x, `${where}.${k}`);
+      }
+  };
+  check(config.sites, "sites");
+  for (const code of FUNCTION_ERRORS) if (mangled.has(code)) throw new BuildError(`check-auth-function: the error code ${code} is also a name in MANGLED_PROPS`);
+  return {
+    name: "cloudfront-function-config",
+    setup(b) {
+      b.onResolve({ filter: new RegExp(`^${CONFIG_MODULE}$`) }, () => ({ path: CONFIG_MODULE, namespace: "cff-config" }));
+      b.onLoad({ filter: /.*/, namespace: "cff-config" }, () => ({ contents: `export const __FUNCTION_CONFIG__ = ${JSON.stringify(config)};`, loader: "js" }));
+    },
+  };
+}
+
 /** The syntax the runtime does not have, for esbuild to never emit (and to refuse if it cannot lower it). */
 const UNSUPPORTED = [
   "class", "class-field", "class-private-accessor", "class-private-brand-check", "class-private-field", "class-private-method",
@@ -47,13 +94,12 @@ const UNSUPPORTED = [
 ] as const;
 
 /**
- * The config baked into the function, and switches the minifier folds: code for a feature the config does not
- * use (picking a site by Host, identity headers, rules, API paths) is left out of the function altogether.
+ * Switches the minifier folds: code for a feature the config does not use (picking a site by Host, identity
+ * headers, rules, API paths, general globs) is left out of the function altogether.
  */
 export function functionDefines(all: Pick<AuthConfig, "sites">): Record<string, string> {
   const f = functionFeatures(all);
   return {
-    __FUNCTION_CONFIG__: JSON.stringify(functionConfigFor(all)),
     __ANY_HOST__: String(f.anyHost),
     __FORWARD_IDENTITY__: String(f.forwardIdentity),
     __HAS_RULES__: String(f.rules),
@@ -70,10 +116,13 @@ export async function functionCode(all: Pick<AuthConfig, "sites">, entry: string
     write: false,
     format: "esm",
     platform: "neutral",
-    plugins: [cryptoModule],
+    plugins: [cryptoModule, configModule(all)],
+    inject: [CONFIG_MODULE],
     target: "es2017",
     supported: Object.fromEntries(UNSUPPORTED.map((f) => [f, false])),
     minify: true,
+    mangleProps: new RegExp(`^(${MANGLED_PROPS.join("|")})$`),
+    mangleQuoted: true,
     legalComments: "none",
     logLevel: "silent",
     define: functionDefines(all),
