@@ -60,12 +60,6 @@ declare const __HAS_RULES__: boolean | undefined;
 declare const __HAS_API_PATHS__: boolean | undefined;
 
 
-const esc = (s: string) => s.replace(/[&<>"'`=/]/g, (ch) => `&#${ch.charCodeAt(0)};`);
-
-/** A link on an error page: [href, text]. */
-type Link = [string, string];
-const TRY_AGAIN: Link[] = [["/", "Try again"]];
-
 export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, now: number): CfRequest | CfResponse {
   const headers = req.headers;
   const uri = req.uri;
@@ -94,8 +88,8 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
     if (body !== undefined) r.body = { encoding: "text", data: body };
     return r;
   };
-  const error = (code: FunctionErrorCode, api?: boolean, cookies?: CfResponse["cookies"], links?: Link[]): CfResponse => {
-    // The build bakes every code this config can reach (shared/function/config.ts).
+  const error = (code: FunctionErrorCode, api?: boolean, cookies?: CfResponse["cookies"]): CfResponse => {
+    // The build bakes every code this config can reach, its texts already escaped (shared/function/config.ts).
     const e = all.errors[code]!;
     const status = e[0];
     const extra: Record<string, string> = {};
@@ -103,12 +97,10 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
     if (status === 503) extra["retry-after"] = "5";
     if (api) {
       extra["content-type"] = "application/json";
-      return respond(status, extra, cookies, JSON.stringify({ error: code, message: e[2] }));
+      return respond(status, extra, cookies, JSON.stringify({ error: code, message: e[4] !== undefined ? e[4] : e[2] }));
     }
     extra["content-type"] = "text/html; charset=utf-8";
-    const nav = (links || []).map((l) => `<a href="${esc(l[0])}">${esc(l[1])}</a>`).join(" · ");
-    const title = esc(e[1]);
-    return respond(status, extra, cookies, `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title}</title><body style="font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem"><h1>${title}</h1><p>${esc(e[2])}</p><p>${nav}</p><p><small>Error ${status}</small></p>`);
+    return respond(status, extra, cookies, `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${e[1]}</title><body style="font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem"><h1>${e[1]}</h1><p>${e[2]}</p><p>${e[3]}</p><p><small>Error ${status}</small></p>`);
   };
 
   const origin = siteOrigin(edge);
@@ -141,7 +133,7 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
   // Where to come back to: the Lambda@Edge function behind paths.signIn / paths.refresh keeps it only when it is
   // a safe same-origin path (shared/viewer/redirect.ts), so the function passes it on as it is.
   const back = encodeURIComponent(querystring ? `${uri}?${querystring}` : uri);
-  if (key.length < 32) return error("cognito-unavailable", api(), {}, TRY_AGAIN);
+  if (key.length < 32) return error("cognito-unavailable", api());
 
   const settings = { domain: c.cookieDomain };
   const name = sessionCookieName(settings);
@@ -154,18 +146,18 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
     let refresh = false;
     for (const n in cookies) if (n.indexOf(amplify) === 0 && /\.refreshToken(\.0)?$/.test(n)) refresh = true;
     if (refresh) {
-      if (markerActive(cookie(markerName("refreshed", settings)), now)) return error("cookies-blocked", api(), clear, TRY_AGAIN);
-      return respond(req.method === "GET" || req.method === "HEAD" ? 302 : 307, { location: `${origin}${c.paths.refresh}?return=${back}` }, clear);
+      if (markerActive(cookie(markerName("refreshed", settings)), now)) return error("cookies-blocked", api(), clear);
+      return respond(req.method === "GET" || req.method === "HEAD" ? 302 : 307, { location: `${origin}${all.paths.refresh}?return=${back}` }, clear);
     }
     if (api()) return error("unauthenticated", true, clear);
     if (markerActive(cookie(markerName("signedin", settings)), now))
-      return error(check.why === "malformed" && cookie(name) === undefined ? "cookies-blocked" : "session-rejected", false, clear, TRY_AGAIN);
-    return respond(302, { location: `${origin}${c.paths.signIn}?return=${back}` }, clear);
+      return error(check.why === "malformed" && cookie(name) === undefined ? "cookies-blocked" : "session-rejected", false, clear);
+    return respond(302, { location: `${origin}${all.paths.signIn}?return=${back}` }, clear);
   }
 
   const s = check.session;
   if ((typeof __HAS_RULES__ === "undefined" || __HAS_RULES__) && (!isAllowed(c.rules, forms, s.g) || (targetForms !== undefined && !isAllowed(c.rules, targetForms, s.g))))
-    return error("forbidden", api(), {}, [["/", "Home"], [c.paths.signOut, "Sign out or switch account"]]);
+    return error("forbidden", api());
   if ((typeof __FORWARD_IDENTITY__ === "undefined" || __FORWARD_IDENTITY__) && c.forwardIdentity) {
     headers["x-auth-user"] = { value: encodeIdentityValue(s.u) };
     if (s.e !== undefined) headers["x-auth-email"] = { value: encodeIdentityValue(s.e) };

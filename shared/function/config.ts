@@ -6,6 +6,7 @@
 import type { ResolvedConfig } from "../config/types";
 import type { AuthConfig } from "../config/resolve";
 import { ERRORS } from "../edge/errors";
+import { escapeHtml } from "../edge/responses";
 import { globSet } from "../viewer/path-match";
 import type { GlobSet } from "../viewer/path-match";
 import { compileRules } from "../viewer/rules";
@@ -20,7 +21,6 @@ export interface FunctionSiteConfig {
   /** Host names (`*` for any), as the Lambda@Edge functions match them (shared/viewer/sites.ts). */
   hosts: string[];
   clientId: string;
-  paths: Pick<ResolvedConfig["paths"], "signIn" | "refresh" | "signOut">;
   /** Globs sorted at build time (shared/viewer/path-match.ts), as are the rules' paths. */
   publicPaths: GlobSet;
   apiPaths: GlobSet;
@@ -36,13 +36,21 @@ export interface FunctionSiteConfig {
   securityHeaders: [string, string][];
 }
 
+/**
+ * An error page's parts, HTML-escaped at build time: status, title, sentence, the links under it; and the sentence
+ * as plain text (for the JSON answer) when escaping changed it.
+ */
+export type FunctionErrorPage = [number, string, string, string] | [number, string, string, string, string];
+
 export interface FunctionConfig {
   sites: FunctionSiteConfig[];
+  /** The same for every site (the config pipeline requires it: one cache behaviour per path). */
+  paths: Pick<ResolvedConfig["paths"], "signIn" | "refresh">;
   /**
-   * [status, title, sentence] per error code, for the codes this config can produce (see `functionFeatures`):
-   * no 421 page when one site answers any host, no 403 page without rules.
+   * The pages of the codes this config can produce (see `functionFeatures`): no 421 page when one site answers any
+   * host, no 403 page without rules.
    */
-  errors: Partial<Record<FunctionErrorCode, [number, string, string]>>;
+  errors: Partial<Record<FunctionErrorCode, FunctionErrorPage>>;
 }
 
 /**
@@ -75,22 +83,32 @@ export function functionFeatures(all: Pick<AuthConfig, "sites">): FunctionFeatur
   };
 }
 
+/** The links under an error page: back to the start, and for a 403 also to sign out (to switch account). */
+function links(code: FunctionErrorCode, paths: ResolvedConfig["paths"]): [string, string][] {
+  if (code === "forbidden") return [["/", "Home"], [paths.signOut, "Sign out or switch account"]];
+  return code === "cognito-unavailable" || code === "cookies-blocked" || code === "session-rejected" ? [["/", "Try again"]] : [];
+}
+
 /** The function's config from the resolved config (build time): every site, and the error pages it can need. */
 export function functionConfigFor(all: Pick<AuthConfig, "sites">): FunctionConfig {
   const features = functionFeatures(all);
+  const paths = all.sites[0]!.config.paths;
   const errors: FunctionConfig["errors"] = {};
   for (const code of FUNCTION_ERRORS) {
     if ((code === "unknown-host" && features.anyHost) || (code === "forbidden" && !features.rules)) continue;
-    errors[code] = [ERRORS[code].status, ERRORS[code].title, ERRORS[code].reason];
+    const e = ERRORS[code];
+    const nav = links(code, paths).map((l) => `<a href="${escapeHtml(l[0])}">${escapeHtml(l[1])}</a>`).join(" · ");
+    const page: FunctionErrorPage = [e.status, escapeHtml(e.title), escapeHtml(e.reason), nav];
+    if (page[2] !== e.reason) page.push(e.reason);
+    errors[code] = page;
   }
-  return { sites: all.sites.map((s) => siteConfig(s.hosts, s.config)), errors };
+  return { sites: all.sites.map((s) => siteConfig(s.hosts, s.config)), paths: { signIn: paths.signIn, refresh: paths.refresh }, errors };
 }
 
 function siteConfig(hosts: string[], c: ResolvedConfig): FunctionSiteConfig {
   return {
     hosts,
     clientId: c.clientId,
-    paths: { signIn: c.paths.signIn, refresh: c.paths.refresh, signOut: c.paths.signOut },
     publicPaths: globSet(c.publicPaths),
     apiPaths: globSet(c.apiPaths),
     rules: compileRules(c.rules),
