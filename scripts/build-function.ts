@@ -14,7 +14,7 @@ import { join, resolve } from "node:path";
 import { build } from "esbuild";
 import type { Plugin } from "esbuild";
 import type { AuthConfig } from "../shared/config/resolve";
-import { FUNCTION_ERRORS, functionConfigFor, functionFeatures } from "../shared/function/config";
+import { functionConfigFor, functionFeatures } from "../shared/function/config";
 import { SESSION_KEY } from "../shared/viewer/session-cookie";
 import type { FunctionSpec } from "../shared/functions";
 import { CloudFrontFunctionError } from "../local/cloudfront-function/errors";
@@ -68,18 +68,85 @@ function configModule(all: Pick<AuthConfig, "sites">): Plugin {
     else if (v && typeof v === "object")
       for (const [k, x] of Object.entries(v)) {
         if (!mangled.has(k)) throw new BuildError(`check-auth-function: the baked config's key ${where}.${k} is not in MANGLED_PROPS (scripts/build-function.ts)`);
-        check(x, `${where}.${k}`);
+        if (k !== "errors") check(x, `${where}.${k}`);
       }
   };
-  check(config.sites, "sites");
-  for (const code of FUNCTION_ERRORS) if (mangled.has(code)) throw new BuildError(`check-auth-function: the error code ${code} is also a name in MANGLED_PROPS`);
+  check(config, "config");
+  for (const code of Object.keys(config.errors)) if (mangled.has(code)) throw new BuildError(`check-auth-function: the error code ${code} is also a name in MANGLED_PROPS`);
   return {
     name: "cloudfront-function-config",
     setup(b) {
       b.onResolve({ filter: new RegExp(`^${CONFIG_MODULE}$`) }, () => ({ path: CONFIG_MODULE, namespace: "cff-config" }));
-      b.onLoad({ filter: /.*/, namespace: "cff-config" }, () => ({ contents: `export const __FUNCTION_CONFIG__ = ${JSON.stringify(config)};`, loader: "js" }));
+      b.onLoad({ filter: /.*/, namespace: "cff-config" }, () => ({ contents: moduleSource("__FUNCTION_CONFIG__", config), loader: "js" }));
     },
   };
+}
+
+/** A part of a value bound to a constant in `moduleSource`. */
+class Shared {
+  constructor(readonly name: string) {}
+}
+
+/**
+ * `export const <name> = <value>;` as JavaScript, with every part the value holds more than once (security headers
+ * or globs several sites inherit, the same link under several error pages) bound once to a constant and referred
+ * to by name. Greedy: the part that saves the most bytes first, until none saves any.
+ */
+export function moduleSource(name: string, value: unknown): string {
+  const key = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (x instanceof Shared ? `\u0000${x.name}` : x));
+  const map = (v: unknown, f: (x: unknown) => unknown): unknown =>
+    Array.isArray(v) ? v.map(f) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, f(x)])) : v;
+  const bodies = new Map<string, unknown>();
+  let root = value;
+  for (;;) {
+    const seen = new Map<string, { value: unknown; count: number }>();
+    const count = (v: unknown): void => {
+      if (v instanceof Shared || v === null || (typeof v !== "object" && typeof v !== "string")) return;
+      const k = key(v);
+      const e = seen.get(k);
+      if (e) e.count++;
+      else seen.set(k, { value: v, count: 1 });
+      map(v, count);
+    };
+    count(root);
+    for (const body of bodies.values()) map(body, count);
+    // Written n times: n × length. Shared: one declaration (length + ~4) and n references (~2 each).
+    let best: string | undefined;
+    let bestSaving = 0;
+    for (const [k, e] of seen) {
+      const saving = (e.count - 1) * k.length - 2 * e.count - 4;
+      if (e.count > 1 && saving > bestSaving) [best, bestSaving] = [k, saving];
+    }
+    if (best === undefined) break;
+    const ref = new Shared(`v${bodies.size}`);
+    const replace = (v: unknown): unknown => (v instanceof Shared ? v : key(v) === best ? ref : map(v, replace));
+    const body = seen.get(best)!.value;
+    root = replace(root);
+    for (const [n, b] of bodies) bodies.set(n, map(b, replace));
+    bodies.set(ref.name, body);
+  }
+  const js = (v: unknown): string =>
+    v instanceof Shared
+      ? v.name
+      : Array.isArray(v)
+        ? `[${v.map(js).join(",")}]`
+        : v && typeof v === "object"
+          ? `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${js(x)}`).join(",")}}`
+          : JSON.stringify(v);
+  // Declarations before their first use: each after the ones its body refers to.
+  const out: string[] = [];
+  const declared = new Set<string>();
+  const declare = (v: unknown): void => {
+    if (v instanceof Shared) {
+      if (declared.has(v.name)) return;
+      declared.add(v.name);
+      declare(bodies.get(v.name));
+      out.push(`const ${v.name} = ${js(bodies.get(v.name))};`);
+    } else map(v, (x) => (declare(x), x));
+  };
+  declare(root);
+  out.push(`export const ${name} = ${js(root)};`);
+  return out.join("\n");
 }
 
 /** The syntax the runtime does not have, for esbuild to never emit (and to refuse if it cannot lower it). */
