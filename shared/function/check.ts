@@ -52,43 +52,44 @@ export interface CfResponse {
 /** Longest URI or query string we look at, as check-auth. */
 const MAX_URI = 8192;
 
-// Build-time switches (scripts/build-function.ts): the minifier leaves out the code of features the config does
-// not use. Tests that import this module directly see them all on.
+// Build-time switches (scripts/build-function.ts, from shared/function/config.ts `functionFeatures`): the minifier
+// folds them and leaves out the code of what the config does not use. Undefined (a test importing this module
+// directly): everything on. Written out at each use: esbuild does not fold a constant of a module that imports.
 declare const __ANY_HOST__: boolean | undefined;
 declare const __FORWARD_IDENTITY__: boolean | undefined;
 declare const __HAS_RULES__: boolean | undefined;
 declare const __HAS_API_PATHS__: boolean | undefined;
 
+/** The value CloudFront gives under a name (a header or a cookie), or undefined. */
+function valueOf(from: Record<string, CfValue>, name: string): string | undefined {
+  const v = from[name];
+  return v ? v.value : undefined;
+}
 
 export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, now: number): CfRequest | CfResponse {
   const headers = req.headers;
+  const cookies = req.cookies;
   const uri = req.uri;
   // The site is picked by the Host header; a host no site names gets 421 (and no session of any site). One site
   // for any host is that site whatever the Host says (siteFor would answer the same).
-  const site = typeof __ANY_HOST__ !== "undefined" && __ANY_HOST__ ? all.sites[0] : siteFor(all.sites, headers.host ? headers.host.value : undefined);
-  const c = site !== undefined ? site : all.sites[0]!;
+  const picked = typeof __ANY_HOST__ !== "undefined" && __ANY_HOST__ ? undefined : siteFor(all.sites, valueOf(headers, "host"));
+  const c = typeof __ANY_HOST__ !== "undefined" && __ANY_HOST__ ? all.sites[0]! : picked || all.sites[0]!;
   // Whatever the viewer sent under our identity-header names (or a look-alike) never reaches the origin.
   for (const name in headers) if (isIdentityHeaderName(name)) delete headers[name];
-  const edge: ViewerRequest = {
-    method: req.method,
-    header: (name) => {
-      const h = headers[name];
-      return h ? h.value : undefined;
-    },
-  };
+  const edge: ViewerRequest = { method: req.method, header: (name) => valueOf(headers, name) };
   // As sent: order, repeats and `x=` kept, so the way back after sign-in is exactly the URL first asked for.
   const querystring = req.rawQueryString() || "";
 
-  const respond = (status: number, extra: Record<string, string>, cookies?: CfResponse["cookies"], body?: string): CfResponse => {
+  const respond = (status: number, extra: Record<string, string>, set?: CfResponse["cookies"], body?: string): CfResponse => {
     const h: CfResponse["headers"] = { "cache-control": { value: "no-cache, no-store" } };
     const sec = c.securityHeaders;
     for (let i = 0; i < sec.length; i++) h[sec[i]![0]] = { value: sec[i]![1] };
     for (const n in extra) h[n] = { value: extra[n]! };
-    const r: CfResponse = { statusCode: status, statusDescription: "", headers: h, cookies: cookies || {} };
+    const r: CfResponse = { statusCode: status, statusDescription: "", headers: h, cookies: set || {} };
     if (body !== undefined) r.body = { encoding: "text", data: body };
     return r;
   };
-  const error = (code: FunctionErrorCode, api?: boolean, cookies?: CfResponse["cookies"]): CfResponse => {
+  const error = (code: FunctionErrorCode, api?: boolean, set?: CfResponse["cookies"]): CfResponse => {
     // The build bakes every code this config can reach, its texts already escaped (shared/function/config.ts).
     const e = all.errors[code]!;
     const status = e[0];
@@ -97,15 +98,15 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
     if (status === 503) extra["retry-after"] = "5";
     if (api) {
       extra["content-type"] = "application/json";
-      return respond(status, extra, cookies, JSON.stringify({ error: code, message: e[4] !== undefined ? e[4] : e[2] }));
+      return respond(status, extra, set, JSON.stringify({ error: code, message: e[4] || e[2] }));
     }
     extra["content-type"] = "text/html; charset=utf-8";
-    return respond(status, extra, cookies, `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${e[1]}</title><body style="font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem"><h1>${e[1]}</h1><p>${e[2]}</p><p>${e[3]}</p><p><small>Error ${status}</small></p>`);
+    return respond(status, extra, set, `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${e[1]}</title><body style="font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem"><h1>${e[1]}</h1><p>${e[2]}</p><p>${e[3]}</p><p><small>Error ${status}</small></p>`);
   };
 
   const origin = siteOrigin(edge);
   if (!origin) return error("bad-host");
-  if (site === undefined) return error("unknown-host");
+  if (!(typeof __ANY_HOST__ !== "undefined" && __ANY_HOST__) && picked === undefined) return error("unknown-host");
   if (uri.charAt(0) !== "/") return error("bad-request");
   if (uri.length > MAX_URI || querystring.length > MAX_URI) return error("uri-too-long");
 
@@ -119,17 +120,9 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
   };
   if ((pub(forms) && (targetForms === undefined || pub(targetForms))) || isPreflight(edge)) return forward();
 
-  const cookies = req.cookies;
-  const cookie = (name: string) => {
-    const v = cookies[name];
-    return v ? v.value : undefined;
-  };
-  const api = () =>
-    isApiRequest(
-      edge,
-      (typeof __HAS_API_PATHS__ === "undefined" || __HAS_API_PATHS__) &&
-        (inGlobSet(c.apiPaths, forms.raw) || (forms.normalized !== undefined && inGlobSet(c.apiPaths, forms.normalized))),
-    );
+  const cookie = (name: string) => valueOf(cookies, name);
+  // The build bakes apiPaths into every site when some site has them.
+  const api = () => isApiRequest(edge, (typeof __HAS_API_PATHS__ === "undefined" || __HAS_API_PATHS__) && (inGlobSet(c.apiPaths!, forms.raw) || (forms.normalized !== undefined && inGlobSet(c.apiPaths!, forms.normalized))));
   // Where to come back to: the Lambda@Edge function behind paths.signIn / paths.refresh keeps it only when it is
   // a safe same-origin path (shared/viewer/redirect.ts), so the function passes it on as it is.
   const back = encodeURIComponent(querystring ? `${uri}?${querystring}` : uri);
@@ -156,16 +149,17 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
   }
 
   const s = check.session;
-  if ((typeof __HAS_RULES__ === "undefined" || __HAS_RULES__) && (!isAllowed(c.rules, forms, s.g) || (targetForms !== undefined && !isAllowed(c.rules, targetForms, s.g))))
-    return error("forbidden", api());
+  // The build bakes rules into every site when some site has them.
+  if ((typeof __HAS_RULES__ === "undefined" || __HAS_RULES__) && (!isAllowed(c.rules!, forms, s.g) || (targetForms !== undefined && !isAllowed(c.rules!, targetForms, s.g)))) return error("forbidden", api());
   if ((typeof __FORWARD_IDENTITY__ === "undefined" || __FORWARD_IDENTITY__) && c.forwardIdentity) {
-    headers["x-auth-user"] = { value: encodeIdentityValue(s.u) };
-    if (s.e !== undefined) headers["x-auth-email"] = { value: encodeIdentityValue(s.e) };
+    const set = (header: string, value: string) => (headers[header] = { value });
+    set("x-auth-user", encodeIdentityValue(s.u));
+    if (s.e !== undefined) set("x-auth-email", encodeIdentityValue(s.e));
     const g = groupsHeader(s.g);
-    headers["x-auth-groups"] = { value: g.value };
-    if (g.truncated || s.gt) headers["x-auth-groups-truncated"] = { value: "true" };
+    set("x-auth-groups", g.value);
+    if (g.truncated || s.gt) set("x-auth-groups-truncated", "true");
     const idToken = verifiedIdToken(cookies, amplify, s.h);
-    if (idToken !== undefined) headers["x-auth-id-token"] = { value: idToken };
+    if (idToken !== undefined) set("x-auth-id-token", idToken);
   }
   return forward();
 }
@@ -178,10 +172,7 @@ function verifiedIdToken(cookies: Record<string, CfValue>, amplify: string, hash
   const parts: Record<string, string[]> = {};
   for (const n in cookies) {
     const m = /^(.*\.idToken)(?:\.(\d{1,2}))?$/.exec(n);
-    if (n.indexOf(amplify) !== 0 || !m) continue;
-    const base = m[1]!;
-    if (!parts[base]) parts[base] = [];
-    parts[base]![m[2] === undefined ? 0 : Number(m[2])] = cookies[n]!.value;
+    if (n.indexOf(amplify) === 0 && m) (parts[m[1]!] = parts[m[1]!] || [])[Number(m[2] || 0)] = cookies[n]!.value;
   }
   for (const base in parts) {
     const token = parts[base]!.join("");

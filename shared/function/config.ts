@@ -21,14 +21,18 @@ export interface FunctionSiteConfig {
   /** Host names (`*` for any), as the Lambda@Edge functions match them (shared/viewer/sites.ts). */
   hosts: string[];
   clientId: string;
-  /** Globs sorted at build time (shared/viewer/path-match.ts), as are the rules' paths. */
+  /**
+   * Globs sorted at build time (shared/viewer/path-match.ts), as are the rules' paths. `apiPaths`, `rules` and
+   * `forwardIdentity` are baked only when some site uses them (`functionFeatures`): the code that reads them is
+   * left out otherwise.
+   */
   publicPaths: GlobSet;
-  apiPaths: GlobSet;
-  rules: CompiledRule[];
+  apiPaths?: GlobSet;
+  rules?: CompiledRule[];
   cookieDomain?: string;
   indexRewrite: boolean;
   spaFallback: boolean;
-  forwardIdentity: boolean;
+  forwardIdentity?: boolean;
   /**
    * Headers every generated response carries (the configured security headers), as [name, value] pairs: names are
    * the user's, so they are never object keys the build's property mangling could reach (scripts/build-function.ts).
@@ -61,7 +65,7 @@ export interface FunctionFeatures {
   /** One site that answers any host (a config without `sites`): no site to pick by Host, never a 421. */
   anyHost: boolean;
   /** Some site forwards the identity headers. */
-  forwardIdentity: boolean;
+  forwardIdentity?: boolean;
   /** Some site has rules. */
   rules: boolean;
   /** Some site has apiPaths. */
@@ -73,7 +77,7 @@ export interface FunctionFeatures {
 export function functionFeatures(all: Pick<AuthConfig, "sites">): FunctionFeatures {
   const any = (f: (c: ResolvedConfig) => boolean) => all.sites.some((s) => f(s.config));
   // Judged on the sets the function gets, so it can never be told "no general glob" and be given one.
-  const sets = all.sites.map((s) => siteConfig(s.hosts, s.config)).flatMap((s) => [s.publicPaths, s.apiPaths, ...s.rules.map((r) => r.paths)]);
+  const sets = all.sites.flatMap((s) => [globSet(s.config.publicPaths), globSet(s.config.apiPaths), ...compileRules(s.config.rules).map((r) => r.paths)]);
   return {
     anyHost: all.sites.length === 1 && all.sites[0]!.hosts.indexOf("*") !== -1,
     forwardIdentity: any((c) => c.forwardIdentity),
@@ -102,20 +106,20 @@ export function functionConfigFor(all: Pick<AuthConfig, "sites">): FunctionConfi
     if (page[2] !== e.reason) page.push(e.reason);
     errors[code] = page;
   }
-  return { sites: all.sites.map((s) => siteConfig(s.hosts, s.config)), paths: { signIn: paths.signIn, refresh: paths.refresh }, errors };
+  return { sites: all.sites.map((s) => siteConfig(s.hosts, s.config, features)), paths: { signIn: paths.signIn, refresh: paths.refresh }, errors };
 }
 
-function siteConfig(hosts: string[], c: ResolvedConfig): FunctionSiteConfig {
+function siteConfig(hosts: string[], c: ResolvedConfig, features: FunctionFeatures): FunctionSiteConfig {
   return {
     hosts,
     clientId: c.clientId,
     publicPaths: globSet(c.publicPaths),
-    apiPaths: globSet(c.apiPaths),
-    rules: compileRules(c.rules),
+    ...(features.apiPaths ? { apiPaths: globSet(c.apiPaths) } : {}),
+    ...(features.rules ? { rules: compileRules(c.rules) } : {}),
     ...(c.cookie.domain ? { cookieDomain: c.cookie.domain } : {}),
     indexRewrite: c.indexRewrite,
     spaFallback: c.spaFallback,
-    forwardIdentity: c.forwardIdentity,
+    ...(features.forwardIdentity ? { forwardIdentity: c.forwardIdentity } : {}),
     securityHeaders: Object.entries(c.headers),
   };
 }
