@@ -14,8 +14,7 @@ export function isApiRequest(req: ViewerRequest, matchesApiPath: boolean): boole
   const mode = req.header("sec-fetch-mode");
   if (mode !== undefined && mode !== "navigate") return true;
   const accept = req.header("accept");
-  if (accept !== undefined && accept !== "" && !/text\/html|\*\/\*/i.test(accept)) return true;
-  return false;
+  return !!accept && !/text\/html|\*\/\*/i.test(accept);
 }
 
 /** A CORS preflight: never redirected, it carries no credentials. */

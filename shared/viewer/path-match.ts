@@ -43,10 +43,11 @@ declare const __GENERAL_GLOBS__: boolean | undefined;
 
 /** True when the path matches a glob of the set. */
 export function inGlobSet(set: GlobSet, path: string): boolean {
-  if (set.exact.indexOf(path) !== -1) return true;
-  for (let i = 0; i < set.prefixes.length; i++) if (path.indexOf(set.prefixes[i]!) === 0) return true;
-  if (typeof __GENERAL_GLOBS__ === "undefined" || __GENERAL_GLOBS__) for (let i = 0; i < set.general.length; i++) if (globMatch(set.general[i]!, path)) return true;
-  return false;
+  return (
+    set.exact.indexOf(path) !== -1 ||
+    set.prefixes.some((p) => path.indexOf(p) === 0) ||
+    ((typeof __GENERAL_GLOBS__ === "undefined" || __GENERAL_GLOBS__) && set.general.some((g) => globMatch(g, path)))
+  );
 }
 
 /** Compiles globs once (at load) into one predicate (see `GlobSet`). */
@@ -92,7 +93,8 @@ export function normalizePath(uri: string): string | undefined {
       return undefined;
     }
   }
-  if (!decoded.includes("/.") && !decoded.includes("//") && !decoded.includes("\\")) return decoded;
+  // Nothing that could need resolving: no "/.", "//" or backslash.
+  if (!/\/\.|\/\/|\\/.test(decoded)) return decoded;
   const out: string[] = [];
   const segments = decoded.replace(/\\/g, "/").split("/");
   for (let i = 1; i < segments.length; i++) {
@@ -103,8 +105,8 @@ export function normalizePath(uri: string): string | undefined {
     if (name === "..") out.pop();
     else out.push(seg);
   }
-  const last = segments[segments.length - 1];
-  const trailing = decoded.length > 1 && (last === "" || last === "." || last === "..");
+  // A path ending in "/", "/." or "/.." names a directory: keep its trailing slash.
+  const trailing = decoded.length > 1 && /^\.{0,2}$/.test(segments[segments.length - 1]!);
   return `/${out.join("/")}${trailing && out.length ? "/" : ""}`;
 }
 
