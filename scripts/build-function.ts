@@ -45,11 +45,11 @@ const cryptoModule: Plugin = {
 export const MANGLED_PROPS = [
   // FunctionConfig, FunctionSiteConfig
   "sites", "errors", "hosts", "clientId", "paths", "signIn", "refresh", "signOut", "publicPaths", "apiPaths", "rules",
-  "cookieDomain", "indexRewrite", "spaFallback", "forwardIdentity", "securityHeaders",
+  "sessionCookie", "signedInMarker", "refreshedMarker", "cookieDomain", "indexRewrite", "spaFallback", "forwardIdentity", "securityHeaders",
   // GlobSet, CompiledRule, PathForms
   "exact", "prefixes", "general", "groups", "raw", "normalized",
-  // SessionCheck, groupsHeader's answer, the request view (navigation, redirect), cookie settings
-  "ok", "why", "session", "truncated", "header", "domain",
+  // SessionCheck, groupsHeader's answer, the request view (navigation, redirect)
+  "ok", "why", "session", "truncated", "header",
 ] as const;
 
 /** The config module the function's `__FUNCTION_CONFIG__` is bound to (esbuild `inject`). */

@@ -15,7 +15,7 @@
  * build compiles it with those features off and the tests run it in the runtime emulator and under njs.
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/functions-event-structure.html
  */
-import { AMPLIFY_PREFIX, markerActive, markerName, sessionCookieName } from "../viewer/cookie-names";
+import { AMPLIFY_PREFIX, markerActive } from "../viewer/cookie-names";
 import { encodeIdentityValue, groupsHeader, isIdentityHeaderName } from "../viewer/identity-headers";
 import { originUri } from "../viewer/index-rewrite";
 import { isApiRequest, isPreflight } from "../viewer/navigation";
@@ -128,8 +128,7 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
   const back = encodeURIComponent(querystring ? `${uri}?${querystring}` : uri);
   if (key.length < 32) return error("cognito-unavailable", api());
 
-  const settings = { domain: c.cookieDomain };
-  const name = sessionCookieName(settings);
+  const name = c.sessionCookie;
   const check = openSession(cookie(name), key, c.clientId, now);
   // This app client's Amplify cookies: `CognitoIdentityServiceProvider.<clientId>.`
   const amplify = `${AMPLIFY_PREFIX}.${c.clientId}.`;
@@ -139,11 +138,11 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
     let refresh = false;
     for (const n in cookies) if (n.indexOf(amplify) === 0 && /\.refreshToken(\.0)?$/.test(n)) refresh = true;
     if (refresh) {
-      if (markerActive(cookie(markerName("refreshed", settings)), now)) return error("cookies-blocked", api(), clear);
+      if (markerActive(cookie(c.refreshedMarker), now)) return error("cookies-blocked", api(), clear);
       return respond(req.method === "GET" || req.method === "HEAD" ? 302 : 307, { location: `${origin}${all.paths.refresh}?return=${back}` }, clear);
     }
     if (api()) return error("unauthenticated", true, clear);
-    if (markerActive(cookie(markerName("signedin", settings)), now))
+    if (markerActive(cookie(c.signedInMarker), now))
       return error(check.why === "malformed" && cookie(name) === undefined ? "cookies-blocked" : "session-rejected", false, clear);
     return respond(302, { location: `${origin}${all.paths.signIn}?return=${back}` }, clear);
   }

@@ -10,6 +10,7 @@ import { escapeHtml } from "../edge/responses";
 import { globSet } from "../viewer/path-match";
 import type { GlobSet } from "../viewer/path-match";
 import { compileRules } from "../viewer/rules";
+import { markerName, sessionCookieName } from "../viewer/cookie-names";
 import type { CompiledRule } from "../viewer/rules";
 
 /** The error codes the CloudFront Function answers with. */
@@ -29,6 +30,11 @@ export interface FunctionSiteConfig {
   publicPaths: GlobSet;
   apiPaths?: GlobSet;
   rules?: CompiledRule[];
+  /** Our cookies' names (shared/viewer/cookie-names.ts): the session cookie and the two loop markers. */
+  sessionCookie: string;
+  signedInMarker: string;
+  refreshedMarker: string;
+  /** `cookie.domain`, for the Domain attribute of the cookie the function expires. */
   cookieDomain?: string;
   indexRewrite: boolean;
   spaFallback: boolean;
@@ -116,6 +122,9 @@ function siteConfig(hosts: string[], c: ResolvedConfig, features: FunctionFeatur
     publicPaths: globSet(c.publicPaths),
     ...(features.apiPaths ? { apiPaths: globSet(c.apiPaths) } : {}),
     ...(features.rules ? { rules: compileRules(c.rules) } : {}),
+    sessionCookie: sessionCookieName(c.cookie),
+    signedInMarker: markerName("signedin", c.cookie),
+    refreshedMarker: markerName("refreshed", c.cookie),
     ...(c.cookie.domain ? { cookieDomain: c.cookie.domain } : {}),
     indexRewrite: c.indexRewrite,
     spaFallback: c.spaFallback,
