@@ -96,12 +96,15 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
     const extra: Record<string, string> = {};
     if (status === 401) extra["www-authenticate"] = `Bearer realm="${c.clientId}"`;
     if (status === 503) extra["retry-after"] = "5";
-    if (api) {
-      extra["content-type"] = "application/json";
-      return respond(status, extra, set, JSON.stringify({ error: code, message: e[4] || e[2] }));
-    }
-    extra["content-type"] = "text/html; charset=utf-8";
-    return respond(status, extra, set, `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${e[1]}</title><body style="font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem"><h1>${e[1]}</h1><p>${e[2]}</p><p>${e[3]}</p><p><small>Error ${status}</small></p>`);
+    extra["content-type"] = api ? "application/json" : "text/html; charset=utf-8";
+    return respond(
+      status,
+      extra,
+      set,
+      api
+        ? JSON.stringify({ error: code, message: e[4] || e[2] })
+        : `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${e[1]}</title><body style="font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem"><h1>${e[1]}</h1><p>${e[2]}</p><p>${e[3]}</p><p><small>Error ${status}</small></p>`,
+    );
   };
 
   const origin = siteOrigin(edge);
@@ -126,6 +129,7 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
   // Where to come back to: the Lambda@Edge function behind paths.signIn / paths.refresh keeps it only when it is
   // a safe same-origin path (shared/viewer/redirect.ts), so the function passes it on as it is.
   const back = encodeURIComponent(querystring ? `${uri}?${querystring}` : uri);
+  const redirect = (status: number, path: string, set: CfResponse["cookies"]) => respond(status, { location: `${origin}${path}?return=${back}` }, set);
   if (key.length < 32) return error("cognito-unavailable", api());
 
   const name = c.sessionCookie;
@@ -139,12 +143,12 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
     for (const n in cookies) if (n.indexOf(amplify) === 0 && /\.refreshToken(\.0)?$/.test(n)) refresh = true;
     if (refresh) {
       if (markerActive(cookie(c.refreshedMarker), now)) return error("cookies-blocked", api(), clear);
-      return respond(req.method === "GET" || req.method === "HEAD" ? 302 : 307, { location: `${origin}${all.paths.refresh}?return=${back}` }, clear);
+      return redirect(req.method === "GET" || req.method === "HEAD" ? 302 : 307, all.paths.refresh, clear);
     }
     if (api()) return error("unauthenticated", true, clear);
     if (markerActive(cookie(c.signedInMarker), now))
       return error(check.why === "malformed" && cookie(name) === undefined ? "cookies-blocked" : "session-rejected", false, clear);
-    return respond(302, { location: `${origin}${all.paths.signIn}?return=${back}` }, clear);
+    return redirect(302, all.paths.signIn, clear);
   }
 
   const s = check.session;
