@@ -14,8 +14,7 @@ import { join, resolve } from "node:path";
 import { build } from "esbuild";
 import type { Plugin } from "esbuild";
 import type { AuthConfig } from "../shared/config/resolve";
-import type { ResolvedConfig } from "../shared/config/types";
-import { functionConfigFor } from "../shared/function/config";
+import { functionConfigFor, functionFeatures } from "../shared/function/config";
 import { SESSION_KEY } from "../shared/viewer/session-cookie";
 import type { FunctionSpec } from "../shared/functions";
 import { CloudFrontFunctionError } from "../local/cloudfront-function/errors";
@@ -39,6 +38,120 @@ const cryptoModule: Plugin = {
   },
 };
 
+/**
+ * Property names of our own shapes inside the function, which esbuild shortens to a letter or two: the baked config
+ * (shared/function/config.ts) and the small objects of shared/viewer (path forms, glob sets, rules, the session
+ * check, the request view). Never a name the runtime gives or reads (the event, the response, `cf.kvs()`), a name
+ * the session cookie's JSON holds (parsed at run time), or a built-in's: test/unit/scripts/build-function.test.ts
+ * checks the list against those. A name left out here is only longer, never wrong.
+ */
+export const MANGLED_PROPS = [
+  // FunctionConfig, FunctionSiteConfig
+  "sites", "errors", "hosts", "clientId", "paths", "signIn", "refresh", "signOut", "publicPaths", "apiPaths", "rules",
+  "sessionCookie", "signedInMarker", "refreshedMarker", "cookieDomain", "indexRewrite", "spaFallback", "forwardIdentity", "securityHeaders",
+  // GlobSet, CompiledRule, PathForms
+  "exact", "prefixes", "general", "groups", "raw", "normalized",
+  // SessionCheck, groupsHeader's answer, the request view (navigation, redirect)
+  "ok", "why", "session", "truncated", "header",
+] as const;
+
+/** The config module the function's `__FUNCTION_CONFIG__` is bound to (esbuild `inject`). */
+const CONFIG_MODULE = "cloudfront-function-config";
+
+/**
+ * The baked config as a module, not a `define`: esbuild shortens the keys of an object literal in the code (quoted
+ * ones too, with `mangleQuoted`) but not those of a define. Every key must be one of MANGLED_PROPS, so shortened
+ * consistently, except the error codes (data, looked up by a string at run time), which must not be.
+ */
+function configModule(all: Pick<AuthConfig, "sites">): Plugin {
+  const config = functionConfigFor(all);
+  const mangled = new Set<string>(MANGLED_PROPS);
+  const check = (v: unknown, where: string): void => {
+    if (Array.isArray(v)) v.forEach((x, i) => check(x, `${where}[${i}]`));
+    else if (v && typeof v === "object")
+      for (const [k, x] of Object.entries(v)) {
+        if (!mangled.has(k)) throw new BuildError(`check-auth-function: the baked config's key ${where}.${k} is not in MANGLED_PROPS (scripts/build-function.ts)`);
+        if (k !== "errors") check(x, `${where}.${k}`);
+      }
+  };
+  check(config, "config");
+  for (const code of Object.keys(config.errors)) if (mangled.has(code)) throw new BuildError(`check-auth-function: the error code ${code} is also a name in MANGLED_PROPS`);
+  return {
+    name: "cloudfront-function-config",
+    setup(b) {
+      b.onResolve({ filter: new RegExp(`^${CONFIG_MODULE}$`) }, () => ({ path: CONFIG_MODULE, namespace: "cff-config" }));
+      b.onLoad({ filter: /.*/, namespace: "cff-config" }, () => ({ contents: moduleSource("__FUNCTION_CONFIG__", config), loader: "js" }));
+    },
+  };
+}
+
+/** A part of a value bound to a constant in `moduleSource`. */
+class Shared {
+  constructor(readonly name: string) {}
+}
+
+/**
+ * `export const <name> = <value>;` as JavaScript, with every part the value holds more than once (security headers
+ * or globs several sites inherit, the same link under several error pages) bound once to a constant and referred
+ * to by name. Greedy: the part that saves the most bytes first, until none saves any.
+ */
+export function moduleSource(name: string, value: unknown): string {
+  const key = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (x instanceof Shared ? `\u0000${x.name}` : x));
+  const map = (v: unknown, f: (x: unknown) => unknown): unknown =>
+    Array.isArray(v) ? v.map(f) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, f(x)])) : v;
+  const bodies = new Map<string, unknown>();
+  let root = value;
+  for (;;) {
+    const seen = new Map<string, { value: unknown; count: number }>();
+    const count = (v: unknown): void => {
+      if (v instanceof Shared || v === null || (typeof v !== "object" && typeof v !== "string")) return;
+      const k = key(v);
+      const e = seen.get(k);
+      if (e) e.count++;
+      else seen.set(k, { value: v, count: 1 });
+      map(v, count);
+    };
+    count(root);
+    for (const body of bodies.values()) map(body, count);
+    // Written n times: n × length. Shared: one declaration (length + ~4) and n references (~2 each).
+    let best: string | undefined;
+    let bestSaving = 0;
+    for (const [k, e] of seen) {
+      const saving = (e.count - 1) * k.length - 2 * e.count - 4;
+      if (e.count > 1 && saving > bestSaving) [best, bestSaving] = [k, saving];
+    }
+    if (best === undefined) break;
+    const ref = new Shared(`v${bodies.size}`);
+    const replace = (v: unknown): unknown => (v instanceof Shared ? v : key(v) === best ? ref : map(v, replace));
+    const body = seen.get(best)!.value;
+    root = replace(root);
+    for (const [n, b] of bodies) bodies.set(n, map(b, replace));
+    bodies.set(ref.name, body);
+  }
+  const js = (v: unknown): string =>
+    v instanceof Shared
+      ? v.name
+      : Array.isArray(v)
+        ? `[${v.map(js).join(",")}]`
+        : v && typeof v === "object"
+          ? `{${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}:${js(x)}`).join(",")}}`
+          : JSON.stringify(v);
+  // Declarations before their first use: each after the ones its body refers to.
+  const out: string[] = [];
+  const declared = new Set<string>();
+  const declare = (v: unknown): void => {
+    if (v instanceof Shared) {
+      if (declared.has(v.name)) return;
+      declared.add(v.name);
+      declare(bodies.get(v.name));
+      out.push(`const ${v.name} = ${js(bodies.get(v.name))};`);
+    } else map(v, (x) => (declare(x), x));
+  };
+  declare(root);
+  out.push(`export const ${name} = ${js(root)};`);
+  return out.join("\n");
+}
+
 /** The syntax the runtime does not have, for esbuild to never emit (and to refuse if it cannot lower it). */
 const UNSUPPORTED = [
   "class", "class-field", "class-private-accessor", "class-private-brand-check", "class-private-field", "class-private-method",
@@ -51,16 +164,17 @@ const UNSUPPORTED = [
 ] as const;
 
 /**
- * The config baked into the function, and switches the minifier folds: code for a feature the config does not
- * use (identity headers, rules, API paths) is left out of the function altogether.
+ * Switches the minifier folds: code for a feature the config does not use (picking a site by Host, identity
+ * headers, rules, API paths, general globs) is left out of the function altogether.
  */
 export function functionDefines(all: Pick<AuthConfig, "sites">): Record<string, string> {
-  const any = (f: (c: ResolvedConfig) => boolean) => String(all.sites.some((s) => f(s.config)));
+  const f = functionFeatures(all);
   return {
-    __FUNCTION_CONFIG__: JSON.stringify(functionConfigFor(all)),
-    __FORWARD_IDENTITY__: any((c) => c.forwardIdentity),
-    __HAS_RULES__: any((c) => c.rules.length > 0),
-    __HAS_API_PATHS__: any((c) => c.apiPaths.length > 0),
+    __ANY_HOST__: String(f.anyHost),
+    __FORWARD_IDENTITY__: String(f.forwardIdentity),
+    __HAS_RULES__: String(f.rules),
+    __HAS_API_PATHS__: String(f.apiPaths),
+    __GENERAL_GLOBS__: String(f.generalGlobs),
   };
 }
 
@@ -72,10 +186,13 @@ export async function functionCode(all: Pick<AuthConfig, "sites">, entry: string
     write: false,
     format: "esm",
     platform: "neutral",
-    plugins: [cryptoModule],
+    plugins: [cryptoModule, configModule(all)],
+    inject: [CONFIG_MODULE],
     target: "es2017",
     supported: Object.fromEntries(UNSUPPORTED.map((f) => [f, false])),
     minify: true,
+    mangleProps: new RegExp(`^(${MANGLED_PROPS.join("|")})$`),
+    mangleQuoted: true,
     legalComments: "none",
     logLevel: "silent",
     define: functionDefines(all),

@@ -13,17 +13,13 @@ declare const __FUNCTION_CONFIG__: FunctionConfig;
 declare const cf: { kvs(): { get(key: string): Promise<string> } };
 
 
-export function handler(event: { request: CfRequest }): Promise<CfRequest | CfResponse> {
+export async function handler(event: { request: CfRequest }): Promise<CfRequest | CfResponse> {
   const now = Math.floor(Date.now() / 1000);
-  // No key (a store without it, or none at all): every session is unverifiable; the check answers 503.
-  let read: Promise<string>;
+  let key = "";
   try {
-    read = cf.kvs().get(SESSION_KEY);
+    key = await cf.kvs().get(SESSION_KEY);
   } catch (e) {
-    read = Promise.resolve("");
+    // No key (a store without it, or none at all): every session is unverifiable; the check answers 503.
   }
-  return read.then(
-    (key) => checkRequest(event.request, __FUNCTION_CONFIG__, key, now),
-    () => checkRequest(event.request, __FUNCTION_CONFIG__, "", now),
-  );
+  return checkRequest(event.request, __FUNCTION_CONFIG__, key, now);
 }

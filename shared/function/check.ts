@@ -15,17 +15,18 @@
  * build compiles it with those features off and the tests run it in the runtime emulator and under njs.
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/functions-event-structure.html
  */
-import { AMPLIFY_PREFIX, markerActive, markerName, sessionCookieName } from "../viewer/cookie-names";
+import { AMPLIFY_PREFIX, markerActive } from "../viewer/cookie-names";
 import { encodeIdentityValue, groupsHeader, isIdentityHeaderName } from "../viewer/identity-headers";
 import { originUri } from "../viewer/index-rewrite";
 import { isApiRequest, isPreflight } from "../viewer/navigation";
-import { globMatcher, pathForms } from "../viewer/path-match";
+import { inGlobSet, pathForms } from "../viewer/path-match";
 import type { PathForms } from "../viewer/path-match";
 import { siteOrigin } from "../viewer/redirect";
-import { compileRules, isAllowed } from "../viewer/rules";
+import { isAllowed } from "../viewer/rules";
 import { idTokenHash, openSession } from "../viewer/session-cookie";
 import { siteFor } from "../viewer/sites";
 import type { FunctionConfig, FunctionErrorCode } from "./config";
+import type { ViewerRequest } from "../viewer/navigation";
 
 export interface CfValue {
   value: string;
@@ -51,143 +52,130 @@ export interface CfResponse {
 /** Longest URI or query string we look at, as check-auth. */
 const MAX_URI = 8192;
 
-// Build-time switches (scripts/build-function.ts): the minifier leaves out the code of features the config does
-// not use. Tests that import this module directly see them all on.
+// Build-time switches (scripts/build-function.ts, from shared/function/config.ts `functionFeatures`): the minifier
+// folds them and leaves out the code of what the config does not use. Undefined (a test importing this module
+// directly): everything on. Written out at each use: esbuild does not fold a constant of a module that imports.
+declare const __ANY_HOST__: boolean | undefined;
 declare const __FORWARD_IDENTITY__: boolean | undefined;
 declare const __HAS_RULES__: boolean | undefined;
 declare const __HAS_API_PATHS__: boolean | undefined;
 
-
-const esc = (s: string) => s.replace(/[&<>"'`=/]/g, (ch) => `&#${ch.charCodeAt(0)};`);
+/** The value CloudFront gives under a name (a header or a cookie), or undefined. */
+function valueOf(from: Record<string, CfValue>, name: string): string | undefined {
+  const v = from[name];
+  return v ? v.value : undefined;
+}
 
 export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, now: number): CfRequest | CfResponse {
   const headers = req.headers;
-  // The site is picked by the Host header; a host no site names gets 421 (and no session of any site).
-  const site = siteFor(all.sites, headers.host ? headers.host.value : undefined);
-  const c = site !== undefined ? site : all.sites[0]!;
+  const cookies = req.cookies;
+  const uri = req.uri;
+  // The site is picked by the Host header; a host no site names gets 421 (and no session of any site). One site
+  // for any host is that site whatever the Host says (siteFor would answer the same).
+  const picked = typeof __ANY_HOST__ !== "undefined" && __ANY_HOST__ ? undefined : siteFor(all.sites, valueOf(headers, "host"));
+  const c = typeof __ANY_HOST__ !== "undefined" && __ANY_HOST__ ? all.sites[0]! : picked || all.sites[0]!;
   // Whatever the viewer sent under our identity-header names (or a look-alike) never reaches the origin.
   for (const name in headers) if (isIdentityHeaderName(name)) delete headers[name];
-  const header = (name: string) => {
-    const h = headers[name];
-    return h ? h.value : undefined;
-  };
+  const edge: ViewerRequest = { method: req.method, header: (name) => valueOf(headers, name) };
   // As sent: order, repeats and `x=` kept, so the way back after sign-in is exactly the URL first asked for.
   const querystring = req.rawQueryString() || "";
-  const edge = { method: req.method, uri: req.uri, querystring, header, cookieHeader: "" };
 
-  const respond = (status: number, extra: Record<string, string>, cookies: CfResponse["cookies"], body?: string): CfResponse => {
+  const respond = (status: number, extra: Record<string, string>, set?: CfResponse["cookies"], body?: string): CfResponse => {
     const h: CfResponse["headers"] = { "cache-control": { value: "no-cache, no-store" } };
-    for (const n in c.headers) h[n] = { value: c.headers[n]! };
+    const sec = c.securityHeaders;
+    for (let i = 0; i < sec.length; i++) h[sec[i]![0]] = { value: sec[i]![1] };
     for (const n in extra) h[n] = { value: extra[n]! };
-    const r: CfResponse = { statusCode: status, statusDescription: "", headers: h, cookies };
+    const r: CfResponse = { statusCode: status, statusDescription: "", headers: h, cookies: set || {} };
     if (body !== undefined) r.body = { encoding: "text", data: body };
     return r;
   };
-  const error = (code: FunctionErrorCode, api: boolean, cookies: CfResponse["cookies"], links: [string, string][]): CfResponse => {
-    const e = all.errors[code];
+  const error = (code: FunctionErrorCode, api?: boolean, set?: CfResponse["cookies"]): CfResponse => {
+    // The build bakes every code this config can reach, its texts already escaped (shared/function/config.ts).
+    const e = all.errors[code]!;
+    const status = e[0];
     const extra: Record<string, string> = {};
-    if (e[0] === 401) extra["www-authenticate"] = `Bearer realm="${c.clientId}"`;
-    if (e[0] === 503) extra["retry-after"] = "5";
-    if (api) {
-      extra["content-type"] = "application/json";
-      return respond(e[0], extra, cookies, JSON.stringify({ error: code, message: e[2] }));
-    }
-    extra["content-type"] = "text/html; charset=utf-8";
-    const nav = links.map((l) => `<a href="${esc(l[0])}">${esc(l[1])}</a>`).join(" · ");
-    return respond(e[0], extra, cookies, `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(e[1])}</title><body style="font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem"><h1>${esc(e[1])}</h1><p>${esc(e[2])}</p><p>${nav}</p><p><small>Error ${e[0]}</small></p>`);
+    if (status === 401) extra["www-authenticate"] = `Bearer realm="${c.clientId}"`;
+    if (status === 503) extra["retry-after"] = "5";
+    extra["content-type"] = api ? "application/json" : "text/html; charset=utf-8";
+    return respond(
+      status,
+      extra,
+      set,
+      api
+        ? JSON.stringify({ error: code, message: e[4] || e[2] })
+        : `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${e[1]}</title><body style="font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem"><h1>${e[1]}</h1><p>${e[2]}</p><p>${e[3]}</p><p><small>Error ${status}</small></p>`,
+    );
   };
 
   const origin = siteOrigin(edge);
-  if (!origin) return error("bad-host", false, {}, []);
-  if (site === undefined) return error("unknown-host", false, {}, []);
-  if (req.uri.charAt(0) !== "/") return error("bad-request", false, {}, []);
-  if (req.uri.length > MAX_URI || querystring.length > MAX_URI) return error("uri-too-long", false, {}, []);
+  if (!origin) return error("bad-host");
+  if (!(typeof __ANY_HOST__ !== "undefined" && __ANY_HOST__) && picked === undefined) return error("unknown-host");
+  if (uri.charAt(0) !== "/") return error("bad-request");
+  if (uri.length > MAX_URI || querystring.length > MAX_URI) return error("uri-too-long");
 
-  const isPublic = globMatcher(c.publicPaths);
-  const pub = (f: PathForms) => isPublic(f.raw) && f.normalized !== undefined && isPublic(f.normalized);
-  const forms = pathForms(req.uri);
-  const target = originUri(req.uri, c);
+  const pub = (f: PathForms) => inGlobSet(c.publicPaths, f.raw) && f.normalized !== undefined && inGlobSet(c.publicPaths, f.normalized);
+  const forms = pathForms(uri);
+  const target = originUri(uri, c);
   const targetForms = target === undefined ? undefined : pathForms(target);
   const forward = (): CfRequest => {
     if (target !== undefined) req.uri = target;
     return req;
   };
-  if (pub(forms) && (targetForms === undefined || pub(targetForms))) return forward();
-  if (isPreflight(edge)) return forward();
+  if ((pub(forms) && (targetForms === undefined || pub(targetForms))) || isPreflight(edge)) return forward();
 
-  const cookie = (name: string) => {
-    const v = req.cookies[name];
-    return v ? v.value : undefined;
-  };
-  const domain = c.cookieDomain ? `; Domain=${c.cookieDomain}` : "";
-  const expire = (name: string): CfResponse["cookies"] => {
-    const out: CfResponse["cookies"] = {};
-    if (cookie(name) !== undefined) out[name] = { value: "", attributes: `Path=/; Secure; HttpOnly; Max-Age=0${domain}` };
-    return out;
-  };
-  const api = () => {
-    let path = false;
-    if (typeof __HAS_API_PATHS__ === "undefined" || __HAS_API_PATHS__) {
-      const isApi = globMatcher(c.apiPaths);
-      path = isApi(forms.raw) || (forms.normalized !== undefined && isApi(forms.normalized));
-    }
-    return isApiRequest(edge, path);
-  };
+  const cookie = (name: string) => valueOf(cookies, name);
+  // The build bakes apiPaths into every site when some site has them.
+  const api = () => isApiRequest(edge, (typeof __HAS_API_PATHS__ === "undefined" || __HAS_API_PATHS__) && (inGlobSet(c.apiPaths!, forms.raw) || (forms.normalized !== undefined && inGlobSet(c.apiPaths!, forms.normalized))));
   // Where to come back to: the Lambda@Edge function behind paths.signIn / paths.refresh keeps it only when it is
   // a safe same-origin path (shared/viewer/redirect.ts), so the function passes it on as it is.
-  const back = encodeURIComponent(querystring ? `${req.uri}?${querystring}` : req.uri);
-  if (key.length < 32) return error("cognito-unavailable", api(), {}, [["/", "Try again"]]);
+  const back = encodeURIComponent(querystring ? `${uri}?${querystring}` : uri);
+  const redirect = (status: number, path: string, set: CfResponse["cookies"]) => respond(status, { location: `${origin}${path}?return=${back}` }, set);
+  if (key.length < 32) return error("cognito-unavailable", api());
 
-  const name = sessionCookieName({ domain: c.cookieDomain });
+  const name = c.sessionCookie;
   const check = openSession(cookie(name), key, c.clientId, now);
+  // This app client's Amplify cookies: `CognitoIdentityServiceProvider.<clientId>.`
+  const amplify = `${AMPLIFY_PREFIX}.${c.clientId}.`;
   if (!check.ok) {
-    const clear = expire(name);
-    const prefix = `${AMPLIFY_PREFIX}.${c.clientId}.`;
+    const clear: CfResponse["cookies"] = {};
+    if (cookie(name) !== undefined) clear[name] = { value: "", attributes: `Path=/; Secure; HttpOnly; Max-Age=0${c.cookieDomain ? `; Domain=${c.cookieDomain}` : ""}` };
     let refresh = false;
-    for (const n in req.cookies) if (n.indexOf(prefix) === 0 && /\.refreshToken(\.0)?$/.test(n)) refresh = true;
+    for (const n in cookies) if (n.indexOf(amplify) === 0 && /\.refreshToken(\.0)?$/.test(n)) refresh = true;
     if (refresh) {
-      if (markerActive(cookie(markerName("refreshed", { domain: c.cookieDomain })), now)) return error("cookies-blocked", api(), clear, [["/", "Try again"]]);
-      const status = req.method === "GET" || req.method === "HEAD" ? 302 : 307;
-      return respond(status, { location: `${origin}${c.paths.refresh}?return=${back}` }, clear);
+      if (markerActive(cookie(c.refreshedMarker), now)) return error("cookies-blocked", api(), clear);
+      return redirect(req.method === "GET" || req.method === "HEAD" ? 302 : 307, all.paths.refresh, clear);
     }
-    if (api()) return error("unauthenticated", true, clear, []);
-    if (markerActive(cookie(markerName("signedin", { domain: c.cookieDomain })), now))
-      return error(check.why === "malformed" && cookie(name) === undefined ? "cookies-blocked" : "session-rejected", false, clear, [["/", "Try again"]]);
-    return respond(302, { location: `${origin}${c.paths.signIn}?return=${back}` }, clear);
+    if (api()) return error("unauthenticated", true, clear);
+    if (markerActive(cookie(c.signedInMarker), now))
+      return error(check.why === "malformed" && cookie(name) === undefined ? "cookies-blocked" : "session-rejected", false, clear);
+    return redirect(302, all.paths.signIn, clear);
   }
 
   const s = check.session;
-  if (typeof __HAS_RULES__ === "undefined" || __HAS_RULES__) {
-    const rules = compileRules(c.rules);
-    if (!isAllowed(rules, forms, s.g) || (targetForms !== undefined && !isAllowed(rules, targetForms, s.g)))
-      return error("forbidden", api(), {}, [["/", "Home"], [c.paths.signOut, "Sign out or switch account"]]);
-  }
+  // The build bakes rules into every site when some site has them.
+  if ((typeof __HAS_RULES__ === "undefined" || __HAS_RULES__) && (!isAllowed(c.rules!, forms, s.g) || (targetForms !== undefined && !isAllowed(c.rules!, targetForms, s.g)))) return error("forbidden", api());
   if ((typeof __FORWARD_IDENTITY__ === "undefined" || __FORWARD_IDENTITY__) && c.forwardIdentity) {
-    headers["x-auth-user"] = { value: encodeIdentityValue(s.u) };
-    if (s.e !== undefined) headers["x-auth-email"] = { value: encodeIdentityValue(s.e) };
+    const set = (header: string, value: string) => (headers[header] = { value });
+    set("x-auth-user", encodeIdentityValue(s.u));
+    if (s.e !== undefined) set("x-auth-email", encodeIdentityValue(s.e));
     const g = groupsHeader(s.g);
-    headers["x-auth-groups"] = { value: g.value };
-    if (g.truncated || s.gt) headers["x-auth-groups-truncated"] = { value: "true" };
-    const idToken = verifiedIdToken(req.cookies, c.clientId, s.h);
-    if (idToken !== undefined) headers["x-auth-id-token"] = { value: idToken };
+    set("x-auth-groups", g.value);
+    if (g.truncated || s.gt) set("x-auth-groups-truncated", "true");
+    const idToken = verifiedIdToken(cookies, amplify, s.h);
+    if (idToken !== undefined) set("x-auth-id-token", idToken);
   }
   return forward();
 }
 
 /**
- * The id token in the cookies whose hash the session holds (whole, or reassembled from its chunks), so it can be
- * forwarded as verified; undefined when none matches.
+ * The id token among this app client's cookies (names starting with `amplify`) whose hash the session holds, whole
+ * or reassembled from its chunks, so it can be forwarded as verified; undefined when none matches.
  */
-function verifiedIdToken(cookies: Record<string, CfValue>, clientId: string, hash: string): string | undefined {
-  const prefix = `${AMPLIFY_PREFIX}.${clientId}.`;
+function verifiedIdToken(cookies: Record<string, CfValue>, amplify: string, hash: string): string | undefined {
   const parts: Record<string, string[]> = {};
   for (const n in cookies) {
-    if (n.indexOf(prefix) !== 0) continue;
     const m = /^(.*\.idToken)(?:\.(\d{1,2}))?$/.exec(n);
-    if (!m) continue;
-    const base = m[1]!;
-    if (!parts[base]) parts[base] = [];
-    parts[base]![m[2] === undefined ? 0 : Number(m[2])] = cookies[n]!.value;
+    if (n.indexOf(amplify) === 0 && m) (parts[m[1]!] = parts[m[1]!] || [])[Number(m[2] || 0)] = cookies[n]!.value;
   }
   for (const base in parts) {
     const token = parts[base]!.join("");

@@ -6,6 +6,12 @@
 import type { ResolvedConfig } from "../config/types";
 import type { AuthConfig } from "../config/resolve";
 import { ERRORS } from "../edge/errors";
+import { escapeHtml } from "../edge/responses";
+import { globSet } from "../viewer/path-match";
+import type { GlobSet } from "../viewer/path-match";
+import { compileRules } from "../viewer/rules";
+import { markerName, sessionCookieName } from "../viewer/cookie-names";
+import type { CompiledRule } from "../viewer/rules";
 
 /** The error codes the CloudFront Function answers with. */
 export const FUNCTION_ERRORS = ["bad-request", "bad-host", "unknown-host", "uri-too-long", "unauthenticated", "forbidden", "cookies-blocked", "session-rejected", "cognito-unavailable"] as const;
@@ -16,43 +22,113 @@ export interface FunctionSiteConfig {
   /** Host names (`*` for any), as the Lambda@Edge functions match them (shared/viewer/sites.ts). */
   hosts: string[];
   clientId: string;
-  paths: Pick<ResolvedConfig["paths"], "signIn" | "refresh" | "signOut">;
-  publicPaths: string[];
-  apiPaths: string[];
-  rules: ResolvedConfig["rules"];
+  /**
+   * Globs sorted at build time (shared/viewer/path-match.ts), as are the rules' paths. `apiPaths`, `rules` and
+   * `forwardIdentity` are baked only when some site uses them (`functionFeatures`): the code that reads them is
+   * left out otherwise.
+   */
+  publicPaths: GlobSet;
+  apiPaths?: GlobSet;
+  rules?: CompiledRule[];
+  /** Our cookies' names (shared/viewer/cookie-names.ts): the session cookie and the two loop markers. */
+  sessionCookie: string;
+  signedInMarker: string;
+  refreshedMarker: string;
+  /** `cookie.domain`, for the Domain attribute of the cookie the function expires. */
   cookieDomain?: string;
   indexRewrite: boolean;
   spaFallback: boolean;
-  forwardIdentity: boolean;
-  /** Headers every generated response carries (the configured security headers). */
-  headers: Record<string, string>;
+  forwardIdentity?: boolean;
+  /**
+   * Headers every generated response carries (the configured security headers), as [name, value] pairs: names are
+   * the user's, so they are never object keys the build's property mangling could reach (scripts/build-function.ts).
+   */
+  securityHeaders: [string, string][];
 }
+
+/**
+ * An error page's parts, HTML-escaped at build time: status, title, sentence, the links under it; and the sentence
+ * as plain text (for the JSON answer) when escaping changed it.
+ */
+export type FunctionErrorPage = [number, string, string, string] | [number, string, string, string, string];
 
 export interface FunctionConfig {
   sites: FunctionSiteConfig[];
-  /** [status, title, sentence] per error code. */
-  errors: Record<FunctionErrorCode, [number, string, string]>;
+  /** The same for every site (the config pipeline requires it: one cache behaviour per path). */
+  paths: Pick<ResolvedConfig["paths"], "signIn" | "refresh">;
+  /**
+   * The pages of the codes this config can produce (see `functionFeatures`): no 421 page when one site answers any
+   * host, no 403 page without rules.
+   */
+  errors: Partial<Record<FunctionErrorCode, FunctionErrorPage>>;
 }
 
-/** The function's config from the resolved config (build time): every site. */
+/**
+ * What the sites of a config use. The build turns each into a constant the minifier folds, so the code of a
+ * feature no site uses is left out of the function (shared/function/check.ts).
+ */
+export interface FunctionFeatures {
+  /** One site that answers any host (a config without `sites`): no site to pick by Host, never a 421. */
+  anyHost: boolean;
+  /** Some site forwards the identity headers. */
+  forwardIdentity?: boolean;
+  /** Some site has rules. */
+  rules: boolean;
+  /** Some site has apiPaths. */
+  apiPaths: boolean;
+  /** Some glob is neither exact nor `prefix*`, so the function needs `globMatch`. */
+  generalGlobs: boolean;
+}
+
+export function functionFeatures(all: Pick<AuthConfig, "sites">): FunctionFeatures {
+  const any = (f: (c: ResolvedConfig) => boolean) => all.sites.some((s) => f(s.config));
+  // Judged on the sets the function gets, so it can never be told "no general glob" and be given one.
+  const sets = all.sites.flatMap((s) => [globSet(s.config.publicPaths), globSet(s.config.apiPaths), ...compileRules(s.config.rules).map((r) => r.paths)]);
+  return {
+    anyHost: all.sites.length === 1 && all.sites[0]!.hosts.indexOf("*") !== -1,
+    forwardIdentity: any((c) => c.forwardIdentity),
+    rules: any((c) => c.rules.length > 0),
+    apiPaths: any((c) => c.apiPaths.length > 0),
+    generalGlobs: sets.some((set) => set.general.length > 0),
+  };
+}
+
+/** The links under an error page: back to the start, and for a 403 also to sign out (to switch account). */
+function links(code: FunctionErrorCode, paths: ResolvedConfig["paths"]): [string, string][] {
+  if (code === "forbidden") return [["/", "Home"], [paths.signOut, "Sign out or switch account"]];
+  return code === "cognito-unavailable" || code === "cookies-blocked" || code === "session-rejected" ? [["/", "Try again"]] : [];
+}
+
+/** The function's config from the resolved config (build time): every site, and the error pages it can need. */
 export function functionConfigFor(all: Pick<AuthConfig, "sites">): FunctionConfig {
-  const errors = {} as FunctionConfig["errors"];
-  for (const code of FUNCTION_ERRORS) errors[code] = [ERRORS[code].status, ERRORS[code].title, ERRORS[code].reason];
-  return { sites: all.sites.map((s) => siteConfig(s.hosts, s.config)), errors };
+  const features = functionFeatures(all);
+  const paths = all.sites[0]!.config.paths;
+  const errors: FunctionConfig["errors"] = {};
+  for (const code of FUNCTION_ERRORS) {
+    if ((code === "unknown-host" && features.anyHost) || (code === "forbidden" && !features.rules)) continue;
+    const e = ERRORS[code];
+    const nav = links(code, paths).map((l) => `<a href="${escapeHtml(l[0])}">${escapeHtml(l[1])}</a>`).join(" · ");
+    const page: FunctionErrorPage = [e.status, escapeHtml(e.title), escapeHtml(e.reason), nav];
+    if (page[2] !== e.reason) page.push(e.reason);
+    errors[code] = page;
+  }
+  return { sites: all.sites.map((s) => siteConfig(s.hosts, s.config, features)), paths: { signIn: paths.signIn, refresh: paths.refresh }, errors };
 }
 
-function siteConfig(hosts: string[], c: ResolvedConfig): FunctionSiteConfig {
+function siteConfig(hosts: string[], c: ResolvedConfig, features: FunctionFeatures): FunctionSiteConfig {
   return {
     hosts,
     clientId: c.clientId,
-    paths: { signIn: c.paths.signIn, refresh: c.paths.refresh, signOut: c.paths.signOut },
-    publicPaths: c.publicPaths,
-    apiPaths: c.apiPaths,
-    rules: c.rules,
+    publicPaths: globSet(c.publicPaths),
+    ...(features.apiPaths ? { apiPaths: globSet(c.apiPaths) } : {}),
+    ...(features.rules ? { rules: compileRules(c.rules) } : {}),
+    sessionCookie: sessionCookieName(c.cookie),
+    signedInMarker: markerName("signedin", c.cookie),
+    refreshedMarker: markerName("refreshed", c.cookie),
     ...(c.cookie.domain ? { cookieDomain: c.cookie.domain } : {}),
     indexRewrite: c.indexRewrite,
     spaFallback: c.spaFallback,
-    forwardIdentity: c.forwardIdentity,
-    headers: c.headers,
+    ...(features.forwardIdentity ? { forwardIdentity: c.forwardIdentity } : {}),
+    securityHeaders: Object.entries(c.headers),
   };
 }

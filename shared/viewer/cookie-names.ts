@@ -32,8 +32,7 @@ export function tokenCookieName(clientId: string, username: string, kind: TokenK
 
 /** True when a loop marker says a session valid until after `nowSeconds` was just handed to this browser. */
 export function markerActive(value: string | undefined, nowSeconds: number): boolean {
-  if (value === undefined) return false;
   const exp = Number(value);
   // An unreadable marker still means a session was just set: fail towards stopping the loop.
-  return !isFinite(exp) || exp > nowSeconds;
+  return value !== undefined && (!isFinite(exp) || exp > nowSeconds);
 }

@@ -24,22 +24,21 @@ export const MAX_IDENTITY_VALUE = 4096;
  * `x-auth_groups`; the class of oauth2-proxy CVE-2025-64484). Every such name under `x-auth-` goes.
  */
 export function isIdentityHeaderName(name: string): boolean {
-  return name.toLowerCase().replace(/_/g, "-").startsWith("x-auth-");
+  return /^x[-_]auth[-_]/i.test(name);
 }
 
 /** Percent-encodes `%`, `extra` and everything outside printable ASCII (a lone surrogate becomes U+FFFD). */
 export function encodeIdentityValue(value: string, extra?: string): string {
-  let out = "";
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    const c = value.charAt(i);
-    if (code > 0x20 && code < 0x7f && c !== "%" && (extra === undefined || extra.indexOf(c) === -1)) out += c;
-    else if (code >= 0xd800 && code <= 0xdbff && (value.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      out += encodeURIComponent(value.substr(i, 2));
-      i++;
-    } else out += code >= 0xd800 && code <= 0xdfff ? "%EF%BF%BD" : encodeURIComponent(c);
-  }
-  return out;
+  // A surrogate pair is one character (its 4 UTF-8 bytes); a lone surrogate has no encoding (encodeURIComponent throws).
+  return value.replace(/[\ud800-\udbff][\udc00-\udfff]|[\s\S]/g, (c) => {
+    const code = c.charCodeAt(0);
+    if (c.length === 1 && code > 0x20 && code < 0x7f && c !== "%" && (extra === undefined || extra.indexOf(c) === -1)) return c;
+    try {
+      return encodeURIComponent(c);
+    } catch (e) {
+      return "%EF%BF%BD";
+    }
+  });
 }
 
 /** The encoded group list, cut between names when it would exceed MAX_IDENTITY_VALUE. */

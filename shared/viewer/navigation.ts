@@ -6,16 +6,18 @@
  */
 import type { EdgeRequest } from "../edge/request";
 
-export function isApiRequest(req: EdgeRequest, matchesApiPath: boolean): boolean {
+/** What these questions read of a request (the CloudFront Function builds just this much). */
+export type ViewerRequest = Pick<EdgeRequest, "method" | "header">;
+
+export function isApiRequest(req: ViewerRequest, matchesApiPath: boolean): boolean {
   if (matchesApiPath) return true;
   const mode = req.header("sec-fetch-mode");
   if (mode !== undefined && mode !== "navigate") return true;
   const accept = req.header("accept");
-  if (accept !== undefined && accept !== "" && !/text\/html|\*\/\*/i.test(accept)) return true;
-  return false;
+  return !!accept && !/text\/html|\*\/\*/i.test(accept);
 }
 
 /** A CORS preflight: never redirected, it carries no credentials. */
-export function isPreflight(req: EdgeRequest): boolean {
+export function isPreflight(req: ViewerRequest): boolean {
   return req.method === "OPTIONS" && req.header("access-control-request-method") !== undefined;
 }

@@ -10,29 +10,50 @@
  */
 
 /**
- * Compiles globs once (at load) into one predicate. No regular expression: a backtracking regex for a glob with
- * several stars (such as assets/STAR/STAR/STAR.js) takes time that grows with a power of the path's length, so a crafted
- * path of a few KB could stall a viewer request for seconds. Exact globs are a set lookup, `prefix*` a
- * `startsWith`, and the rest go through `globMatch`, whose time grows linearly with the path.
+ * Globs sorted by how they are matched. No regular expression: a backtracking regex for a glob with several stars
+ * (such as assets/STAR/STAR/STAR.js) takes time that grows with a power of the path's length, so a crafted path of a
+ * few KB could stall a viewer request for seconds. Exact globs are a list lookup, `prefix*` a prefix test, and the
+ * rest go through `globMatch`, whose time grows linearly with the path. Plain data, so the CloudFront Function's
+ * build can sort its globs ahead of time (shared/function/config.ts).
  */
-export function globMatcher(globs: readonly string[]): (path: string) => boolean {
-  const exact: string[] = [];
-  const prefixes: string[] = [];
-  const general: string[] = [];
+export interface GlobSet {
+  /** Globs without `*` or `?`. */
+  exact: string[];
+  /** `prefix*` globs (one `*`, at the end, no `?`), without the `*`. */
+  prefixes: string[];
+  /** Every other glob. */
+  general: string[];
+}
+
+export function globSet(globs: readonly string[]): GlobSet {
+  const set: GlobSet = { exact: [], prefixes: [], general: [] };
   for (let i = 0; i < globs.length; i++) {
     const g = globs[i]!;
     const star = g.indexOf("*");
-    if (star === -1 && g.indexOf("?") === -1) exact.push(g);
-    else if (star === g.length - 1 && g.indexOf("?") === -1) prefixes.push(g.slice(0, -1));
-    else general.push(g);
+    if (star === -1 && g.indexOf("?") === -1) set.exact.push(g);
+    else if (star === g.length - 1 && g.indexOf("?") === -1) set.prefixes.push(g.slice(0, -1));
+    else set.general.push(g);
   }
-  if (globs.length === 0) return () => false;
-  return (path) => {
-    if (exact.indexOf(path) !== -1) return true;
-    for (let i = 0; i < prefixes.length; i++) if (path.indexOf(prefixes[i]!) === 0) return true;
-    for (let i = 0; i < general.length; i++) if (globMatch(general[i]!, path)) return true;
-    return false;
-  };
+  return set;
+}
+
+// The CloudFront Function's build sets this to false when none of its globs is general, so the minifier leaves
+// `globMatch` out (shared/function/config.ts works it out from the very sets it bakes). Elsewhere: undefined.
+declare const __GENERAL_GLOBS__: boolean | undefined;
+
+/** True when the path matches a glob of the set. */
+export function inGlobSet(set: GlobSet, path: string): boolean {
+  return (
+    set.exact.indexOf(path) !== -1 ||
+    set.prefixes.some((p) => path.indexOf(p) === 0) ||
+    ((typeof __GENERAL_GLOBS__ === "undefined" || __GENERAL_GLOBS__) && set.general.some((g) => globMatch(g, path)))
+  );
+}
+
+/** Compiles globs once (at load) into one predicate (see `GlobSet`). */
+export function globMatcher(globs: readonly string[]): (path: string) => boolean {
+  const set = globSet(globs);
+  return (path) => inGlobSet(set, path);
 }
 
 /**
@@ -72,7 +93,8 @@ export function normalizePath(uri: string): string | undefined {
       return undefined;
     }
   }
-  if (!decoded.includes("/.") && !decoded.includes("//") && !decoded.includes("\\")) return decoded;
+  // Nothing that could need resolving: no "/.", "//" or backslash.
+  if (!/\/\.|\/\/|\\/.test(decoded)) return decoded;
   const out: string[] = [];
   const segments = decoded.replace(/\\/g, "/").split("/");
   for (let i = 1; i < segments.length; i++) {
@@ -83,8 +105,8 @@ export function normalizePath(uri: string): string | undefined {
     if (name === "..") out.pop();
     else out.push(seg);
   }
-  const last = segments[segments.length - 1];
-  const trailing = decoded.length > 1 && (last === "" || last === "." || last === "..");
+  // A path ending in "/", "/." or "/.." names a directory: keep its trailing slash.
+  const trailing = decoded.length > 1 && /^\.{0,2}$/.test(segments[segments.length - 1]!);
   return `/${out.join("/")}${trailing && out.length ? "/" : ""}`;
 }
 

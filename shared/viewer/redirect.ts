@@ -11,7 +11,7 @@ import type { EdgeRequest } from "../edge/request";
 const HOST_RE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 /** The public origin of the site (`https://<host>`), or undefined when the Host header is missing or malformed. */
-export function siteOrigin(req: EdgeRequest): string | undefined {
+export function siteOrigin(req: Pick<EdgeRequest, "header">): string | undefined {
   const host = req.header("host");
   if (!host || host.length > 255 || !HOST_RE.test(host)) return undefined;
   const proto = req.header("cloudfront-forwarded-proto") === "http" ? "http" : "https";

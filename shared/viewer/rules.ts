@@ -5,15 +5,17 @@
  * its groups (fail closed when rules overlap).
  */
 import type { Rule } from "../config/types";
-import { globMatcher } from "./path-match";
+import { globSet, inGlobSet } from "./path-match";
+import type { GlobSet } from "./path-match";
 
+/** A rule with its path sorted for matching (plain data: the CloudFront Function's build bakes it). */
 export interface CompiledRule {
-  matches: (path: string) => boolean;
+  paths: GlobSet;
   groups: readonly string[];
 }
 
 export function compileRules(rules: readonly Rule[]): CompiledRule[] {
-  return rules.map((r) => ({ matches: globMatcher([r.path]), groups: r.groups }));
+  return rules.map((r) => ({ paths: globSet([r.path]), groups: r.groups }));
 }
 
 /**
@@ -41,7 +43,7 @@ export function groupsOf(claims: Record<string, unknown>, claim?: string): strin
 export function isAllowed(rules: readonly CompiledRule[], forms: { raw: string; normalized: string | undefined }, groups: readonly string[]): boolean {
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i]!;
-    const applies = rule.matches(forms.raw) || forms.normalized === undefined || rule.matches(forms.normalized);
+    const applies = inGlobSet(rule.paths, forms.raw) || forms.normalized === undefined || inGlobSet(rule.paths, forms.normalized);
     if (applies && !groups.some((g) => rule.groups.indexOf(g) !== -1)) return false;
   }
   return true;

@@ -69,29 +69,31 @@ export function sealSession(claims: SessionClaims, key: string): string {
 
 const B64URL = /^[A-Za-z0-9_-]+$/;
 
+type Refusal = Extract<SessionCheck, { ok: false }>;
+// One answer object for every malformed cookie: callers read it, never change it.
+const MALFORMED: Refusal = { ok: false, why: "malformed" };
+
 /** Checks a session cookie: shape, MAC (constant time), app client, expiry. Never throws. */
 export function openSession(value: string | undefined, key: string, clientId: string, nowSeconds: number): SessionCheck {
-  if (typeof value !== "string" || value.length > MAX_SESSION_VALUE || key.length < 32) return { ok: false, why: "malformed" };
+  if (typeof value !== "string" || value.length > MAX_SESSION_VALUE || key.length < 32) return MALFORMED;
   const dot = value.indexOf(".");
   const payload = value.slice(0, dot);
   const mac = value.slice(dot + 1);
-  if (dot < 1 || !B64URL.test(payload) || !B64URL.test(mac)) return { ok: false, why: "malformed" };
+  if (dot < 1 || !B64URL.test(payload) || !B64URL.test(mac)) return MALFORMED;
   if (!constantTimeEqual(mac, macOf(payload, key))) return { ok: false, why: "bad-mac" };
   let s: SessionClaims;
   try {
     s = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as SessionClaims;
   } catch (e) {
-    return { ok: false, why: "malformed" };
+    return MALFORMED;
   }
   if (!s || typeof s !== "object" || typeof s.c !== "string" || typeof s.s !== "string" || typeof s.u !== "string" || typeof s.x !== "number" || !isArrayOfStrings(s.g))
-    return { ok: false, why: "malformed" };
+    return MALFORMED;
   if (s.c !== clientId) return { ok: false, why: "other-client" };
   if (!(s.x > nowSeconds)) return { ok: false, why: "expired" };
   return { ok: true, session: s };
 }
 
 function isArrayOfStrings(v: unknown): v is string[] {
-  if (!Array.isArray(v)) return false;
-  for (let i = 0; i < v.length; i++) if (typeof v[i] !== "string") return false;
-  return true;
+  return Array.isArray(v) && v.every((x) => typeof x === "string");
 }
