@@ -359,7 +359,7 @@ describe("EdgeAuthUserPool", () => {
     expect((res.status ?? 2) & 2, res.stdout).toBe(0);
   });
 
-  it("creates the pool: e-mail sign-in, 12-character passwords, deletion protection, Essentials for V2_0 events", () => {
+  it("creates the pool: e-mail sign-in, 12-character passwords, deletion protection, managed login v2 on Essentials", () => {
     t.hasResource("AWS::Cognito::UserPool", { DeletionPolicy: "Retain" });
     t.hasResourceProperties("AWS::Cognito::UserPool", {
       UsernameAttributes: ["email"],
@@ -370,7 +370,7 @@ describe("EdgeAuthUserPool", () => {
       UserPoolTier: "ESSENTIALS",
       DeletionProtection: "ACTIVE",
     });
-    t.hasResourceProperties("AWS::Cognito::UserPoolDomain", { Domain: "edgeauth-test-ci", ManagedLoginVersion: 1 });
+    t.hasResourceProperties("AWS::Cognito::UserPoolDomain", { Domain: "edgeauth-test-ci", ManagedLoginVersion: 2 });
     expect(pool.hostedUiDomain).toBe("edgeauth-test-ci.auth.eu-west-1.amazoncognito.com");
   });
 
@@ -389,7 +389,8 @@ describe("EdgeAuthUserPool", () => {
       ExplicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
       AccessTokenValidity: 60,
       IdTokenValidity: 60,
-      RefreshTokenValidity: 43200,
+      RefreshTokenValidity: 30,
+      TokenValidityUnits: { AccessToken: "minutes", IdToken: "minutes", RefreshToken: "days" },
     });
   });
 
