@@ -4,8 +4,9 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import { getLocation, parse, printParseErrorCode } from "jsonc-parser";
+import { ParseErrorCode, getLocation, parse } from "jsonc-parser";
 import type { ParseError } from "jsonc-parser";
+import { fieldName } from "./issues";
 import { missingDeployKeys, resolveAuthConfig, resolveDeployConfig } from "./resolve";
 import type { AuthConfig, ResolveExtra } from "./resolve";
 
@@ -24,7 +25,27 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
   return { line, column: offset - before.lastIndexOf("\n") };
 }
 
-/** Parses JSON; a syntax error names the file, line and column, and what was expected. */
+/** What a JSON syntax error means, in words: "expected a value", not the parser's `ValueExpected`. */
+export const SYNTAX_ERROR_WORDS: Readonly<Record<ParseErrorCode, string>> = {
+  [ParseErrorCode.InvalidSymbol]: "unexpected character (JSON has no comments, single quotes or bare words)",
+  [ParseErrorCode.InvalidNumberFormat]: "not a valid number",
+  [ParseErrorCode.PropertyNameExpected]: "expected a key in double quotes",
+  [ParseErrorCode.ValueExpected]: "expected a value",
+  [ParseErrorCode.ColonExpected]: 'expected ":" after the key',
+  [ParseErrorCode.CommaExpected]: 'expected a comma (",") between two entries',
+  [ParseErrorCode.CloseBraceExpected]: 'expected "}" to close the object',
+  [ParseErrorCode.CloseBracketExpected]: 'expected "]" to close the list',
+  [ParseErrorCode.EndOfFileExpected]: "expected the end of the file after the object",
+  [ParseErrorCode.InvalidCommentToken]: "comments are not allowed in JSON",
+  [ParseErrorCode.UnexpectedEndOfComment]: "a comment that never ends (and comments are not allowed in JSON)",
+  [ParseErrorCode.UnexpectedEndOfString]: 'a string that never ends (a missing closing ")',
+  [ParseErrorCode.UnexpectedEndOfNumber]: "a number that ends too early",
+  [ParseErrorCode.InvalidUnicode]: "an invalid \\u escape in a string",
+  [ParseErrorCode.InvalidEscapeCharacter]: "an invalid escape (a backslash) in a string",
+  [ParseErrorCode.InvalidCharacter]: "a control character (a tab or a line break) inside a string",
+};
+
+/** Parses JSON; a syntax error names the file, line and column, and what was expected, in words. */
 export function parseConfigText(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
@@ -35,9 +56,10 @@ export function parseConfigText(text: string, file: string): unknown {
     parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
     const first = errors[0];
     const at = first ? lineAndColumn(text, first.offset) : { line: 1, column: 1 };
-    const what = first ? printParseErrorCode(first.error) : "InvalidSymbol";
-    const where = first ? getLocation(text, first.offset).path.join(".") : "";
-    throw new ConfigError(`config file ${file} is not valid JSON: ${what} at line ${at.line}, column ${at.column}${where ? ` (in ${where})` : ""}`);
+    const what = SYNTAX_ERROR_WORDS[first ? first.error : ParseErrorCode.InvalidSymbol];
+    const path = (first ? getLocation(text, first.offset).path : []).filter((p) => p !== "");
+    const where = path.length ? ` (in ${fieldName(path)})` : "";
+    throw new ConfigError(`config file ${file} is not valid JSON: ${what} at line ${at.line}, column ${at.column}${where}`);
   }
 }
 
