@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import { ParseErrorCode, getLocation, parse } from "jsonc-parser";
+import { getLocation, parse, printParseErrorCode } from "jsonc-parser";
 import type { ParseError } from "jsonc-parser";
 import { fieldName } from "./issues";
 import { missingDeployKeys, resolveAuthConfig, resolveDeployConfig } from "./resolve";
@@ -25,24 +25,24 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
   return { line, column: offset - before.lastIndexOf("\n") };
 }
 
-/** What a JSON syntax error means, in words: "expected a value", not the parser's `ValueExpected`. */
-export const SYNTAX_ERROR_WORDS: Readonly<Record<ParseErrorCode, string>> = {
-  [ParseErrorCode.InvalidSymbol]: "unexpected character (JSON has no comments, single quotes or bare words)",
-  [ParseErrorCode.InvalidNumberFormat]: "not a valid number",
-  [ParseErrorCode.PropertyNameExpected]: "expected a key in double quotes",
-  [ParseErrorCode.ValueExpected]: "expected a value",
-  [ParseErrorCode.ColonExpected]: 'expected ":" after the key',
-  [ParseErrorCode.CommaExpected]: 'expected a comma (",") between two entries',
-  [ParseErrorCode.CloseBraceExpected]: 'expected "}" to close the object',
-  [ParseErrorCode.CloseBracketExpected]: 'expected "]" to close the list',
-  [ParseErrorCode.EndOfFileExpected]: "expected the end of the file after the object",
-  [ParseErrorCode.InvalidCommentToken]: "comments are not allowed in JSON",
-  [ParseErrorCode.UnexpectedEndOfComment]: "a comment that never ends (and comments are not allowed in JSON)",
-  [ParseErrorCode.UnexpectedEndOfString]: 'a string that never ends (a missing closing ")',
-  [ParseErrorCode.UnexpectedEndOfNumber]: "a number that ends too early",
-  [ParseErrorCode.InvalidUnicode]: "an invalid \\u escape in a string",
-  [ParseErrorCode.InvalidEscapeCharacter]: "an invalid escape (a backslash) in a string",
-  [ParseErrorCode.InvalidCharacter]: "a control character (a tab or a line break) inside a string",
+/** What a JSON syntax error means, in words ("expected a value"), by the parser's name for it (`ValueExpected`). */
+export const SYNTAX_ERROR_WORDS: Readonly<Record<string, string>> = {
+  InvalidSymbol: "unexpected character (JSON has no comments, single quotes or bare words)",
+  InvalidNumberFormat: "not a valid number",
+  PropertyNameExpected: "expected a key in double quotes",
+  ValueExpected: "expected a value",
+  ColonExpected: 'expected ":" after the key',
+  CommaExpected: 'expected a comma (",") between two entries',
+  CloseBraceExpected: 'expected "}" to close the object',
+  CloseBracketExpected: 'expected "]" to close the list',
+  EndOfFileExpected: "expected the end of the file after the object",
+  InvalidCommentToken: "comments are not allowed in JSON",
+  UnexpectedEndOfComment: "a comment that never ends (and comments are not allowed in JSON)",
+  UnexpectedEndOfString: 'a string that never ends (a missing closing ")',
+  UnexpectedEndOfNumber: "a number that ends too early",
+  InvalidUnicode: "an invalid \\u escape in a string",
+  InvalidEscapeCharacter: "an invalid escape (a backslash) in a string",
+  InvalidCharacter: "a control character (a tab or a line break) inside a string",
 };
 
 /** Parses JSON; a syntax error names the file, line and column, and what was expected, in words. */
@@ -56,7 +56,7 @@ export function parseConfigText(text: string, file: string): unknown {
     parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
     const first = errors[0];
     const at = first ? lineAndColumn(text, first.offset) : { line: 1, column: 1 };
-    const what = SYNTAX_ERROR_WORDS[first ? first.error : ParseErrorCode.InvalidSymbol];
+    const what = (first && SYNTAX_ERROR_WORDS[printParseErrorCode(first.error)]) ?? SYNTAX_ERROR_WORDS.InvalidSymbol!;
     const path = (first ? getLocation(text, first.offset).path : []).filter((p) => p !== "");
     const where = path.length ? ` (in ${fieldName(path)})` : "";
     throw new ConfigError(`config file ${file} is not valid JSON: ${what} at line ${at.line}, column ${at.column}${where}`);

@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import Ajv from "ajv";
+import { printParseErrorCode } from "jsonc-parser";
 import { describe, expect, it } from "vitest";
 import { configJsonSchema, configJsonSchemaText } from "../../../shared/config/json-schema";
 import { ConfigError, SYNTAX_ERROR_WORDS, lineAndColumn, parseConfigText } from "../../../shared/config/load";
@@ -148,7 +149,8 @@ describe("JSON syntax errors name the line and column", () => {
     expect(message).toBe(`config file auth.config.json is not valid JSON: ${words}`);
   });
 
-  it("never prints the parser's code names", () => {
+  it("has words for every error the parser reports, and never its code names", () => {
+    for (let code = 1; code <= 16; code++) expect(SYNTAX_ERROR_WORDS[printParseErrorCode(code)], printParseErrorCode(code)).toBeDefined();
     for (const words of Object.values(SYNTAX_ERROR_WORDS)) expect(words).not.toMatch(/[a-z][A-Z]/);
   });
 
