@@ -289,14 +289,14 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Any
     // What the config deploys, as a deployment would hold it: the hot path's functions (not the other hot path's),
     // and the Cognito triggers when cognito-local runs them.
     const only = [...deployedEdgeFunctions({ hotPath, mergeOriginCsp: raw.mergeOriginCsp === true }), ...(provider === "cognito" ? TRIGGER_FUNCTIONS : [])].map((f) => f.name);
-    const { config } = await buildAll({ configPath, outdir, log, only });
+    const { config, sites } = await buildAll({ configPath, outdir, log, only });
     if (mode === "spa" && providerKeys.type === "cognito") {
       const cookieDomain = config.cookie.domain;
       await buildSpa(spaDir, { userPoolId: providerKeys.userPoolId, userPoolClientId: clients[0]!.clientId, ...(cookieDomain ? { cookieDomain } : {}) });
       log(`built the SPA demo page (Amplify JS) into ${spaDir}`);
     }
     const budget = opts.cloudFrontFunctionBudgetMs;
-    cloudfront.setDistribution(loadDistribution(outdir, config, { log, ...(budget !== undefined ? { functionBudgetMs: budget } : {}) }));
+    cloudfront.setDistribution(loadDistribution(outdir, config, { log, sites, ...(budget !== undefined ? { functionBudgetMs: budget } : {}) }));
 
     return {
       ...running,
