@@ -73,7 +73,7 @@ export function planOwnConfig(raw: Raw, configPath: string): { ok: true; plan: O
 /** A suggestion for a site's local host name: `www.example.com` → `www.localhost`. */
 function localNameFor(host: string | undefined, i: number): string {
   const label = host?.replace(/^\*\./, "").split(".")[0];
-  return `${label && /^[a-z0-9-]+$/.test(label) ? label : `site-${i + 1}`}.localhost`;
+  return `${label && label !== "localhost" && /^[a-z0-9-]+$/.test(label) ? label : `site-${i + 1}`}.localhost`;
 }
 
 /** What the local stack puts in place of the user's provider. */
