@@ -3,7 +3,7 @@
  * not the repository's (written to a temp folder here, removed afterwards), in a real headless Chromium. The
  * user's rules decide (not the sample's), their files are served, their paths are the functions' paths, their
  * local host name answers, a user of the users file signs in with the groups it names, and the pool's keys are the
- * local ones, each replacement named.
+ * local ones, each replacement named. Once per hot path, as the config sets it.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,6 +15,7 @@ import { LOCAL_USERS_FILE } from "../../local/local-users";
 import { startLocalStack } from "../../local/stack";
 import type { LocalStack } from "../../local/stack";
 import { ownFromEnv } from "../../local/start";
+import { E2E_FUNCTION_BUDGET_MS } from "../helpers/function-budget";
 import { closeBrowser, freshBrowser, submitSignIn } from "./browser";
 
 const root = resolve(__dirname, "..", "..");
@@ -49,15 +50,16 @@ const PAGES: Record<string, string> = {
 
 afterAll(closeBrowser);
 
-describe("npm start with the user's own config, site and users", () => {
+describe.each(["lambda-edge", "cloudfront-function"] as const)("npm start with the user's own config, site and users, hotPath %s", (hotPath) => {
+  const check = hotPath === "cloudfront-function" ? "check-auth-function" : "check-auth";
   const dir = mkdtempSync(join(tmpdir(), "edge-auth-own-"));
-  const stateDir = join(root, ".local", `e2e-${process.pid}-own-config`);
+  const stateDir = join(root, ".local", `e2e-${process.pid}-own-config-${hotPath}`);
   const requests: RequestLogEntry[] = [];
   let stack: LocalStack;
   let site: string;
 
   beforeAll(async () => {
-    writeFileSync(join(dir, "auth.config.json"), JSON.stringify(CONFIG, null, 2));
+    writeFileSync(join(dir, "auth.config.json"), JSON.stringify({ ...CONFIG, hotPath }, null, 2));
     writeFileSync(join(dir, LOCAL_USERS_FILE), JSON.stringify([{ ...member, groups: ["members"] }], null, 2));
     for (const [file, title] of Object.entries(PAGES)) {
       mkdirSync(join(dir, "site", file, ".."), { recursive: true });
@@ -72,10 +74,12 @@ describe("npm start with the user's own config, site and users", () => {
       authFrontPort: 0,
       lambdaPort: 0,
       stateDir,
+      cloudFrontFunctionBudgetMs: E2E_FUNCTION_BUDGET_MS,
       onRequest: (e) => requests.push(e),
       log: (l) => (process.env.E2E_VERBOSE ? console.log(`[own-config] ${l}`) : undefined),
     });
     site = stack.sites[0]!.url;
+    expect(stack.hotPath).toBe(hotPath);
   });
   afterAll(async () => {
     await stack?.stop();
@@ -85,6 +89,7 @@ describe("npm start with the user's own config, site and users", () => {
 
   /** Opens `path` on the site, signs in on the Hosted UI and returns the page once back on the site. */
   async function signIn(page: Page, path: string, user: { email: string; password: string }) {
+    // The CloudFront Function sends a signed-out visitor to the sign-in path first; it goes on to the Hosted UI.
     await page.goto(`${site}${path}`);
     expect(page.url().startsWith(`${stack.authUrl}/oauth2/authorize?`)).toBe(true);
     expect(new URL(page.url()).searchParams.get("redirect_uri")).toBe(`${site}/auth/callback`);
@@ -112,7 +117,7 @@ describe("npm start with the user's own config, site and users", () => {
       expect(res?.status()).toBe(200);
       await expect(b.page.locator("h1").textContent()).resolves.toBe("Open to all");
       expect((await res?.allHeaders())?.["x-frame-options"]).toBe("SAMEORIGIN");
-      expect(requests.filter((e) => e.path === "/open/").at(-1)).toMatchObject({ answeredBy: "origin", reason: "check-auth:public" });
+      expect(requests.filter((e) => e.path === "/open/").at(-1)).toMatchObject({ answeredBy: "origin", reason: `${check}:public` });
     } finally {
       await b.close();
     }
@@ -125,7 +130,7 @@ describe("npm start with the user's own config, site and users", () => {
       expect(b.page.url()).toBe(`${site}/members/`);
       await expect(b.page.locator("h1").textContent()).resolves.toBe("Members only");
       expect(requests.some((e) => e.path === "/auth/callback" && e.answeredBy === "parse-auth")).toBe(true);
-      expect(requests.filter((e) => e.path === "/members/").at(-1)).toMatchObject({ answeredBy: "origin", reason: "check-auth:signed-in" });
+      expect(requests.filter((e) => e.path === "/members/").at(-1)).toMatchObject({ answeredBy: "origin", reason: `${check}:signed-in` });
       const staff = await b.page.goto(`${site}/staff/`);
       expect(staff?.status()).toBe(403);
       await expect(b.page.locator("h1").textContent()).resolves.toBe("Access denied");
