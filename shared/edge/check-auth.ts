@@ -119,7 +119,8 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
       { href: "/", text: "Home" },
       { href: config.paths.signOut, text: "Sign out or switch account" },
     ];
-    return { ...errorResponse(config, "forbidden", { api: api(), links }), reason: "forbidden" };
+    const user = usernameOf(pair.id, pair.access, config);
+    return { ...errorResponse(config, "forbidden", { api: api(), links, ...(user ? { user } : {}) }), reason: "forbidden" };
   }
   return forward("signed-in", config.forwardIdentity ? identityHeaders(pair.id, usernameOf(pair.id, pair.access, config), groups, session.idToken) : undefined);
 }

@@ -45,6 +45,16 @@ export async function parseAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
     }),
     reason,
   });
+  // A sign-in that cannot go on (no usable code, state or sign-in cookie): the page offers to start a new one
+  // (paths.signIn), back to the page first asked for.
+  const startAgain = (code: ErrorCode, reason: Reason): Outcome => ({
+    ...errorResponse(config, code, {
+      cookies: clearState,
+      retry: `${config.paths.signIn}?${new URLSearchParams({ return: safeReturnPath(signIn?.returnPath) })}`,
+      retryText: "Sign in again",
+    }),
+    reason,
+  });
 
   const idpError = single(params, "error");
   if (idpError !== undefined || params.has("error")) {
@@ -53,17 +63,20 @@ export async function parseAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
     return fail("idp-error", "idp-error", text);
   }
   const code = single(params, "code");
-  if (code === undefined || state === undefined) return fail("missing-code", "missing-code");
+  if (code === undefined || state === undefined) return startAgain("missing-code", "missing-code");
   // RFC 9207: a provider that says who it is must be ours (a mix-up attack sends another provider's code here).
   if (params.has("iss") && single(params, "iss") !== config.provider.issuer) return fail("idp-error", "idp-error", "The sign-in response came from another sign-in service.");
-  if (!CODE_RE.test(code) || validState === undefined) return fail("bad-request", "bad-request");
+  if (!CODE_RE.test(code) || validState === undefined) return startAgain("bad-callback", "bad-request");
 
   if (unsealed === undefined) {
     // Stale callback URL (back button, bookmark) of a browser that is signed in: nothing to finish.
     if (store.session.idToken !== undefined) return { ...redirect(config, `${origin}/`), reason: "state-mismatch:stale" };
-    return hasPendingSignIns(store) ? fail("state-mismatch", "state-mismatch") : fail("cookies-blocked", "cookies-blocked");
+    // No sign-in cookie at all: a stale or replayed link, another browser, or one that blocks cookies. The edge
+    // cannot tell these apart, so the page names them all; "Cookies are needed" is for what it can tell (a completed
+    // sign-in whose cookies did not come back: check-auth's loop markers). The log reason stays as it was.
+    return hasPendingSignIns(store) ? startAgain("state-mismatch", "state-mismatch") : startAgain("sign-in-expired", "cookies-blocked");
   }
-  if (!signIn) return fail("state-mismatch", `state-mismatch:${unsealed.ok ? "malformed" : unsealed.why}`);
+  if (!signIn) return startAgain("state-mismatch", `state-mismatch:${unsealed.ok ? "malformed" : unsealed.why}`);
 
   try {
     const tokens = await exchangeCode(config, ctx.http, {

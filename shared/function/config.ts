@@ -6,7 +6,7 @@
 import type { ResolvedConfig } from "../config/types";
 import type { AuthConfig } from "../config/resolve";
 import { ERRORS } from "../edge/errors";
-import { escapeHtml } from "../edge/responses";
+import { escapeHtml, linksHtml } from "../viewer/page";
 import { globSet } from "../viewer/path-match";
 import type { GlobSet } from "../viewer/path-match";
 import { compileRules } from "../viewer/rules";
@@ -47,8 +47,9 @@ export interface FunctionSiteConfig {
 }
 
 /**
- * An error page's parts, HTML-escaped at build time: status, title, sentence, the links under it; and the sentence
- * as plain text (for the JSON answer) when escaping changed it.
+ * An error page's parts, HTML-escaped at build time: status, title, sentence, the links under it (`linksHtml`); and
+ * the sentence as plain text (for the JSON answer) when escaping changed it. The function lays them out with
+ * shared/viewer/page.ts's `errorPageHtml`, as Lambda@Edge does.
  */
 export type FunctionErrorPage = [number, string, string, string] | [number, string, string, string, string];
 
@@ -107,7 +108,7 @@ export function functionConfigFor(all: Pick<AuthConfig, "sites">): FunctionConfi
   for (const code of FUNCTION_ERRORS) {
     if ((code === "unknown-host" && features.anyHost) || (code === "forbidden" && !features.rules)) continue;
     const e = ERRORS[code];
-    const nav = links(code, paths).map((l) => `<a href="${escapeHtml(l[0])}">${escapeHtml(l[1])}</a>`).join(" · ");
+    const nav = linksHtml(links(code, paths));
     const page: FunctionErrorPage = [e.status, escapeHtml(e.title), escapeHtml(e.reason), nav];
     if (page[2] !== e.reason) page.push(e.reason);
     errors[code] = page;
