@@ -14,8 +14,8 @@
  */
 export const PAGE_STYLE =
   "body{font:16px/1.5 system-ui,sans-serif;margin:0;padding:3rem 1rem;color:#1f2328;background:#f6f8fa}" +
-  "main{max-width:30rem;margin:auto;padding:1.5rem;background:#fff;border:1px solid #d0d7de;border-radius:10px;overflow-wrap:anywhere}" +
-  "h1{font-size:1.4rem;margin:0 0 .5rem}small{color:#5b6470}" +
+  "main{max-width:27rem;margin:auto;padding:1.5rem;background:#fff;border:1px solid #d0d7de;border-radius:10px;overflow-wrap:anywhere}" +
+  "h1{font-size:1.4rem;margin:0 0 .5rem}small{color:#5b6470}a{color:#0b5cad}" +
   "nav a,button{display:inline-block;font:inherit;font-weight:600;padding:.4rem 1rem;margin:0 .5rem .5rem 0;border:1px solid #0b5cad;border-radius:6px;background:#fff;color:#0b5cad;text-decoration:none;cursor:pointer}" +
   "nav a:first-child,button{background:#0b5cad;color:#fff}";
 
