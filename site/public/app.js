@@ -81,7 +81,7 @@ function whatRan(stack, status) {
   }
   const check =
     stack.hotPath === "cloudfront-function"
-      ? "The CloudFront Function (hotPath cloudfront-function) checked your session cookie, which parse-auth signed (HMAC) after it verified your tokens at sign-in. No Lambda@Edge ran for this page."
+      ? "The CloudFront Function (hotPath cloudfront-function) checked your session cookie, which parse-auth (or refresh-auth) signed with HMAC after verifying your tokens. No Lambda@Edge ran for this page."
       : "check-auth, a Lambda@Edge function (hotPath lambda-edge), verified your tokens' signatures and claims.";
   const provider =
     stack.provider === "oidc"

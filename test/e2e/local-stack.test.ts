@@ -136,7 +136,7 @@ describe.each(HOT_PATHS)("local stack in a real browser, hotPath %s", (hotPath) 
       // The page says what let it through, as the demo origin reports the stack: this hot path, Cognito, static.
       await expect(b.page.locator("#what-ran-check").textContent()).resolves.toBe(
         cff
-          ? "The CloudFront Function (hotPath cloudfront-function) checked your session cookie, which parse-auth signed (HMAC) after it verified your tokens at sign-in. No Lambda@Edge ran for this page."
+          ? "The CloudFront Function (hotPath cloudfront-function) checked your session cookie, which parse-auth (or refresh-auth) signed with HMAC after verifying your tokens. No Lambda@Edge ran for this page."
           : "check-auth, a Lambda@Edge function (hotPath lambda-edge), verified your tokens' signatures and claims.",
       );
       await expect(b.page.locator("#what-ran-provider").textContent()).resolves.toBe("You signed in at the Cognito Hosted UI (locally cognito-local, behind the Hosted UI front).");
