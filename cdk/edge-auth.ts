@@ -73,7 +73,7 @@ const EDGE_LIMITS = { memorySize: 128, timeout: Duration.seconds(5), architectur
 const EDGE_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /**
- * Cognito sign-in in front of a static site on CloudFront. See README, "Deploy with AWS CDK".
+ * Cognito sign-in in front of a static site on CloudFront. See docs/deploy-cdk.md.
  *
  * Lambda@Edge functions are `cloudfront.experimental.EdgeFunction`s: created in place when the stack is in
  * us-east-1, otherwise in a us-east-1 stack CDK adds (and whose version ARN it reads back through SSM).

@@ -1,7 +1,7 @@
 /**
  * `npm run deploy`: deploys everything from one config, from nothing or again (idempotent).
  *
- * Order, and why (see README "Deploy to AWS"):
+ * Order, and why (see docs/deploy-serverless.md):
  *  1. Pool stack (only when the config creates a pool), in the config's region: the edge bundles need the app
  *     client's id, which exists only after this deploy. Its callback URLs use the aliases and, once known, the
  *     distribution's domain.

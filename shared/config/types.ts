@@ -186,7 +186,7 @@ export interface GroupClaims {
 
 export interface PreTokenGenerationConfig {
   /** User attribute → claim name, e.g. `{ "custom:tenant": "tenant" }`. Copied only when the user has the
-   *  attribute. Copy only attributes users cannot write (see README, "Cognito triggers"). Default none. */
+   *  attribute. Copy only attributes users cannot write (see docs/triggers.md). Default none. */
   attributeClaims: Record<string, string>;
   /** Claim derived from group membership. Default none. */
   groupClaims?: GroupClaims;
