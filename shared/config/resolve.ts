@@ -392,6 +392,8 @@ function providerPart(data: ConfigFile, extra: ResolveExtra, createsPool: boolea
       jwksUri: jwksUri ?? "",
       clientAuth,
       accessTokenJwt: prov.accessTokenJwt,
+      // RFC 9207 §3: a provider that says it sends `iss` always does, so a response without one is not its.
+      ...(doc?.authorization_response_iss_parameter_supported === true ? { issParameter: true } : {}),
     },
   };
 }
