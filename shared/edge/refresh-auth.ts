@@ -18,7 +18,7 @@ export async function refreshAuth(req: EdgeRequest, ctx: EdgeContext): Promise<O
   if (!origin) return { ...errorResponse(config, "bad-host"), reason: "error:bad-host" };
   const params = new URLSearchParams(req.querystring.length > 8192 ? "" : req.querystring);
   const returns = params.getAll("return");
-  const back = `${origin}${safeReturnPath(returns.length === 1 ? returns[0] : undefined)}`;
+  const back = `${origin}${safeReturnPath(returns.length === 1 ? returns[0] : undefined, config.paths)}`;
   const status = req.method !== "GET" && req.method !== "HEAD" ? 307 : 302;
   const store = openSessionStore(req.cookieHeader, config);
   const { session } = store;
