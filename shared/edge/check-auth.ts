@@ -121,5 +121,5 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
     ];
     return { ...errorResponse(config, "forbidden", { api: api(), links }), reason: "forbidden" };
   }
-  return forward("signed-in", config.forwardIdentity ? identityHeaders(pair.id, usernameOf(pair.id, pair.access, config), groups, session.idToken) : undefined);
+  return forward("signed-in", config.forwardIdentity ? identityHeaders(pair.id, usernameOf(pair.id, pair.access, config), groups, session.idToken, config.usernameClaim) : undefined);
 }

@@ -27,6 +27,7 @@ import { SIGNIN_TTL_SECONDS, STATE_RE, peekExpiry, sealSignIn, unsealSignIn } fr
 import type { SignInState, UnsealResult } from "./sign-in-state";
 import type { Claims } from "./tokens/verifier";
 import { claimAt, groupsOf } from "../viewer/rules";
+import { forwardedUsername, isVerifiedIdentity } from "../viewer/identity-headers";
 import { idTokenHash, sealSession } from "../viewer/session-cookie";
 import type { SessionClaims } from "../viewer/session-cookie";
 
@@ -330,7 +331,7 @@ const MAX_SESSION_JSON = 2700;
  */
 export function sessionCookie(
   store: SessionStore,
-  config: Pick<ResolvedConfig, "forwardIdentity" | "rules" | "session" | "groupsClaim">,
+  config: Pick<ResolvedConfig, "forwardIdentity" | "rules" | "session" | "groupsClaim" | "usernameClaim">,
   s: { username: string; id: Claims; idToken: string; nowSeconds: number },
 ): string {
   const idExp = s.id.exp as number;
@@ -338,8 +339,8 @@ export function sessionCookie(
   const all = groupsOf(s.id, config.groupsClaim);
   const named: string[] = [];
   for (const r of config.rules) for (const g of r.groups) if (all.includes(g) && !named.includes(g)) named.push(g);
-  const claims: SessionClaims = { c: store.config.clientId, s: String(s.id.sub), u: s.username, g: config.forwardIdentity ? [] : named, x, h: idTokenHash(s.idToken) };
-  if (typeof s.id.email === "string" && (s.id.email_verified === true || s.id.email_verified === "true")) claims.e = s.id.email;
+  const claims: SessionClaims = { c: store.config.clientId, s: String(s.id.sub), u: forwardedUsername(s.id, s.username, config.usernameClaim) ?? "", g: config.forwardIdentity ? [] : named, x, h: idTokenHash(s.idToken) };
+  if (typeof s.id.email === "string" && isVerifiedIdentity(s.id, "email")) claims.e = s.id.email;
   if (config.forwardIdentity) {
     // The groups the rules need first, then the others while they fit.
     for (const g of [...named, ...all.filter((x) => !named.includes(x))]) {

@@ -18,7 +18,7 @@ export interface SessionClaims {
   c: string;
   /** The user's `sub`. */
   s: string;
-  /** The username (`cognito:username`). */
+  /** The username (`usernameClaim`) to forward as `x-auth-user`; "" when it is an unverified e-mail or phone number. */
   u: string;
   /** The e-mail address, only when the id token says it is verified. */
   e?: string;
