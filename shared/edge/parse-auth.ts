@@ -83,7 +83,11 @@ export async function parseAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
     if (!session) throw new AuthError("session-too-large");
     const setCookies = [...session, ...clearState, ...mark(store, "signedin", id.exp as number)];
     // The CloudFront Function hot path checks a signed session cookie instead of the tokens.
-    if (config.hotPath === "cloudfront-function") setCookies.push(sessionCookie(store, config, { username, id, idToken: tokens.idToken, nowSeconds }));
+    if (config.hotPath === "cloudfront-function") {
+      const sealed = sessionCookie(store, config, { username, id, idToken: tokens.idToken, nowSeconds });
+      if (sealed === undefined) throw new AuthError("session-too-large", "session cookie");
+      setCookies.push(sealed);
+    }
     const location = `${origin}${safeReturnPath(signIn.returnPath, config.paths)}`;
     const done = config.cookie.sameSite === "Strict" ? navigatePage(config, location, setCookies) : redirect(config, location, setCookies);
     return { ...done, reason: "signed-in:callback" };

@@ -65,7 +65,11 @@ export async function refreshAuth(req: EdgeRequest, ctx: EdgeContext): Promise<O
     if (!set) throw new AuthError("session-too-large");
     set.push(...mark(store, "refreshed", id.exp as number));
     // The CloudFront Function hot path checks a signed session cookie instead of the tokens.
-    if (config.hotPath === "cloudfront-function") set.push(sessionCookie(store, config, { username, id, idToken: tokens.idToken, nowSeconds }));
+    if (config.hotPath === "cloudfront-function") {
+      const sealed = sessionCookie(store, config, { username, id, idToken: tokens.idToken, nowSeconds });
+      if (sealed === undefined) throw new AuthError("session-too-large", "session cookie");
+      set.push(sealed);
+    }
     return { ...redirect(config, back, set, status), reason: "refreshed" };
   } catch (err) {
     if (!(err instanceof AuthError)) throw err;

@@ -67,6 +67,16 @@ export function sealSession(claims: SessionClaims, key: string): string {
   return `${payload}.${macOf(payload, key)}`;
 }
 
+/**
+ * The length of `sealSession(claims, key)` without sealing it: base64url (no padding) of the payload's UTF-8 bytes,
+ * a dot and the 43 characters of the MAC. All ASCII, so also its bytes on the wire. Counting the JSON's UTF-16 code
+ * units instead undercounts non-ASCII text up to threefold (issue 17: 100 groups with CJK names).
+ */
+export function sealedLength(claims: SessionClaims): number {
+  const n = Buffer.byteLength(JSON.stringify(claims), "utf8");
+  return Math.floor(n / 3) * 4 + [0, 2, 3][n % 3]! + 1 + 43;
+}
+
 const B64URL = /^[A-Za-z0-9_-]+$/;
 
 type Refusal = Extract<SessionCheck, { ok: false }>;
