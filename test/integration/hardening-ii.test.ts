@@ -124,7 +124,7 @@ describe("limits counted in the bytes that are sent", () => {
     expect(forwardedHeader(page, "x-auth-user")).toBe("cjk@example.com");
   }, 60_000);
 
-  it("the same user on the Lambda@Edge hot path: every group forwarded, every header value within its byte limit", async () => {
+  it("the same user on the Lambda@Edge hot path: signed in, every cookie and x-auth-groups within its byte limit (cut between names, marked)", async () => {
     withUser(lambdaEdge, user);
     const jar = new CookieJar();
     const done = await signIn(lambdaEdge, jar, { uri: "/docs/" });

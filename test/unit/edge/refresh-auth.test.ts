@@ -113,6 +113,12 @@ describe("refresh-auth", () => {
     }
   });
 
+  it("without the session's id token in the request (its cookie expired), the username is what is compared", async () => {
+    cookie = sessionCookieHeader(iss.clientId, { username: USER, refreshToken });
+    const { r } = await refresh({ querystring: "return=%2F" });
+    expect(r.reason).toBe("refreshed");
+  });
+
   it.each(["return=%2Frefreshauth%3Freturn%3D%2Frefreshauth", "return=%2FRefreshAuth", "return=%2Fsignin%3Freturn%3D%2Fx", "return=%2Fparseauth%3Fcode%3Dx", "return=%2Fsignout"])(
     "a return to one of our own endpoints (%s) → /, one grant spent, never nested",
     async (querystring) => {
