@@ -16,7 +16,10 @@ import { claimAt } from "./rules";
 export const IDENTITY_HEADERS = ["x-auth-user", "x-auth-email", "x-auth-groups", "x-auth-groups-truncated", "x-auth-id-token"] as const;
 export type IdentityHeader = (typeof IDENTITY_HEADERS)[number];
 
-/** Longest identity header value we send (the id token aside): origins and proxies commonly cap a header at 8 KB. */
+/**
+ * Longest identity header value we send (the id token aside), in bytes on the wire: origins and proxies commonly
+ * cap a header at 8 KB. Values are compared once encoded, when they are ASCII and so as long as their bytes.
+ */
 export const MAX_IDENTITY_VALUE = 4096;
 
 /**
