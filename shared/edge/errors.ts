@@ -16,9 +16,6 @@ export const ERRORS: Readonly<Record<keyof typeof TABLE, { status: number; title
 
 export type ErrorCode = keyof typeof ERRORS;
 
-/** The OAuth 2.0 / OpenID Connect error codes a callback may carry that have a sentence of their own. */
-export type ProviderErrorCode = keyof typeof TABLE["idp-error"]["byProviderCode"];
-
 /**
  * The sentence shown for a callback's `error` (RFC 6749 §4.1.2.1, OpenID Connect Core §3.1.2.6): a fixed one per
  * code, the generic `idp-error` one for any other. Never the provider's `error_description`: on an unsolicited

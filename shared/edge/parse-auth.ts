@@ -59,7 +59,7 @@ export async function parseAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
   // RFC 9207: a provider that says who it is must be ours (a mix-up attack sends another provider's code here); one
   // whose discovery says it always says so must have said so (§2.4: a response without `iss` is refused).
   if ((params.has("iss") || config.provider.issParameter) && single(params, "iss") !== config.provider.issuer)
-    return fail("idp-error", "idp-error", "The sign-in response came from another sign-in service.");
+    return fail("idp-error", "idp-error", params.has("iss") ? "The sign-in response came from another sign-in service." : "The sign-in response did not say which sign-in service sent it.");
   if (!CODE_RE.test(code) || validState === undefined) return fail("bad-request", "bad-request");
 
   if (unsealed === undefined) {

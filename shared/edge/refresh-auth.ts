@@ -1,7 +1,8 @@
 /**
  * refresh-auth (viewer request on `paths.refresh`): new id and access tokens from the refresh token, then back
- * to the return path (same origin only). A refused refresh token clears the token cookies and the next request
- * signs in again; an unreachable Cognito gives a 503 page with a link to try again.
+ * to the return path (same origin only, never one of our own endpoints). A refused refresh token, or an answer for
+ * another user (username, or `sub` and `iss` of the session's id token), clears the token cookies and the next
+ * request signs in again; an unreachable Cognito gives a 503 page with a link to try again.
  */
 import type { EdgeContext } from "./deps";
 import { AuthError } from "./errors";
