@@ -88,6 +88,11 @@ export interface ProviderConfig {
   clientAuth: ClientAuth;
   /** Whether access tokens are JWTs of this client to verify (Cognito's are); otherwise they are passed through. */
   accessTokenJwt: boolean;
+  /**
+   * The provider puts `iss` on every authorization response (RFC 9207; its discovery document says
+   * `authorization_response_iss_parameter_supported`): a callback without it is refused. Absent: false.
+   */
+  issParameter?: boolean;
 }
 
 /** The edge configuration after validation and defaults, as baked into the Lambda@Edge bundles. */
