@@ -11,8 +11,8 @@
  *  3. Edge stack (us-east-1): bucket, distribution, Lambda@Edge functions and, with hotPath cloudfront-function, the
  *     CloudFront Function, its key value store and a response headers policy; the site is uploaded after it.
  *  4. The Lambda@Edge log groups (`/aws/lambda/us-east-1.<function>`) get their retention in every edge cache
- *     region (scripts/edge-log-retention.ts): Lambda@Edge creates them where it runs, with no retention, so no
- *     template can.
+ *     region, by the edge stack's `sls deploy` (deploy/edge-logs.js, scripts/edge-log-retention.ts): Lambda@Edge
+ *     creates them where it runs, with no retention, so no template can.
  *  5. On the very first deploy without a custom domain the distribution's domain was unknown in step 1, so the
  *     pool stack is deployed once more with it. Later deploys find it in step 1 and skip this.
  *
@@ -29,11 +29,6 @@ import { clientUrls, hasSites, hostedUiDomain, poolClients, stackNames } from ".
 import { loadDeployConfig, packageAll, workDir } from "./package";
 import { sls, SlsError } from "./sls";
 import type { SlsEnv } from "./sls";
-import { RetentionError, setEdgeLogRetention } from "./edge-log-retention";
-import { defaultLogsClients } from "./operate/edge-logs";
-import { edgeFunctionName } from "./operate/function-names";
-import { deployedEdgeFunctions } from "../shared/functions";
-import { EDGE_LOG_RETENTION_DAYS } from "../shared/config/edge-logging";
 
 const root = resolve(__dirname, "..");
 
@@ -136,13 +131,6 @@ async function main() {
   const edge = await stackOutputs(names.edge, "us-east-1");
   const distributionDomain = required(edge, "CloudFrontDistributionDomainName", names.edge);
 
-  const edgeLambdas = deployedEdgeFunctions(config.edge).filter((f) => f.runtime === "lambda-edge").map((f) => edgeFunctionName(deploy, f));
-  const retention = await setEdgeLogRetention({ functions: edgeLambdas }, defaultLogsClients());
-  console.log(
-    `Log retention: ${EDGE_LOG_RETENTION_DAYS} days on ${retention.set.length} Lambda@Edge log groups` +
-      (retention.skippedRegions.length ? ` (regions not enabled, skipped: ${retention.skippedRegions.join(", ")})` : ""),
-  );
-
   // With sites, the distribution's own domain is no site's (it gets 421), so no client needs it.
   if (deploy.createUserPool && !hasSites(config.sites) && !hosts.has(distributionDomain)) {
     console.log(`\n== 3/3 user pool stack again: callback URLs for ${distributionDomain}`);
@@ -170,7 +158,7 @@ async function main() {
 
 if (require.main === module) {
   main().catch((err: unknown) => {
-    if (err instanceof BuildError || err instanceof SlsError || err instanceof RetentionError) {
+    if (err instanceof BuildError || err instanceof SlsError) {
       console.error(`deploy failed: ${err.message}`);
       process.exit(1);
     }
