@@ -239,6 +239,18 @@ describe("EdgeAuth on a distribution of the user's", () => {
     );
   });
 
+  it.each([
+    ["GET, HEAD (CloudFront's default)", undefined, ["GET", "HEAD", "OPTIONS"]],
+    ["GET, HEAD, OPTIONS", cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS, ["GET", "HEAD", "OPTIONS"]],
+    ["every method", cloudfront.AllowedMethods.ALLOW_ALL, ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]],
+  ] as const)("lets preflights reach the check, and the auth paths take what the default behaviour allows: %s", (_, allowedMethods, expected) => {
+    const { stack: st, origin, distribution } = userStack(allowedMethods ? { allowedMethods } : {});
+    new EdgeAuth(st, "EdgeAuth", { config: existing, distribution, origin, secretsFile: join(work, "secrets.json") });
+    const dc = distributionConfig(Template.fromStack(st));
+    expect([...dc.DefaultCacheBehavior.AllowedMethods].sort()).toEqual([...expected].sort());
+    for (const b of dc.CacheBehaviors as Json[]) expect([...b.AllowedMethods].sort(), b.PathPattern).toEqual([...expected].sort());
+  });
+
   it("attaches the CloudFront Function and the headers policy", () => {
     const { stack: st, origin, distribution } = userStack();
     new EdgeAuth(st, "EdgeAuth", { config: cff, distribution, origin, secretsFile: join(work, "secrets.json") });
