@@ -54,8 +54,6 @@ const only = <T>(m: Record<string, T>): T => {
   expect(values).toHaveLength(1);
   return values[0]!;
 };
-/** The Lambda@Edge functions of a template: every Lambda function but CDK's LogRetention provider. */
-const edgeLambdas = (t: Template): Record<string, Json> => Object.fromEntries(Object.entries(t.findResources("AWS::Lambda::Function")).filter(([id]) => !id.startsWith("LogRetention")));
 const distributionConfig = (t: Template): Json => only(t.findResources("AWS::CloudFront::Distribution")).Properties.DistributionConfig;
 /** The logical id of the published version of an edge function, by its construct id (`CheckAuth`, ...). */
 const versionOf = (t: Template, id: string): string => {
@@ -63,6 +61,9 @@ const versionOf = (t: Template, id: string): string => {
   expect(ids).toHaveLength(1);
   return ids[0]!;
 };
+
+/** The Lambda@Edge functions of a template: every Lambda function but CDK's LogRetention provider. */
+const edgeLambdas = (t: Template): Record<string, Json> => Object.fromEntries(Object.entries(t.findResources("AWS::Lambda::Function")).filter(([id]) => !id.startsWith("LogRetention")));
 
 describe("EdgeAuth, lambda-edge hot path, created bucket and distribution", () => {
   const { template: t } = synth(existing);
