@@ -75,18 +75,6 @@ const CDK: Record<string, CdkCase> = {
   },
 };
 
-/**
- * Where this branch's base (main before `pool` was merged) breaks a rule that branch `pool` fixes (issue 18 items 1,
- * 3 and 4): those cases are expected to fail. Merged with `pool` (main 83ec8af), every one of them passes, so the
- * coordinator empties this list on merging; a listed case that passes fails here, so the list cannot go stale.
- */
-const FIXED_ON_POOL_BRANCH: Record<string, readonly string[]> = {
-  "cognito-managed-login-plan": ["serverless/sites-created", "serverless/cloudfront-function-created"],
-  "csp-override-false": ["cdk/cloudfront-function"],
-  "cdk-parity": ["options", "cloudfront-function"],
-};
-const knownFailure = (rule: string, c: string) => (FIXED_ON_POOL_BRANCH[rule] ?? []).includes(c);
-
 const deployments = new Map<string, Deployment>();
 const work = mkdtempSync(join(tmpdir(), "edge-auth-rules-"));
 const NAMES = [...Object.keys(SERVERLESS).map((n) => `serverless/${n}`), ...Object.keys(CDK).map((n) => `cdk/${n}`)];
@@ -100,10 +88,8 @@ beforeAll(() => {
 const get = (name: string) => deployments.get(name)!;
 
 describe.each(NAMES)("%s", (name) => {
-  it.each(RULES.map((r) => [r.id, r] as const))("%s", (id, rule) => {
-    const run = () => expect(rule.check(get(name)), `${rule.says} (${rule.doc})`).toEqual([]);
-    if (knownFailure(id, name)) expect(run).toThrow();
-    else run();
+  it.each(RULES.map((r) => [r.id, r] as const))("%s", (_id, rule) => {
+    expect(rule.check(get(name)), `${rule.says} (${rule.doc})`).toEqual([]);
   });
 });
 
@@ -235,9 +221,7 @@ function contract(d: Deployment): Json {
 describe("the Serverless and CDK templates of one config ask AWS for the same thing", () => {
   // cdk/cloudfront-function is serverless/cloudfront-function without mergeOriginCsp, which changes no policy.
   it.each([["options"], ["cloudfront-function"]])("%s: pool, client, domain and headers policy", (c) => {
-    const run = () => expect(contract(get(`cdk/${c}`))).toEqual(contract(get(`serverless/${c}`)));
-    if (knownFailure("cdk-parity", c)) expect(run).toThrow();
-    else run();
+    expect(contract(get(`cdk/${c}`))).toEqual(contract(get(`serverless/${c}`)));
   });
 });
 
