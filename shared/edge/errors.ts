@@ -17,7 +17,7 @@ export const ERRORS: Readonly<Record<keyof typeof TABLE, { status: number; title
 export type ErrorCode = keyof typeof ERRORS;
 
 /** Why a request without a usable session is sent to sign in. */
-export type SignInReason = "no-session" | "expired" | `rejected:${PairFailure}`;
+export type SignInReason = "no-session" | "expired" | "unbound" | `rejected:${PairFailure}`;
 
 /**
  * Every reason a decision is logged with (the `Reason` dimension of the `Decisions` metric). Stable: dashboards

@@ -45,7 +45,8 @@ export interface CfResponse {
   statusCode: number;
   statusDescription: string;
   headers: Record<string, { value: string }>;
-  cookies: Record<string, { value: string; attributes: string }>;
+  /** `multiValue`: several `Set-Cookie` lines for one name (the same cookie host-only and with a Domain). */
+  cookies: Record<string, { value: string; attributes: string; multiValue?: { value: string; attributes: string }[] }>;
   body?: { encoding: "text"; data: string };
 }
 
@@ -123,7 +124,19 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
   };
   if ((pub(forms) && (targetForms === undefined || pub(targetForms))) || isPreflight(edge)) return forward();
 
-  const cookie = (name: string) => valueOf(cookies, name);
+  // Cookies are read under the names as sent (CloudFront does not decode them). One of ours sent more than once (a
+  // planted parent-domain copy next to ours: browsers send the longer Path first) is judged as absent, and expired
+  // host-only and with cookie.domain so the visitor recovers (issue 17).
+  const clear: CfResponse["cookies"] = {};
+  const gone = "Path=/; Secure; HttpOnly; Max-Age=0";
+  const cookie = (name: string) => {
+    const v = cookies[name];
+    if (v && v.multiValue && v.multiValue.length > 1) {
+      clear[name] = c.cookieDomain ? { value: "", attributes: gone, multiValue: [{ value: "", attributes: gone }, { value: "", attributes: `${gone}; Domain=${c.cookieDomain}` }] } : { value: "", attributes: gone };
+      return undefined;
+    }
+    return v ? v.value : undefined;
+  };
   // The build bakes apiPaths into every site when some site has them.
   const api = () => isApiRequest(edge, (typeof __HAS_API_PATHS__ === "undefined" || __HAS_API_PATHS__) && (inGlobSet(c.apiPaths!, forms.raw) || (forms.normalized !== undefined && inGlobSet(c.apiPaths!, forms.normalized))));
   // Where to come back to: the Lambda@Edge function behind paths.signIn / paths.refresh keeps it only when it is
@@ -137,8 +150,7 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
   // This app client's Amplify cookies: `CognitoIdentityServiceProvider.<clientId>.`
   const amplify = `${AMPLIFY_PREFIX}.${c.clientId}.`;
   if (!check.ok) {
-    const clear: CfResponse["cookies"] = {};
-    if (cookie(name) !== undefined) clear[name] = { value: "", attributes: `Path=/; Secure; HttpOnly; Max-Age=0${c.cookieDomain ? `; Domain=${c.cookieDomain}` : ""}` };
+    if (cookie(name) !== undefined) clear[name] = { value: "", attributes: `${gone}${c.cookieDomain ? `; Domain=${c.cookieDomain}` : ""}` };
     let refresh = false;
     for (const n in cookies) if (n.indexOf(amplify) === 0 && /\.refreshToken(\.0)?$/.test(n)) refresh = true;
     if (refresh) {
@@ -175,7 +187,7 @@ function verifiedIdToken(cookies: Record<string, CfValue>, amplify: string, hash
   const parts: Record<string, string[]> = {};
   for (const n in cookies) {
     const m = /^(.*\.idToken)(?:\.(\d{1,2}))?$/.exec(n);
-    if (n.indexOf(amplify) === 0 && m) (parts[m[1]!] = parts[m[1]!] || [])[Number(m[2] || 0)] = cookies[n]!.value;
+    if (n.indexOf(amplify) === 0 && m && !cookies[n]!.multiValue) (parts[m[1]!] = parts[m[1]!] || [])[Number(m[2] || 0)] = cookies[n]!.value;
   }
   for (const base in parts) {
     const token = parts[base]!.join("");

@@ -14,6 +14,8 @@ import {
   mark,
   markerActive,
   markerName,
+  bindingCookieName,
+  sessionCookieName,
   openSessionStore,
   openSignIn,
   ownCookieNames,
@@ -109,17 +111,23 @@ describe("names", () => {
     expect(tokenCookieName("c1", "a@b.c", "accessToken")).toBe("CognitoIdentityServiceProvider.c1.a@b.c.accessToken");
   });
 
-  it("our own cookies: __Host- prefixed when host-only, unprefixed with cookie.domain", () => {
-    expect(signInCookieName("abc", LAX)).toBe("__Host-edgeauth-signin.abc");
-    expect(markerName("signedin", LAX)).toBe("__Host-edgeauth-signedin");
-    expect(markerName("refreshed", { domain: "example.com" })).toBe("edgeauth-refreshed");
-    expect(signInCookieName("abc", { domain: "example.com" })).toBe("edgeauth-signin.abc");
+  it("our own cookies: __Host- prefixed when host-only, unprefixed and named per app client with cookie.domain", () => {
+    expect(signInCookieName("abc", LAX, "c1")).toBe("__Host-edgeauth-signin.abc");
+    expect(markerName("signedin", LAX, "c1")).toBe("__Host-edgeauth-signedin");
+    expect(sessionCookieName(LAX, "c1")).toBe("__Host-edgeauth-session");
+    expect(bindingCookieName(LAX, "c1")).toBe("__Host-edgeauth-binding");
+    expect(markerName("refreshed", { domain: "example.com" }, "c1")).toBe("edgeauth-c1-refreshed");
+    expect(signInCookieName("abc", { domain: "example.com" }, "c1")).toBe("edgeauth-c1-signin.abc");
+    expect(sessionCookieName({ domain: "example.com" }, "c2")).toBe("edgeauth-c2-session");
+    // A client id that is not a plain token (an OpenID Connect client may be a URL) is named by its hash.
+    expect(sessionCookieName({ domain: "example.com" }, "https://app.example.com/")).toMatch(/^edgeauth-[\w-]{22}-session$/);
+    expect(encodeCookieName(sessionCookieName({ domain: "example.com" }, "https://app.example.com/"))).toBe(sessionCookieName({ domain: "example.com" }, "https://app.example.com/"));
   });
 
   it.each<[string, CookieSettings]>([["host-only", LAX], ["with a domain", { ...LAX, domain: "example.com" }]])(
     "ownCookieNames (%s): this client's Amplify cookies and our sign-in cookies and markers, nothing else",
     (_, cookie) => {
-      const own = (base: string) => (cookie.domain ? `edgeauth-${base}` : `__Host-edgeauth-${base}`);
+      const own = (base: string) => (cookie.domain ? `edgeauth-c1-${base}` : `__Host-edgeauth-${base}`);
       const other = (base: string) => (cookie.domain ? `__Host-edgeauth-${base}` : `edgeauth-${base}`);
       const m = new Map([
         ["CognitoIdentityServiceProvider.c1.LastAuthUser", "1"],
@@ -179,7 +187,7 @@ describe("usernameOf", () => {
 describe("writeSession and expiring", () => {
   const C = "client1";
   const config = { clientId: C, cookie: LAX, mode: "static" as const };
-  const base = { username: "a@b.c", idExp: NOW_S + 3600, accessExp: NOW_S + 600, nowSeconds: NOW_S };
+  const base = { username: "a@b.c", subject: { iss: "https://issuer", sub: "sub-1", clientId: C }, bindingKey: "k".repeat(32), idExp: NOW_S + 3600, accessExp: NOW_S + 600, nowSeconds: NOW_S };
   it("token cookies live as long as their token, the refresh token as configured", () => {
     const out = writeSession(openSessionStore("", config), { ...base, tokens: { idToken: "i", accessToken: "a", refreshToken: "r" } })!.map(parseSetCookie);
     const age = (k: "idToken" | "accessToken" | "refreshToken") => out.find((c) => c.name === encodeCookieName(tokenCookieName(C, "a@b.c", k)))!.attrs["max-age"];
@@ -233,11 +241,11 @@ describe("loop markers", () => {
 
   it("mark() sets one marker with the id token's exp for 15 s and expires the other when present", () => {
     const config = { clientId: "c", cookie: LAX, mode: "static" as const };
-    const store = openSessionStore(`${markerName("refreshed", LAX)}=1`, config);
+    const store = openSessionStore(`${markerName("refreshed", LAX, "c")}=1`, config);
     const set = mark(store, "signedin", NOW_S + 3600).map(parseSetCookie);
     expect(set[0]).toMatchObject({ name: "__Host-edgeauth-signedin", value: String(NOW_S + 3600), attrs: { "max-age": "15", httponly: true, samesite: "Lax" } });
     expect(set[1]).toMatchObject({ name: "__Host-edgeauth-refreshed", attrs: { "max-age": "0" } });
-    expect(justFinished(openSessionStore(`${markerName("signedin", LAX)}=${NOW_S + 60}`, config), "signedin", NOW_S)).toBe(true);
+    expect(justFinished(openSessionStore(`${markerName("signedin", LAX, "c")}=${NOW_S + 60}`, config), "signedin", NOW_S)).toBe(true);
     // A marker without the prefix could have been planted by a sibling subdomain: not ours.
     expect(justFinished(openSessionStore(`edgeauth-signedin=${NOW_S + 60}`, config), "signedin", NOW_S)).toBe(false);
   });
@@ -249,7 +257,7 @@ describe("pending sign-ins", () => {
     const m = new Map<string, string>();
     for (let i = 0; i < n; i++) {
       const s = newSignIn(`/p${i}`, NOW_S + i, deterministicRandom(`p${i}`));
-      m.set(s.state, sealSignIn(s, SECRET));
+      m.set(s.state, sealSignIn(s, SECRET, "site"));
     }
     return m;
   };
@@ -282,13 +290,13 @@ describe("pending sign-ins", () => {
   it("the sign-in cookie carries the state in its name; the store finds, opens and ends it", () => {
     const config = { clientId: "c", cookie: LAX, mode: "static" as const };
     const s = newSignIn("/x", NOW_S, deterministicRandom());
-    const set = startSignIn(openSessionStore("", config), s, SECRET).map(parseSetCookie);
+    const set = startSignIn(openSessionStore("", config), s, SECRET, "https://www.example.com").map(parseSetCookie);
     expect(set).toHaveLength(1);
     expect(set[0]).toMatchObject({ name: `__Host-edgeauth-signin.${s.state}`, attrs: { "max-age": "900", httponly: true, samesite: "Lax" } });
     const store = openSessionStore(`${set[0]!.name}=${set[0]!.value}; other=x`, config);
     expect(hasPendingSignIns(store)).toBe(true);
-    expect(openSignIn(store, s.state, SECRET, NOW_S)).toEqual({ ok: true, signIn: s });
-    expect(openSignIn(store, "AAAAAAAAAAAAAAAAAAAAAA", SECRET, NOW_S)).toBeUndefined();
+    expect(openSignIn(store, s.state, SECRET, NOW_S, "https://www.example.com")).toEqual({ ok: true, signIn: s });
+    expect(openSignIn(store, "AAAAAAAAAAAAAAAAAAAAAA", SECRET, NOW_S, "https://www.example.com")).toBeUndefined();
     expect(endSignIn(store, s.state).map((c) => parseSetCookie(c).attrs["max-age"])).toEqual(["0"]);
     expect(endSignIn(store, "AAAAAAAAAAAAAAAAAAAAAA")).toEqual([]);
   });
