@@ -26,6 +26,7 @@ import {
   startSignIn,
   tokenCookieName,
   usernameOf,
+  withRepeatedCleared,
   writeSession,
 } from "../../../shared/edge/session-store";
 import { newSignIn, sealSignIn } from "../../../shared/edge/sign-in-state";
@@ -299,5 +300,47 @@ describe("pending sign-ins", () => {
     expect(openSignIn(store, "AAAAAAAAAAAAAAAAAAAAAA", SECRET, NOW_S, "https://www.example.com")).toBeUndefined();
     expect(endSignIn(store, s.state).map((c) => parseSetCookie(c).attrs["max-age"])).toEqual(["0"]);
     expect(endSignIn(store, "AAAAAAAAAAAAAAAAAAAAAA")).toEqual([]);
+  });
+});
+
+describe("a cookie of ours sent twice is judged as absent and expired (issue 17)", () => {
+  const C = "c1";
+  const id = encodeCookieName(tokenCookieName(C, "u", "idToken"));
+  const lau = lastAuthUserName(C);
+  const open = (header: string, cookie: CookieSettings = LAX) => openSessionStore(header, { clientId: C, cookie, mode: "static" });
+
+  it.each<[string, string, string[]]>([
+    ["the id token", `${lau}=u; ${id}=planted; ${id}=mine`, [tokenCookieName(C, "u", "idToken")]],
+    ["the loop marker", `__Host-edgeauth-signedin=1; __Host-edgeauth-signedin=2`, ["__Host-edgeauth-signedin"]],
+    ["the binding", `__Host-edgeauth-binding=a; __Host-edgeauth-binding=b`, ["__Host-edgeauth-binding"]],
+    ["a sign-in state", `__Host-edgeauth-signin.AAAAAAAAAAAAAAAAAAAAAA=a; __Host-edgeauth-signin.AAAAAAAAAAAAAAAAAAAAAA=b`, ["__Host-edgeauth-signin.AAAAAAAAAAAAAAAAAAAAAA"]],
+    ["not ours: left alone", `_ga=1; _ga=2; CognitoIdentityServiceProvider.other.u.idToken=1; CognitoIdentityServiceProvider.other.u.idToken=2`, []],
+  ])("%s", (_, header, repeated) => {
+    const store = open(header);
+    expect(store.repeated).toEqual(repeated);
+    for (const n of repeated) expect(store.cookies.has(n)).toBe(false);
+  });
+
+  it("a repeated id token is no session; the repeated LastAuthUser does not name the user", () => {
+    expect(open(`${lau}=u; ${id}=planted; ${id}=mine`).session.idToken).toBeUndefined();
+    expect(open(`${lau}=attacker; ${lau}=u; ${id}=mine`).session).toEqual({ username: "u", idToken: "mine" });
+  });
+
+  it("host-only: one host-only expiry, in front; none for a name the response writes again", () => {
+    const store = open(`__Host-edgeauth-signedin=1; __Host-edgeauth-signedin=2; ${id}=a; ${id}=b`);
+    const out = withRepeatedCleared(store, ["x=1"]).map(parseSetCookie);
+    expect(out.map((c) => [c.name, c.attrs["max-age"], c.attrs.domain])).toEqual([["__Host-edgeauth-signedin", "0", undefined], [id, "0", undefined], ["x", undefined, undefined]]);
+    const written = withRepeatedCleared(store, [`${id}=new; Path=/`]).map((c) => parseSetCookie(c).name);
+    expect(written).toEqual(["__Host-edgeauth-signedin", id]);
+  });
+
+  it("with cookie.domain: expired host-only and with the Domain; a name written again (with the Domain) loses only its host-only copy", () => {
+    const cookie = { ...LAX, domain: "example.com" };
+    const name = markerName("signedin", cookie, C);
+    const store = open(`${name}=1; ${name}=2`, cookie);
+    const out = withRepeatedCleared(store, []).map(parseSetCookie);
+    expect(out.map((c) => [c.name, c.attrs["max-age"], c.attrs.domain])).toEqual([[name, "0", undefined], [name, "0", "example.com"]]);
+    const again = withRepeatedCleared(store, [`${name}=3; Domain=example.com`]).map(parseSetCookie);
+    expect(again.map((c) => [c.attrs["max-age"], c.attrs.domain])).toEqual([["0", undefined], [undefined, "example.com"]]);
   });
 });
