@@ -130,12 +130,10 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
   const clear: CfResponse["cookies"] = {};
   const gone = "Path=/; Secure; HttpOnly; Max-Age=0";
   const cookie = (name: string) => {
-    const v = cookies[name];
-    if (v && v.multiValue && v.multiValue.length > 1) {
+    const v = once(cookies[name]);
+    if (cookies[name] && v === undefined)
       clear[name] = c.cookieDomain ? { value: "", attributes: gone, multiValue: [{ value: "", attributes: gone }, { value: "", attributes: `${gone}; Domain=${c.cookieDomain}` }] } : { value: "", attributes: gone };
-      return undefined;
-    }
-    return v ? v.value : undefined;
+    return v;
   };
   // The build bakes apiPaths into every site when some site has them.
   const api = () => isApiRequest(edge, (typeof __HAS_API_PATHS__ === "undefined" || __HAS_API_PATHS__) && (inGlobSet(c.apiPaths!, forms.raw) || (forms.normalized !== undefined && inGlobSet(c.apiPaths!, forms.normalized))));
@@ -179,6 +177,11 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
   return forward();
 }
 
+/** A cookie's value when it was sent once; undefined when absent or sent more than once (issue 17). */
+function once(v: CfValue | undefined): string | undefined {
+  return v && !(v.multiValue && v.multiValue.length > 1) ? v.value : undefined;
+}
+
 /**
  * The id token among this app client's cookies (names starting with `amplify`) whose hash the session holds, whole
  * or reassembled from its chunks, so it can be forwarded as verified; undefined when none matches.
@@ -187,7 +190,8 @@ function verifiedIdToken(cookies: Record<string, CfValue>, amplify: string, hash
   const parts: Record<string, string[]> = {};
   for (const n in cookies) {
     const m = /^(.*\.idToken)(?:\.(\d{1,2}))?$/.exec(n);
-    if (n.indexOf(amplify) === 0 && m && !cookies[n]!.multiValue) (parts[m[1]!] = parts[m[1]!] || [])[Number(m[2] || 0)] = cookies[n]!.value;
+    const v = once(cookies[n]);
+    if (n.indexOf(amplify) === 0 && m && v !== undefined) (parts[m[1]!] = parts[m[1]!] || [])[Number(m[2] || 0)] = v;
   }
   for (const base in parts) {
     const token = parts[base]!.join("");

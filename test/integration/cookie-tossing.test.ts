@@ -14,9 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildViewerRequestEvent } from "../../local/cloudfront-function/event";
 import { runUnderNjs } from "../../local/cloudfront-function/njs";
 import { loadCloudFrontFunction } from "../../local/cloudfront-function/runtime";
-import type { CffResponse } from "../../local/cloudfront-function/types";
+import type { CffRequest, CffResponse } from "../../local/cloudfront-function/types";
 import { markerName, sessionCookieName, signInCookieName } from "../../shared/viewer/cookie-names";
-import { sealSession } from "../../shared/viewer/session-cookie";
+import { idTokenHash, sealSession } from "../../shared/viewer/session-cookie";
 import type { SessionClaims } from "../../shared/viewer/session-cookie";
 import { buildWith } from "../helpers/build";
 import { CookieJar } from "../helpers/cognito-stand-in";
@@ -155,6 +155,7 @@ describe("the CloudFront Function (built, in the emulator and under njs)", () =>
       jwks: { keys: [iss.key.jwk] },
       hotPath: "cloudfront-function",
       nonceSigningSecret: TEST_NONCE_SECRET,
+      forwardIdentity: true,
     });
     expect(built.status, built.stderr + built.stdout).toBe(0);
     code = readFileSync(join(built.outdir, "check-auth-function", "index.js"), "utf8");
@@ -187,6 +188,18 @@ describe("the CloudFront Function (built, in the emulator and under njs)", () =>
   it.each(["signedin", "refreshed"])("a planted, percent-encoded __Host-edgeauth-%s marker is not ours: to sign in", async (kind) => {
     const r = await both(`${enc(`__Host-edgeauth-${kind}`)}=${NOW + 600}`);
     expect((r as { response: CffResponse }).response.statusCode).toBe(302);
+  });
+
+  it("an id token cookie sent twice is not forwarded as verified, even when one copy is the session's", async () => {
+    // The function only hashes it; short, so the whole answer fits on one line of njs's console.log (about 2 KB).
+    const idToken = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ2aWN0aW0ifQ.c2ln";
+    const session = `__Host-edgeauth-session=${sealSession(claims({ h: idTokenHash(idToken) }), key)}`;
+    const name = `CognitoIdentityServiceProvider.${iss.clientId}.victim.idToken`;
+    const once = await both(`${session}; ${name}=${idToken}`);
+    expect((once as { request: CffRequest }).request.headers["x-auth-id-token"]?.value).toBe(idToken);
+    const twice = await both(`${session}; ${name}=${idToken}; ${name}=${idToken}`);
+    expect(twice.kind).toBe("request");
+    expect((twice as { request: CffRequest }).request.headers["x-auth-id-token"]).toBeUndefined();
   });
 
   it("a loop marker sent twice counts for nothing: to sign in, not a loop page", async () => {
