@@ -27,12 +27,26 @@ export function bindingValue(s: BindingSubject, key: string): string {
   return createHmac("sha256", key).update(MAC_PREFIX + JSON.stringify([s.iss, s.clientId, s.sub])).digest("base64url");
 }
 
+/** Bindings already found good, so a signed-in request costs a map lookup and not an HMAC (bounded; cleared
+ *  when full). Only matches are kept: a refused value is computed again each time. */
+const MAX_REMEMBERED = 1000;
+const rememberedByKey = new Map<string, Map<string, string>>();
+
 /** True when `value` is the binding of this subject (constant-time comparison); false when absent or another. */
 export function isBound(value: string | undefined, s: BindingSubject, key: string): boolean {
   if (value === undefined || value.length > 100) return false;
+  const who = JSON.stringify([s.iss, s.clientId, s.sub]);
+  let remembered = rememberedByKey.get(key);
+  if (remembered?.get(value) === who) return true;
   const given = Buffer.from(value);
   const expected = Buffer.from(bindingValue(s, key));
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  const ok = given.length === expected.length && timingSafeEqual(given, expected);
+  if (ok) {
+    if (!remembered) rememberedByKey.set(key, (remembered = new Map()));
+    if (remembered.size >= MAX_REMEMBERED) remembered.clear();
+    remembered.set(value, who);
+  }
+  return ok;
 }
 
 /** The subject of verified id token claims, or undefined when `iss` or `sub` is not a non-empty string. */

@@ -45,8 +45,7 @@ export interface CfResponse {
   statusCode: number;
   statusDescription: string;
   headers: Record<string, { value: string }>;
-  /** `multiValue`: several `Set-Cookie` lines for one name (the same cookie host-only and with a Domain). */
-  cookies: Record<string, { value: string; attributes: string; multiValue?: { value: string; attributes: string }[] }>;
+  cookies: Record<string, { value: string; attributes: string }>;
   body?: { encoding: "text"; data: string };
 }
 
@@ -126,13 +125,12 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
 
   // Cookies are read under the names as sent (CloudFront does not decode them). One of ours sent more than once (a
   // planted parent-domain copy next to ours: browsers send the longer Path first) is judged as absent, and expired
-  // host-only and with cookie.domain so the visitor recovers (issue 17).
+  // the way we write it (host-only, or with cookie.domain) so the visitor recovers (issue 17).
   const clear: CfResponse["cookies"] = {};
-  const gone = "Path=/; Secure; HttpOnly; Max-Age=0";
+  const gone = { value: "", attributes: `Path=/; Secure; HttpOnly; Max-Age=0${c.cookieDomain ? `; Domain=${c.cookieDomain}` : ""}` };
   const cookie = (name: string) => {
     const v = once(cookies[name]);
-    if (cookies[name] && v === undefined)
-      clear[name] = c.cookieDomain ? { value: "", attributes: gone, multiValue: [{ value: "", attributes: gone }, { value: "", attributes: `${gone}; Domain=${c.cookieDomain}` }] } : { value: "", attributes: gone };
+    if (cookies[name] && v === undefined) clear[name] = gone;
     return v;
   };
   // The build bakes apiPaths into every site when some site has them.
@@ -148,7 +146,7 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
   // This app client's Amplify cookies: `CognitoIdentityServiceProvider.<clientId>.`
   const amplify = `${AMPLIFY_PREFIX}.${c.clientId}.`;
   if (!check.ok) {
-    if (cookie(name) !== undefined) clear[name] = { value: "", attributes: `${gone}${c.cookieDomain ? `; Domain=${c.cookieDomain}` : ""}` };
+    if (cookie(name) !== undefined) clear[name] = gone;
     let refresh = false;
     for (const n in cookies) if (n.indexOf(amplify) === 0 && /\.refreshToken(\.0)?$/.test(n)) refresh = true;
     if (refresh) {

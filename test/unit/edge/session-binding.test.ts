@@ -34,3 +34,12 @@ describe("the binding cookie's value", () => {
     expect(subjectOf(claims, "c") !== undefined).toBe(ok);
   });
 });
+
+describe("remembered bindings", () => {
+  it("a binding found good once is still refused for another subject or under another key", () => {
+    const value = bindingValue(S, KEY);
+    for (let i = 0; i < 3; i++) expect(isBound(value, S, KEY)).toBe(true);
+    expect(isBound(value, { ...S, sub: "sub-2" }, KEY)).toBe(false);
+    expect(isBound(value, S, "z".repeat(43))).toBe(false);
+  });
+});
