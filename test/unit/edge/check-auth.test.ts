@@ -428,3 +428,28 @@ describe("through the viewer-request wrapper", () => {
     expect(setCookies(out).some((c) => c.startsWith("__Host-edgeauth-signin."))).toBe(true);
   });
 });
+
+describe("the binding cookie (issue 17: token cookies a sibling subdomain planted)", () => {
+  const other: UserSpec = { username: "attacker", sub: "99999999-2222-3333-4444-555555555555", iat: NOW_S - 60 };
+  it.each<[string, (t: { idToken: string }) => string | undefined, "forward" | "sign-in"]>([
+    ["the user's own binding", (t) => bindingFor(iss.clientId, t.idToken), "forward"],
+    ["no binding", () => undefined, "sign-in"],
+    ["another user's binding", () => bindingFor(iss.clientId, tokensFor(iss, other).idToken), "sign-in"],
+    ["a binding under another key", (t) => bindingFor(iss.clientId, t.idToken, "another-secret-another-secret-0123"), "sign-in"],
+    ["another app client's binding", (t) => bindingFor("otherclient", t.idToken), "sign-in"],
+  ])("%s → %s", async (_, binding, expected) => {
+    const t = tokensFor(iss, fresh);
+    const value = binding(t);
+    const h = sessionCookieHeader(iss.clientId, { username: USER, ...t, refreshToken: "r", bindingKey: false }, value === undefined ? {} : { "__Host-edgeauth-binding": value });
+    const { outcome } = await decide({ uri: "/x.html", cookies: [h] });
+    if (expected === "forward") expect(outcome.kind).toBe("forward");
+    else {
+      const r = asRespond(outcome);
+      expect(r.reason).toBe("unbound");
+      expect(new URL(r.headers.location!).pathname).toBe("/oauth2/authorize");
+      // The unbound tokens go, the refresh token that came with them too.
+      const expired = r.cookies.map(parseSetCookie).filter((c) => c.attrs["max-age"] === "0").map((c) => c.name);
+      for (const k of ["idToken", "accessToken", "refreshToken"] as const) expect(expired).toContain(encodeCookieName(tokenCookieName(iss.clientId, USER, k)));
+    }
+  });
+});

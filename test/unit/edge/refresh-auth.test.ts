@@ -111,3 +111,24 @@ describe("refresh-auth", () => {
     expect(stand.calls).toHaveLength(0);
   });
 });
+
+describe("refresh-auth and the binding cookie (issue 17)", () => {
+  it.each([
+    ["no binding", { bindingKey: false as const }],
+    ["a binding under another key", { bindingKey: "another-secret-another-secret-0123" }],
+  ])("%s: the refreshed tokens are not this browser's session, nothing is written", async (_, o) => {
+    const old = tokensFor(iss, { username: USER, iat: NOW_S - 7200, ttl: 3600 });
+    cookie = sessionCookieHeader(iss.clientId, { username: USER, ...old, refreshToken, ...o });
+    const { r, set } = await refresh({ querystring: "return=%2F" });
+    expect(r.reason).toBe("refresh-refused:token-invalid");
+    expect(set.get(n("idToken"))?.attrs["max-age"]).toBe("0");
+    expect(set.get(n("refreshToken"))?.attrs["max-age"]).toBe("0");
+    expect(set.has("__Host-edgeauth-refreshed")).toBe(false);
+  });
+
+  it("with the user's binding: refreshed, and the binding written again", async () => {
+    const { r, set } = await refresh({ querystring: "return=%2F" });
+    expect(r.reason).toBe("refreshed");
+    expect(set.get("__Host-edgeauth-binding")).toMatchObject({ attrs: { httponly: true, secure: true, path: "/" } });
+  });
+});
