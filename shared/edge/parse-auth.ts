@@ -37,10 +37,10 @@ export async function parseAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
   const validState = state !== undefined && STATE_RE.test(state) ? state : undefined;
   const unsealed = validState !== undefined ? openSignIn(store, validState, config.nonceSigningSecret, nowSeconds, origin) : undefined;
   const signIn: SignInState | undefined = unsealed?.ok ? unsealed.signIn : undefined;
-  const clearState = withRepeatedCleared(store, validState !== undefined ? endSignIn(store, validState) : []);
+  const clearState = validState !== undefined ? endSignIn(store, validState) : [];
   const fail = (code: ErrorCode, reason: Reason, why?: string): Outcome => ({
     ...errorResponse(config, code, {
-      cookies: clearState,
+      cookies: withRepeatedCleared(store, clearState),
       retry: safeReturnPath(signIn?.returnPath),
       ...(why !== undefined ? { reason: why } : {}),
     }),
@@ -80,7 +80,7 @@ export async function parseAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
     if (!subject) throw new AuthError("token-invalid", "no sub or iss");
     const session = writeSession(store, { username, subject, bindingKey: config.nonceSigningSecret, tokens, idExp: id.exp as number, accessExp: (access ?? id).exp as number, nowSeconds });
     if (!session) throw new AuthError("session-too-large");
-    const setCookies = [...session, ...clearState, ...mark(store, "signedin", id.exp as number)];
+    const setCookies = withRepeatedCleared(store, [...session, ...clearState, ...mark(store, "signedin", id.exp as number)]);
     // The CloudFront Function hot path checks a signed session cookie instead of the tokens.
     if (config.hotPath === "cloudfront-function") setCookies.push(sessionCookie(store, config, { username, id, idToken: tokens.idToken, nowSeconds }));
     const location = `${origin}${safeReturnPath(signIn.returnPath)}`;

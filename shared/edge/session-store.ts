@@ -237,7 +237,8 @@ export function openSessionStore(cookieHeader: string, config: StoreConfig): Ses
 /**
  * `setCookies` with, in front, the expiry of every cookie of ours that came more than once, so the visitor
  * recovers: host-only, and with `cookie.domain` also with that Domain. A name the response writes again keeps that
- * write (only its other copy is expired). Every response a decision sends with cookies goes through this.
+ * write (only its other copy is expired). Every response a decision sends with cookies goes through this, once, with
+ * all its cookies: an expiry after a write would delete what was just written (browsers apply them in order).
  */
 export function withRepeatedCleared(store: SessionStore, setCookies: readonly string[]): string[] {
   if (store.repeated.length === 0) return [...setCookies];

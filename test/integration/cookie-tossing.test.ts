@@ -102,6 +102,21 @@ describe("Lambda@Edge (built bundles)", () => {
     expect(expiries(res, name).length).toBeGreaterThan(0);
   });
 
+  it("a sign-in with a repeated LastAuthUser finishes with the new one kept, not expired after it was written", async () => {
+    site.cognito.user = { ...VICTIM };
+    const jar = new CookieJar();
+    const first = await site.fn.check(req(jar, { uri: "/" }));
+    jar.apply(setCookies(first));
+    const callback = await hostedUi(header(first, "location")!);
+    const lau = `CognitoIdentityServiceProvider.${site.cognito.opts.issuer.clientId}.LastAuthUser`;
+    const done = await site.fn.parse(viewerRequest({ host: HOST, uri: callback.pathname, querystring: callback.search.slice(1), cookies: [`${lau}=a; ${lau}=b; ${jar.header()}`] }));
+    expect(done.status).toBe("302");
+    expect(expiries(done, lau).length).toBe(0);
+    jar.apply(setCookies(done));
+    expect(jar.cookies.get(lau)?.value).toBe("victim");
+    expect((await site.fn.check(req(jar, { uri: "/docs/" }))).status).toBeUndefined();
+  });
+
   it("the attacker's genuinely signed tokens, planted without a binding: not a session, sign in", async () => {
     const attacker = await signedIn(ATTACKER);
     const planted = [...attacker.cookies].filter(([n]) => n.startsWith("CognitoIdentityServiceProvider.")).map(([n, c]) => `${n}=${c.value}`).join("; ");
