@@ -79,6 +79,7 @@ export function resolveAuthConfig(raw: unknown, extra: ResolveExtra = {}): Resul
   const deploy = deployPart(data.deploy ?? {}, raw, fail);
   const sites = sitesPart(data, raw, extra, deploy?.createUserPool ?? false, fail);
   const triggers = triggersPart(data.triggers ?? {}, data.logLevel, fail, warnings);
+  if (sites) warnings.push(...cookieDomainWarnings(sites));
   if (errors.length || !sites || !triggers || !deploy) return { ok: false, errors, warnings };
   warnings.push(...usernameClaimWarnings(sites, triggers, raw));
   return { ok: true, config: { edge: sites[0]!.config, sites, triggers, deploy }, warnings };
@@ -651,4 +652,23 @@ function deployPart(d: Partial<DeployData>, raw: Raw, fail: Fail): DeployConfig 
     alarms: resolveAlarms(d.alarms),
     dashboard: resolveDashboard(d.dashboard, d.priceClass ?? "PriceClass_100"),
   };
+}
+
+/**
+ * `cookie.domain` shares our cookies with every subdomain on purpose, so none of them can carry the `__Host-`
+ * prefix: a sibling subdomain can plant the session, sign-in state and binding cookies (issue 17). Said at build.
+ */
+function cookieDomainWarnings(sites: readonly ResolvedSite[]): string[] {
+  const out: string[] = [];
+  sites.forEach((s, i) => {
+    const domain = s.config.cookie.domain;
+    if (!domain) return;
+    const field = sites.length > 1 ? `sites[${i}].cookie.domain` : "cookie.domain";
+    out.push(
+      `${field}: is ${domain}, so the edge's cookies are shared with every host under ${domain.replace(/^\./, "")} and lose the __Host- prefix: ` +
+        "any of those hosts (user content, a forgotten CNAME, an http-only sibling) can plant session or sign-in cookies and sign a visitor in as someone else. " +
+        "Leave cookie.domain out unless every host under it is yours and trusted",
+    );
+  });
+  return out;
 }

@@ -60,7 +60,13 @@ const cookie = z
       .string()
       .refine((v) => HOST.test(v.replace(/^\./, "")), { error: "must be a domain name such as example.com" })
       .optional()
-      .describe("Domain attribute, to share the session with subdomains. Default: none (host-only cookies, our own with the __Host- prefix)."),
+      .describe(
+        "Domain attribute, to share the session with subdomains. Default: none (host-only cookies, our own with the __Host- prefix). " +
+          "Setting it gives up the protection against cookie tossing: every subdomain of the domain (user content, a forgotten CNAME, " +
+          "an http-only sibling) can then plant or overwrite the session, sign-in and binding cookies, so a visitor can be signed in " +
+          "as someone else. Set it only when every host under the domain is yours and trusted; the build warns. Our cookies are then " +
+          "named per app client (edgeauth-<clientId>-session, …), so sites sharing the domain never clear each other's.",
+      ),
     refreshTokenMaxAge: seconds(60, 10 * 365 * 24 * 3600, "must be a whole number of seconds between 60 and 315360000 (10 years)")
       .default(30 * 24 * 3600)
       .describe("Lifetime of the refresh-token and LastAuthUser cookies, seconds; match the app client's refresh token validity."),

@@ -27,7 +27,7 @@ export function providerErrorSentence(code: string | undefined): string {
 }
 
 /** Why a request without a usable session is sent to sign in. */
-export type SignInReason = "no-session" | "expired" | `rejected:${PairFailure}`;
+export type SignInReason = "no-session" | "expired" | "unbound" | `rejected:${PairFailure}`;
 
 /**
  * Every reason a decision is logged with (the `Reason` dimension of the `Decisions` metric). Stable: dashboards

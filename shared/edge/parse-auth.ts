@@ -11,7 +11,8 @@ import { exchangeCode } from "./oauth";
 import { safeReturnPath, siteOrigin } from "../viewer/redirect";
 import type { EdgeRequest, Outcome } from "./request";
 import { errorResponse, navigatePage, redirect } from "./responses";
-import { endSignIn, hasPendingSignIns, mark, openSessionStore, openSignIn, sessionCookie, usernameOf, writeSession } from "./session-store";
+import { endSignIn, hasPendingSignIns, mark, openSessionStore, openSignIn, sessionCookie, usernameOf, withRepeatedCleared, writeSession } from "./session-store";
+import { subjectOf } from "./session-binding";
 import { STATE_RE } from "./sign-in-state";
 import type { SignInState } from "./sign-in-state";
 import { verifyIssuedTokens } from "./tokens/token-pair";
@@ -34,12 +35,12 @@ export async function parseAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
 
   const state = single(params, "state");
   const validState = state !== undefined && STATE_RE.test(state) ? state : undefined;
-  const unsealed = validState !== undefined ? openSignIn(store, validState, config.nonceSigningSecret, nowSeconds) : undefined;
+  const unsealed = validState !== undefined ? openSignIn(store, validState, config.nonceSigningSecret, nowSeconds, origin) : undefined;
   const signIn: SignInState | undefined = unsealed?.ok ? unsealed.signIn : undefined;
   const clearState = validState !== undefined ? endSignIn(store, validState) : [];
   const fail = (code: ErrorCode, reason: Reason, why?: string): Outcome => ({
     ...errorResponse(config, code, {
-      cookies: clearState,
+      cookies: withRepeatedCleared(store, clearState),
       retry: safeReturnPath(signIn?.returnPath, config.paths),
       ...(why !== undefined ? { reason: why } : {}),
     }),
@@ -79,9 +80,11 @@ export async function parseAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
     if (id.nonce !== signIn.nonce) throw new AuthError("nonce-mismatch");
     const username = usernameOf(id, access, config);
     if (!username) throw new AuthError("token-invalid", "no username claim");
-    const session = writeSession(store, { username, tokens, idExp: id.exp as number, accessExp: (access ?? id).exp as number, nowSeconds });
+    const subject = subjectOf(id, config.clientId);
+    if (!subject) throw new AuthError("token-invalid", "no sub or iss");
+    const session = writeSession(store, { username, subject, bindingKey: config.nonceSigningSecret, tokens, idExp: id.exp as number, accessExp: (access ?? id).exp as number, nowSeconds });
     if (!session) throw new AuthError("session-too-large");
-    const setCookies = [...session, ...clearState, ...mark(store, "signedin", id.exp as number)];
+    const setCookies = withRepeatedCleared(store, [...session, ...clearState, ...mark(store, "signedin", id.exp as number)]);
     // The CloudFront Function hot path checks a signed session cookie instead of the tokens.
     if (config.hotPath === "cloudfront-function") {
       const sealed = sessionCookie(store, config, { username, id, idToken: tokens.idToken, nowSeconds });

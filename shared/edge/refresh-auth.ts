@@ -10,7 +10,8 @@ import { refreshTokens } from "./oauth";
 import { safeReturnPath, siteOrigin } from "../viewer/redirect";
 import type { EdgeRequest, Outcome } from "./request";
 import { errorResponse, redirect } from "./responses";
-import { expireMarkers, expireSession, expireTokens, mark, openSessionStore, sessionCookie, usernameOf, writeSession } from "./session-store";
+import { expireMarkers, expireSession, expireTokens, isBoundSession, mark, openSessionStore, sessionCookie, usernameOf, withRepeatedCleared, writeSession } from "./session-store";
+import { subjectOf } from "./session-binding";
 import { verifyIssuedTokens } from "./tokens/token-pair";
 import type { Claims } from "./tokens/verifier";
 import { decomposeUnverifiedJwt } from "aws-jwt-verify/jwt";
@@ -51,7 +52,7 @@ export async function refreshAuth(req: EdgeRequest, ctx: EdgeContext): Promise<O
   const status = req.method !== "GET" && req.method !== "HEAD" ? 307 : 302;
   const store = openSessionStore(req.cookieHeader, config);
   const { session } = store;
-  if (!session.refreshToken || !session.username) return { ...redirect(config, back, [], status), reason: "no-refresh-token" };
+  if (!session.refreshToken || !session.username) return { ...redirect(config, back, withRepeatedCleared(store, []), status), reason: "no-refresh-token" };
 
   try {
     const tokens = await refreshTokens(config, ctx.http, session.refreshToken);
@@ -61,8 +62,11 @@ export async function refreshAuth(req: EdgeRequest, ctx: EdgeContext): Promise<O
     // A username can be chosen by its user (preferred_username, an e-mail address): the refreshed session must be
     // the same subject of the same issuer as the one it continues.
     if (!sameUser(sessionUser(session.idToken), id)) throw new AuthError("token-invalid", "refreshed tokens of another subject");
+    // A refresh token a sibling subdomain planted is not this browser's session (shared/edge/session-binding.ts).
+    const subject = subjectOf(id, config.clientId);
+    if (!subject || !isBoundSession(store, id, config.nonceSigningSecret)) throw new AuthError("token-invalid", "session not bound to this browser");
     const nowSeconds = Math.floor(ctx.now() / 1000);
-    const set = writeSession(store, { username, tokens, idExp: id.exp as number, accessExp: (access ?? id).exp as number, nowSeconds });
+    const set = writeSession(store, { username, subject, bindingKey: config.nonceSigningSecret, tokens, idExp: id.exp as number, accessExp: (access ?? id).exp as number, nowSeconds });
     if (!set) throw new AuthError("session-too-large");
     set.push(...mark(store, "refreshed", id.exp as number));
     // The CloudFront Function hot path checks a signed session cookie instead of the tokens.
@@ -71,7 +75,7 @@ export async function refreshAuth(req: EdgeRequest, ctx: EdgeContext): Promise<O
       if (sealed === undefined) throw new AuthError("session-too-large", "session cookie");
       set.push(sealed);
     }
-    return { ...redirect(config, back, set, status), reason: "refreshed" };
+    return { ...redirect(config, back, withRepeatedCleared(store, set), status), reason: "refreshed" };
   } catch (err) {
     if (!(err instanceof AuthError)) throw err;
     if (err.code === "cognito-unavailable") {
@@ -81,6 +85,6 @@ export async function refreshAuth(req: EdgeRequest, ctx: EdgeContext): Promise<O
     // Refused (revoked, expired) or unusable: drop the tokens; the next request starts a sign-in, which an
     // earlier sign-in's loop marker must not stop.
     const clear = [...expireTokens(store, ["idToken", "accessToken", "refreshToken"]), ...expireMarkers(store), ...expireSession(store)];
-    return { ...redirect(config, back, clear, status), reason: `refresh-refused:${err.code}` };
+    return { ...redirect(config, back, withRepeatedCleared(store, clear), status), reason: `refresh-refused:${err.code}` };
   }
 }

@@ -1,12 +1,12 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { encodeCookieName } from "../../../shared/edge/cookie-codec";
-import { lastAuthUserName, tokenCookieName } from "../../../shared/edge/session-store";
+import { bindingCookieName, lastAuthUserName, tokenCookieName } from "../../../shared/edge/session-store";
 import { refreshAuth } from "../../../shared/edge/refresh-auth";
 import { asRespond } from "../../helpers/flow";
 import { NOW_S, ORIGIN, cognitoStandIn, edgeRequest, makeContext, parseSetCookie, useFixedClock } from "../../helpers/harness";
 import type { StandIn } from "../../helpers/harness";
 import type { RequestSpec } from "../../helpers/events";
-import { sessionCookieHeader } from "../../helpers/session";
+import { bindingFor, sessionCookieHeader } from "../../helpers/session";
 import { makeIssuer, testConfig, tokensFor } from "../../helpers/tokens";
 
 const iss = makeIssuer();
@@ -114,7 +114,9 @@ describe("refresh-auth", () => {
   });
 
   it("without the session's id token in the request (its cookie expired), the username is what is compared", async () => {
-    cookie = sessionCookieHeader(iss.clientId, { username: USER, refreshToken });
+    // The binding cookie (issue 17) outlives the id token cookie: it is still there, for the same user.
+    const old = tokensFor(iss, { username: USER, iat: NOW_S - 7200, ttl: 3600 });
+    cookie = sessionCookieHeader(iss.clientId, { username: USER, refreshToken }, { [bindingCookieName({}, iss.clientId)]: bindingFor(iss.clientId, old.idToken) });
     const { r } = await refresh({ querystring: "return=%2F" });
     expect(r.reason).toBe("refreshed");
   });
@@ -146,5 +148,26 @@ describe("refresh-auth", () => {
     const { r } = await refresh({ querystring: "return=%2Fx" });
     expect(r.headers.location).toBe(`${ORIGIN}/x`);
     expect(stand.calls).toHaveLength(0);
+  });
+});
+
+describe("refresh-auth and the binding cookie (issue 17)", () => {
+  it.each([
+    ["no binding", { bindingKey: false as const }],
+    ["a binding under another key", { bindingKey: "another-secret-another-secret-0123" }],
+  ])("%s: the refreshed tokens are not this browser's session, nothing is written", async (_, o) => {
+    const old = tokensFor(iss, { username: USER, iat: NOW_S - 7200, ttl: 3600 });
+    cookie = sessionCookieHeader(iss.clientId, { username: USER, ...old, refreshToken, ...o });
+    const { r, set } = await refresh({ querystring: "return=%2F" });
+    expect(r.reason).toBe("refresh-refused:token-invalid");
+    expect(set.get(n("idToken"))?.attrs["max-age"]).toBe("0");
+    expect(set.get(n("refreshToken"))?.attrs["max-age"]).toBe("0");
+    expect(set.has("__Host-edgeauth-refreshed")).toBe(false);
+  });
+
+  it("with the user's binding: refreshed, and the binding written again", async () => {
+    const { r, set } = await refresh({ querystring: "return=%2F" });
+    expect(r.reason).toBe("refreshed");
+    expect(set.get("__Host-edgeauth-binding")).toMatchObject({ attrs: { httponly: true, secure: true, path: "/" } });
   });
 });
