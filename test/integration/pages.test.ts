@@ -24,7 +24,7 @@ import { buildWith } from "../helpers/build";
 import type { Built } from "../helpers/build";
 import { header, viewerRequest } from "../helpers/events";
 import { sessionCookieHeader } from "../helpers/session";
-import { makeIssuer, tokensFor } from "../helpers/tokens";
+import { TEST_NONCE_SECRET, makeIssuer, tokensFor } from "../helpers/tokens";
 
 const iss = makeIssuer({ region: "us-east-1", userPoolId: "us-east-1_Pages1", clientId: "pagesclient1234567890abc" });
 const HOST = "www.example.com";
@@ -33,8 +33,8 @@ const NOW = Math.floor(Date.now() / 1000);
 const HOSTILE = `<script>alert("x")</script>'&\`=/`;
 const HOSTILE_ESCAPED = "&#60;script&#62;alert(&#34;x&#34;)&#60;&#47;script&#62;&#39;&#38;&#96;&#61;&#47;";
 const COOKIE = {};
-const SESSION = sessionCookieName(COOKIE);
-const SIGNED_IN_MARKER = markerName("signedin", COOKIE);
+const SESSION = sessionCookieName(COOKIE, iss.clientId);
+const SIGNED_IN_MARKER = markerName("signedin", COOKIE, iss.clientId);
 
 const raw = {
   region: iss.region,
@@ -42,6 +42,8 @@ const raw = {
   clientId: iss.clientId,
   domain: "auth.example.com",
   jwks: { keys: [iss.key.jwk] },
+  // The key of the binding cookie the test's signed-in browser carries (test/helpers/session.ts).
+  nonceSigningSecret: TEST_NONCE_SECRET,
   hotPath: "cloudfront-function",
   publicPaths: ["/public/*"],
   rules: [{ path: "/admin/*", groups: ["admins"] }],

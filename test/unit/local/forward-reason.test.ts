@@ -11,6 +11,7 @@ import { checkAuth } from "../../../shared/edge/check-auth";
 import { createContext } from "../../../shared/edge/deps";
 import type { EdgeRequest } from "../../../shared/edge/request";
 import type { TokenVerifier } from "../../../shared/edge/tokens/verifier";
+import { bindingValue } from "../../../shared/edge/session-binding";
 
 const BASE = {
   region: "us-east-1",
@@ -27,15 +28,19 @@ const resolve = (raw: Record<string, unknown>) => {
   return r.config;
 };
 
+const ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example1";
+/** The admin's binding cookie (issue 17: token cookies count only with it). */
+const BINDING = `__Host-edgeauth-binding=${bindingValue({ iss: ISSUER, sub: "u1", clientId: "client1" }, "s".repeat(32))}`;
+
 /** A verifier that accepts any token of an admin (the signature checks are tested elsewhere). */
 const admin: TokenVerifier = {
   async verify() {
-    return { ok: true, claims: { sub: "u1", "cognito:username": "u1", "cognito:groups": ["admins"], exp: 2e9 } };
+    return { ok: true, claims: { iss: ISSUER, sub: "u1", "cognito:username": "u1", "cognito:groups": ["admins"], exp: 2e9 } };
   },
 };
 
 function request(method: string, uri: string, headers: Record<string, string>): EdgeRequest {
-  const cookie = "CognitoIdentityServiceProvider.client1.LastAuthUser=u1; CognitoIdentityServiceProvider.client1.u1.idToken=x";
+  const cookie = `CognitoIdentityServiceProvider.client1.LastAuthUser=u1; CognitoIdentityServiceProvider.client1.u1.idToken=x; ${BINDING}`;
   const all: Record<string, string> = { host: "site.example.com", cookie, ...headers };
   return { method, uri, querystring: "", header: (n) => all[n], cookieHeader: cookie };
 }
