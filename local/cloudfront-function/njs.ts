@@ -52,7 +52,12 @@ const harness = (event: CffViewerRequestEvent) => `
   var ev = ${JSON.stringify(event)};
   ${defineRawQueryString("ev", rawQueryStringOf(event))}
   Promise.resolve().then(function () { return handler(ev); }).then(
-    function (r) { console.log("${MARK}ok " + JSON.stringify(r)); },
+    function (r) {
+      // njs cuts a console.log line at 2048 bytes: the result goes out as ASCII (JSON escapes) in short lines.
+      var s = JSON.stringify(r).replace(/[\u007f-\uffff]/g, function (c) { return String.fromCharCode(92) + "u" + ("000" + c.charCodeAt(0).toString(16)).slice(-4); });
+      for (var i = 0; i < s.length; i += 1000) console.log("${MARK}part " + s.slice(i, i + 1000));
+      console.log("${MARK}ok");
+    },
     function (e) { console.log("${MARK}error " + String(e)); });
 })();
 `;
@@ -76,8 +81,18 @@ export function runUnderNjs(
       const lines = stdout.split("\n").filter((l) => l !== "");
       const at = lines.findIndex((l) => l.startsWith(MARK));
       const logs = at < 0 ? lines : lines.slice(0, at);
-      const out = lines[at]?.slice(MARK.length);
-      if (out?.startsWith("ok ")) resolve({ ok: true, result: JSON.parse(out.slice(3)), logs });
+      const marked = lines.filter((l) => l.startsWith(MARK)).map((l) => l.slice(MARK.length));
+      const out = marked[marked.length - 1];
+      const json = marked.filter((l) => l.startsWith("part ")).map((l) => l.slice(5)).join("");
+      let result: unknown;
+      let parsed = false;
+      try {
+        result = JSON.parse(json);
+        parsed = true;
+      } catch (e) {
+        // Not the harness's output: reported below with what njs printed.
+      }
+      if (out === "ok" && parsed) resolve({ ok: true, result, logs });
       else resolve({ ok: false, error: out?.startsWith("error ") ? out.slice(6) : `${stderr}${stdout}`.trim() || String(err), logs });
     });
   });
