@@ -63,14 +63,19 @@ export function toReturnPath(p: string | undefined): string | undefined {
 
 /** The path + query the viewer asked for, as a safe return path (the bare path, then "/", when too long). */
 export function requestedPath(req: Pick<EdgeRequest, "uri" | "querystring">): string {
-  const whole = toReturnPath(req.querystring ? `${req.uri}?${req.querystring}` : req.uri);
-  if (whole !== undefined) return whole;
-  const path = toReturnPath(req.uri);
-  return path !== undefined ? path : "/";
+  return safeReturnPath(req.querystring ? `${req.uri}?${req.querystring}` : req.uri);
 }
 
-/** A return path from an untrusted place (query parameter, even a signed cookie): kept when safe, else "/". */
+/**
+ * A return path from an untrusted place (query parameter, even a signed cookie): kept when safe; the bare path
+ * when only the query string makes it too long; else "/". The same answer whether check-auth works it out from
+ * the request or sign-in / refresh-auth from the `?return=` the CloudFront Function hands them.
+ */
 export function safeReturnPath(p: string | undefined): string {
-  const r = toReturnPath(p);
-  return r !== undefined ? r : "/";
+  if (p === undefined) return "/";
+  const whole = toReturnPath(p);
+  if (whole !== undefined) return whole;
+  const q = p.indexOf("?");
+  const path = q === -1 ? undefined : toReturnPath(p.slice(0, q));
+  return path !== undefined ? path : "/";
 }
