@@ -81,7 +81,8 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
   const querystring = req.rawQueryString() || "";
 
   const respond = (status: number, extra: Record<string, string>, set?: CfResponse["cookies"], body?: string): CfResponse => {
-    const h: CfResponse["headers"] = { "cache-control": { value: "no-cache, no-store" } };
+    // The same caching headers as check-auth's answers (shared/edge/responses.ts).
+    const h: CfResponse["headers"] = { "cache-control": { value: "no-cache, no-store" }, pragma: { value: "no-cache" } };
     const sec = c.securityHeaders;
     for (let i = 0; i < sec.length; i++) h[sec[i]![0]] = { value: sec[i]![1] };
     for (const n in extra) h[n] = { value: extra[n]! };

@@ -49,10 +49,10 @@ import type { Claims } from "../../shared/edge/tokens/verifier";
 export type Decision =
   | { kind: "forward"; uri: string; headers: Record<string, string> }
   | { kind: "redirect"; to: "sign-in"; status: number; client: string; origin: string; return: string }
-  | { kind: "redirect"; to: "refresh"; status: number; origin: string; return: string }
+  | { kind: "redirect"; to: "refresh"; status: number; origin: string; return: string; headers: Record<string, string> }
   | { kind: "redirect"; to: "elsewhere"; status: number; location: string }
-  | { kind: "error"; status: number; code: string }
-  | { kind: "json"; status: number; code: string };
+  | { kind: "error"; status: number; code: string; headers: Record<string, string> }
+  | { kind: "json"; status: number; code: string; headers: Record<string, string> };
 
 /** What the viewer sends: a row of the table. */
 export interface RequestSpec {
@@ -222,6 +222,13 @@ function originHeaders(pairs: [string, string][]): Record<string, string> {
   return out;
 }
 
+/** A generated response's headers, but where it sends the browser and the cookies it sets. */
+function responseHeaders(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [n, v] of Object.entries(headers)) if (n !== "location" && n !== "set-cookie") out[n] = v;
+  return out;
+}
+
 function fromResponse(env: DiffEnv, host: string | undefined, status: number, headers: Record<string, string>, setCookies: string[], body: string): Decision {
   const location = headers.location;
   const site = siteFor(env.sites, host)?.config ?? env.sites[0]!.config;
@@ -238,12 +245,12 @@ function fromResponse(env: DiffEnv, host: string | undefined, status: number, he
     }
     if (url.pathname === site.paths.refresh) {
       const returns = url.searchParams.getAll("return");
-      return { kind: "redirect", to: "refresh", status, origin: url.origin, return: safeReturnPath(returns.length === 1 ? returns[0] : undefined) };
+      return { kind: "redirect", to: "refresh", status, origin: url.origin, return: safeReturnPath(returns.length === 1 ? returns[0] : undefined), headers: responseHeaders(headers) };
     }
     return { kind: "redirect", to: "elsewhere", status, location };
   }
-  if ((headers["content-type"] ?? "").startsWith("application/json")) return { kind: "json", status, code: String((JSON.parse(body) as { error?: unknown }).error) };
-  return { kind: "error", status, code: codeOfPage(status, body) };
+  if ((headers["content-type"] ?? "").startsWith("application/json")) return { kind: "json", status, code: String((JSON.parse(body) as { error?: unknown }).error), headers: responseHeaders(headers) };
+  return { kind: "error", status, code: codeOfPage(status, body), headers: responseHeaders(headers) };
 }
 
 /** check-auth's answer (a Lambda@Edge request or response) as a Decision. */
@@ -305,6 +312,22 @@ export function expectedOriginHeaders(spec: RequestSpec, identity: Record<string
   const out: Record<string, string> = {};
   for (const [n, [, v]] of headersOf(spec)) if (!isIdentityHeaderName(n) && !isDisallowedHeader(n)) out[n] = v;
   return { ...out, ...identity };
+}
+
+/**
+ * The headers a generated response should carry: no caching, the site's security headers, the content type, and
+ * for a 401 the `WWW-Authenticate` challenge naming the site's app client, for a 503 `Retry-After`.
+ */
+export function expectedResponseHeaders(env: DiffEnv, spec: RequestSpec, status: number, contentType?: string): Record<string, string> {
+  const site = siteFor(env.sites, spec.host ?? DEFAULT_HOST)?.config ?? env.sites[0]!.config;
+  return {
+    ...site.headers,
+    "cache-control": "no-cache, no-store",
+    pragma: "no-cache",
+    ...(contentType ? { "content-type": contentType } : {}),
+    ...(status === 401 ? { "www-authenticate": `Bearer realm="${site.clientId}"` } : {}),
+    ...(status === 503 ? { "retry-after": "5" } : {}),
+  };
 }
 
 /** Whether a header name is one of ours or a look-alike (re-exported for the table). */

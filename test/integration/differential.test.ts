@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { njsAvailable } from "../../local/cloudfront-function/njs";
 import { ERRORS } from "../../shared/edge/errors";
 import type { ErrorCode } from "../../shared/edge/errors";
-import { buildDiffEnv, decide, DEFAULT_HOST, expectedOriginHeaders } from "../helpers/differential";
+import { buildDiffEnv, decide, DEFAULT_HOST, expectedOriginHeaders, expectedResponseHeaders } from "../helpers/differential";
 import type { Decision, DiffEnv, RequestSpec } from "../helpers/differential";
 import { makeIssuer } from "../helpers/tokens";
 
@@ -40,9 +40,14 @@ const toSignIn =
   (env, spec) => ({ kind: "redirect", to: "sign-in", status: 302, client: env.sites[site]!.config.clientId, origin: `https://${(spec.host ?? DEFAULT_HOST).toLowerCase()}`, return: ret });
 const toRefresh =
   (ret: string, status = 302): Expect =>
-  (_env, spec) => ({ kind: "redirect", to: "refresh", status, origin: `https://${(spec.host ?? DEFAULT_HOST).toLowerCase()}`, return: ret });
-const page = (code: ErrorCode): Expect => () => ({ kind: "error", status: ERRORS[code].status, code });
-const json = (code: ErrorCode): Expect => () => ({ kind: "json", status: ERRORS[code].status, code });
+  (env, spec) => ({ kind: "redirect", to: "refresh", status, origin: `https://${(spec.host ?? DEFAULT_HOST).toLowerCase()}`, return: ret, headers: expectedResponseHeaders(env, spec, status) });
+/** An error page (HTML) for the code, or the same as JSON for an API request. */
+const page =
+  (code: ErrorCode): Expect =>
+  (env, spec) => ({ kind: "error", status: ERRORS[code].status, code, headers: expectedResponseHeaders(env, spec, ERRORS[code].status, "text/html; charset=utf-8") });
+const json =
+  (code: ErrorCode): Expect =>
+  (env, spec) => ({ kind: "json", status: ERRORS[code].status, code, headers: expectedResponseHeaders(env, spec, ERRORS[code].status, "application/json") });
 
 /** Identity headers of the default user ("jane", verified e-mail) with these groups. */
 const jane = (groups = ""): Record<string, string> => ({ "x-auth-user": "jane", "x-auth-email": "user@example.com", "x-auth-groups": groups, "x-auth-id-token": ID_TOKEN });
