@@ -281,7 +281,9 @@ export async function fromFunction(env: DiffEnv, spec: RequestSpec, cookie: stri
   if (flat.location !== undefined && site) {
     const url = new URL(flat.location);
     if (url.pathname === site.paths.signIn) {
-      const next = await env.signIn(viewerRequest({ host: url.host, uri: url.pathname, querystring: url.search.slice(1), ...(cookie ? { cookies: [cookie] } : {}) }));
+      // As CloudFront would send it: over http, it says so in CloudFront-Forwarded-Proto.
+      const proto = url.protocol === "http:" ? { headers: { "CloudFront-Forwarded-Proto": "http" } } : {};
+      const next = await env.signIn(viewerRequest({ host: url.host, uri: url.pathname, querystring: url.search.slice(1), ...proto, ...(cookie ? { cookies: [cookie] } : {}) }));
       const d = fromEdge(env, url.host, next);
       // The function's own status is the one the browser saw first.
       return d.kind === "redirect" ? { ...d, status } : d;

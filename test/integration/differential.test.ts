@@ -34,13 +34,15 @@ const on =
     for (const [n, v] of Object.entries(identity)) id[n] = v === ID_TOKEN ? idToken ?? "(no id token)" : v;
     return { kind: "forward", uri, headers: expectedOriginHeaders(spec, id) };
   };
+/** The site's origin as the viewer addressed it (http only when CloudFront-Forwarded-Proto says so). */
+const originOf = (spec: RequestSpec) => `${spec.headers?.["CloudFront-Forwarded-Proto"] === "http" ? "http" : "https"}://${(spec.host ?? DEFAULT_HOST).toLowerCase()}`;
 /** To the Hosted UI for the site of `site` (index), back to the request's own origin, returning to `ret`. */
 const toSignIn =
   (ret: string, site = 0): Expect =>
-  (env, spec) => ({ kind: "redirect", to: "sign-in", status: 302, client: env.sites[site]!.config.clientId, origin: `https://${(spec.host ?? DEFAULT_HOST).toLowerCase()}`, return: ret });
+  (env, spec) => ({ kind: "redirect", to: "sign-in", status: 302, client: env.sites[site]!.config.clientId, origin: originOf(spec), return: ret });
 const toRefresh =
   (ret: string, status = 302): Expect =>
-  (env, spec) => ({ kind: "redirect", to: "refresh", status, origin: `https://${(spec.host ?? DEFAULT_HOST).toLowerCase()}`, return: ret, headers: expectedResponseHeaders(env, spec, status) });
+  (env, spec) => ({ kind: "redirect", to: "refresh", status, origin: originOf(spec), return: ret, headers: expectedResponseHeaders(env, spec, status) });
 /** An error page (HTML) for the code, or the same as JSON for an API request. */
 const page =
   (code: ErrorCode): Expect =>
@@ -101,11 +103,14 @@ const ONE_SITE_ROWS: Row[] = [
   ["signed out: a navigation (Sec-Fetch-Mode: navigate, Accept */*)", { path: "/a.html", headers: { Accept: "*/*", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document" } }, toSignIn("/a.html")],
   ["signed out: X-Requested-With alone is a navigation (Accept decides)", { path: "/a.html", headers: { "X-Requested-With": "XMLHttpRequest" } }, toSignIn("/a.html")],
   ["signed out: X-Requested-With with Accept json", { path: "/a.html", headers: { "X-Requested-With": "XMLHttpRequest", Accept: "application/json, text/javascript" } }, json("unauthenticated")],
+  ["signed out over http (CloudFront-Forwarded-Proto: http): back to http", { path: "/a.html", headers: { "CloudFront-Forwarded-Proto": "http" } }, toSignIn("/a.html")],
   ["signed out: no Accept header at all", { path: "/a.html", headers: { Accept: "" } }, toSignIn("/a.html")],
   // expired, with and without a refresh token
   ["expired with a refresh token: to refresh", { path: "/docs/a.html", query: "x=1", session: "expired", refreshToken: true }, toRefresh("/docs/a.html?x=1")],
   ["expired with a refresh token, POST: 307 keeps the method", { method: "POST", path: "/form.html", session: "expired", refreshToken: true }, toRefresh("/form.html", 307)],
   ["expired with a refresh token, an API request: refresh too", { path: "/api/items", session: "expired", refreshToken: true }, toRefresh("/api/items")],
+  ["expired with a refresh token, HEAD: 302", { method: "HEAD", path: "/a.html", session: "expired", refreshToken: true }, toRefresh("/a.html")],
+  ["expired with a refresh token, over http: back to http", { path: "/a.html", session: "expired", refreshToken: true, headers: { "CloudFront-Forwarded-Proto": "http" } }, toRefresh("/a.html")],
   ["a refresh token alone: to refresh", { path: "/a.html", refreshToken: true }, toRefresh("/a.html")],
   ["expired without a refresh token: sign in", { path: "/a.html", session: "expired" }, toSignIn("/a.html")],
   ["expired without a refresh token, an API request: 401", { path: "/api/x", session: "expired" }, json("unauthenticated")],
@@ -113,6 +118,8 @@ const ONE_SITE_ROWS: Row[] = [
   ["forged: sign in", { path: "/a.html", session: "forged", groups: ["admins"] }, toSignIn("/a.html")],
   ["forged on a rule's path: sign in, never the page", { path: "/admin/x.html", session: "forged", groups: ["admins"] }, toSignIn("/admin/x.html")],
   ["forged, an API request: 401", { path: "/api/x", session: "forged" }, json("unauthenticated")],
+  ["token cookies and a session cookie that are not tokens at all: sign in", { path: "/a.html", cookies: [["__Host-edgeauth-session", "garbage"], ["CognitoIdentityServiceProvider.differentialclient0001.LastAuthUser", "jane"], ["CognitoIdentityServiceProvider.differentialclient0001.jane.idToken", "garbage"]] }, toSignIn("/a.html")],
+  ["just signed in, cookies that are not tokens at all: a page", { path: "/a.html", markers: { signedin: "active" }, cookies: [["__Host-edgeauth-session", "garbage"], ["CognitoIdentityServiceProvider.differentialclient0001.LastAuthUser", "jane"], ["CognitoIdentityServiceProvider.differentialclient0001.jane.idToken", "garbage"]] }, page("session-rejected")],
   ["another app client's session: sign in", { path: "/a.html", session: "other-client" }, toSignIn("/a.html")],
   // public, preflight
   ["public: no session needed", { path: "/public/a.css" }, on("/public/a.css")],
@@ -174,12 +181,13 @@ const ONE_SITE_ROWS: Row[] = [
   ["a Host with a port and upper case: the way back keeps the port", { path: "/a.html", host: "WWW.Example.com:8443" }, toSignIn("/a.html")],
 ];
 
-/** spa mode: the SPA fallback serves /index.html for client-side routes; Amplify-readable cookies. */
+/** spa mode: the SPA fallback serves /index.html for client-side routes; Amplify-readable cookies; cookies for a domain (no __Host- prefix). */
 const SPA = {
   ...POOL,
   clientId: issuer.clientId,
   mode: "spa",
   spaFallback: true,
+  cookie: { domain: "example.com" },
   publicPaths: ["/assets/*", "/index.html"],
 };
 
@@ -198,6 +206,8 @@ const SPA_ROWS: Row[] = [
   ["expired without one", { path: "/app/route", session: "expired" }, toSignIn("/app/route")],
   ["forged", { path: "/app/route", session: "forged" }, toSignIn("/app/route")],
   ["just signed in, no cookies kept", { path: "/app/route", markers: { signedin: "active" } }, page("cookies-blocked")],
+  ["just refreshed, still expired", { path: "/app/route", session: "expired", refreshToken: true, markers: { refreshed: "active" } }, page("cookies-blocked")],
+  ["a __Host- marker is not this config's marker", { path: "/app/route", cookies: [["__Host-edgeauth-signedin", String(NOW + 300)]] }, toSignIn("/app/route")],
   ["a preflight", { method: "OPTIONS", path: "/app/route", headers: { "Access-Control-Request-Method": "PUT" } }, on("/index.html")],
   ["hostile: a dot segment out of the assets", { path: "/assets/../app/route" }, toSignIn("/assets/../app/route")],
 ];
