@@ -160,6 +160,8 @@ const ONE_SITE_ROWS: Row[] = [
     [`hostile ${path}: never public`, { path }, toSignIn(back)],
   ]),
   ["hostile: double encoding is not decoded twice (/public/%252e%252e/admin/x is a public file)", { path: "/public/%252e%252e/admin/x" }, on("/public/%252e%252e/admin/x/index.html")],
+  ["hostile: an encoded slash under a rule's folder: the rule holds", { ...signedIn, path: "/admin%2Fx.html" }, page("forbidden")],
+  ["hostile: a double-encoded rule path is another object (/%2561dmin/x is the key %61dmin/x)", { ...signedIn, path: "/%2561dmin/x.html" }, on("/%2561dmin/x.html", jane("users"))],
   ["hostile: an encoded slash is not a public path", { path: "/public%2Fa.css" }, toSignIn("/public%2Fa.css")],
   ["hostile: an undecodable path is never public", { path: "/public/%ZZ" }, toSignIn("/public/%ZZ")],
   ["hostile: a look-alike of a public path", { path: "/publicity/x.html" }, toSignIn("/publicity/x.html")],
