@@ -65,7 +65,8 @@ export interface RequestSpec {
   headers?: Record<string, string>;
   /**
    * The session the browser holds, as both cookies of the cloudfront-function hot path (token cookies and the
-   * signed session cookie) for the same user: valid, expired, forged (another key), or another app client's.
+   * signed session cookie) for the same user: valid, expired, forged (another key), or another app client's (under
+   * that client's cookie names, as Amplify names them).
    */
   session?: "valid" | "expired" | "forged" | "other-client";
   /** Whose session (index into the config's sites); default the first site. */
@@ -147,7 +148,9 @@ export function cookiesFor(env: DiffEnv, spec: RequestSpec): { cookie: string; i
     const idToken = sign(id, key);
     token = idToken;
     const accessToken = sign(accessClaims(iss, user), key);
-    parts.push(sessionCookieHeader(site.clientId, { username, idToken, accessToken, ...(spec.refreshToken ? { refreshToken: "refresh-token-value" } : {}) }));
+    // Under the names of the client the tokens are for (Amplify's names carry it): another client's session is
+    // that client's cookies, refresh token included.
+    parts.push(sessionCookieHeader(iss.clientId, { username, idToken, accessToken, ...(spec.refreshToken ? { refreshToken: "refresh-token-value" } : {}) }));
     // The session cookie parse-auth would have written at sign-in, from the same claims (forged: another key).
     const cfg: ResolvedConfig = forged ? { ...site, session: { ...site.session, signingSecret: "f".repeat(43) } } : { ...site, clientId: iss.clientId };
     const set = sessionCookie(openSessionStore("", cfg), cfg, { username, id: id as Claims, idToken, nowSeconds: iat });

@@ -7,6 +7,7 @@
  * Adding a row: a name, what the browser sends (`RequestSpec`: path, headers, the session it holds, loop markers,
  * more cookies) and the decision. Adding a config: a raw auth.config.json and its rows; it is built once.
  */
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { njsAvailable } from "../../local/cloudfront-function/njs";
 import { ERRORS } from "../../shared/edge/errors";
@@ -24,7 +25,12 @@ const ID_TOKEN = "<id-token>";
 
 /** What a row expects, given the config, the request and the row's id token. */
 type Expect = (env: DiffEnv, spec: RequestSpec, idToken: string | undefined) => Decision;
-type Row = [name: string, spec: RequestSpec, expected: Expect];
+/**
+ * A row: what the browser sends and the decision both paths must make. A disagreement known today and not fixable
+ * where the table lives carries what the function does instead and why (`differs`): the row then pins both answers,
+ * and fails once the paths agree, so it moves back into the table.
+ */
+type Row = [name: string, spec: RequestSpec, expected: Expect, differs?: { function: Expect; why: string }];
 
 /** On to the origin at `uri`, with the viewer's headers (look-alikes stripped) and these identity headers. */
 const on =
@@ -120,6 +126,12 @@ const ONE_SITE_ROWS: Row[] = [
   ["forged, an API request: 401", { path: "/api/x", session: "forged" }, json("unauthenticated")],
   ["token cookies and a session cookie that are not tokens at all: sign in", { path: "/a.html", cookies: [["__Host-edgeauth-session", "garbage"], ["CognitoIdentityServiceProvider.differentialclient0001.LastAuthUser", "jane"], ["CognitoIdentityServiceProvider.differentialclient0001.jane.idToken", "garbage"]] }, toSignIn("/a.html")],
   ["just signed in, cookies that are not tokens at all: a page", { path: "/a.html", markers: { signedin: "active" }, cookies: [["__Host-edgeauth-session", "garbage"], ["CognitoIdentityServiceProvider.differentialclient0001.LastAuthUser", "jane"], ["CognitoIdentityServiceProvider.differentialclient0001.jane.idToken", "garbage"]] }, page("session-rejected")],
+  ["forged, with a refresh token: sign in, not a refresh", { path: "/a.html", session: "forged", refreshToken: true }, toSignIn("/a.html")],
+  ["forged, with a refresh token, an API request: 401", { path: "/api/x", session: "forged", refreshToken: true }, json("unauthenticated")],
+  ["forged, with a refresh token, just refreshed: sign in (the refresh marker is not this loop's)", { path: "/a.html", session: "forged", refreshToken: true, markers: { refreshed: "active" } }, toSignIn("/a.html")],
+  ["another app client's session, with its refresh token: sign in (none of it is this client's)", { path: "/a.html", session: "other-client", refreshToken: true }, toSignIn("/a.html")],
+  ["just signed in, another app client's session: no session of ours was kept", { path: "/a.html", session: "other-client", markers: { signedin: "active" } }, page("cookies-blocked")],
+  ["cookies that are not tokens, with a refresh token: sign in", { path: "/a.html", refreshToken: true, cookies: [["__Host-edgeauth-session", "garbage"], ["CognitoIdentityServiceProvider.differentialclient0001.jane.idToken", "garbage"]] }, toSignIn("/a.html")],
   ["another app client's session: sign in", { path: "/a.html", session: "other-client" }, toSignIn("/a.html")],
   // public, preflight
   ["public: no session needed", { path: "/public/a.css" }, on("/public/a.css")],
@@ -225,6 +237,22 @@ const TWO_SITES = {
   ],
 };
 
+/**
+ * Known difference: the session cookie's name is the same for every site (the token cookies' names carry the app
+ * client), so on site B the function cannot tell a forged session cookie of site A's from a forged one of its own:
+ * check-auth sees no session of B ("cookies-blocked"), the function a refused one ("session-rejected"). Only a
+ * shared cookie.domain lets a browser send A's cookies to B. Per-site cookie names remove it.
+ */
+const SHARED_SESSION_NAME = "one session cookie name for every site";
+
+/** The index of the site a Host picks in a raw config with `sites` (exact names, then `*.` wildcards). */
+function siteIndexOf(raw: Record<string, unknown>, host: string | undefined): number {
+  const sites = raw.sites as { hosts: string[] }[];
+  const h = (host ?? DEFAULT_HOST).toLowerCase();
+  const exact = sites.findIndex((s) => s.hosts.includes(h));
+  return exact !== -1 ? exact : sites.findIndex((s) => s.hosts.some((p) => p.startsWith("*.") && h.endsWith(p.slice(1)) && !h.slice(0, -p.length + 1).includes(".")));
+}
+
 const TWO_SITE_ROWS: Row[] = [
   ["A's session on A", { ...signedIn, host: HOST_A, path: "/a.html" }, on("/a.html", jane("users"))],
   ["A's session on A, a Host in upper case", { ...signedIn, host: "SITE-A.example.com", path: "/a.html" }, on("/a.html", jane("users"))],
@@ -240,6 +268,12 @@ const TWO_SITE_ROWS: Row[] = [
   ["B expired with a refresh token", { sessionSite: 1, session: "expired", refreshToken: true, host: HOST_B, path: "/a.html" }, toRefresh("/a.html")],
   ["A's refresh token on B is not B's", { refreshToken: true, host: HOST_B, path: "/a.html" }, toSignIn("/a.html", 1)],
   ["B just signed in, no cookies kept", { host: HOST_B, path: "/a.html", sessionSite: 1, markers: { signedin: "active" } }, page("cookies-blocked")],
+  [
+    "A's forged session on B, just signed in",
+    { session: "forged", host: HOST_B, path: "/a.html", markers: { signedin: "active" } },
+    page("cookies-blocked"),
+    { function: page("session-rejected"), why: SHARED_SESSION_NAME },
+  ],
   ["an unknown host: 421", { ...signedIn, host: "evil.example.com", path: "/a.html" }, page("unknown-host")],
   ["the parent domain is no site: 421", { host: "example.com", path: "/a.html" }, page("unknown-host")],
   ["two labels under B's wildcard: 421", { host: "x.y.b.example.com", path: "/a.html" }, page("unknown-host")],
@@ -262,10 +296,56 @@ describe.each(CONFIGS)("$name: check-auth and the CloudFront Function decide ali
     env = await buildDiffEnv(raw, issuer, NOW);
   }, 180_000);
 
-  it.each(rows)("%s", async (_name, spec, expected) => {
+  it.each(rows)("%s", async (_name, spec, expected, differs) => {
     const r = await decide(env, spec, { njs: NJS });
     const want = expected(env, spec, r.idToken);
+    const fnWant = differs ? differs.function(env, spec, r.idToken) : want;
     // One assertion, so a failure shows which path strays: check-auth, the function, or the function under njs.
-    expect({ checkAuth: r.edge, function: r.fn, ...(NJS ? { njs: r.njs } : {}) }).toEqual({ checkAuth: want, function: want, ...(NJS ? { njs: want } : {}) });
+    expect({ checkAuth: r.edge, function: r.fn, ...(NJS ? { njs: r.njs } : {}) }).toEqual({ checkAuth: want, function: fnWant, ...(NJS ? { njs: fnWant } : {}) });
+  });
+
+  it("property: any mix of the table's ingredients gets the same decision from both (emulator only)", async () => {
+    await fc.assert(
+      fc.asyncProperty(requests(raw), async (spec) => {
+        // The known difference below (SHARED_SESSION_NAME): a session cookie of ours that is not this site's.
+        fc.pre(!(spec.session === "forged" && raw.sites !== undefined && siteIndexOf(raw, spec.host) !== (spec.sessionSite ?? 0)));
+        const r = await decide(env, spec, { njs: false });
+        expect(r.fn).toEqual(r.edge);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
+
+/** Requests made of the table's ingredients: hostile path pieces, the config's hosts, headers, sessions, markers. */
+function requests(raw: Record<string, unknown>): fc.Arbitrary<RequestSpec> {
+  const sites = (raw.sites as { hosts: string[] }[] | undefined) ?? [{ hosts: [DEFAULT_HOST] }];
+  const hosts = [...sites.flatMap((s) => s.hosts.map((h) => h.replace("*.", "x."))), "evil.example.com"];
+  const piece = fc.constantFrom("admin", "ADMIN", "%61dmin", "public", "api", "assets", "open", "docs", "x.html", "a.css", "index.html", "..", ".", "%2e%2e", "%2F", "%5C", "\\", "", "é", "%C3%A9", "%ZZ", "%252e%252e", "a b", "route");
+  const path = fc.array(piece, { minLength: 1, maxLength: 5 }).map((p) => `/${p.join("/")}`);
+  const header = fc.record(
+    {
+      Accept: fc.constantFrom("application/json", "*/*", "image/webp,*/*", ""),
+      "Sec-Fetch-Mode": fc.constantFrom("navigate", "cors", "no-cors"),
+      "Access-Control-Request-Method": fc.constant("POST"),
+      "X-Auth-User": fc.constant("admin"),
+      "CloudFront-Forwarded-Proto": fc.constantFrom("http", "https"),
+    },
+    { requiredKeys: [] },
+  );
+  return fc.record(
+    {
+      host: fc.constantFrom(...hosts),
+      method: fc.constantFrom("GET", "HEAD", "POST", "OPTIONS"),
+      path,
+      query: fc.constantFrom("a=1&a=2", "", "return=//evil.example", "q=é", `q=${"a".repeat(2100)}`),
+      headers: header,
+      session: fc.constantFrom("valid", "expired", "forged", "other-client"),
+      sessionSite: fc.nat(sites.length - 1),
+      groups: fc.constantFrom(["admins"], ["users"], []),
+      refreshToken: fc.boolean(),
+      markers: fc.record({ signedin: fc.constantFrom("active", "stale"), refreshed: fc.constantFrom("active", "stale") }, { requiredKeys: [] }),
+    },
+    { requiredKeys: ["path"] },
+  ) as fc.Arbitrary<RequestSpec>;
+}

@@ -151,6 +151,11 @@ describe("checkRequest: the decision", () => {
     ["a refresh token, POST: 307 keeps the method", { method: "POST", cookies: { [refreshCookie()]: "r" } }, `307 https://${HOST}/refreshauth?return=${back("/docs/page.html")}`],
     ["a refresh token, an API request: refresh too", { uri: "/api/x", cookies: { [refreshCookie()]: "r" } }, `302 https://${HOST}/refreshauth?return=${back("/api/x")}`],
     ["an expired session and a refresh token: refresh", { cookies: { [SESSION]: session({ x: NOW }), [refreshCookie()]: "r" } }, `302 https://${HOST}/refreshauth?return=${back("/docs/page.html")}`],
+    ["a forged session and a refresh token: sign in, not a refresh", { cookies: { [SESSION]: session({}, "z".repeat(43)), [refreshCookie()]: "r" } }, `302 https://${HOST}/signin?return=${back("/docs/page.html")}`],
+    ["another client's session and this client's refresh token: refresh (that session is not this one)", { cookies: { [SESSION]: session({ c: "otherclient00000000000" }), [refreshCookie()]: "r" } }, `302 https://${HOST}/refreshauth?return=${back("/docs/page.html")}`],
+    ["just signed in, another client's session: no session of ours was kept", { cookies: { [SIGNED_IN]: String(NOW + 10), [SESSION]: session({ c: "otherclient00000000000" }) } }, "400 page cookies-blocked"],
+    ["an unreadable session and a refresh token: sign in", { cookies: { [SESSION]: "garbage", [refreshCookie()]: "r" } }, `302 https://${HOST}/signin?return=${back("/docs/page.html")}`],
+    ["a forged session and a refresh token, an API request: 401", { uri: "/api/x", cookies: { [SESSION]: session({}, "z".repeat(43)), [refreshCookie()]: "r" } }, "401 json unauthenticated"],
     ["another client's refresh token: sign in", { cookies: { [refreshCookie("otherclient00000000000")]: "r" } }, `302 https://${HOST}/signin?return=${back("/docs/page.html")}`],
     ["a cookie merely ending in refreshToken: sign in", { cookies: { "x.refreshToken": "r" } }, `302 https://${HOST}/signin?return=${back("/docs/page.html")}`],
     // loop markers
@@ -258,6 +263,7 @@ describe("checkRequest: the responses", () => {
     ["an expired one too, on the way to refresh", { cookies: { [SESSION]: session({ x: NOW - 1 }), [refreshCookie()]: "r" } }, FULL, `Path=/; Secure; HttpOnly; Max-Age=0`],
     ["with cookie.domain, cleared for that domain", { cookies: { [sessionCookieName({ domain: "example.com" })]: "garbage" } }, DOMAIN, `Path=/; Secure; HttpOnly; Max-Age=0; Domain=example.com`],
     ["no session cookie: nothing to clear", {}, FULL, undefined],
+    ["another client's session cookie is left alone", { cookies: { [SESSION]: session({ c: "otherclient00000000000" }) } }, FULL, undefined],
   ])("%s", (_name, req, config, attributes) => {
     const r = asResponse(check(req, config));
     const name = config === DOMAIN ? sessionCookieName({ domain: "example.com" }) : SESSION;
