@@ -139,11 +139,11 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
   const amplify = `${AMPLIFY_PREFIX}.${c.clientId}.`;
   if (!check.ok) {
     // As check-auth judges tokens (shared/edge/check-auth.ts; test/integration/differential.test.ts): another app
-    // client's session (another site's, under a shared cookie.domain) is no session of this one, and is left alone;
-    // one of ours that ran out is refreshed; a forged or unreadable one is refused, refresh token and all.
+    // client's session (another site's, under a shared cookie.domain) is no session of this one; one of ours that
+    // ran out is refreshed; a forged or unreadable one is refused, refresh token and all.
     const mine = cookie(name) !== undefined && check.why !== "other-client";
     const clear: CfResponse["cookies"] = {};
-    if (mine) clear[name] = { value: "", attributes: `Path=/; Secure; HttpOnly; Max-Age=0${c.cookieDomain ? `; Domain=${c.cookieDomain}` : ""}` };
+    if (cookie(name) !== undefined) clear[name] = { value: "", attributes: `Path=/; Secure; HttpOnly; Max-Age=0${c.cookieDomain ? `; Domain=${c.cookieDomain}` : ""}` };
     let refresh = false;
     if (!mine || check.why === "expired")
       for (const n in cookies) if (n.indexOf(amplify) === 0 && /\.refreshToken(\.0)?$/.test(n)) refresh = true;

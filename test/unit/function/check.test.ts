@@ -263,7 +263,7 @@ describe("checkRequest: the responses", () => {
     ["an expired one too, on the way to refresh", { cookies: { [SESSION]: session({ x: NOW - 1 }), [refreshCookie()]: "r" } }, FULL, `Path=/; Secure; HttpOnly; Max-Age=0`],
     ["with cookie.domain, cleared for that domain", { cookies: { [sessionCookieName({ domain: "example.com" })]: "garbage" } }, DOMAIN, `Path=/; Secure; HttpOnly; Max-Age=0; Domain=example.com`],
     ["no session cookie: nothing to clear", {}, FULL, undefined],
-    ["another client's session cookie is left alone", { cookies: { [SESSION]: session({ c: "otherclient00000000000" }) } }, FULL, undefined],
+    ["another client's session cookie is cleared too", { cookies: { [SESSION]: session({ c: "otherclient00000000000" }) } }, FULL, `Path=/; Secure; HttpOnly; Max-Age=0`],
   ])("%s", (_name, req, config, attributes) => {
     const r = asResponse(check(req, config));
     const name = config === DOMAIN ? sessionCookieName({ domain: "example.com" }) : SESSION;
