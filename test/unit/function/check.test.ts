@@ -193,7 +193,7 @@ describe("checkRequest: the decision", () => {
     // sites
     ["site A's session on A", { host: "a.example.com", cookies: { [SESSION]: session() } }, "forward /docs/page.html", TWO_SITES],
     ["site A's session on B", { host: "b.example.com", cookies: { [SESSION]: session() } }, `302 https://b.example.com/signin?return=${back("/docs/page.html")}`, TWO_SITES],
-  ])("%s → %s", (_name, req, expected, config = FULL, key = KEY) => {
+  ])("%s", (_name, req, expected, config = FULL, key = KEY) => {
     expect(summary(check(req, config, key))).toBe(expected);
   });
 });
