@@ -334,6 +334,3 @@ export function expectedResponseHeaders(env: DiffEnv, spec: RequestSpec, status:
     ...(status === 503 ? { "retry-after": "5" } : {}),
   };
 }
-
-/** Whether a header name is one of ours or a look-alike (re-exported for the table). */
-export { isIdentityHeaderName };
