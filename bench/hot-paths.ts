@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import vm from "node:vm";
+import { rawQueryStringOf } from "../local/cloudfront-function/event";
 import { toKvsStore } from "../local/cloudfront-function/kvs";
 import { loadCloudFrontFunction } from "../local/cloudfront-function/runtime";
 import type { KvsData } from "../local/cloudfront-function/runtime";
@@ -104,7 +105,9 @@ function handlerLoopUs(code: string, kvs: KvsData | undefined, event: CffViewerR
   const loop = (k: number) =>
     new vm.Script(
       `(function () { var ev = ${JSON.stringify(JSON.stringify(event))}, passed = { n: 0 };
-        for (var i = 0; i < ${k}; i++) Promise.resolve(handler(JSON.parse(ev))).then(function (r) { if (r && r.uri) passed.n++; });
+        // A JSON copy loses request.rawQueryString() (runtime 2.0): given back, as the runtime has it.
+        var raw = ${JSON.stringify(rawQueryStringOf(event)) ?? "undefined"}, copy = function () { var e = JSON.parse(ev); e.request.rawQueryString = function () { return raw; }; return e; };
+        for (var i = 0; i < ${k}; i++) Promise.resolve(handler(copy())).then(function (r) { if (r && r.uri) passed.n++; });
         return passed; })()`,
     );
   const warm = loop(Math.ceil(n / 10));

@@ -12,7 +12,7 @@
  *     bytes the built function writes at the default log level, its cost per million at AWS's published prices
  *     (bench/cost.ts), and for the CloudFront Function its size against the 10 KB limit and its time in the local
  *     emulator (an indicator only: the real runtime is not Node).
- * Prints the tables and writes them as JSON to .build/bench/latest.json (untracked: README's figures are the record).
+ * Prints the tables and writes them as JSON to .build/bench/latest.json (untracked: docs/performance.md is the record).
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createPublicKey, verify } from "node:crypto";
@@ -24,7 +24,8 @@ import { buildViewerRequestEvent } from "../local/cloudfront-function/event";
 import { resolveConfig } from "../shared/config/resolve";
 import { EDGE_FUNCTIONS } from "../shared/functions";
 import { createLogger } from "../shared/log";
-import { sessionCookieName } from "../shared/viewer/cookie-names";
+import { bindingCookieName, sessionCookieName } from "../shared/viewer/cookie-names";
+import { bindingFor } from "../test/helpers/session";
 import { SESSION_KEY, idTokenHash, sealSession } from "../shared/viewer/session-cookie";
 import { accessClaims, idClaims, makeIssuer, makeKey, sign } from "../test/helpers/tokens";
 import { PRICES, costPerMillion, invocationsFor, platformLogBytes } from "./cost";
@@ -141,6 +142,8 @@ async function main() {
     jwks: { keys: [key.jwk] },
     publicPaths: ["/public/*", "/favicon.ico"],
     rules: [{ path: "/admin/*", groups: ["admins"] }],
+    // Known here so the signed-in browser below can carry the binding cookie parse-auth writes.
+    nonceSigningSecret: "bench-nonce-signing-secret-0123456789",
   };
   writeFileSync(configPath, JSON.stringify(rawConfig));
   const outdir = join(work, "dist");
@@ -162,7 +165,7 @@ async function main() {
   const prefix = `CognitoIdentityServiceProvider.${iss.clientId}`;
   const filler = `_ga=GA1.1.1234567890.1700000000; _gid=GA1.1.987654321.1700000000; theme=dark; consent=${"x".repeat(600)}`;
   const sessionCookie = (id: string, access: string) =>
-    `${filler}; ${prefix}.LastAuthUser=${user.username}; ${prefix}.${user.username}.idToken=${id}; ${prefix}.${user.username}.accessToken=${access}; ${prefix}.${user.username}.refreshToken=${"r".repeat(1700)}`;
+    `${filler}; ${prefix}.LastAuthUser=${user.username}; ${prefix}.${user.username}.idToken=${id}; ${prefix}.${user.username}.accessToken=${access}; ${prefix}.${user.username}.refreshToken=${"r".repeat(1700)}; ${bindingCookieName({}, iss.clientId)}=${bindingFor(iss.clientId, id, rawConfig.nonceSigningSecret)}`;
   const signedIn = sessionCookie(idToken, accessToken);
   const old = { ...user, iat: Math.floor(Date.now() / 1000) - 7200 };
   const expired = sessionCookie(sign(idClaims(iss, old), key), sign(accessClaims(iss, old), key));
@@ -302,7 +305,7 @@ async function main() {
     path: PAGE,
     query: "",
     // What the browser sends on this hot path: the token cookies as before, and the session cookie.
-    headers: [["Host", HOST], ["Accept", ACCEPT], ["User-Agent", USER_AGENT], ["Cookie", `${signedIn}; ${sessionCookieName({})}=${session}`]],
+    headers: [["Host", HOST], ["Accept", ACCEPT], ["User-Agent", USER_AGENT], ["Cookie", `${signedIn}; ${sessionCookieName({}, iss.clientId)}=${session}`]],
     ip: "203.0.113.1",
   });
   const fn: FunctionMeasure = await functionMeasures(fnDir, fnEvent, FUNCTION_RUNS, perCall);

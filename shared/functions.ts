@@ -93,7 +93,8 @@ export const FUNCTIONS = [
     runtime: "lambda-edge",
     trigger: "viewer-request",
     behaviour: "refresh",
-    secrets: ["clientSecret", "sessionSigningSecret"],
+    // nonceSigningSecret: the binding cookie's key (shared/edge/session-binding.ts).
+    secrets: ["clientSecret", "nonceSigningSecret", "sessionSigningSecret"],
     verifiesTokens: true,
     slsName: "refreshAuth",
     description: "Refreshes expired tokens with the refresh token",

@@ -51,10 +51,10 @@ const harness = (event: CffViewerRequestEvent) => `
 ;(function () {
   var ev = ${JSON.stringify(event)};
   ${defineRawQueryString("ev", rawQueryStringOf(event))}
+  // njs cuts a console.log line at 2,048 bytes: the result goes out as ASCII JSON in lines of 1,000 characters.
   Promise.resolve().then(function () { return handler(ev); }).then(
     function (r) {
-      // njs cuts a console.log line at 2048 bytes: the result goes out as ASCII (JSON escapes) in short lines.
-      var s = JSON.stringify(r).replace(/[\u007f-\uffff]/g, function (c) { return String.fromCharCode(92) + "u" + ("000" + c.charCodeAt(0).toString(16)).slice(-4); });
+      var s = JSON.stringify(r).replace(/[\\u007f-\\uffff]/g, function (c) { return "\\\\u" + ("000" + c.charCodeAt(0).toString(16)).slice(-4); });
       for (var i = 0; i < s.length; i += 1000) console.log("${MARK}part " + s.slice(i, i + 1000));
       console.log("${MARK}ok");
     },
@@ -81,18 +81,9 @@ export function runUnderNjs(
       const lines = stdout.split("\n").filter((l) => l !== "");
       const at = lines.findIndex((l) => l.startsWith(MARK));
       const logs = at < 0 ? lines : lines.slice(0, at);
-      const marked = lines.filter((l) => l.startsWith(MARK)).map((l) => l.slice(MARK.length));
-      const out = marked[marked.length - 1];
-      const json = marked.filter((l) => l.startsWith("part ")).map((l) => l.slice(5)).join("");
-      let result: unknown;
-      let parsed = false;
-      try {
-        result = JSON.parse(json);
-        parsed = true;
-      } catch (e) {
-        // Not the harness's output: reported below with what njs printed.
-      }
-      if (out === "ok" && parsed) resolve({ ok: true, result, logs });
+      const ours = lines.slice(Math.max(at, 0)).filter((l) => l.startsWith(MARK)).map((l) => l.slice(MARK.length));
+      const out = ours[ours.length - 1];
+      if (at >= 0 && out === "ok") resolve({ ok: true, result: JSON.parse(ours.filter((l) => l.startsWith("part ")).map((l) => l.slice(5)).join("")), logs });
       else resolve({ ok: false, error: out?.startsWith("error ") ? out.slice(6) : `${stderr}${stdout}`.trim() || String(err), logs });
     });
   });

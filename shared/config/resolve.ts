@@ -68,14 +68,51 @@ export function resolveAuthConfig(raw: unknown, extra: ResolveExtra = {}): Resul
   const warnings: string[] = [];
   if (!isObject(raw)) return { ok: false, errors: ["config: must be a JSON object"], warnings };
   const parsed = configFileSchema.safeParse(raw, { error: typeError });
-  if (!parsed.success) return { ok: false, errors: formatIssues(parsed.error.issues, [], configFileSchema), warnings };
   const fail: Fail = (field, why) => errors.push(`${field}: ${why}`);
+  if (!parsed.success) {
+    // Every problem at once: the checks across keys still run on the values that parsed fine.
+    errors.push(...formatIssues(parsed.error.issues, [], configFileSchema));
+    crossKeyChecksOnly(raw, parsed.error.issues, fail);
+    return { ok: false, errors, warnings };
+  }
   const data = parsed.data;
   const deploy = deployPart(data.deploy ?? {}, raw, fail);
   const sites = sitesPart(data, raw, extra, deploy?.createUserPool ?? false, fail);
   const triggers = triggersPart(data.triggers ?? {}, data.logLevel, fail, warnings);
+  if (sites) warnings.push(...cookieDomainWarnings(sites));
   if (errors.length || !sites || !triggers || !deploy) return { ok: false, errors, warnings };
+  warnings.push(...usernameClaimWarnings(sites, triggers, raw));
   return { ok: true, config: { edge: sites[0]!.config, sites, triggers, deploy }, warnings };
+}
+
+/**
+ * Standard claims users commonly edit themselves (OpenID Connect Core §5.1; Cognito lets users write every
+ * attribute the app client's write attributes do not exclude, and custom attributes are user-writable the same way).
+ * `email` and `phone_number` are absent: they are forwarded only when verified (shared/viewer/identity-headers.ts).
+ */
+const USER_EDITABLE_CLAIMS = ["preferred_username", "name", "given_name", "family_name", "middle_name", "nickname", "profile", "picture", "website", "gender", "birthdate", "zoneinfo", "locale", "address"];
+
+/**
+ * A warning per site whose `usernameClaim` a user can write: `x-auth-user` would be whatever they typed. Known
+ * when the claim is in `triggers.preTokenGeneration.writableAttributes`, or (Cognito, or a claim set explicitly for
+ * another provider) a user-editable standard claim or a custom attribute.
+ */
+function usernameClaimWarnings(sites: ResolvedSite[], triggers: TriggersConfig, raw: Raw): string[] {
+  const out: string[] = [];
+  sites.forEach((site, i) => {
+    const c = site.config;
+    const claim = c.usernameClaim;
+    const given = raw.usernameClaim !== undefined || (Array.isArray(raw.sites) && isObject(raw.sites[i]) && (raw.sites[i] as Raw).usernameClaim !== undefined);
+    const writable = triggers.preTokenGeneration.writableAttributes.includes(claim);
+    const editable = (c.provider.type === "cognito" || given) && (USER_EDITABLE_CLAIMS.includes(claim) || /^(dev:)?custom:/.test(claim));
+    if (!writable && !editable) return;
+    const field = raw.sites !== undefined ? `sites[${i}].usernameClaim` : "usernameClaim";
+    out.push(
+      `${field}: users can set "${claim}" themselves${writable ? " (it is in writableAttributes)" : ""}, so x-auth-user would be whatever they ` +
+        `write there and two users could share a name; use a claim they cannot change (${c.provider.type === "cognito" ? '"cognito:username" or "sub"' : '"sub"'})`,
+    );
+  });
+  return out;
 }
 
 /** The edge part alone (the whole file is still checked: an unknown key anywhere is an error). */
@@ -392,6 +429,8 @@ function providerPart(data: ConfigFile, extra: ResolveExtra, createsPool: boolea
       jwksUri: jwksUri ?? "",
       clientAuth,
       accessTokenJwt: prov.accessTokenJwt,
+      // RFC 9207 §3: a provider that says it sends `iss` always does, so a response without one is not its.
+      ...(doc?.authorization_response_iss_parameter_supported === true ? { issParameter: true } : {}),
     },
   };
 }
@@ -417,6 +456,21 @@ function checkRegionAndPool(data: ConfigFile, fail: Fail): void {
     const prefix = data.userPoolId.split("_")[0];
     if (prefix !== data.region) fail("region", `is ${data.region}, but userPoolId ${data.userPoolId} is a pool in ${prefix}: the issuer would refuse every token`);
   }
+}
+
+/**
+ * The checks across keys that do not need a valid file, for a file the schema refused: each runs when the keys it
+ * reads are strings the schema did not complain about, so a typo elsewhere does not hide a region/pool mismatch.
+ */
+function crossKeyChecksOnly(raw: Raw, issues: readonly { path: readonly PropertyKey[] }[], fail: Fail): void {
+  const refused = new Set(issues.map((i) => String(i.path[0] ?? "")));
+  const str = (key: string) => (typeof raw[key] === "string" && !refused.has(key) ? (raw[key] as string) : undefined);
+  const region = str("region");
+  const userPoolId = str("userPoolId");
+  const issuer = str("issuer");
+  // An unparsed `provider` may still be "cognito": the region/pool check applies unless it is an OpenID Connect one.
+  if (raw.provider !== undefined && raw.provider !== "cognito") return;
+  checkRegionAndPool({ region, userPoolId, issuer } as ConfigFile, fail);
 }
 
 /** A bare host means https; a full URL may carry a port; http only for local emulators. */
@@ -598,4 +652,23 @@ function deployPart(d: Partial<DeployData>, raw: Raw, fail: Fail): DeployConfig 
     alarms: resolveAlarms(d.alarms),
     dashboard: resolveDashboard(d.dashboard, d.priceClass ?? "PriceClass_100"),
   };
+}
+
+/**
+ * `cookie.domain` shares our cookies with every subdomain on purpose, so none of them can carry the `__Host-`
+ * prefix: a sibling subdomain can plant the session, sign-in state and binding cookies (issue 17). Said at build.
+ */
+function cookieDomainWarnings(sites: readonly ResolvedSite[]): string[] {
+  const out: string[] = [];
+  sites.forEach((s, i) => {
+    const domain = s.config.cookie.domain;
+    if (!domain) return;
+    const field = sites.length > 1 ? `sites[${i}].cookie.domain` : "cookie.domain";
+    out.push(
+      `${field}: is ${domain}, so the edge's cookies are shared with every host under ${domain.replace(/^\./, "")} and lose the __Host- prefix: ` +
+        "any of those hosts (user content, a forgotten CNAME, an http-only sibling) can plant session or sign-in cookies and sign a visitor in as someone else. " +
+        "Leave cookie.domain out unless every host under it is yours and trusted",
+    );
+  });
+  return out;
 }

@@ -23,7 +23,7 @@ import type { EdgeRequest, Outcome } from "./request";
 import { errorResponse, redirect } from "./responses";
 import { compileRules, groupsOf, isAllowed } from "../viewer/rules";
 import type { CompiledRule } from "../viewer/rules";
-import { expireTokens, justFinished, openSessionStore, usernameOf } from "./session-store";
+import { expireTokens, isBoundSession, justFinished, openSessionStore, usernameOf, withRepeatedCleared } from "./session-store";
 import { startSignIn } from "./sign-in";
 import { verifyTokenPair } from "./tokens/token-pair";
 
@@ -78,20 +78,23 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
   const nowSeconds = Math.floor(nowMs / 1000);
 
   const refresh = (reason: SignInReason): Outcome => {
-    if (justFinished(store, "refreshed", nowSeconds)) return { ...errorResponse(config, "cookies-blocked", { api: api(), retry: "/" }), reason: "loop-stopped:refresh" };
-    const location = `${origin}${config.paths.refresh}?${new URLSearchParams({ return: requestedPath(req) })}`;
+    const clear = withRepeatedCleared(store, []);
+    if (justFinished(store, "refreshed", nowSeconds)) return { ...errorResponse(config, "cookies-blocked", { api: api(), retry: "/", cookies: clear }), reason: "loop-stopped:refresh" };
+    const location = `${origin}${config.paths.refresh}?${new URLSearchParams({ return: requestedPath(req, config.paths) })}`;
     const keepsMethod = req.method !== "GET" && req.method !== "HEAD";
-    return { ...redirect(config, location, [], keepsMethod ? 307 : 302), reason };
+    return { ...redirect(config, location, clear, keepsMethod ? 307 : 302), reason };
   };
-  const signIn = (reason: SignInReason, clear: string[] = []): Outcome => {
+  const signIn = (reason: SignInReason, expired: string[] = []): Outcome => {
+    const clear = withRepeatedCleared(store, expired);
     if (api()) return { ...errorResponse(config, "unauthenticated", { api: true, cookies: clear }), reason };
     if (justFinished(store, "signedin", nowSeconds)) {
       // We just came back from a successful sign-in and still have no usable session: the browser did not keep
       // the cookies, or kept tokens we cannot verify. Another sign-in would loop.
       const code = session.idToken ? "session-rejected" : "cookies-blocked";
-      return { ...errorResponse(config, code, { cookies: clear, retry: requestedPath(req) }), reason: `loop-stopped:${reason}` };
+      return { ...errorResponse(config, code, { cookies: clear, retry: requestedPath(req, config.paths) }), reason: `loop-stopped:${reason}` };
     }
-    return { ...startSignIn(ctx, store, origin, requestedPath(req), clear), reason };
+    // startSignIn expires the repeated cookies itself.
+    return { ...startSignIn(ctx, store, origin, requestedPath(req, config.paths), expired), reason };
   };
 
   if (!session.idToken) return session.refreshToken ? refresh("expired") : signIn("no-session");
@@ -103,12 +106,15 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
       return session.refreshToken ? refresh("expired") : signIn("expired");
     case "unavailable":
       // A token signed with a key we could not fetch may be perfectly good: keep the cookies, ask to try again.
-      return { ...errorResponse(config, "cognito-unavailable", { api: api(), retry: requestedPath(req) }), reason: "cognito-unavailable:jwks" };
+      return { ...errorResponse(config, "cognito-unavailable", { api: api(), retry: requestedPath(req, config.paths) }), reason: "cognito-unavailable:jwks" };
     case "rejected":
       // Forged, tampered, or another client's: the refresh token that came with them is no more this session's
       // (a provider that did not bind it to its client would otherwise turn it into one), so it goes too.
       return signIn(`rejected:${pair.why}`, expireTokens(store, ["idToken", "accessToken", "refreshToken"]));
   }
+  // Genuine tokens, but not this browser's sign-in (a sibling subdomain planted them, or they predate the binding):
+  // not a session; they go, with the refresh token that came with them (shared/edge/session-binding.ts).
+  if (!isBoundSession(store, pair.id, config.nonceSigningSecret)) return signIn("unbound", expireTokens(store, ["idToken", "accessToken", "refreshToken"]));
 
   const groups = groupsOf(pair.id, config.groupsClaim);
   // Rules also apply to the object the origin will serve: `/admin` is rewritten to `/admin/index.html`, which
@@ -121,5 +127,5 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
     ];
     return { ...errorResponse(config, "forbidden", { api: api(), links }), reason: "forbidden" };
   }
-  return forward("signed-in", config.forwardIdentity ? identityHeaders(pair.id, usernameOf(pair.id, pair.access, config), groups, session.idToken) : undefined);
+  return forward("signed-in", config.forwardIdentity ? identityHeaders(pair.id, usernameOf(pair.id, pair.access, config), groups, session.idToken, config.usernameClaim) : undefined);
 }

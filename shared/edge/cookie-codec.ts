@@ -3,10 +3,14 @@
  * header and serialising one `Set-Cookie` value, with the `cookie` package.
  *
  * Names are written the way js-cookie (Amplify's CookieStorage) writes them, so usernames with `@`, `+` or other
- * characters round-trip; on the way in, names are percent-decoded the way js-cookie reads them.
+ * characters round-trip. On the way in, only Amplify's token cookie names (`CognitoIdentityServiceProvider.…`) are
+ * percent-decoded the way js-cookie reads them; every other name is kept exactly as sent, so
+ * `%5F%5FHost-edgeauth-…` (which a sibling subdomain may set) is never read as our `__Host-edgeauth-…` cookie: the
+ * `__Host-` prefix is enforced on the name as sent, byte for byte (issue 17).
  */
 import { parseCookie, stringifySetCookie } from "cookie";
 import type { SameSite } from "../config/types";
+import { AMPLIFY_PREFIX } from "../viewer/cookie-names";
 
 /** js-cookie's name encoding (`encodeURIComponent`, then a few characters put back). */
 export function encodeCookieName(name: string): string {
@@ -21,32 +25,60 @@ export function encodeCookieName(name: string): string {
     .replace(/[()]/g, escape);
 }
 
-function decodeName(name: string): string {
+/** The name a cookie is read under: js-cookie's decoding for Amplify's names, every other name as sent. */
+export function readName(name: string): string {
   if (!name.includes("%")) return name;
+  let decoded: string;
   try {
-    return name.replace(/(%[\dA-F]{2})+/gi, decodeURIComponent);
+    decoded = name.replace(/(%[\dA-F]{2})+/gi, decodeURIComponent);
   } catch {
     return name;
   }
+  return decoded.startsWith(`${AMPLIFY_PREFIX}.`) ? decoded : name;
 }
 
-/** Parses a Cookie header into a map of decoded name to decoded value. The first of repeated names wins. */
-export function parseCookies(header: string): Map<string, string> {
-  const out = new Map<string, string>();
-  if (!header) return out;
+/** A Cookie header, parsed: the first value of each name, and the names that came more than once. */
+export interface ParsedCookies {
+  /** Name (as read, see `readName`) → value (decoded by the `cookie` package). The first of repeated names. */
+  cookies: Map<string, string>;
+  /** Names (as read) sent more than once: a host-only cookie and a planted parent-domain one, for example. */
+  repeated: Set<string>;
+}
+
+/** Parses a Cookie header, keeping track of repeated names (the `cookie` package keeps only the first). */
+export function parseCookieHeader(header: string): ParsedCookies {
+  const cookies = new Map<string, string>();
+  const repeated = new Set<string>();
+  if (!header) return { cookies, repeated };
   let parsed: Record<string, string | undefined>;
   try {
     parsed = parseCookie(header);
   } catch {
-    return out;
+    return { cookies, repeated };
   }
   for (const name in parsed) {
     const value = parsed[name];
     if (value === undefined) continue;
-    const decoded = decodeName(name);
-    if (!out.has(decoded)) out.set(decoded, value);
+    const read = readName(name);
+    if (cookies.has(read)) repeated.add(read);
+    else cookies.set(read, value);
   }
-  return out;
+  // Names the `cookie` package folded into one: count them as sent (split at ";", name before the first "=").
+  const seen = new Set<string>();
+  for (const pair of header.split(";")) {
+    const eq = pair.indexOf("=");
+    if (eq < 0) continue;
+    const read = readName(pair.slice(0, eq).trim());
+    if (seen.has(read)) repeated.add(read);
+    else seen.add(read);
+  }
+  return { cookies, repeated };
+}
+
+/** Parses a Cookie header into a map of name (as read, see `readName`) to decoded value. The first of repeated
+ *  names is kept here; the session store refuses our cookies when they repeat (`parseCookieHeader`). */
+export function parseCookies(header: string): Map<string, string> {
+  return parseCookieHeader(header).cookies;
 }
 
 export interface CookieAttributes {

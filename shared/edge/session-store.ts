@@ -15,22 +15,32 @@
  *   15 seconds after a sign-in or refresh.
  * - With the CloudFront Function hot path, `__Host-edgeauth-session` = the sealed session
  *   (shared/viewer/session-cookie.ts), which the CloudFront Function checks on every request.
+ * - `__Host-edgeauth-binding` = the HMAC that binds the token cookies to this browser's sign-in
+ *   (shared/edge/session-binding.ts), as long as the refresh token.
  * Our own cookies carry the `__Host-` prefix unless `cookie.domain` is set, so a sibling subdomain cannot plant
  * them (login CSRF by cookie tossing): https://datatracker.ietf.org/doc/html/draft-ietf-httpbis-rfc6265bis#name-the-__host-prefix
+ * With `cookie.domain` they are named per app client (`edgeauth-<site>-<base>`, shared/viewer/cookie-names.ts).
+ *
+ * Cookie tossing (issue 17): names are read exactly as sent (only Amplify's are percent-decoded), and a cookie of
+ * ours that arrives more than once (a host-only one and a planted parent-domain one: browsers send the longer
+ * `Path` first, so "first wins" would let the planted one win) is judged as absent and expired (`withRepeatedCleared`).
  */
 import type { CookieSettings, ResolvedConfig } from "../config/types";
-import { AMPLIFY_PREFIX, lastAuthUserName, markerActive, markerName, sessionCookieName, signInCookieName, tokenCookieName } from "../viewer/cookie-names";
+import { AMPLIFY_PREFIX, bindingCookieName, lastAuthUserName, markerActive, markerName, sessionCookieName, signInCookieName, tokenCookieName } from "../viewer/cookie-names";
 import type { MarkerKind, TokenKind } from "../viewer/cookie-names";
-import { encodeCookieName, parseCookies, serializeCookie } from "./cookie-codec";
+import { encodeCookieName, parseCookieHeader, serializeCookie } from "./cookie-codec";
+import { bindingValue, isBound, subjectOf } from "./session-binding";
+import type { BindingSubject } from "./session-binding";
 import type { TokenSet } from "./oauth";
-import { SIGNIN_TTL_SECONDS, STATE_RE, peekExpiry, sealSignIn, unsealSignIn } from "./sign-in-state";
+import { SIGNIN_TTL_SECONDS, STATE_RE, peekExpiry, sealSignIn, signInSite, unsealSignIn } from "./sign-in-state";
 import type { SignInState, UnsealResult } from "./sign-in-state";
 import type { Claims } from "./tokens/verifier";
 import { claimAt, groupsOf } from "../viewer/rules";
-import { idTokenHash, sealSession } from "../viewer/session-cookie";
+import { forwardedUsername, isVerifiedIdentity } from "../viewer/identity-headers";
+import { idTokenHash, sealSession, sealedLength } from "../viewer/session-cookie";
 import type { SessionClaims } from "../viewer/session-cookie";
 
-export { AMPLIFY_PREFIX, lastAuthUserName, markerActive, markerName, sessionCookieName, signInCookieName, tokenCookieName } from "../viewer/cookie-names";
+export { AMPLIFY_PREFIX, bindingCookieName, lastAuthUserName, markerActive, markerName, sessionCookieName, signInCookieName, tokenCookieName } from "../viewer/cookie-names";
 export type { MarkerKind, TokenKind } from "../viewer/cookie-names";
 
 /**
@@ -56,10 +66,11 @@ type StoreConfig = Pick<ResolvedConfig, "clientId" | "cookie" | "mode">;
 
 const AMPLIFY_TOKEN_NAME = /^.{1,256}\.(idToken|accessToken|refreshToken|clockDrift|userData)(\.\d{1,2})?$/s;
 
-/** True for the names we write: this client's Amplify cookies, our sign-in cookies and loop markers. */
+/** True for the names we write: this client's Amplify cookies, our sign-in cookies, loop markers, session and binding. */
 export function isOwnCookieName(name: string, c: Pick<StoreConfig, "clientId" | "cookie">): boolean {
-  const signIn = signInCookieName("", c.cookie);
-  if (name === markerName("signedin", c.cookie) || name === markerName("refreshed", c.cookie) || name === sessionCookieName(c.cookie)) return true;
+  const signIn = signInCookieName("", c.cookie, c.clientId);
+  for (const own of [markerName("signedin", c.cookie, c.clientId), markerName("refreshed", c.cookie, c.clientId), sessionCookieName(c.cookie, c.clientId), bindingCookieName(c.cookie, c.clientId)])
+    if (name === own) return true;
   if (name.startsWith(signIn)) return STATE_RE.test(name.slice(signIn.length));
   const amplify = `${AMPLIFY_PREFIX}.${c.clientId}.`;
   if (!name.startsWith(amplify)) return false;
@@ -157,6 +168,42 @@ export interface CookieWriter {
   own(name: string, value: string, maxAge: number): string;
 }
 
+/** Bytes of a cookie value as the codec sends it (percent-encoded UTF-8; a lone surrogate as its 9-byte U+FFFD). */
+function encodedValueLength(value: string): number {
+  let n = 0;
+  for (const c of value) n += encodedCharLength(c);
+  return n;
+}
+function encodedCharLength(c: string): number {
+  try {
+    return encodeURIComponent(c).length;
+  } catch {
+    return 9;
+  }
+}
+
+/**
+ * A value cut into pieces whose encoded form is at most `size` bytes each, between characters (never inside a
+ * character's UTF-8 bytes or a surrogate pair), so every chunk is whole text and within the browser's limit.
+ */
+export function splitEncoded(value: string, size: number): string[] {
+  const out: string[] = [];
+  let piece = "";
+  let bytes = 0;
+  for (const c of value) {
+    const n = encodedCharLength(c);
+    if (bytes + n > size && piece) {
+      out.push(piece);
+      piece = "";
+      bytes = 0;
+    }
+    piece += c;
+    bytes += n;
+  }
+  if (piece) out.push(piece);
+  return out;
+}
+
 /** Writes cookies with the site's attributes: `Secure; Path=/; SameSite=<setting>`, optional `Domain`. */
 export function cookieWriter(settings: CookieSettings): CookieWriter {
   const domain = settings.domain ? { domain: settings.domain } : {};
@@ -167,16 +214,15 @@ export function cookieWriter(settings: CookieSettings): CookieWriter {
     expire,
     own: (name, value, maxAge) => serializeCookie(name, value, { maxAge, httpOnly: true, sameSite: "Lax", ...domain }),
     set(name, value, { maxAge, httpOnly, existing }) {
-      const encodedLength = encodeCookieName(name).length + encodeURIComponent(value).length;
+      const encodedLength = encodeCookieName(name).length + encodedValueLength(value);
       if (encodedLength <= CHUNK_SIZE) {
         const out = [write(name, value, maxAge, httpOnly)];
         for (let i = 0; existing?.has(`${name}.${i}`); i++) out.push(expire(`${name}.${i}`));
         return out;
       }
       const out: string[] = [];
-      const size = CHUNK_SIZE - encodeCookieName(name).length - 8;
       let i = 0;
-      for (let at = 0; at < value.length; at += size, i++) out.push(write(`${name}.${i}`, value.slice(at, at + size), maxAge, httpOnly));
+      for (const part of splitEncoded(value, CHUNK_SIZE - encodeCookieName(name).length - 8)) out.push(write(`${name}.${i++}`, part, maxAge, httpOnly));
       if (existing?.has(name)) out.push(expire(name));
       for (; existing?.has(`${name}.${i}`); i++) out.push(expire(`${name}.${i}`));
       return out;
@@ -186,6 +232,10 @@ export function cookieWriter(settings: CookieSettings): CookieWriter {
 
 export interface NewSession {
   username: string;
+  /** Whose session (verified id token): written into the binding cookie with `bindingKey`. */
+  subject: BindingSubject;
+  /** `nonceSigningSecret` (shared/edge/session-binding.ts). */
+  bindingKey: string;
   tokens: TokenSet;
   idExp: number;
   accessExp: number;
@@ -199,16 +249,51 @@ export interface NewSession {
  * `Set-Cookie` values the decisions need (plain functions, so each bundle carries only the ones it uses).
  */
 export interface SessionStore {
-  /** The request's cookies, decoded (first of repeated names wins). */
+  /** The request's cookies, names as read (see cookie-codec `readName`); cookies of ours sent more than once are
+   *  left out (judged as absent) and listed in `repeated`. */
   readonly cookies: ReadonlyMap<string, string>;
+  /** Names of ours that came more than once: expired by `withRepeatedCleared`. */
+  readonly repeated: readonly string[];
   /** The current user's tokens. */
   readonly session: StoredSession;
   readonly config: StoreConfig;
 }
 
 export function openSessionStore(cookieHeader: string, config: StoreConfig): SessionStore {
-  const cookies = parseCookies(cookieHeader);
-  return { cookies, session: readSession(cookies, config.clientId), config };
+  const { cookies, repeated } = parseCookieHeader(cookieHeader);
+  const ours: string[] = [];
+  for (const n of repeated) {
+    if (!isOwnCookieName(n, config)) continue;
+    cookies.delete(n);
+    if (ours.length < MAX_EXPIRED_PER_RESPONSE / 2) ours.push(n);
+  }
+  return { cookies, repeated: ours, session: readSession(cookies, config.clientId), config };
+}
+
+/**
+ * `setCookies` with, in front, the expiry of every cookie of ours that came more than once, so the visitor
+ * recovers: host-only, and with `cookie.domain` also with that Domain. A name the response writes again keeps that
+ * write (only its other copy is expired). Every response a decision sends with cookies goes through this, once, with
+ * all its cookies: an expiry after a write would delete what was just written (browsers apply them in order).
+ */
+export function withRepeatedCleared(store: SessionStore, setCookies: readonly string[]): string[] {
+  if (store.repeated.length === 0) return [...setCookies];
+  const { domain, sameSite } = store.config.cookie;
+  const expire = (n: string, d?: string) => serializeCookie(n, "", { maxAge: 0, httpOnly: true, sameSite, ...(d ? { domain: d } : {}) });
+  const out: string[] = [];
+  for (const n of store.repeated) {
+    const written = setCookies.some((c) => c.startsWith(`${encodeCookieName(n)}=`));
+    // A write goes with the Domain when one is set (else host-only): it replaces that copy itself.
+    if (domain) out.push(expire(n));
+    if (!written) out.push(domain ? expire(n, domain) : expire(n));
+  }
+  return [...out, ...setCookies];
+}
+
+/** True when the binding cookie matches the user of these verified id token claims (shared/edge/session-binding.ts). */
+export function isBoundSession(store: SessionStore, id: Record<string, unknown>, key: string): boolean {
+  const subject = subjectOf(id, store.config.clientId);
+  return subject !== undefined && isBound(store.cookies.get(bindingCookieName(store.config.cookie, store.config.clientId)), subject, key);
 }
 
 const writer = (store: SessionStore) => cookieWriter(store.config.cookie);
@@ -216,12 +301,12 @@ const expireIfPresent = (store: SessionStore, names: string[]) => names.filter((
 
 /** A sign-in (`signedin`) or refresh (`refreshed`) finished moments ago and handed out a session still valid now. */
 export function justFinished(store: SessionStore, kind: MarkerKind, nowSeconds: number): boolean {
-  return markerActive(store.cookies.get(markerName(kind, store.config.cookie)), nowSeconds);
+  return markerActive(store.cookies.get(markerName(kind, store.config.cookie, store.config.clientId)), nowSeconds);
 }
 
 /** The pending sign-ins: state → sealed value. */
 function pendingSignIns(store: SessionStore): Map<string, string> {
-  const prefix = signInCookieName("", store.config.cookie);
+  const prefix = signInCookieName("", store.config.cookie, store.config.clientId);
   const out = new Map<string, string>();
   for (const [name, value] of store.cookies) if (name.startsWith(prefix)) out.set(name.slice(prefix.length), value);
   return out;
@@ -230,24 +315,26 @@ function pendingSignIns(store: SessionStore): Map<string, string> {
 /** Whether any sign-in cookie is present. */
 export const hasPendingSignIns = (store: SessionStore): boolean => pendingSignIns(store).size > 0;
 
-/** Opens the sign-in cookie of `state`: undefined when this browser has none. */
-export function openSignIn(store: SessionStore, state: string, secret: string, nowSeconds: number): UnsealResult | undefined {
+/** Opens the sign-in cookie of `state` started on this `origin` for this app client: undefined when this browser
+ *  has none. */
+export function openSignIn(store: SessionStore, state: string, secret: string, nowSeconds: number, origin: string): UnsealResult | undefined {
   if (!STATE_RE.test(state)) return undefined;
-  const sealed = store.cookies.get(signInCookieName(state, store.config.cookie));
-  return sealed === undefined ? undefined : unsealSignIn(state, sealed, secret, nowSeconds);
+  const sealed = store.cookies.get(signInCookieName(state, store.config.cookie, store.config.clientId));
+  return sealed === undefined ? undefined : unsealSignIn(state, sealed, secret, nowSeconds, signInSite(store.config.clientId, origin));
 }
 
 /** Expires the sign-in cookie of `state` when this browser has one. */
 export function endSignIn(store: SessionStore, state: string): string[] {
-  return STATE_RE.test(state) ? expireIfPresent(store, [signInCookieName(state, store.config.cookie)]) : [];
+  return STATE_RE.test(state) ? expireIfPresent(store, [signInCookieName(state, store.config.cookie, store.config.clientId)]) : [];
 }
 
-/** A new sign-in cookie (HttpOnly, Lax, 15 minutes), dropping the oldest pending ones. */
-export function startSignIn(store: SessionStore, s: SignInState, secret: string): string[] {
+/** A new sign-in cookie (HttpOnly, Lax, 15 minutes) for this `origin` and app client, dropping the oldest pending
+ *  ones. */
+export function startSignIn(store: SessionStore, s: SignInState, secret: string, origin: string): string[] {
   const w = writer(store);
-  const name = (state: string) => signInCookieName(state, store.config.cookie);
+  const name = (state: string) => signInCookieName(state, store.config.cookie, store.config.clientId);
   const drop = signInsToDrop(pendingSignIns(store)).map((state) => w.expire(name(state)));
-  return [...drop, w.own(name(s.state), sealSignIn(s, secret), SIGNIN_TTL_SECONDS)];
+  return [...drop, w.own(name(s.state), sealSignIn(s, secret, signInSite(store.config.clientId, origin)), SIGNIN_TTL_SECONDS)];
 }
 
 /**
@@ -272,7 +359,9 @@ export function writeSession(store: SessionStore, s: NewSession): string[] | und
   add(name("accessToken"), s.tokens.accessToken, s.accessExp - s.nowSeconds, httpOnly);
   if (s.tokens.refreshToken) add(name("refreshToken"), s.tokens.refreshToken, config.cookie.refreshTokenMaxAge, true);
   else keep.add(name("refreshToken"));
-  const size = out.reduce((n, c) => n + c.split(";", 1)[0]!.length + 2, 0);
+  add(bindingCookieName(config.cookie, config.clientId), bindingValue(s.subject, s.bindingKey), config.cookie.refreshTokenMaxAge, true);
+  // Bytes the browser sends back: each `name=value` as written (percent-encoded), and "; " between them.
+  const size = out.reduce((n, c) => n + Buffer.byteLength(c.split(";", 1)[0]!) + 2, 0);
   if (size > MAX_SESSION_COOKIE_BYTES) return undefined;
   // Another user's token cookies (a different account signed in before) go.
   const userPrefix = `${AMPLIFY_PREFIX}.${config.clientId}.${s.username}.`;
@@ -285,8 +374,8 @@ export function writeSession(store: SessionStore, s: NewSession): string[] | und
 /** The loop marker after a sign-in (`signedin`) or refresh (`refreshed`), holding the new id token's `exp`;
  *  the other marker is expired. */
 export function mark(store: SessionStore, kind: MarkerKind, idExp: number): string[] {
-  const other = markerName(kind === "signedin" ? "refreshed" : "signedin", store.config.cookie);
-  return [writer(store).own(markerName(kind, store.config.cookie), String(idExp), MARKER_TTL_SECONDS), ...expireIfPresent(store, [other])];
+  const other = markerName(kind === "signedin" ? "refreshed" : "signedin", store.config.cookie, store.config.clientId);
+  return [writer(store).own(markerName(kind, store.config.cookie, store.config.clientId), String(idExp), MARKER_TTL_SECONDS), ...expireIfPresent(store, [other])];
 }
 
 /** Expires the current user's token cookies of these kinds (with their chunks); nothing without a user. */
@@ -304,11 +393,11 @@ export function expireTokens(store: SessionStore, kinds: readonly TokenKind[]): 
 }
 
 /** Expires the session cookie when present (a refused refresh ends the CloudFront Function's session too). */
-export const expireSession = (store: SessionStore): string[] => expireIfPresent(store, [sessionCookieName(store.config.cookie)]);
+export const expireSession = (store: SessionStore): string[] => expireIfPresent(store, [sessionCookieName(store.config.cookie, store.config.clientId)]);
 
 /** Expires the loop markers present. */
 export const expireMarkers = (store: SessionStore): string[] =>
-  expireIfPresent(store, [markerName("signedin", store.config.cookie), markerName("refreshed", store.config.cookie)]);
+  expireIfPresent(store, [markerName("signedin", store.config.cookie, store.config.clientId), markerName("refreshed", store.config.cookie, store.config.clientId)]);
 
 /** Expires every cookie of ours present, plus the current user's known names (sign-out). */
 export function expireAll(store: SessionStore): string[] {
@@ -320,39 +409,40 @@ export function expireAll(store: SessionStore): string[] {
   return [...names].map((n) => w.expire(n));
 }
 
-/** The session cookie's JSON stays under this, so the cookie (base64url, plus its MAC and name) fits in 4 KB. */
-const MAX_SESSION_JSON = 2700;
-
 /**
  * The CloudFront Function hot path's session cookie, for a user whose tokens were just verified: it lives until
  * the id token's `exp`, or `session.maxAge` from now if sooner. It carries every group when identity headers are
- * forwarded (cut, and marked, when they would not fit), else only the groups the rules name.
+ * forwarded (cut, and marked, when they would not fit), else only the groups the rules name. Always one cookie:
+ * its name and sealed value as sent stay within CHUNK_SIZE bytes (the CloudFront Function reads one cookie, never
+ * chunks). Undefined when even the groups the rules need do not fit: the caller answers `session-too-large`.
  */
 export function sessionCookie(
   store: SessionStore,
-  config: Pick<ResolvedConfig, "forwardIdentity" | "rules" | "session" | "groupsClaim">,
+  config: Pick<ResolvedConfig, "forwardIdentity" | "rules" | "session" | "groupsClaim" | "usernameClaim">,
   s: { username: string; id: Claims; idToken: string; nowSeconds: number },
-): string {
+): string | undefined {
   const idExp = s.id.exp as number;
   const x = config.session.maxAge !== undefined ? Math.min(idExp, s.nowSeconds + config.session.maxAge) : idExp;
   const all = groupsOf(s.id, config.groupsClaim);
   const named: string[] = [];
   for (const r of config.rules) for (const g of r.groups) if (all.includes(g) && !named.includes(g)) named.push(g);
-  const claims: SessionClaims = { c: store.config.clientId, s: String(s.id.sub), u: s.username, g: config.forwardIdentity ? [] : named, x, h: idTokenHash(s.idToken) };
-  if (typeof s.id.email === "string" && (s.id.email_verified === true || s.id.email_verified === "true")) claims.e = s.id.email;
+  const claims: SessionClaims = { c: store.config.clientId, s: String(s.id.sub), u: forwardedUsername(s.id, s.username, config.usernameClaim) ?? "", g: config.forwardIdentity ? [] : named, x, h: idTokenHash(s.idToken) };
+  if (typeof s.id.email === "string" && isVerifiedIdentity(s.id, "email")) claims.e = s.id.email;
+  const name = sessionCookieName(store.config.cookie, store.config.clientId);
+  // Bytes as sent: the name as the codec writes it, "=", the sealed value (ASCII).
+  const room = CHUNK_SIZE - encodeCookieName(name).length - 1;
   if (config.forwardIdentity) {
     // The groups the rules need first, then the others while they fit.
     for (const g of [...named, ...all.filter((x) => !named.includes(x))]) {
       claims.g.push(g);
-      if (JSON.stringify(claims).length > MAX_SESSION_JSON) {
+      if (sealedLength(claims) > room) {
         claims.g.pop();
         claims.gt = 1;
         break;
       }
     }
   }
-  return cookieWriter(store.config.cookie).set(sessionCookieName(store.config.cookie), sealSession(claims, config.session.signingSecret), {
-    maxAge: x - s.nowSeconds,
-    httpOnly: true,
-  })[0]!;
+  // The groups the rules name cannot be cut (a rule would then refuse its own member): too big is a clear page.
+  if (sealedLength(claims) > room || claims.g.length < named.length) return undefined;
+  return cookieWriter(store.config.cookie).set(name, sealSession(claims, config.session.signingSecret), { maxAge: x - s.nowSeconds, httpOnly: true })[0]!;
 }

@@ -4,7 +4,9 @@
  *
  * One cookie per sign-in means sign-ins started in parallel (two tabs, a page and its favicon) do not overwrite
  * each other. The cookie binds `state` to this browser (CSRF, RFC 6749 §10.12); PKCE S256 (RFC 7636) protects the
- * code exchange; the nonce is checked in the id token (OIDC Core §3.1.2.1).
+ * code exchange; the nonce is checked in the id token (OIDC Core §3.1.2.1). The MAC also covers the site (app
+ * client and origin, `signInSite`), so a sign-in cookie sealed for one site never finishes a callback on another,
+ * even when the sites share a cookie domain and a signing secret (issue 17).
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
@@ -45,14 +47,19 @@ export function pkceChallenge(verifier: string): string {
   return createHash("sha256").update(verifier).digest("base64url");
 }
 
-function mac(secret: string, state: string, payload: string): Buffer {
-  return createHmac("sha256", secret).update(`${state}.${payload}`).digest();
+/** The site a sign-in belongs to: its app client and origin (`https://host`), as the MAC covers them. */
+export function signInSite(clientId: string, origin: string): string {
+  return JSON.stringify([clientId, origin]);
 }
 
-/** The cookie value: base64url(JSON) + "." + base64url(HMAC(state + "." + payload)). */
-export function sealSignIn(s: SignInState, secret: string): string {
+function mac(secret: string, site: string, state: string, payload: string): Buffer {
+  return createHmac("sha256", secret).update(`${site}\n${state}.${payload}`).digest();
+}
+
+/** The cookie value: base64url(JSON) + "." + base64url(HMAC(site + "\n" + state + "." + payload)). */
+export function sealSignIn(s: SignInState, secret: string, site: string): string {
   const payload = b64url(Buffer.from(JSON.stringify({ n: s.nonce, v: s.verifier, r: s.returnPath, e: s.expires })));
-  return `${payload}.${b64url(mac(secret, s.state, payload))}`;
+  return `${payload}.${b64url(mac(secret, site, s.state, payload))}`;
 }
 
 /** A sealed sign-in holds a return path of up to MAX_RETURN_PATH (2,048) characters in base64: about 2.9 KB. */
@@ -60,14 +67,14 @@ const MAX_SEALED_LENGTH = 3600;
 
 export type UnsealResult = { ok: true; signIn: SignInState } | { ok: false; why: "malformed" | "bad-mac" | "expired" };
 
-/** Checks a sign-in cookie's HMAC (constant time) and expiry, and returns its contents. */
-export function unsealSignIn(state: string, value: string, secret: string, nowSeconds: number): UnsealResult {
+/** Checks a sign-in cookie's HMAC (constant time; for this `site`) and expiry, and returns its contents. */
+export function unsealSignIn(state: string, value: string, secret: string, nowSeconds: number, site: string): UnsealResult {
   if (!STATE_RE.test(state) || value.length > MAX_SEALED_LENGTH) return { ok: false, why: "malformed" };
   const dot = value.indexOf(".");
   if (dot < 1) return { ok: false, why: "malformed" };
   const payload = value.slice(0, dot);
   const given = Buffer.from(value.slice(dot + 1), "base64url");
-  const expected = mac(secret, state, payload);
+  const expected = mac(secret, site, state, payload);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, why: "bad-mac" };
   let data: unknown;
   try {

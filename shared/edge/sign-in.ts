@@ -9,7 +9,7 @@ import { authorizeUrl } from "./oauth";
 import { safeReturnPath, siteOrigin } from "../viewer/redirect";
 import type { EdgeRequest, Outcome } from "./request";
 import { errorResponse, redirect } from "./responses";
-import { openSessionStore, startSignIn as signInCookies } from "./session-store";
+import { openSessionStore, startSignIn as signInCookies, withRepeatedCleared } from "./session-store";
 import type { SessionStore } from "./session-store";
 import { newSignIn, pkceChallenge } from "./sign-in-state";
 import type { Respond } from "./request";
@@ -24,7 +24,7 @@ export function startSignIn(ctx: EdgeContext, store: SessionStore, origin: strin
     nonce: s.nonce,
     codeChallenge: pkceChallenge(s.verifier),
   });
-  return redirect(config, location, [...clear, ...signInCookies(store, s, config.nonceSigningSecret)]);
+  return redirect(config, location, withRepeatedCleared(store, [...clear, ...signInCookies(store, s, config.nonceSigningSecret, origin)]));
 }
 
 export async function signIn(req: EdgeRequest, ctx: EdgeContext): Promise<Outcome> {
@@ -32,6 +32,6 @@ export async function signIn(req: EdgeRequest, ctx: EdgeContext): Promise<Outcom
   const origin = siteOrigin(req);
   if (!origin) return { ...errorResponse(config, "bad-host"), reason: "error:bad-host" };
   const returns = new URLSearchParams(req.querystring.length > 8192 ? "" : req.querystring).getAll("return");
-  const back = safeReturnPath(returns.length === 1 ? returns[0] : undefined);
+  const back = safeReturnPath(returns.length === 1 ? returns[0] : undefined, config.paths);
   return { ...startSignIn(ctx, openSessionStore(req.cookieHeader, config), origin, back), reason: "sign-in" };
 }

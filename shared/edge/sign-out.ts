@@ -15,7 +15,7 @@ import { logoutUrl, revokeToken } from "./oauth";
 import { siteOrigin } from "../viewer/redirect";
 import type { EdgeRequest, Outcome } from "./request";
 import { confirmPage, errorResponse, redirect } from "./responses";
-import { expireAll, openSessionStore } from "./session-store";
+import { expireAll, openSessionStore, withRepeatedCleared } from "./session-store";
 
 /**
  * True when the request comes from this site or from the user directly (typed, bookmarked): `Sec-Fetch-Site` is
@@ -48,5 +48,5 @@ export async function signOut(req: EdgeRequest, ctx: EdgeContext): Promise<Outco
   const store = openSessionStore(req.cookieHeader, config);
   const revoked = store.session.refreshToken ? await revokeToken(config, ctx.http, store.session.refreshToken) : true;
   const location = logoutUrl(config, `${origin}${config.paths.afterSignOut}`, store.session.idToken);
-  return { ...redirect(config, location, expireAll(store)), reason: revoked ? "signed-out" : "signed-out:revoke-failed" };
+  return { ...redirect(config, location, withRepeatedCleared(store, expireAll(store))), reason: revoked ? "signed-out" : "signed-out:revoke-failed" };
 }

@@ -124,7 +124,16 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
   };
   if ((pub(forms) && (targetForms === undefined || pub(targetForms))) || isPreflight(edge)) return forward();
 
-  const cookie = (name: string) => valueOf(cookies, name);
+  // Cookies are read under the names as sent (CloudFront does not decode them). One of ours sent more than once (a
+  // planted parent-domain copy next to ours: browsers send the longer Path first) is judged as absent, and expired
+  // the way we write it (host-only, or with cookie.domain) so the visitor recovers (issue 17).
+  const clear: CfResponse["cookies"] = {};
+  const gone = { value: "", attributes: `Path=/; Secure; HttpOnly; Max-Age=0${c.cookieDomain ? `; Domain=${c.cookieDomain}` : ""}` };
+  const cookie = (name: string) => {
+    const v = once(cookies[name]);
+    if (cookies[name] && v === undefined) clear[name] = gone;
+    return v;
+  };
   // The build bakes apiPaths into every site when some site has them.
   const api = () => isApiRequest(edge, (typeof __HAS_API_PATHS__ === "undefined" || __HAS_API_PATHS__) && (inGlobSet(c.apiPaths!, forms.raw) || (forms.normalized !== undefined && inGlobSet(c.apiPaths!, forms.normalized))));
   // Where to come back to: the Lambda@Edge function behind paths.signIn / paths.refresh keeps it only when it is
@@ -142,8 +151,7 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
     // client's session (another site's, under a shared cookie.domain) is no session of this one; one of ours that
     // ran out is refreshed; a forged or unreadable one is refused, refresh token and all.
     const mine = cookie(name) !== undefined && check.why !== "other-client";
-    const clear: CfResponse["cookies"] = {};
-    if (cookie(name) !== undefined) clear[name] = { value: "", attributes: `Path=/; Secure; HttpOnly; Max-Age=0${c.cookieDomain ? `; Domain=${c.cookieDomain}` : ""}` };
+    if (cookie(name) !== undefined) clear[name] = gone;
     let refresh = false;
     if (!mine || check.why === "expired")
       for (const n in cookies) if (n.indexOf(amplify) === 0 && /\.refreshToken(\.0)?$/.test(n)) refresh = true;
@@ -161,7 +169,8 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
   if ((typeof __HAS_RULES__ === "undefined" || __HAS_RULES__) && (!isAllowed(c.rules!, forms, s.g) || (targetForms !== undefined && !isAllowed(c.rules!, targetForms, s.g)))) return error("forbidden", api());
   if ((typeof __FORWARD_IDENTITY__ === "undefined" || __FORWARD_IDENTITY__) && c.forwardIdentity) {
     const set = (header: string, value: string) => (headers[header] = { value });
-    set("x-auth-user", encodeIdentityValue(s.u));
+    // "" when the username is an unverified e-mail address or phone number (sealed so by parse-auth / refresh-auth).
+    if (s.u) set("x-auth-user", encodeIdentityValue(s.u));
     if (s.e !== undefined) set("x-auth-email", encodeIdentityValue(s.e));
     const g = groupsHeader(s.g);
     set("x-auth-groups", g.value);
@@ -172,6 +181,11 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
   return forward();
 }
 
+/** A cookie's value when it was sent once; undefined when absent or sent more than once (issue 17). */
+function once(v: CfValue | undefined): string | undefined {
+  return v && !(v.multiValue && v.multiValue.length > 1) ? v.value : undefined;
+}
+
 /**
  * The id token among this app client's cookies (names starting with `amplify`) whose hash the session holds, whole
  * or reassembled from its chunks, so it can be forwarded as verified; undefined when none matches.
@@ -180,7 +194,8 @@ function verifiedIdToken(cookies: Record<string, CfValue>, amplify: string, hash
   const parts: Record<string, string[]> = {};
   for (const n in cookies) {
     const m = /^(.*\.idToken)(?:\.(\d{1,2}))?$/.exec(n);
-    if (n.indexOf(amplify) === 0 && m) (parts[m[1]!] = parts[m[1]!] || [])[Number(m[2] || 0)] = cookies[n]!.value;
+    const v = once(cookies[n]);
+    if (n.indexOf(amplify) === 0 && m && v !== undefined) (parts[m[1]!] = parts[m[1]!] || [])[Number(m[2] || 0)] = v;
   }
   for (const base in parts) {
     const token = parts[base]!.join("");

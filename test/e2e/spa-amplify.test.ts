@@ -248,7 +248,7 @@ describe.each(HOT_PATHS)("SPA mode with Amplify JS v6 in a real browser, hotPath
       const idToken = fakeJwt({ sub, "cognito:username": username, token_use: "id", exp, iat: now });
       const accessToken = fakeJwt({ sub, username, token_use: "access", exp, iat: now });
       const tokens = { idToken, accessToken, refreshToken: "opaque-refresh" };
-      setCookies = writeSession(openSessionStore("", stack.config), { username, tokens, idExp: exp, accessExp: exp, nowSeconds: now })!;
+      setCookies = writeSession(openSessionStore("", stack.config), { username, subject: { iss: "https://issuer.invalid", sub, clientId: stack.config.clientId }, bindingKey: stack.config.nonceSigningSecret, tokens, idExp: exp, accessExp: exp, nowSeconds: now })!;
       const from = seen.length;
       await b.page.goto(`${site}/set`);
       expect(b.page.url()).toBe(`${site}/spa/`);

@@ -150,16 +150,17 @@ export function cookiesFor(env: DiffEnv, spec: RequestSpec): { cookie: string; i
     const accessToken = sign(accessClaims(iss, user), key);
     // Under the names of the client the tokens are for (Amplify's names carry it): another client's session is
     // that client's cookies, refresh token included.
-    parts.push(sessionCookieHeader(iss.clientId, { username, idToken, accessToken, ...(spec.refreshToken ? { refreshToken: "refresh-token-value" } : {}) }));
+    parts.push(sessionCookieHeader(iss.clientId, { username, idToken, accessToken, bindingKey: site.nonceSigningSecret, cookie: site.cookie, ...(spec.refreshToken ? { refreshToken: "refresh-token-value" } : {}) }));
     // The session cookie parse-auth would have written at sign-in, from the same claims (forged: another key).
     const cfg: ResolvedConfig = forged ? { ...site, session: { ...site.session, signingSecret: "f".repeat(43) } } : { ...site, clientId: iss.clientId };
     const set = sessionCookie(openSessionStore("", cfg), cfg, { username, id: id as Claims, idToken, nowSeconds: iat });
+    if (set === undefined) throw new Error("no session cookie for this user");
     parts.push(set.split(";", 1)[0]!);
   } else if (spec.refreshToken) {
-    parts.push(sessionCookieHeader(site.clientId, { username, refreshToken: "refresh-token-value" }));
+    parts.push(sessionCookieHeader(site.clientId, { username, refreshToken: "refresh-token-value", bindingKey: site.nonceSigningSecret, cookie: site.cookie }));
   }
   for (const [kind, state] of Object.entries(spec.markers ?? {})) {
-    parts.push(`${markerName(kind as MarkerKind, site.cookie)}=${state === "active" ? env.now + 300 : env.now - 300}`);
+    parts.push(`${markerName(kind as MarkerKind, site.cookie, site.clientId)}=${state === "active" ? env.now + 300 : env.now - 300}`);
   }
   for (const [n, v] of spec.cookies ?? []) parts.push(`${n}=${v}`);
   return { cookie: parts.join("; "), ...(token ? { idToken: token } : {}) };
@@ -242,13 +243,13 @@ function fromResponse(env: DiffEnv, host: string | undefined, status: number, he
       const client = url.searchParams.get("client_id") ?? "";
       const siteOf = env.sites.find((s) => s.config.clientId === client)?.config ?? site;
       const store = openSessionStore(setCookies.map((c) => c.split(";", 1)[0]).join("; "), siteOf);
-      const opened = openSignIn(store, state, siteOf.nonceSigningSecret, env.now);
       const origin = new URL(url.searchParams.get("redirect_uri") ?? "").origin;
+      const opened = openSignIn(store, state, siteOf.nonceSigningSecret, env.now, origin);
       return { kind: "redirect", to: "sign-in", status, client, origin, return: opened?.ok ? opened.signIn.returnPath : `unreadable sign-in state (${opened?.why ?? "no cookie"})` };
     }
     if (url.pathname === site.paths.refresh) {
       const returns = url.searchParams.getAll("return");
-      return { kind: "redirect", to: "refresh", status, origin: url.origin, return: safeReturnPath(returns.length === 1 ? returns[0] : undefined), headers: responseHeaders(headers) };
+      return { kind: "redirect", to: "refresh", status, origin: url.origin, return: safeReturnPath(returns.length === 1 ? returns[0] : undefined, site.paths), headers: responseHeaders(headers) };
     }
     return { kind: "redirect", to: "elsewhere", status, location };
   }

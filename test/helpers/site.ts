@@ -7,7 +7,7 @@ import { buildWith } from "./build";
 import type { Built } from "./build";
 import { header, setCookies, viewerRequest } from "./events";
 import type { RequestSpec } from "./events";
-import { makeIssuer } from "./tokens";
+import { TEST_NONCE_SECRET, makeIssuer } from "./tokens";
 
 export const HOST = "www.example.com";
 export const issuer = makeIssuer({ clientId: "integrationclient123456", userPoolId: "us-east-1_Integ1" });
@@ -41,6 +41,8 @@ export async function makeSite(
     rules: [{ path: "/admin/*", groups: ["admins"] }],
     timeouts: { token: 400, revoke: 300, jwks: 300 },
     logLevel: "debug",
+    // Known, so a test can write the binding cookie next to tokens it signs (test/helpers/session.ts).
+    nonceSigningSecret: TEST_NONCE_SECRET,
     ...opts.extra,
   }, opts.files);
   expect(built.status, built.stderr + built.stdout).toBe(0);

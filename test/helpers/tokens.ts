@@ -118,6 +118,9 @@ export function tokensFor(iss: Issuer, u: UserSpec = {}): { idToken: string; acc
   return { idToken: sign(idClaims(iss, u), iss.key), accessToken: sign(accessClaims(iss, u), iss.key) };
 }
 
+/** The `nonceSigningSecret` of `testConfig` (it also keys the binding cookie, see test/helpers/session.ts). */
+export const TEST_NONCE_SECRET = "test-secret-test-secret-test-secret-123";
+
 /** A resolved config for unit tests, keys embedded. */
 export function testConfig(iss: Issuer, raw: Record<string, unknown> = {}): ResolvedConfig {
   const result = resolveConfig(
@@ -128,7 +131,7 @@ export function testConfig(iss: Issuer, raw: Record<string, unknown> = {}): Reso
       domain: "auth.example.com",
       issuer: iss.issuer,
       jwks: { keys: [iss.key.jwk] },
-      nonceSigningSecret: "test-secret-test-secret-test-secret-123",
+      nonceSigningSecret: TEST_NONCE_SECRET,
       ...raw,
     },
     {},

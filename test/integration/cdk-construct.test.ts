@@ -5,7 +5,7 @@
  * serves every construct with the same config.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { App, Stack, Validations } from "aws-cdk-lib";
@@ -16,6 +16,8 @@ import { AwsSolutionsChecks } from "cdk-nag";
 import { describe, expect, it } from "vitest";
 import { EdgeAuth, EdgeAuthUserPool, configCreatesUserPool, poolIdsFromOutputs, siteHostsFromOutputs } from "../../cdk";
 import type { AuthConfigInput } from "../../cdk";
+import { resolveOrThrow } from "../../shared/config/load";
+import { RESPONSE_HEADERS_POLICY_ID, hotPathParts } from "../../scripts/sls-hot-path";
 
 const root = resolve(__dirname, "../..");
 const example = JSON.parse(readFileSync(join(root, "examples/cdk/auth.config.example.json"), "utf8")) as AuthConfigInput;
@@ -54,6 +56,21 @@ const only = <T>(m: Record<string, T>): T => {
   expect(values).toHaveLength(1);
   return values[0]!;
 };
+/** The headers of the one response headers policy (SecurityHeadersConfig, CustomHeadersConfig). */
+function policyHeadersOf(t: Template): Json {
+  const { SecurityHeadersConfig, CustomHeadersConfig } = only(t.findResources("AWS::CloudFront::ResponseHeadersPolicy")).Properties.ResponseHeadersPolicyConfig;
+  return { SecurityHeadersConfig, ...(CustomHeadersConfig ? { CustomHeadersConfig } : {}) };
+}
+/** The same headers as the Serverless edge stack has them (scripts/sls-hot-path.ts, over stand-in build files). */
+function serverlessPolicy(config: AuthConfigInput): Json {
+  const resolved = resolveOrThrow(config, "test", { jwks: { keys: [] }, nonceSigningSecret: "x".repeat(32), sessionSigningSecret: "x".repeat(43), errorPages: {} }, () => undefined);
+  const fake = mkdtempSync(join(work, "sls-"));
+  mkdirSync(join(fake, "dist", "check-auth-function"), { recursive: true });
+  for (const f of ["index.js", "kvs.json"]) writeFileSync(join(fake, "dist", "check-auth-function", f), "{}");
+  const parts = hotPathParts(fake, "dist", resolved.edge, resolved.deploy, "SitePolicy");
+  const { SecurityHeadersConfig, CustomHeadersConfig } = (parts.resources[RESPONSE_HEADERS_POLICY_ID] as Json).Properties.ResponseHeadersPolicyConfig;
+  return { SecurityHeadersConfig, ...(CustomHeadersConfig ? { CustomHeadersConfig } : {}) };
+}
 const distributionConfig = (t: Template): Json => only(t.findResources("AWS::CloudFront::Distribution")).Properties.DistributionConfig;
 /** The logical id of the published version of an edge function, by its construct id (`CheckAuth`, ...). */
 const versionOf = (t: Template, id: string): string => {
@@ -62,11 +79,14 @@ const versionOf = (t: Template, id: string): string => {
   return ids[0]!;
 };
 
+/** The Lambda@Edge functions of a template: every Lambda function but CDK's LogRetention provider. */
+const edgeLambdas = (t: Template): Record<string, Json> => Object.fromEntries(Object.entries(t.findResources("AWS::Lambda::Function")).filter(([id]) => !id.startsWith("LogRetention")));
+
 describe("EdgeAuth, lambda-edge hot path, created bucket and distribution", () => {
   const { template: t } = synth(existing);
 
   it("creates the catalogue's Lambda@Edge functions within Lambda@Edge's limits, trusted by edgelambda", () => {
-    const fns = t.findResources("AWS::Lambda::Function");
+    const fns = edgeLambdas(t);
     expect(Object.keys(fns).map((k) => k.replace(/Fn[0-9A-F]{8}$/, "")).sort()).toEqual(
       ["CheckAuth", "HttpHeaders", "ParseAuth", "RefreshAuth", "SignIn", "SignOut"].map((n) => `EdgeAuth${n}`),
     );
@@ -74,8 +94,20 @@ describe("EdgeAuth, lambda-edge hot path, created bucket and distribution", () =
       expect(fn.Properties).toMatchObject({ Runtime: RUNTIME, MemorySize: 128, Timeout: 5, Handler: "index.handler", Architectures: ["x86_64"] });
       expect(fn.Properties.Environment).toBeUndefined();
     }
-    for (const role of Object.values(t.findResources("AWS::IAM::Role")))
-      expect(JSON.stringify(role.Properties.AssumeRolePolicyDocument)).toContain("edgelambda.amazonaws.com");
+    for (const [id, role] of Object.entries(t.findResources("AWS::IAM::Role")).filter(([id]) => !id.startsWith("LogRetention")))
+      expect(JSON.stringify(role.Properties.AssumeRolePolicyDocument), id).toContain("edgelambda.amazonaws.com");
+  });
+
+  it("sets the retention of each function's /aws/lambda/us-east-1.<function> log group in every edge cache region, and makes no /aws/lambda/<function> group", () => {
+    const retention = Object.values(t.findResources("Custom::LogRetention")).map((r) => r.Properties);
+    const regions = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2", "eu-central-1", "ap-northeast-1", "ap-northeast-2", "ap-southeast-1", "ap-south-1", "ap-southeast-2", "sa-east-1"];
+    expect(retention).toHaveLength(6 * regions.length);
+    for (const id of Object.keys(edgeLambdas(t))) {
+      const mine = retention.filter((r) => JSON.stringify(r.LogGroupName) === JSON.stringify({ "Fn::Join": ["", ["/aws/lambda/us-east-1.", { Ref: id }]] }));
+      expect(mine.map((r) => r.LogGroupRegion).sort(), id).toEqual([...regions].sort());
+      for (const r of mine) expect(r.RetentionInDays).toBe(30);
+    }
+    t.resourceCountIs("AWS::Logs::LogGroup", 0);
   });
 
   it("puts check-auth (viewer request) and http-headers (origin response) on the default behaviour, one behaviour per auth path", () => {
@@ -173,22 +205,23 @@ describe("EdgeAuth, cloudfront-function hot path", () => {
       expect(b.ResponseHeadersPolicyId).toEqual(ref);
       expect(b.LambdaFunctionAssociations).toHaveLength(1);
     }
-    t.hasResourceProperties("AWS::CloudFront::ResponseHeadersPolicy", {
-      ResponseHeadersPolicyConfig: Match.objectLike({
-        SecurityHeadersConfig: {
-          StrictTransportSecurity: { AccessControlMaxAgeSec: 63072000, IncludeSubdomains: true, Preload: false, Override: true },
-          ContentTypeOptions: { Override: true },
-          FrameOptions: { FrameOption: "DENY", Override: true },
-          ContentSecurityPolicy: { ContentSecurityPolicy: "frame-ancestors 'none'", Override: true },
-          ReferrerPolicy: { ReferrerPolicy: "strict-origin-when-cross-origin", Override: true },
-        },
-        CustomHeadersConfig: { Items: [{ Header: "permissions-policy", Value: "camera=()", Override: true }] },
-      }),
-    });
+    // The same policy as the Serverless stack's, which keeps the site's own Content-Security-Policy (Override false).
+    expect(policyHeadersOf(t)).toEqual(serverlessPolicy(cff));
+    expect(policyHeadersOf(t).SecurityHeadersConfig.ContentSecurityPolicy).toEqual({ ContentSecurityPolicy: "frame-ancestors 'none'", Override: false });
   });
 
-  it("adds http-headers on origin responses only with mergeOriginCsp", () => {
+  it.each<[string, Record<string, string>]>([
+    ["a CSP of the config's, HSTS with preload, an XSS setting and a custom header", { "Content-Security-Policy": "default-src 'self'", "Strict-Transport-Security": "max-age=300; preload", "X-XSS-Protection": "1; mode=block", "X-Custom": "a" }],
+    ["CSP and X-Frame-Options dropped", { "content-security-policy": "false", "x-frame-options": "false" }],
+  ])("builds the Serverless stack's policy for %s", (_name, headers) => {
+    const config = { ...cff, headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v === "false" ? false : v])) };
+    expect(policyHeadersOf(synth(config).template)).toEqual(serverlessPolicy(config));
+  });
+
+  it("adds http-headers on origin responses only with mergeOriginCsp, whose merged CSP the policy then keeps", () => {
     const { template } = synth({ ...cff, mergeOriginCsp: true });
+    expect(policyHeadersOf(template)).toEqual(serverlessPolicy({ ...cff, mergeOriginCsp: true }));
+    expect(policyHeadersOf(template).SecurityHeadersConfig.ContentSecurityPolicy.Override).toBe(false);
     const dc = distributionConfig(template);
     expect(dc.DefaultCacheBehavior.LambdaFunctionAssociations).toEqual([{ EventType: "origin-response", LambdaFunctionARN: { Ref: versionOf(template, "HttpHeaders") } }]);
     expect(dc.DefaultCacheBehavior.FunctionAssociations).toHaveLength(1);
@@ -223,6 +256,18 @@ describe("EdgeAuth on a distribution of the user's", () => {
     expect((dc.CacheBehaviors as Json[]).map((b) => [b.PathPattern, b.TargetOriginId === dc.DefaultCacheBehavior.TargetOriginId])).toEqual(
       expect.arrayContaining(Object.values(PATHS).map((p) => [p, true])),
     );
+  });
+
+  it.each([
+    ["GET, HEAD (CloudFront's default)", undefined, ["GET", "HEAD", "OPTIONS"]],
+    ["GET, HEAD, OPTIONS", cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS, ["GET", "HEAD", "OPTIONS"]],
+    ["every method", cloudfront.AllowedMethods.ALLOW_ALL, ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]],
+  ] as const)("lets preflights reach the check, and the auth paths take what the default behaviour allows: %s", (_, allowedMethods, expected) => {
+    const { stack: st, origin, distribution } = userStack(allowedMethods ? { allowedMethods } : {});
+    new EdgeAuth(st, "EdgeAuth", { config: existing, distribution, origin, secretsFile: join(work, "secrets.json") });
+    const dc = distributionConfig(Template.fromStack(st));
+    expect([...dc.DefaultCacheBehavior.AllowedMethods].sort()).toEqual([...expected].sort());
+    for (const b of dc.CacheBehaviors as Json[]) expect([...b.AllowedMethods].sort(), b.PathPattern).toEqual([...expected].sort());
   });
 
   it("attaches the CloudFront Function and the headers policy", () => {
@@ -329,7 +374,10 @@ describe("cross-region: a site stack outside us-east-1", () => {
   it("puts the Lambda@Edge functions in a us-east-1 stack and reads their versions back", () => {
     const edgeStacks = app.node.children.filter((c): c is Stack => c instanceof Stack && c.region === "us-east-1");
     expect(edgeStacks).toHaveLength(1);
-    Template.fromStack(edgeStacks[0]!).resourceCountIs("AWS::Lambda::Function", 6);
+    expect(Object.keys(edgeLambdas(Template.fromStack(edgeStacks[0]!)))).toHaveLength(6);
+    // The log retention lives beside the functions, in the us-east-1 stack.
+    Template.fromStack(edgeStacks[0]!).resourceCountIs("Custom::LogRetention", 6 * 13);
+    t.resourceCountIs("Custom::LogRetention", 0);
     Template.fromStack(edgeStacks[0]!).resourceCountIs("AWS::SSM::Parameter", 6);
     t.resourceCountIs("Custom::CrossRegionStringParameterReader", 6);
     t.resourceCountIs("AWS::S3::Bucket", 1);
@@ -359,7 +407,7 @@ describe("EdgeAuthUserPool", () => {
     expect((res.status ?? 2) & 2, res.stdout).toBe(0);
   });
 
-  it("creates the pool: e-mail sign-in, 12-character passwords, deletion protection, Essentials for V2_0 events", () => {
+  it("creates the pool: e-mail sign-in, 12-character passwords, deletion protection, managed login v2 on Essentials", () => {
     t.hasResource("AWS::Cognito::UserPool", { DeletionPolicy: "Retain" });
     t.hasResourceProperties("AWS::Cognito::UserPool", {
       UsernameAttributes: ["email"],
@@ -370,7 +418,7 @@ describe("EdgeAuthUserPool", () => {
       UserPoolTier: "ESSENTIALS",
       DeletionProtection: "ACTIVE",
     });
-    t.hasResourceProperties("AWS::Cognito::UserPoolDomain", { Domain: "edgeauth-test-ci", ManagedLoginVersion: 1 });
+    t.hasResourceProperties("AWS::Cognito::UserPoolDomain", { Domain: "edgeauth-test-ci", ManagedLoginVersion: 2 });
     expect(pool.hostedUiDomain).toBe("edgeauth-test-ci.auth.eu-west-1.amazoncognito.com");
   });
 
@@ -389,7 +437,8 @@ describe("EdgeAuthUserPool", () => {
       ExplicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
       AccessTokenValidity: 60,
       IdTokenValidity: 60,
-      RefreshTokenValidity: 43200,
+      RefreshTokenValidity: 30,
+      TokenValidityUnits: { AccessToken: "minutes", IdToken: "minutes", RefreshToken: "days" },
     });
   });
 

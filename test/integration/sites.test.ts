@@ -12,7 +12,7 @@ import { buildWith } from "../helpers/build";
 import type { Built } from "../helpers/build";
 import { header, viewerRequest } from "../helpers/events";
 import { sessionCookieHeader } from "../helpers/session";
-import { makeIssuer, tokensFor } from "../helpers/tokens";
+import { TEST_NONCE_SECRET, makeIssuer, tokensFor } from "../helpers/tokens";
 
 const A = makeIssuer({ region: "us-east-1", userPoolId: "us-east-1_Sites1", clientId: "clientforsitea" });
 const B = { ...A, clientId: "clientforsiteb" };
@@ -26,6 +26,8 @@ beforeAll(async () => {
     domain: "auth.example.com",
     jwks: { keys: [A.key.jwk] },
     hotPath: "cloudfront-function",
+    // Known, so the sessions below can carry the binding cookie parse-auth writes (test/helpers/session.ts).
+    nonceSigningSecret: TEST_NONCE_SECRET,
     sites: [
       { hosts: ["site-a.example.com"], clientId: A.clientId, rules: [{ path: "/admin/*", groups: ["admins"] }] },
       { hosts: ["site-b.example.com", "*.b.example.com"], clientId: B.clientId },

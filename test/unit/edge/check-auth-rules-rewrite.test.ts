@@ -8,6 +8,7 @@ import { resolveConfig } from "../../../shared/config/resolve";
 import { createContext } from "../../../shared/edge/deps";
 import type { EdgeRequest } from "../../../shared/edge/request";
 import type { TokenVerifier } from "../../../shared/edge/tokens/verifier";
+import { bindingValue } from "../../../shared/edge/session-binding";
 
 const resolved = resolveConfig(
   {
@@ -23,15 +24,18 @@ const resolved = resolveConfig(
 if (!resolved.ok) throw new Error(resolved.errors.join("; "));
 const config = resolved.config;
 
+const ISS = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Example1";
+
 /** A verifier that accepts the tokens of a user in `groups` (the signature checks are tested elsewhere). */
 const verifierFor = (groups: string[]): TokenVerifier => ({
   async verify() {
-    return { ok: true, claims: { sub: "u1", "cognito:username": "u1", "cognito:groups": groups, exp: 2e9 } };
+    return { ok: true, claims: { iss: ISS, sub: "u1", "cognito:username": "u1", "cognito:groups": groups, exp: 2e9 } };
   },
 });
 
 function request(uri: string): EdgeRequest {
-  const cookie = `CognitoIdentityServiceProvider.client1.LastAuthUser=u1; CognitoIdentityServiceProvider.client1.u1.idToken=x`;
+  const binding = bindingValue({ iss: ISS, sub: "u1", clientId: "client1" }, config.nonceSigningSecret);
+  const cookie = `CognitoIdentityServiceProvider.client1.LastAuthUser=u1; CognitoIdentityServiceProvider.client1.u1.idToken=x; __Host-edgeauth-binding=${binding}`;
   const headers: Record<string, string> = { host: "site.example.com", cookie };
   return { method: "GET", uri, querystring: "", header: (n) => headers[n], cookieHeader: cookie };
 }

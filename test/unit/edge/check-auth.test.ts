@@ -5,12 +5,12 @@ import { encodeCookieName } from "../../../shared/edge/cookie-codec";
 import { tokenCookieName } from "../../../shared/edge/session-store";
 import type { ResolvedConfig } from "../../../shared/config/types";
 import type { Forward, Outcome, Respond } from "../../../shared/edge/request";
-import { pkceChallenge, unsealSignIn } from "../../../shared/edge/sign-in-state";
+import { pkceChallenge, signInSite, unsealSignIn } from "../../../shared/edge/sign-in-state";
 import { header, setCookies, viewerRequest } from "../../helpers/events";
 import type { RequestSpec } from "../../helpers/events";
 import { HOST, HOSTED_UI, NOW_S, ORIGIN, cognitoStandIn, edgeRequest, makeContext, parseSetCookie, useFixedClock } from "../../helpers/harness";
 import type { StandIn } from "../../helpers/harness";
-import { sessionCookieHeader } from "../../helpers/session";
+import { bindingFor, sessionCookieHeader } from "../../helpers/session";
 import { accessClaims, idClaims, makeIssuer, makeKey, sign, testConfig, tokensFor } from "../../helpers/tokens";
 import type { UserSpec } from "../../helpers/tokens";
 
@@ -71,7 +71,7 @@ describe("no session → sign-in", () => {
     const signIn = r.cookies.map(parseSetCookie).find((c) => c.name === `__Host-edgeauth-signin.${state}`);
     expect(signIn).toBeDefined();
     expect(signIn!.attrs).toMatchObject({ httponly: true, secure: true, samesite: "Lax", path: "/", "max-age": "900" });
-    const unsealed = unsealSignIn(state, decodeURIComponent(signIn!.value), config.nonceSigningSecret, NOW_S);
+    const unsealed = unsealSignIn(state, decodeURIComponent(signIn!.value), config.nonceSigningSecret, NOW_S, signInSite(config.clientId, ORIGIN));
     expect(unsealed.ok).toBe(true);
     if (!unsealed.ok) return;
     expect(unsealed.signIn.nonce).toBe(nonce);
@@ -97,7 +97,7 @@ describe("no session → sign-in", () => {
     const r = asRespond((await decide({ uri: "//evil.com/x" })).outcome);
     const state = new URL(r.headers.location!).searchParams.get("state")!;
     const c = r.cookies.map(parseSetCookie).find((x) => x.name === `__Host-edgeauth-signin.${state}`)!;
-    const u = unsealSignIn(state, decodeURIComponent(c.value), config.nonceSigningSecret, NOW_S);
+    const u = unsealSignIn(state, decodeURIComponent(c.value), config.nonceSigningSecret, NOW_S, signInSite(config.clientId, ORIGIN));
     expect(u.ok && u.signIn.returnPath).toBe("/");
   });
 
@@ -142,7 +142,7 @@ describe("signed in", () => {
 
   it("without LastAuthUser the one user's cookies are found", async () => {
     const t = tokensFor(iss, fresh);
-    const h = `${encodeCookieName(tokenCookieName(iss.clientId, USER, "idToken"))}=${t.idToken}; ${encodeCookieName(tokenCookieName(iss.clientId, USER, "accessToken"))}=${t.accessToken}`;
+    const h = `${encodeCookieName(tokenCookieName(iss.clientId, USER, "idToken"))}=${t.idToken}; ${encodeCookieName(tokenCookieName(iss.clientId, USER, "accessToken"))}=${t.accessToken}; __Host-edgeauth-binding=${bindingFor(iss.clientId, t.idToken)}`;
     expect((await decide({ uri: "/x.html", cookies: [h] })).outcome.kind).toBe("forward");
   });
 
@@ -426,5 +426,30 @@ describe("through the viewer-request wrapper", () => {
     expect((out as { status: string }).status).toBe("302");
     expect(header(out, "cache-control")).toBe("no-cache, no-store");
     expect(setCookies(out).some((c) => c.startsWith("__Host-edgeauth-signin."))).toBe(true);
+  });
+});
+
+describe("the binding cookie (issue 17: token cookies a sibling subdomain planted)", () => {
+  const other: UserSpec = { username: "attacker", sub: "99999999-2222-3333-4444-555555555555", iat: NOW_S - 60 };
+  it.each<[string, (t: { idToken: string }) => string | undefined, "forward" | "sign-in"]>([
+    ["the user's own binding", (t) => bindingFor(iss.clientId, t.idToken), "forward"],
+    ["no binding", () => undefined, "sign-in"],
+    ["another user's binding", () => bindingFor(iss.clientId, tokensFor(iss, other).idToken), "sign-in"],
+    ["a binding under another key", (t) => bindingFor(iss.clientId, t.idToken, "another-secret-another-secret-0123"), "sign-in"],
+    ["another app client's binding", (t) => bindingFor("otherclient", t.idToken), "sign-in"],
+  ])("%s → %s", async (_, binding, expected) => {
+    const t = tokensFor(iss, fresh);
+    const value = binding(t);
+    const h = sessionCookieHeader(iss.clientId, { username: USER, ...t, refreshToken: "r", bindingKey: false }, value === undefined ? {} : { "__Host-edgeauth-binding": value });
+    const { outcome } = await decide({ uri: "/x.html", cookies: [h] });
+    if (expected === "forward") expect(outcome.kind).toBe("forward");
+    else {
+      const r = asRespond(outcome);
+      expect(r.reason).toBe("unbound");
+      expect(new URL(r.headers.location!).pathname).toBe("/oauth2/authorize");
+      // The unbound tokens go, the refresh token that came with them too.
+      const expired = r.cookies.map(parseSetCookie).filter((c) => c.attrs["max-age"] === "0").map((c) => c.name);
+      for (const k of ["idToken", "accessToken", "refreshToken"] as const) expect(expired).toContain(encodeCookieName(tokenCookieName(iss.clientId, USER, k)));
+    }
   });
 });

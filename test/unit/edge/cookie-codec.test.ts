@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { encodeCookieName, parseCookies, serializeCookie } from "../../../shared/edge/cookie-codec";
+import { encodeCookieName, parseCookieHeader, parseCookies, readName, serializeCookie } from "../../../shared/edge/cookie-codec";
 import { tokenCookieName } from "../../../shared/edge/session-store";
 import { parseSetCookie, cookieHeaderOf } from "../../helpers/harness";
 
@@ -90,5 +90,35 @@ describe("serializeCookie", () => {
     expect(c.attrs).toMatchObject({ secure: true, httponly: true, samesite: "Strict", path: "/", "max-age": "10" });
     expect(c.attrs.domain).toBeUndefined();
     expect(parseSetCookie(serializeCookie("n", "v", { maxAge: -5, httpOnly: false, sameSite: "Lax", domain: "example.com" })).attrs).toMatchObject({ "max-age": "0", domain: "example.com" });
+  });
+});
+
+describe("names are read exactly as sent, except Amplify's (issue 17)", () => {
+  it.each([
+    ["%5F%5FHost-edgeauth-signin.AAAAAAAAAAAAAAAAAAAAAA", "%5F%5FHost-edgeauth-signin.AAAAAAAAAAAAAAAAAAAAAA"],
+    ["%5f%5fHost-edgeauth-signedin", "%5f%5fHost-edgeauth-signedin"],
+    ["edgeauth%2Dsession", "edgeauth%2Dsession"],
+    ["CognitoIdentityServiceProvider.c1.a%40b.c.idToken", "CognitoIdentityServiceProvider.c1.a@b.c.idToken"],
+    ["%43ognitoIdentityServiceProvider.c1.u.idToken", "CognitoIdentityServiceProvider.c1.u.idToken"],
+    ["CognitoIdentityServiceProvider.c1.%ZZ.idToken", "CognitoIdentityServiceProvider.c1.%ZZ.idToken"],
+  ])("%s → %s", (sent, read) => {
+    expect(readName(sent)).toBe(read);
+    expect([...parseCookies(`${sent}=v`).keys()]).toEqual([read]);
+  });
+});
+
+describe("parseCookieHeader: repeated names", () => {
+  it.each<[string, string, string[]]>([
+    ["none repeated", "a=1; b=2", []],
+    ["the same name twice", "a=1; a=2", ["a"]],
+    ["three times, spaces around", " a=1 ;a=2;  a =3", ["a"]],
+    ["an Amplify name sent encoded and plain", "CognitoIdentityServiceProvider.c.a%40b.idToken=1; CognitoIdentityServiceProvider.c.a@b.idToken=2", ["CognitoIdentityServiceProvider.c.a@b.idToken"]],
+    ["our name and its encoded look-alike are two names", "__Host-edgeauth-session=1; %5F%5FHost-edgeauth-session=2", []],
+    ["a pair without = is no cookie", "a; a=1", []],
+  ])("%s", (_, header, repeated) => {
+    const parsed = parseCookieHeader(header);
+    expect([...parsed.repeated]).toEqual(repeated);
+    // The first value is kept; the store decides what a repeat means.
+    for (const n of repeated) expect(parsed.cookies.has(n)).toBe(true);
   });
 });

@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { refreshAuth } from "../../../shared/edge/refresh-auth";
 import { signIn } from "../../../shared/edge/sign-in";
 import { signOut } from "../../../shared/edge/sign-out";
-import { unsealSignIn } from "../../../shared/edge/sign-in-state";
+import { signInSite, unsealSignIn } from "../../../shared/edge/sign-in-state";
 import { openSession } from "../../../shared/viewer/session-cookie";
 import { asRespond, callback, hostedUiCallback } from "../../helpers/flow";
 import { CookieJar, NOW_S, ORIGIN, cognitoStandIn, edgeRequest, makeContext, parseSetCookie, useFixedClock } from "../../helpers/harness";
@@ -44,7 +44,7 @@ describe("sign-in", () => {
     expect(loc.searchParams.get("code_challenge_method")).toBe("S256");
     const state = loc.searchParams.get("state")!;
     const cookie = r.cookies.map(parseSetCookie).find((c) => c.name === `__Host-edgeauth-signin.${state}`)!;
-    const opened = unsealSignIn(state, cookie.value, config.nonceSigningSecret, NOW_S);
+    const opened = unsealSignIn(state, cookie.value, config.nonceSigningSecret, NOW_S, signInSite(config.clientId, ORIGIN));
     expect(opened).toMatchObject({ ok: true, signIn: { returnPath: "/docs/caf%C3%A9?q=1" } });
   });
 
@@ -52,7 +52,7 @@ describe("sign-in", () => {
     const { r } = await startAt(q);
     const state = new URL(r.headers.location!).searchParams.get("state")!;
     const cookie = r.cookies.map(parseSetCookie).find((c) => c.name === `__Host-edgeauth-signin.${state}`)!;
-    expect(unsealSignIn(state, cookie.value, config.nonceSigningSecret, NOW_S)).toMatchObject({ ok: true, signIn: { returnPath: "/" } });
+    expect(unsealSignIn(state, cookie.value, config.nonceSigningSecret, NOW_S, signInSite(config.clientId, ORIGIN))).toMatchObject({ ok: true, signIn: { returnPath: "/" } });
   });
 });
 

@@ -14,6 +14,8 @@ import {
   mark,
   markerActive,
   markerName,
+  bindingCookieName,
+  sessionCookieName,
   openSessionStore,
   openSignIn,
   ownCookieNames,
@@ -24,6 +26,7 @@ import {
   startSignIn,
   tokenCookieName,
   usernameOf,
+  withRepeatedCleared,
   writeSession,
 } from "../../../shared/edge/session-store";
 import { newSignIn, sealSignIn } from "../../../shared/edge/sign-in-state";
@@ -109,17 +112,23 @@ describe("names", () => {
     expect(tokenCookieName("c1", "a@b.c", "accessToken")).toBe("CognitoIdentityServiceProvider.c1.a@b.c.accessToken");
   });
 
-  it("our own cookies: __Host- prefixed when host-only, unprefixed with cookie.domain", () => {
-    expect(signInCookieName("abc", LAX)).toBe("__Host-edgeauth-signin.abc");
-    expect(markerName("signedin", LAX)).toBe("__Host-edgeauth-signedin");
-    expect(markerName("refreshed", { domain: "example.com" })).toBe("edgeauth-refreshed");
-    expect(signInCookieName("abc", { domain: "example.com" })).toBe("edgeauth-signin.abc");
+  it("our own cookies: __Host- prefixed when host-only, unprefixed and named per app client with cookie.domain", () => {
+    expect(signInCookieName("abc", LAX, "c1")).toBe("__Host-edgeauth-signin.abc");
+    expect(markerName("signedin", LAX, "c1")).toBe("__Host-edgeauth-signedin");
+    expect(sessionCookieName(LAX, "c1")).toBe("__Host-edgeauth-session");
+    expect(bindingCookieName(LAX, "c1")).toBe("__Host-edgeauth-binding");
+    expect(markerName("refreshed", { domain: "example.com" }, "c1")).toBe("edgeauth-c1-refreshed");
+    expect(signInCookieName("abc", { domain: "example.com" }, "c1")).toBe("edgeauth-c1-signin.abc");
+    expect(sessionCookieName({ domain: "example.com" }, "c2")).toBe("edgeauth-c2-session");
+    // A client id that is not a plain token (an OpenID Connect client may be a URL) is named by its hash.
+    expect(sessionCookieName({ domain: "example.com" }, "https://app.example.com/")).toMatch(/^edgeauth-[\w-]{22}-session$/);
+    expect(encodeCookieName(sessionCookieName({ domain: "example.com" }, "https://app.example.com/"))).toBe(sessionCookieName({ domain: "example.com" }, "https://app.example.com/"));
   });
 
   it.each<[string, CookieSettings]>([["host-only", LAX], ["with a domain", { ...LAX, domain: "example.com" }]])(
     "ownCookieNames (%s): this client's Amplify cookies and our sign-in cookies and markers, nothing else",
     (_, cookie) => {
-      const own = (base: string) => (cookie.domain ? `edgeauth-${base}` : `__Host-edgeauth-${base}`);
+      const own = (base: string) => (cookie.domain ? `edgeauth-c1-${base}` : `__Host-edgeauth-${base}`);
       const other = (base: string) => (cookie.domain ? `__Host-edgeauth-${base}` : `edgeauth-${base}`);
       const m = new Map([
         ["CognitoIdentityServiceProvider.c1.LastAuthUser", "1"],
@@ -179,7 +188,7 @@ describe("usernameOf", () => {
 describe("writeSession and expiring", () => {
   const C = "client1";
   const config = { clientId: C, cookie: LAX, mode: "static" as const };
-  const base = { username: "a@b.c", idExp: NOW_S + 3600, accessExp: NOW_S + 600, nowSeconds: NOW_S };
+  const base = { username: "a@b.c", subject: { iss: "https://issuer", sub: "sub-1", clientId: C }, bindingKey: "k".repeat(32), idExp: NOW_S + 3600, accessExp: NOW_S + 600, nowSeconds: NOW_S };
   it("token cookies live as long as their token, the refresh token as configured", () => {
     const out = writeSession(openSessionStore("", config), { ...base, tokens: { idToken: "i", accessToken: "a", refreshToken: "r" } })!.map(parseSetCookie);
     const age = (k: "idToken" | "accessToken" | "refreshToken") => out.find((c) => c.name === encodeCookieName(tokenCookieName(C, "a@b.c", k)))!.attrs["max-age"];
@@ -233,11 +242,11 @@ describe("loop markers", () => {
 
   it("mark() sets one marker with the id token's exp for 15 s and expires the other when present", () => {
     const config = { clientId: "c", cookie: LAX, mode: "static" as const };
-    const store = openSessionStore(`${markerName("refreshed", LAX)}=1`, config);
+    const store = openSessionStore(`${markerName("refreshed", LAX, "c")}=1`, config);
     const set = mark(store, "signedin", NOW_S + 3600).map(parseSetCookie);
     expect(set[0]).toMatchObject({ name: "__Host-edgeauth-signedin", value: String(NOW_S + 3600), attrs: { "max-age": "15", httponly: true, samesite: "Lax" } });
     expect(set[1]).toMatchObject({ name: "__Host-edgeauth-refreshed", attrs: { "max-age": "0" } });
-    expect(justFinished(openSessionStore(`${markerName("signedin", LAX)}=${NOW_S + 60}`, config), "signedin", NOW_S)).toBe(true);
+    expect(justFinished(openSessionStore(`${markerName("signedin", LAX, "c")}=${NOW_S + 60}`, config), "signedin", NOW_S)).toBe(true);
     // A marker without the prefix could have been planted by a sibling subdomain: not ours.
     expect(justFinished(openSessionStore(`edgeauth-signedin=${NOW_S + 60}`, config), "signedin", NOW_S)).toBe(false);
   });
@@ -249,7 +258,7 @@ describe("pending sign-ins", () => {
     const m = new Map<string, string>();
     for (let i = 0; i < n; i++) {
       const s = newSignIn(`/p${i}`, NOW_S + i, deterministicRandom(`p${i}`));
-      m.set(s.state, sealSignIn(s, SECRET));
+      m.set(s.state, sealSignIn(s, SECRET, "site"));
     }
     return m;
   };
@@ -282,14 +291,56 @@ describe("pending sign-ins", () => {
   it("the sign-in cookie carries the state in its name; the store finds, opens and ends it", () => {
     const config = { clientId: "c", cookie: LAX, mode: "static" as const };
     const s = newSignIn("/x", NOW_S, deterministicRandom());
-    const set = startSignIn(openSessionStore("", config), s, SECRET).map(parseSetCookie);
+    const set = startSignIn(openSessionStore("", config), s, SECRET, "https://www.example.com").map(parseSetCookie);
     expect(set).toHaveLength(1);
     expect(set[0]).toMatchObject({ name: `__Host-edgeauth-signin.${s.state}`, attrs: { "max-age": "900", httponly: true, samesite: "Lax" } });
     const store = openSessionStore(`${set[0]!.name}=${set[0]!.value}; other=x`, config);
     expect(hasPendingSignIns(store)).toBe(true);
-    expect(openSignIn(store, s.state, SECRET, NOW_S)).toEqual({ ok: true, signIn: s });
-    expect(openSignIn(store, "AAAAAAAAAAAAAAAAAAAAAA", SECRET, NOW_S)).toBeUndefined();
+    expect(openSignIn(store, s.state, SECRET, NOW_S, "https://www.example.com")).toEqual({ ok: true, signIn: s });
+    expect(openSignIn(store, "AAAAAAAAAAAAAAAAAAAAAA", SECRET, NOW_S, "https://www.example.com")).toBeUndefined();
     expect(endSignIn(store, s.state).map((c) => parseSetCookie(c).attrs["max-age"])).toEqual(["0"]);
     expect(endSignIn(store, "AAAAAAAAAAAAAAAAAAAAAA")).toEqual([]);
+  });
+});
+
+describe("a cookie of ours sent twice is judged as absent and expired (issue 17)", () => {
+  const C = "c1";
+  const id = encodeCookieName(tokenCookieName(C, "u", "idToken"));
+  const lau = lastAuthUserName(C);
+  const open = (header: string, cookie: CookieSettings = LAX) => openSessionStore(header, { clientId: C, cookie, mode: "static" });
+
+  it.each<[string, string, string[]]>([
+    ["the id token", `${lau}=u; ${id}=planted; ${id}=mine`, [tokenCookieName(C, "u", "idToken")]],
+    ["the loop marker", `__Host-edgeauth-signedin=1; __Host-edgeauth-signedin=2`, ["__Host-edgeauth-signedin"]],
+    ["the binding", `__Host-edgeauth-binding=a; __Host-edgeauth-binding=b`, ["__Host-edgeauth-binding"]],
+    ["a sign-in state", `__Host-edgeauth-signin.AAAAAAAAAAAAAAAAAAAAAA=a; __Host-edgeauth-signin.AAAAAAAAAAAAAAAAAAAAAA=b`, ["__Host-edgeauth-signin.AAAAAAAAAAAAAAAAAAAAAA"]],
+    ["not ours: left alone", `_ga=1; _ga=2; CognitoIdentityServiceProvider.other.u.idToken=1; CognitoIdentityServiceProvider.other.u.idToken=2`, []],
+  ])("%s", (_, header, repeated) => {
+    const store = open(header);
+    expect(store.repeated).toEqual(repeated);
+    for (const n of repeated) expect(store.cookies.has(n)).toBe(false);
+  });
+
+  it("a repeated id token is no session; the repeated LastAuthUser does not name the user", () => {
+    expect(open(`${lau}=u; ${id}=planted; ${id}=mine`).session.idToken).toBeUndefined();
+    expect(open(`${lau}=attacker; ${lau}=u; ${id}=mine`).session).toEqual({ username: "u", idToken: "mine" });
+  });
+
+  it("host-only: one host-only expiry, in front; none for a name the response writes again", () => {
+    const store = open(`__Host-edgeauth-signedin=1; __Host-edgeauth-signedin=2; ${id}=a; ${id}=b`);
+    const out = withRepeatedCleared(store, ["x=1"]).map(parseSetCookie);
+    expect(out.map((c) => [c.name, c.attrs["max-age"], c.attrs.domain])).toEqual([["__Host-edgeauth-signedin", "0", undefined], [id, "0", undefined], ["x", undefined, undefined]]);
+    const written = withRepeatedCleared(store, [`${id}=new; Path=/`]).map((c) => parseSetCookie(c).name);
+    expect(written).toEqual(["__Host-edgeauth-signedin", id]);
+  });
+
+  it("with cookie.domain: expired host-only and with the Domain; a name written again (with the Domain) loses only its host-only copy", () => {
+    const cookie = { ...LAX, domain: "example.com" };
+    const name = markerName("signedin", cookie, C);
+    const store = open(`${name}=1; ${name}=2`, cookie);
+    const out = withRepeatedCleared(store, []).map(parseSetCookie);
+    expect(out.map((c) => [c.name, c.attrs["max-age"], c.attrs.domain])).toEqual([[name, "0", undefined], [name, "0", "example.com"]]);
+    const again = withRepeatedCleared(store, [`${name}=3; Domain=example.com`]).map(parseSetCookie);
+    expect(again.map((c) => [c.attrs["max-age"], c.attrs.domain])).toEqual([["0", undefined], [undefined, "example.com"]]);
   });
 });

@@ -5,6 +5,7 @@ import {
   newSignIn,
   pkceChallenge,
   sealSignIn,
+  signInSite,
   unsealSignIn,
 } from "../../../shared/edge/sign-in-state";
 import { deterministicRandom, NOW_S } from "../../helpers/harness";
@@ -40,14 +41,16 @@ describe("pkceChallenge (RFC 7636 S256)", () => {
   });
 });
 
+const SITE = signInSite("client1", "https://www.example.com");
+
 describe("seal / unseal", () => {
   it("round-trips", () => {
     const s = fresh();
-    expect(unsealSignIn(s.state, sealSignIn(s, SECRET), SECRET, NOW_S)).toEqual({ ok: true, signIn: s });
+    expect(unsealSignIn(s.state, sealSignIn(s, SECRET, SITE), SECRET, NOW_S, SITE)).toEqual({ ok: true, signIn: s });
   });
 
   const s = fresh();
-  const sealed = sealSignIn(s, SECRET);
+  const sealed = sealSignIn(s, SECRET, SITE);
   const [payload, macPart] = sealed.split(".") as [string, string];
   const other = newSignIn("/other", NOW_S, deterministicRandom("other"));
   const forge = (o: Record<string, unknown>) => Buffer.from(JSON.stringify(o)).toString("base64url");
@@ -69,19 +72,26 @@ describe("seal / unseal", () => {
     ["state too short", "malformed", "abc", sealed, NOW_S, SECRET],
     ["state with bad characters", "malformed", "abc.def/ghi+jkl=mnop", sealed, NOW_S, SECRET],
   ])("%s → %s", (_, why, state, value, now, secret) => {
-    expect(unsealSignIn(state, value, secret, now)).toEqual({ ok: false, why });
+    expect(unsealSignIn(state, value, secret, now, SITE)).toEqual({ ok: false, why });
+  });
+
+  it.each([
+    ["another app client (another site sharing the cookie domain and secret)", signInSite("client2", "https://www.example.com")],
+    ["another origin of the same client", signInSite("client1", "https://app.example.com")],
+  ])("a sign-in sealed for one site does not open on %s", (_, site) => {
+    expect(unsealSignIn(s.state, sealed, SECRET, NOW_S, site)).toEqual({ ok: false, why: "bad-mac" });
   });
 
   it("a correctly MACed payload that is not the expected JSON is malformed", () => {
     const craft = (json: string) => {
       const p = Buffer.from(json).toString("base64url");
-      // The MAC the module computes: HMAC-SHA256 over "<state>.<payload>".
-      const mac = createHmacB64(SECRET, `${s.state}.${p}`);
+      // The MAC the module computes: HMAC-SHA256 over "<site>\n<state>.<payload>".
+      const mac = createHmacB64(SECRET, `${SITE}\n${s.state}.${p}`);
       return `${p}.${mac}`;
     };
-    expect(unsealSignIn(s.state, craft("not json"), SECRET, NOW_S)).toEqual({ ok: false, why: "malformed" });
-    expect(unsealSignIn(s.state, craft('{"n":1}'), SECRET, NOW_S)).toEqual({ ok: false, why: "malformed" });
-    for (const json of ["null", "1", '"x"', "[]"]) expect(unsealSignIn(s.state, craft(json), SECRET, NOW_S)).toEqual({ ok: false, why: "malformed" });
+    expect(unsealSignIn(s.state, craft("not json"), SECRET, NOW_S, SITE)).toEqual({ ok: false, why: "malformed" });
+    expect(unsealSignIn(s.state, craft('{"n":1}'), SECRET, NOW_S, SITE)).toEqual({ ok: false, why: "malformed" });
+    for (const json of ["null", "1", '"x"', "[]"]) expect(unsealSignIn(s.state, craft(json), SECRET, NOW_S, SITE)).toEqual({ ok: false, why: "malformed" });
   });
 });
 

@@ -53,9 +53,9 @@ const SPA = configOf({ mode: "spa", spaFallback: true, publicPaths: ["/assets/*"
 const DOMAIN = configOf({ cookie: { domain: "example.com" } });
 const TWO_SITES = configOf({ clientId: undefined, sites: [{ hosts: ["a.example.com"], clientId: CLIENT }, { hosts: ["b.example.com"], clientId: "checkclient000000000002" }] });
 
-const SESSION = sessionCookieName({});
-const SIGNED_IN = markerName("signedin", {});
-const REFRESHED = markerName("refreshed", {});
+const SESSION = sessionCookieName({}, CLIENT);
+const SIGNED_IN = markerName("signedin", {}, CLIENT);
+const REFRESHED = markerName("refreshed", {}, CLIENT);
 const ID_TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJqYW5lIn0.c2lnbmF0dXJl";
 const idCookie = (user = "jane", client = CLIENT) => tokenCookieName(client, user, "idToken");
 const refreshCookie = (client = CLIENT) => tokenCookieName(client, "jane", "refreshToken");
@@ -177,8 +177,8 @@ describe("checkRequest: the decision", () => {
     ["another app client's session", { cookies: { [SESSION]: session({ c: "otherclient00000000000" }) } }, `302 https://${HOST}/signin?return=${back("/docs/page.html")}`],
     ["a session cookie without the __Host- prefix", { cookies: { "edgeauth-session": session() } }, `302 https://${HOST}/signin?return=${back("/docs/page.html")}`],
     ["a session cookie with the prefix, when cookie.domain wants none", { cookies: { [SESSION]: session() } }, `302 https://${HOST}/signin?return=${back("/docs/page.html")}`, DOMAIN],
-    ["the session cookie cookie.domain names", { cookies: { [sessionCookieName({ domain: "example.com" })]: session() } }, "forward /docs/page.html", DOMAIN],
-    ["the marker cookie.domain names", { cookies: { [markerName("signedin", { domain: "example.com" })]: String(NOW + 10) } }, "400 page cookies-blocked", DOMAIN],
+    ["the session cookie cookie.domain names", { cookies: { [sessionCookieName({ domain: "example.com" }, CLIENT)]: session() } }, "forward /docs/page.html", DOMAIN],
+    ["the marker cookie.domain names", { cookies: { [markerName("signedin", { domain: "example.com" }, CLIENT)]: String(NOW + 10) } }, "400 page cookies-blocked", DOMAIN],
     // rules and rewrites
     ["a rule's group missing", { uri: "/admin/x.html", cookies: { [SESSION]: session() } }, "403 page forbidden"],
     ["a rule's group missing, an API request", { uri: "/admin/x.html", headers: JSON_FETCH, cookies: { [SESSION]: session() } }, "403 json forbidden"],
@@ -261,12 +261,12 @@ describe("checkRequest: the responses", () => {
   it.each<[string, Req, FunctionConfig, string | undefined]>([
     ["a refused session cookie is cleared", { cookies: { [SESSION]: "garbage" } }, FULL, `Path=/; Secure; HttpOnly; Max-Age=0`],
     ["an expired one too, on the way to refresh", { cookies: { [SESSION]: session({ x: NOW - 1 }), [refreshCookie()]: "r" } }, FULL, `Path=/; Secure; HttpOnly; Max-Age=0`],
-    ["with cookie.domain, cleared for that domain", { cookies: { [sessionCookieName({ domain: "example.com" })]: "garbage" } }, DOMAIN, `Path=/; Secure; HttpOnly; Max-Age=0; Domain=example.com`],
+    ["with cookie.domain, cleared for that domain", { cookies: { [sessionCookieName({ domain: "example.com" }, CLIENT)]: "garbage" } }, DOMAIN, `Path=/; Secure; HttpOnly; Max-Age=0; Domain=example.com`],
     ["no session cookie: nothing to clear", {}, FULL, undefined],
     ["another client's session cookie is cleared too", { cookies: { [SESSION]: session({ c: "otherclient00000000000" }) } }, FULL, `Path=/; Secure; HttpOnly; Max-Age=0`],
   ])("%s", (_name, req, config, attributes) => {
     const r = asResponse(check(req, config));
-    const name = config === DOMAIN ? sessionCookieName({ domain: "example.com" }) : SESSION;
+    const name = config === DOMAIN ? sessionCookieName({ domain: "example.com" }, CLIENT) : SESSION;
     expect(r.cookies[name]?.attributes).toBe(attributes);
     if (attributes) expect(r.cookies[name]?.value).toBe("");
   });
