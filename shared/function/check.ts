@@ -82,7 +82,8 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
   const querystring = req.rawQueryString() || "";
 
   const respond = (status: number, extra: Record<string, string>, set?: CfResponse["cookies"], body?: string): CfResponse => {
-    const h: CfResponse["headers"] = { "cache-control": { value: "no-cache, no-store" } };
+    // The same caching headers as check-auth's answers (shared/edge/responses.ts).
+    const h: CfResponse["headers"] = { "cache-control": { value: "no-cache, no-store" }, pragma: { value: "no-cache" } };
     const sec = c.securityHeaders;
     for (let i = 0; i < sec.length; i++) h[sec[i]![0]] = { value: sec[i]![1] };
     for (const n in extra) h[n] = { value: extra[n]! };
@@ -146,16 +147,20 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
   // This app client's Amplify cookies: `CognitoIdentityServiceProvider.<clientId>.`
   const amplify = `${AMPLIFY_PREFIX}.${c.clientId}.`;
   if (!check.ok) {
+    // As check-auth judges tokens (shared/edge/check-auth.ts; test/integration/differential.test.ts): another app
+    // client's session (another site's, under a shared cookie.domain) is no session of this one; one of ours that
+    // ran out is refreshed; a forged or unreadable one is refused, refresh token and all.
+    const mine = cookie(name) !== undefined && check.why !== "other-client";
     if (cookie(name) !== undefined) clear[name] = gone;
     let refresh = false;
-    for (const n in cookies) if (n.indexOf(amplify) === 0 && /\.refreshToken(\.0)?$/.test(n)) refresh = true;
+    if (!mine || check.why === "expired")
+      for (const n in cookies) if (n.indexOf(amplify) === 0 && /\.refreshToken(\.0)?$/.test(n)) refresh = true;
     if (refresh) {
       if (markerActive(cookie(c.refreshedMarker), now)) return error("cookies-blocked", api(), clear);
       return redirect(req.method === "GET" || req.method === "HEAD" ? 302 : 307, all.paths.refresh, clear);
     }
     if (api()) return error("unauthenticated", true, clear);
-    if (markerActive(cookie(c.signedInMarker), now))
-      return error(check.why === "malformed" && cookie(name) === undefined ? "cookies-blocked" : "session-rejected", false, clear);
+    if (markerActive(cookie(c.signedInMarker), now)) return error(mine ? "session-rejected" : "cookies-blocked", false, clear);
     return redirect(302, all.paths.signIn, clear);
   }
 

@@ -93,17 +93,20 @@ export function toReturnPath(p: string | undefined, own?: OwnPaths): string | un
  * of our own endpoints).
  */
 export function requestedPath(req: Pick<EdgeRequest, "uri" | "querystring">, own: OwnPaths): string {
-  const whole = toReturnPath(req.querystring ? `${req.uri}?${req.querystring}` : req.uri, own);
-  if (whole !== undefined) return whole;
-  const path = toReturnPath(req.uri, own);
-  return path !== undefined ? path : "/";
+  return safeReturnPath(req.querystring ? `${req.uri}?${req.querystring}` : req.uri, own);
 }
 
 /**
- * A return path from an untrusted place (query parameter, even a signed cookie): kept when safe, else "/"; "/" too
- * when it leads to one of our own endpoints (`own`: every caller that redirects after sign-in or refresh passes them).
+ * A return path from an untrusted place (query parameter, even a signed cookie): kept when safe; the bare path
+ * when only the query string makes it too long; else "/"; "/" too when it leads to one of our own endpoints (`own`:
+ * every caller that redirects after sign-in or refresh passes them). The same answer whether check-auth works it
+ * out from the request or sign-in / refresh-auth from the `?return=` the CloudFront Function hands them.
  */
 export function safeReturnPath(p: string | undefined, own: OwnPaths): string {
-  const r = toReturnPath(p, own);
-  return r !== undefined ? r : "/";
+  if (p === undefined) return "/";
+  const whole = toReturnPath(p, own);
+  if (whole !== undefined) return whole;
+  const q = p.indexOf("?");
+  const path = q === -1 ? undefined : toReturnPath(p.slice(0, q), own);
+  return path !== undefined ? path : "/";
 }

@@ -70,6 +70,17 @@ describe("isSafeReturnPath", () => {
     expect(safeReturnPath(undefined, DEFAULT_PATHS)).toBe("/");
   });
 
+  it.each<[string, string]>([
+    [`/ok?${"x".repeat(MAX_RETURN_PATH)}`, "/ok"],
+    [`/ok?q=${"\u00e9".repeat(MAX_RETURN_PATH / 4)}`, "/ok"],
+    [`//evil.com?${"x".repeat(MAX_RETURN_PATH)}`, "/"],
+    [`/${"y".repeat(MAX_RETURN_PATH)}?q=1`, "/"],
+  ])("safeReturnPath falls back to the bare path when the query makes it too long, as requestedPath does: %#", (p, expected) => {
+    expect(safeReturnPath(p, DEFAULT_PATHS)).toBe(expected);
+    const q = p.indexOf("?");
+    expect(requestedPath({ uri: p.slice(0, q), querystring: p.slice(q + 1) }, DEFAULT_PATHS)).toBe(expected);
+  });
+
   it("property: whatever passes stays on our host", () => {
     fc.assert(
       fc.property(fc.string({ unit: "binary", maxLength: 40 }), (s) => {
