@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Paths } from "../shared/config/types";
-import { ERRORS } from "../shared/edge/errors";
+import { ERRORS } from "../shared/outcomes/errors";
 import { FUNCTION_ERRORS } from "../shared/function/config";
 import { buildViewerRequestEvent, toOriginRequest, toViewerResponse } from "./cloudfront-function/event";
 import type { HttpRequestInput, OriginRequest, ViewerResponse } from "./cloudfront-function/event";

@@ -2,7 +2,7 @@
  * The plain shapes that handlers translate CloudFront events into and out of. Decisions in shared/edge work on
  * these, never on raw events.
  */
-import type { Reason } from "./errors";
+import type { Reason } from "../outcomes/errors";
 
 /** A viewer request, reduced to what the decisions need. */
 export interface EdgeRequest {

@@ -5,8 +5,8 @@
  */
 import type { ResolvedConfig } from "../config/types";
 import type { Respond } from "./request";
-import { ERRORS } from "./errors";
-import type { ErrorCode } from "./errors";
+import { ERRORS } from "../outcomes/errors";
+import type { ErrorCode } from "../outcomes/errors";
 
 /** Lambda@Edge refuses generated bodies over 40 KB (viewer request); we stay well under. */
 export const MAX_BODY_BYTES = 32 * 1024;

@@ -7,6 +7,7 @@
  * code exchange; the nonce is checked in the id token (OIDC Core §3.1.2.1).
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import type { UnsealFailure } from "../outcomes/failures";
 
 /** How long a started sign-in stays valid: time enough to type a password. */
 export const SIGNIN_TTL_SECONDS = 15 * 60;
@@ -58,7 +59,7 @@ export function sealSignIn(s: SignInState, secret: string): string {
 /** A sealed sign-in holds a return path of up to MAX_RETURN_PATH (2,048) characters in base64: about 2.9 KB. */
 const MAX_SEALED_LENGTH = 3600;
 
-export type UnsealResult = { ok: true; signIn: SignInState } | { ok: false; why: "malformed" | "bad-mac" | "expired" };
+export type UnsealResult = { ok: true; signIn: SignInState } | { ok: false; why: UnsealFailure };
 
 /** Checks a sign-in cookie's HMAC (constant time) and expiry, and returns its contents. */
 export function unsealSignIn(state: string, value: string, secret: string, nowSeconds: number): UnsealResult {

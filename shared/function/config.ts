@@ -5,7 +5,7 @@
  */
 import type { ResolvedConfig } from "../config/types";
 import type { AuthConfig } from "../config/resolve";
-import { ERRORS } from "../edge/errors";
+import { ERRORS } from "../outcomes/errors";
 import { escapeHtml } from "../edge/responses";
 import { globSet } from "../viewer/path-match";
 import type { GlobSet } from "../viewer/path-match";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ERRORS } from "../../../shared/edge/errors";
-import type { ErrorCode } from "../../../shared/edge/errors";
+import { ERRORS } from "../../../shared/outcomes/errors";
+import type { ErrorCode } from "../../../shared/outcomes/errors";
 import { MAX_BODY_BYTES, errorResponse, escapeHtml, htmlPage, navigatePage, redirect } from "../../../shared/edge/responses";
 import { makeIssuer, testConfig } from "../../helpers/tokens";
 

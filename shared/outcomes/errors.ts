@@ -5,8 +5,7 @@
  * strings: they never carry a token, a code, a cookie value or a secret.
  */
 import TABLE from "./errors.json";
-import type { UnsealResult } from "./sign-in-state";
-import type { PairFailure } from "./tokens/token-pair";
+import type { PairFailure, UnsealFailure } from "./failures";
 
 /**
  * Every error code with its HTTP status, page title and the sentence shown to the user. The wording is data
@@ -45,7 +44,7 @@ export type Reason =
   // parse-auth
   | "signed-in:callback"
   | "state-mismatch"
-  | `state-mismatch:${"stale" | Exclude<UnsealResult, { ok: true }>["why"]}`
+  | `state-mismatch:${"stale" | UnsealFailure}`
   | ErrorCode
   // refresh-auth
   | "refreshed"
