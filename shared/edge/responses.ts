@@ -7,13 +7,12 @@ import type { ResolvedConfig } from "../config/types";
 import type { Respond } from "./request";
 import { ERRORS } from "../outcomes/errors";
 import type { ErrorCode } from "../outcomes/errors";
+import { escapeHtml } from "../viewer/html";
 
 /** Lambda@Edge refuses generated bodies over 40 KB (viewer request); we stay well under. */
 export const MAX_BODY_BYTES = 32 * 1024;
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"'`=/]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+export { escapeHtml } from "../viewer/html";
 
 function baseHeaders(config: ResolvedConfig): Record<string, string> {
   return { ...config.headers, "cache-control": "no-cache, no-store", pragma: "no-cache" };

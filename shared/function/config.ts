@@ -6,7 +6,7 @@
 import type { ResolvedConfig } from "../config/types";
 import type { AuthConfig } from "../config/resolve";
 import { ERRORS } from "../outcomes/errors";
-import { escapeHtml } from "../edge/responses";
+import { escapeHtml } from "../viewer/html";
 import { globSet } from "../viewer/path-match";
 import type { GlobSet } from "../viewer/path-match";
 import { compileRules } from "../viewer/rules";

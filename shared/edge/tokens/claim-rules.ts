@@ -10,10 +10,10 @@
  *
  * `exp` is required: aws-jwt-verify accepts a token without one. `iat` may not lie in the future.
  */
-import type { JwtPayload } from "aws-jwt-verify/jwt-model";
 import type { ClaimFailure } from "../../outcomes/failures";
+import type { Claims } from "../../viewer/claims";
 
-export type Claims = JwtPayload & Record<string, unknown>;
+export type { Claims } from "../../viewer/claims";
 export type TokenUse = "id" | "access";
 
 export type { ClaimFailure } from "../../outcomes/failures";
