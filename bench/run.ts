@@ -20,7 +20,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
-import { buildViewerRequestEvent } from "../local/cloudfront-function/event";
+import { buildViewerRequestEvent } from "../scripts/cloudfront-function-runtime/event";
 import { resolveConfig } from "../shared/config/resolve";
 import { EDGE_FUNCTIONS } from "../shared/functions";
 import { createLogger } from "../shared/log";

@@ -41,7 +41,7 @@ describe("the npm package", () => {
       "handlers/edge/check-auth.ts",
       "handlers/function/check-auth-function.ts",
       "shared/functions.ts",
-      "local/cloudfront-function/runtime.ts",
+      "scripts/cloudfront-function-runtime/runtime.ts",
       "auth.config.schema.json",
     ])
       expect(files, f).toContain(f);
