@@ -22,7 +22,7 @@ import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { buildViewerRequestEvent } from "../scripts/cloudfront-function-runtime/event";
 import { resolveConfig } from "../shared/config/resolve";
-import { EDGE_FUNCTIONS } from "../shared/functions";
+import { EDGE_FUNCTIONS } from "../shared/catalogue";
 import { createLogger } from "../shared/log";
 import { sessionCookieName } from "../shared/viewer/cookie-names";
 import { SESSION_KEY, idTokenHash, sealSession } from "../shared/viewer/session-cookie";

@@ -16,7 +16,7 @@ import type { Plugin } from "esbuild";
 import type { AuthConfig } from "../shared/config/resolve";
 import { functionConfigFor, functionFeatures } from "../shared/function/config";
 import { SESSION_KEY } from "../shared/viewer/session-cookie";
-import type { FunctionSpec } from "../shared/functions";
+import type { FunctionSpec } from "../shared/catalogue";
 import { CloudFrontFunctionError } from "./cloudfront-function-runtime/errors";
 import { MAX_FUNCTION_BYTES, loadCloudFrontFunction } from "./cloudfront-function-runtime/runtime";
 import { BuildError } from "./build-error";

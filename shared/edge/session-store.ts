@@ -279,7 +279,7 @@ export function endSignIn(store: SessionStore, state: string): string[] {
 }
 
 /** A new sign-in cookie (HttpOnly, Lax, 15 minutes), dropping the oldest pending ones. */
-export function startSignIn(store: SessionStore, s: SignInState, secret: string): string[] {
+export function signInCookies(store: SessionStore, s: SignInState, secret: string): string[] {
   const w = writer(store);
   const name = (state: string) => signInCookieName(state, store.config.cookie);
   const drop = signInsToDrop(pendingSignIns(store)).map((state) => w.expire(name(state)));

@@ -40,7 +40,7 @@ describe("the npm package", () => {
       "scripts/build-function.ts",
       "handlers/edge/check-auth.ts",
       "handlers/function/check-auth-function.ts",
-      "shared/functions.ts",
+      "shared/catalogue.ts",
       "scripts/cloudfront-function-runtime/runtime.ts",
       "auth.config.schema.json",
     ])
