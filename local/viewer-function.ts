@@ -97,7 +97,7 @@ export function functionReason(outcome: ViewerFunctionOutcome, paths: Pick<Paths
       // not JSON after all
     }
   }
-  const code = FUNCTION_ERRORS.find((c) => ERRORS[c].status === r.status && body.includes(`<p>${escapeLikeTheFunction(ERRORS[c].reason)}</p>`));
+  const code = FUNCTION_ERRORS.find((c) => ERRORS[c].status === r.status && body.includes(`<p>${escapeLikeTheFunction(ERRORS[c].sentence)}</p>`));
   return code ?? `status-${r.status}`;
 }
 

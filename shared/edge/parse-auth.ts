@@ -41,7 +41,7 @@ export async function parseAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
     ...errorResponse(config, code, {
       cookies: clearState,
       retry: safeReturnPath(signIn?.returnPath, config.paths),
-      ...(why !== undefined ? { reason: why } : {}),
+      ...(why !== undefined ? { sentence: why } : {}),
     }),
     reason,
   });

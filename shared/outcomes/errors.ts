@@ -11,7 +11,7 @@ import type { PairFailure, UnsealFailure } from "./failures";
  * Every error code with its HTTP status, page title and the sentence shown to the user. The wording is data
  * (errors.json), so it can be read and changed in one place; the codes are the keys.
  */
-export const ERRORS: Readonly<Record<keyof typeof TABLE, { status: number; title: string; reason: string }>> = TABLE;
+export const ERRORS: Readonly<Record<keyof typeof TABLE, { status: number; title: string; sentence: string }>> = TABLE;
 
 export type ErrorCode = keyof typeof ERRORS;
 
@@ -22,7 +22,7 @@ export type ErrorCode = keyof typeof ERRORS;
  */
 export function providerErrorSentence(code: string | undefined): string {
   const known: Record<string, string> = TABLE["idp-error"].byProviderCode;
-  return code !== undefined && Object.prototype.hasOwnProperty.call(known, code) ? known[code]! : ERRORS["idp-error"].reason;
+  return code !== undefined && Object.prototype.hasOwnProperty.call(known, code) ? known[code]! : ERRORS["idp-error"].sentence;
 }
 
 /** Why a request without a usable session is sent to sign in. */

@@ -210,7 +210,7 @@ describe("failures end on a 4xx page", () => {
     expect(r.body).not.toContain("script");
     expect(r.body).not.toContain("<img");
     expect(r.body).not.toContain("alert");
-    expect(r.body).toContain(ERRORS["idp-error"].reason);
+    expect(r.body).toContain(ERRORS["idp-error"].sentence);
     expect(tokenCalls()).toHaveLength(0);
   });
 
