@@ -5,8 +5,8 @@
  * this origin only.
  */
 import type { EdgeContext } from "./deps";
-import { AuthError, providerErrorSentence } from "./errors";
-import type { ErrorCode, Reason } from "./errors";
+import { AuthError, providerErrorSentence } from "../outcomes/errors";
+import type { ErrorCode, Reason } from "../outcomes/errors";
 import { exchangeCode } from "./oauth";
 import { safeReturnPath, siteOrigin } from "../viewer/redirect";
 import type { EdgeRequest, Outcome } from "./request";
@@ -42,7 +42,7 @@ export async function parseAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
     ...errorResponse(config, code, {
       cookies: withRepeatedCleared(store, clearState),
       retry: safeReturnPath(signIn?.returnPath, config.paths),
-      ...(why !== undefined ? { reason: why } : {}),
+      ...(why !== undefined ? { sentence: why } : {}),
     }),
     reason,
   });

@@ -5,15 +5,14 @@
  */
 import type { ResolvedConfig } from "../config/types";
 import type { Respond } from "./request";
-import { ERRORS } from "./errors";
-import type { ErrorCode } from "./errors";
+import { ERRORS } from "../outcomes/errors";
+import type { ErrorCode } from "../outcomes/errors";
+import { escapeHtml } from "../viewer/html";
 
 /** Lambda@Edge refuses generated bodies over 40 KB (viewer request); we stay well under. */
 export const MAX_BODY_BYTES = 32 * 1024;
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"'`=/]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+export { escapeHtml } from "../viewer/html";
 
 function baseHeaders(config: ResolvedConfig): Record<string, string> {
   return { ...config.headers, "cache-control": "no-cache, no-store", pragma: "no-cache" };
@@ -37,13 +36,13 @@ function shell(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
 }
 
-function page(title: string, reason: string, retry: string | undefined, status: number, links: readonly PageLink[] = []): string {
+function page(title: string, sentence: string, retry: string | undefined, status: number, links: readonly PageLink[] = []): string {
   const all = [...(retry ? [{ href: retry, text: "Try again" }] : []), ...links];
   const nav = all.length ? `<p>${all.map((l) => `<a href="${escapeHtml(l.href)}">${escapeHtml(l.text)}</a>`).join(" · ")}</p>` : "";
-  return shell(title, `<p>${escapeHtml(reason)}</p>${nav}<p><small>Error ${status}</small></p>`);
+  return shell(title, `<p>${escapeHtml(sentence)}</p>${nav}<p><small>Error ${status}</small></p>`);
 }
 
-/** Fills a site owner's template: `{{status}}`, `{{title}}`, `{{reason}}`, `{{retry}}`, `{{signOut}}`, all escaped. */
+/** Fills a site owner's template: `{{status}}`, `{{title}}`, `{{reason}}` (the sentence: the placeholder keeps its documented name), `{{retry}}`, `{{signOut}}`, all escaped. */
 function fillTemplate(template: string, values: Record<string, string>): string {
   return template.replace(/\{\{\s*(status|title|reason|retry|signOut)\s*\}\}/g, (_, k: string) => escapeHtml(values[k] ?? ""));
 }
@@ -53,14 +52,14 @@ export function htmlPage(
   config: ResolvedConfig,
   status: number,
   title: string,
-  reason: string,
+  sentence: string,
   opts: { retry?: string; cookies?: string[]; headers?: Record<string, string>; links?: readonly PageLink[] } = {},
 ): Respond {
   const template = config.errorPages[String(status)];
   let body = template
-    ? fillTemplate(template, { status: String(status), title, reason, retry: opts.retry ?? "/", signOut: config.paths.signOut })
-    : page(title, reason, opts.retry, status, opts.links);
-  if (Buffer.byteLength(body) > MAX_BODY_BYTES) body = page(title, reason, opts.retry, status, opts.links);
+    ? fillTemplate(template, { status: String(status), title, reason: sentence, retry: opts.retry ?? "/", signOut: config.paths.signOut })
+    : page(title, sentence, opts.retry, status, opts.links);
+  if (Buffer.byteLength(body) > MAX_BODY_BYTES) body = page(title, sentence, opts.retry, status, opts.links);
   return {
     kind: "respond",
     status,
@@ -74,10 +73,10 @@ export function htmlPage(
 export function errorResponse(
   config: ResolvedConfig,
   code: ErrorCode,
-  opts: { retry?: string; cookies?: string[]; api?: boolean; reason?: string; links?: readonly PageLink[] } = {},
+  opts: { retry?: string; cookies?: string[]; api?: boolean; sentence?: string; links?: readonly PageLink[] } = {},
 ): Respond {
   const e = ERRORS[code];
-  const reason = opts.reason ?? e.reason;
+  const sentence = opts.sentence ?? e.sentence;
   const extra: Record<string, string> = {};
   if (e.status === 401) extra["www-authenticate"] = `Bearer realm="${config.clientId}"`;
   if (e.status === 503) extra["retry-after"] = "5";
@@ -87,10 +86,10 @@ export function errorResponse(
       status: e.status,
       headers: { ...baseHeaders(config), "content-type": "application/json", ...extra },
       cookies: opts.cookies ?? [],
-      body: JSON.stringify({ error: code, message: reason }),
+      body: JSON.stringify({ error: code, message: sentence }),
     };
   }
-  return htmlPage(config, e.status, e.title, reason, {
+  return htmlPage(config, e.status, e.title, sentence, {
     ...(opts.retry ? { retry: opts.retry } : {}),
     cookies: opts.cookies ?? [],
     headers: extra,
