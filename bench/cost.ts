@@ -4,7 +4,7 @@
  * Pure: the benchmark measures the inputs (duration, log bytes) and passes them in.
  */
 import type { HotPath, Paths } from "../shared/config/types";
-import { deployedEdgeFunctions, viewerFunctionFor } from "../shared/functions";
+import { deployedEdgeFunctions, viewerFunctionFor } from "../shared/catalogue";
 
 /**
  * AWS's published prices, us-east-1, on demand, no free tier, checked on `PRICES.checked`. AWS's own pricing pages

@@ -1,18 +1,18 @@
 /**
  * The benchmark's measurements of a signed-in request on each hot path, from the built bundles: the log bytes the
  * built check-auth writes at the configured level, and the built CloudFront Function's size, logs and time in the
- * local emulator (local/cloudfront-function), which is Node, not CloudFront's runtime.
+ * local emulator (scripts/cloudfront-function-runtime), which is Node, not CloudFront's runtime.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import vm from "node:vm";
-import { rawQueryStringOf } from "../local/cloudfront-function/event";
-import { toKvsStore } from "../local/cloudfront-function/kvs";
-import { loadCloudFrontFunction } from "../local/cloudfront-function/runtime";
-import type { KvsData } from "../local/cloudfront-function/runtime";
-import { createSandbox } from "../local/cloudfront-function/sandbox";
-import { checkSource } from "../local/cloudfront-function/syntax";
-import type { CffViewerRequestEvent } from "../local/cloudfront-function/types";
+import { rawQueryStringOf } from "../scripts/cloudfront-function-runtime/event";
+import { toKvsStore } from "../scripts/cloudfront-function-runtime/kvs";
+import { loadCloudFrontFunction } from "../scripts/cloudfront-function-runtime/runtime";
+import type { KvsData } from "../scripts/cloudfront-function-runtime/runtime";
+import { createSandbox } from "../scripts/cloudfront-function-runtime/sandbox";
+import { checkSource } from "../scripts/cloudfront-function-runtime/syntax";
+import type { CffViewerRequestEvent } from "../scripts/cloudfront-function-runtime/types";
 
 /** What a function wrote over a run of requests. */
 export interface LogMeasure {

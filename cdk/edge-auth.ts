@@ -1,6 +1,6 @@
 /**
  * `EdgeAuth`: Cognito sign-in in front of a CloudFront distribution, from the same `auth.config.json` as
- * `npm run deploy`. It builds the functions of the catalogue (shared/functions.ts) at synth and either creates the
+ * `npm run deploy`. It builds the functions of the catalogue (shared/catalogue.ts) at synth and either creates the
  * private site bucket and the distribution, or attaches to a distribution of yours.
  */
 import { createHash } from "node:crypto";
@@ -18,8 +18,8 @@ import type { IConstruct } from "constructs";
 import type { DeployConfig, ResolvedConfig } from "../shared/config/types";
 import { EDGE_LOG_RETENTION_DAYS, edgeLogGroupName, edgeLogRegions } from "../shared/config/edge-logging";
 import { allowedMethodSetFor } from "../shared/config/methods";
-import { deployedEdgeFunctions } from "../shared/functions";
-import type { FunctionSpec } from "../shared/functions";
+import { deployedEdgeFunctions } from "../shared/catalogue";
+import type { FunctionSpec } from "../shared/catalogue";
 import { buildBundles } from "./bundles";
 import { absolutePaths, keptSecrets, readInput, resolveForSynth, withPoolIds } from "./config";
 import type { AuthConfigInput, PoolIds } from "./config";

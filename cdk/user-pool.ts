@@ -16,7 +16,7 @@ import { hasPreTokenGeneration, hostedUiDomain, poolClients, poolGroups } from "
 import { ConfigError, withPoolPlaceholders } from "../shared/config/load";
 import { resolveDeployConfig } from "../shared/config/resolve";
 import type { AuthConfig } from "../shared/config/resolve";
-import { functionSpec } from "../shared/functions";
+import { functionSpec } from "../shared/catalogue";
 import { brandingProperties, clientProperties, domainProperties, needsSmsRole, smsRoleProperties, userPoolProperties } from "../shared/config/user-pool";
 import type { PoolRefs } from "../shared/config/user-pool";
 import { buildBundles } from "./bundles";

@@ -22,7 +22,7 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { join } from "node:path";
 import type { CloudFrontRequest, CloudFrontResponse, CloudFrontResponseEvent, CloudFrontResultResponse } from "aws-lambda";
 import type { HotPath, Paths, ResolvedConfig } from "../shared/config/types";
-import { deployedEdgeFunctions, viewerFunctionFor } from "../shared/functions";
+import { deployedEdgeFunctions, viewerFunctionFor } from "../shared/catalogue";
 import { invoke, loadHandler } from "./lambda-runtime";
 import type { LoadedHandler } from "./lambda-runtime";
 import type { OriginRequest, OriginResponse } from "./origin";
@@ -91,7 +91,7 @@ export interface LoadDistributionOptions {
 }
 
 /**
- * Loads the functions the config deploys (`deployedEdgeFunctions`, shared/functions.ts) from a build output folder:
+ * Loads the functions the config deploys (`deployedEdgeFunctions`, shared/catalogue.ts) from a build output folder:
  * Lambda@Edge bundles as the Node.js runtime would, CloudFront Functions into the emulator with their KeyValueStore.
  */
 export function loadDistribution(

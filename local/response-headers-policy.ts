@@ -9,7 +9,7 @@
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/adding-response-headers.html
  */
 import type { ResolvedConfig } from "../shared/config/types";
-import { deployedEdgeFunctions } from "../shared/functions";
+import { deployedEdgeFunctions } from "../shared/catalogue";
 
 /** The headers a response headers policy sets: lower-case name → value. */
 export type ResponseHeadersPolicy = Readonly<Record<string, string>>;

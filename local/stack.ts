@@ -14,7 +14,7 @@ import { buildAll } from "../scripts/build";
 import { ConfigError, readConfigFile, resolveOrThrow } from "../shared/config/load";
 import type { AuthConfig } from "../shared/config/resolve";
 import type { HotPath, ResolvedConfig } from "../shared/config/types";
-import { TRIGGER_FUNCTIONS, deployedEdgeFunctions } from "../shared/functions";
+import { TRIGGER_FUNCTIONS, deployedEdgeFunctions } from "../shared/catalogue";
 import { loadDistribution, startLocalCloudFront } from "./cloudfront";
 import type { RequestLogEntry } from "./cloudfront";
 import type { CognitoProcess } from "./cognito";

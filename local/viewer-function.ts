@@ -1,6 +1,6 @@
 /**
  * The CloudFront Function of the cloudfront-function hot path, inside the local CloudFront: the BUILT function
- * (`<outdir>/check-auth-function/index.js`) loaded into the runtime emulator (local/cloudfront-function/) with its
+ * (`<outdir>/check-auth-function/index.js`) loaded into the runtime emulator (scripts/cloudfront-function-runtime/) with its
  * KeyValueStore from the built `kvs.json`, and run for one HTTP request the way CloudFront does — the event built
  * from the request, a returned request sent on to the origin, a returned response sent to the viewer, and a
  * function that fails answered with the 503 or 502 CloudFront gives.
@@ -9,12 +9,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Paths } from "../shared/config/types";
-import { ERRORS } from "../shared/edge/errors";
+import { ERRORS } from "../shared/outcomes/errors";
 import { FUNCTION_ERRORS } from "../shared/function/config";
-import { buildViewerRequestEvent, toOriginRequest, toViewerResponse } from "./cloudfront-function/event";
-import type { HttpRequestInput, OriginRequest, ViewerResponse } from "./cloudfront-function/event";
-import { CloudFrontFunctionError, loadCloudFrontFunction } from "./cloudfront-function/runtime";
-import type { CloudFrontFunction, CloudFrontFunctionErrorCode, KvsData } from "./cloudfront-function/runtime";
+import { buildViewerRequestEvent, toOriginRequest, toViewerResponse } from "../scripts/cloudfront-function-runtime/event";
+import type { HttpRequestInput, OriginRequest, ViewerResponse } from "../scripts/cloudfront-function-runtime/event";
+import { CloudFrontFunctionError, loadCloudFrontFunction } from "../scripts/cloudfront-function-runtime/runtime";
+import type { CloudFrontFunction, CloudFrontFunctionErrorCode, KvsData } from "../scripts/cloudfront-function-runtime/runtime";
 
 /** A loaded CloudFront Function and what it was loaded from. */
 export interface LoadedViewerFunction {
@@ -97,7 +97,7 @@ export function functionReason(outcome: ViewerFunctionOutcome, paths: Pick<Paths
       // not JSON after all
     }
   }
-  const code = FUNCTION_ERRORS.find((c) => ERRORS[c].status === r.status && body.includes(`<p>${escapeLikeTheFunction(ERRORS[c].reason)}</p>`));
+  const code = FUNCTION_ERRORS.find((c) => ERRORS[c].status === r.status && body.includes(`<p>${escapeLikeTheFunction(ERRORS[c].sentence)}</p>`));
   return code ?? `status-${r.status}`;
 }
 

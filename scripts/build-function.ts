@@ -5,7 +5,7 @@
  * esbuild compiles the TypeScript with every syntax feature the runtime lacks turned off, into one IIFE; the build
  * then adds what CloudFront expects around it: `import cf from 'cloudfront'` (to read the key value store) and a
  * top-level `async function handler(event)`. The result is checked by the runtime emulator's own rules
- * (local/cloudfront-function) and against the 10 KB limit before it is written: a function CloudFront would refuse
+ * (scripts/cloudfront-function-runtime) and against the 10 KB limit before it is written: a function CloudFront would refuse
  * fails the build.
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/functions-javascript-runtime-20.html
  */
@@ -16,9 +16,9 @@ import type { Plugin } from "esbuild";
 import type { AuthConfig } from "../shared/config/resolve";
 import { functionConfigFor, functionFeatures } from "../shared/function/config";
 import { SESSION_KEY } from "../shared/viewer/session-cookie";
-import type { FunctionSpec } from "../shared/functions";
-import { CloudFrontFunctionError } from "../local/cloudfront-function/errors";
-import { MAX_FUNCTION_BYTES, loadCloudFrontFunction } from "../local/cloudfront-function/runtime";
+import type { FunctionSpec } from "../shared/catalogue";
+import { CloudFrontFunctionError } from "./cloudfront-function-runtime/errors";
+import { MAX_FUNCTION_BYTES, loadCloudFrontFunction } from "./cloudfront-function-runtime/runtime";
 import { BuildError } from "./build-error";
 
 const root = resolve(__dirname, "..");

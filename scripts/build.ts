@@ -1,6 +1,6 @@
 /**
  * `npm run build`: validates the config, prepares what can be prepared once (JWKS, nonce-signing secret, error
- * page templates) and bundles every function of the catalogue (shared/functions.ts) with esbuild into `dist/<name>/index.js`, the
+ * page templates) and bundles every function of the catalogue (shared/catalogue.ts) with esbuild into `dist/<name>/index.js`, the
  * resolved config baked in (Lambda@Edge has no environment variables).
  *
  *   AUTH_CONFIG  config file (default: auth.config.json at the repository root)
@@ -19,7 +19,7 @@ import type { EdgeBundleConfig } from "../shared/edge/baked-config";
 import type { Jwks } from "aws-jwt-verify/jwk";
 import type { ResolvedConfig } from "../shared/config/types";
 import { nodeHttpClient } from "../shared/edge/http";
-import { FUNCTIONS, deployedEdgeFunctions, functionSpec } from "../shared/functions";
+import { FUNCTIONS, deployedEdgeFunctions, functionSpec } from "../shared/catalogue";
 import { BuildError } from "./build-error";
 import { FunctionTooLargeError, buildCloudFrontFunction } from "./build-function";
 import { extraBuildSteps } from "./build-steps";
@@ -52,7 +52,7 @@ export function bundleConfigFor(name: string, all: Pick<AuthConfig, "sites">): E
 export interface BuildOptions {
   configPath: string;
   outdir: string;
-  /** Only these functions (default: every function in the catalogue, shared/functions.ts). */
+  /** Only these functions (default: every function in the catalogue, shared/catalogue.ts). */
   only?: string[];
   log?: (line: string) => void;
 }

@@ -3,7 +3,7 @@
  * the options, `npm run logs -- --help`).
  */
 import { join, resolve } from "node:path";
-import { EDGE_FUNCTIONS } from "../shared/functions";
+import { EDGE_FUNCTIONS } from "../shared/catalogue";
 import { ConfigError } from "../shared/config/load";
 import { loadDeployConfig } from "./package";
 import { EdgeLogsError, defaultLogsClients, followEdgeLogs, readEdgeLogs } from "./operate/edge-logs";

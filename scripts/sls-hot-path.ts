@@ -19,8 +19,8 @@ import { cloudFrontName, stackNames } from "../shared/config/deploy";
 import { SITE_METHODS } from "../shared/config/methods";
 import { policyHeaders } from "../shared/config/response-headers";
 import type { DeployConfig, ResolvedConfig } from "../shared/config/types";
-import { deployedEdgeFunctions } from "../shared/functions";
-import type { FunctionSpec } from "../shared/functions";
+import { deployedEdgeFunctions } from "../shared/catalogue";
+import type { FunctionSpec } from "../shared/catalogue";
 
 type Cfn = Record<string, unknown>;
 

@@ -19,7 +19,7 @@ import type { PoolClient } from "../shared/config/deploy";
 import { readConfigFile, resolveForDeploy } from "../shared/config/load";
 import type { AuthConfig } from "../shared/config/resolve";
 import type { DeployConfig, ResolvedConfig, TriggersConfig } from "../shared/config/types";
-import { TRIGGER_FUNCTIONS, deployedEdgeFunctions } from "../shared/functions";
+import { TRIGGER_FUNCTIONS, deployedEdgeFunctions } from "../shared/catalogue";
 import { withObservability } from "./observability";
 import { brandingProperties, clientProperties, domainProperties, needsSmsRole, smsRoleProperties, userPoolProperties } from "../shared/config/user-pool";
 import type { PoolRefs, PoolTriggers } from "../shared/config/user-pool";
@@ -78,7 +78,7 @@ export interface SlsValues {
   cloudFrontFunctionCode: FunctionCodeFile[];
   siteDir: string;
   edgeResources: { Resources: Cfn; Outputs: Cfn };
-  /** The Lambda@Edge functions from the catalogue (shared/functions.ts), with their cloudFront events. */
+  /** The Lambda@Edge functions from the catalogue (shared/catalogue.ts), with their cloudFront events. */
   edgeFunctions: Cfn;
   poolFunctions: Cfn;
   poolResources: { Resources: Cfn; Outputs: Cfn };

@@ -1,10 +1,10 @@
 /**
  * Names of the deployed Lambda@Edge functions. Serverless names a function `<service>-<stage>-<key>` and the key is
- * the catalogue's `slsName` (shared/functions.ts), so the names follow from the deploy config alone.
+ * the catalogue's `slsName` (shared/catalogue.ts), so the names follow from the deploy config alone.
  */
 import type { DeployConfig } from "../../shared/config/types";
-import { EDGE_FUNCTIONS } from "../../shared/functions";
-import type { FunctionSpec } from "../../shared/functions";
+import { EDGE_FUNCTIONS } from "../../shared/catalogue";
+import type { FunctionSpec } from "../../shared/catalogue";
 
 /** The deployed name of one edge function, e.g. `edge-auth-dev-checkAuth`. */
 export function edgeFunctionName(d: Pick<DeployConfig, "service" | "stage">, f: Pick<FunctionSpec, "slsName">): string {

@@ -12,7 +12,7 @@ import { CognitoIdentityProviderClient, DescribeUserPoolCommand, UpdateUserPoolC
 import type { LambdaConfigType, UpdateUserPoolCommandInput, UserPoolType } from "@aws-sdk/client-cognito-identity-provider";
 import { stackNames } from "../../shared/config/deploy";
 import type { DeployConfig } from "../../shared/config/types";
-import { TRIGGER_FUNCTIONS } from "../../shared/functions";
+import { TRIGGER_FUNCTIONS } from "../../shared/catalogue";
 
 /** Names of the pool stack's trigger functions: Serverless names them `<service>-pool-<stage>-<key>`. */
 export function triggerFunctionNames(d: Pick<DeployConfig, "service" | "stage">): string[] {

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { COMMERCIAL_REGIONS } from "../../shared/config/edge-regions";
-import { EDGE_FUNCTIONS } from "../../shared/functions";
+import { EDGE_FUNCTIONS } from "../../shared/catalogue";
 import type { EdgeLogEvent } from "./edge-logs";
 
 export const LOGS_HELP = `npm run logs -- [options]

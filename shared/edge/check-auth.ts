@@ -12,7 +12,7 @@
  */
 import type { ResolvedConfig } from "../config/types";
 import type { EdgeContext } from "./deps";
-import type { Reason, SignInReason } from "./errors";
+import type { Reason, SignInReason } from "../outcomes/errors";
 import { forwardedUsername, identityHeaders } from "../viewer/identity-headers";
 import { originUri } from "../viewer/index-rewrite";
 import { isApiRequest, isPreflight } from "../viewer/navigation";

@@ -7,7 +7,7 @@
 import type { CloudFrontHeaders, CloudFrontRequest, CloudFrontRequestEvent, CloudFrontResultResponse } from "aws-lambda";
 import type { EdgeContext, SiteContext } from "./deps";
 import { siteFor } from "../viewer/sites";
-import type { Reason } from "./errors";
+import type { Reason } from "../outcomes/errors";
 import { isIdentityHeaderName } from "../viewer/identity-headers";
 import type { EdgeRequest, Outcome } from "./request";
 import { errorResponse } from "./responses";

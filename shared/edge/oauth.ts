@@ -8,7 +8,7 @@
  * public client, PKCE alone). `client_id` is in the form body as well, which providers accept and emulators require.
  */
 import type { ResolvedConfig } from "../config/types";
-import { AuthError } from "./errors";
+import { AuthError } from "../outcomes/errors";
 import type { HttpClient } from "./http";
 
 export interface TokenSet {

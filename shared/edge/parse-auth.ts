@@ -5,8 +5,8 @@
  * this origin only.
  */
 import type { EdgeContext } from "./deps";
-import { AuthError, providerErrorSentence } from "./errors";
-import type { ErrorCode, Reason } from "./errors";
+import { AuthError, providerErrorSentence } from "../outcomes/errors";
+import type { ErrorCode, Reason } from "../outcomes/errors";
 import { exchangeCode } from "./oauth";
 import { safeReturnPath, siteOrigin } from "../viewer/redirect";
 import type { EdgeRequest, Outcome } from "./request";
@@ -45,7 +45,7 @@ export async function parseAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
     ...errorResponse(config, code, {
       cookies: withRepeatedCleared(store, clearState),
       ...(again ? { retry: `${config.paths.signIn}?${new URLSearchParams({ return: back })}`, retryText: "Sign in again" } : { retry: back }),
-      ...(why !== undefined ? { reason: why } : {}),
+      ...(why !== undefined ? { sentence: why } : {}),
     }),
     reason,
   });

@@ -5,7 +5,7 @@
  * request signs in again; an unreachable Cognito gives a 503 page with a link to try again.
  */
 import type { EdgeContext } from "./deps";
-import { AuthError } from "./errors";
+import { AuthError } from "../outcomes/errors";
 import { refreshTokens } from "./oauth";
 import { safeReturnPath, siteOrigin } from "../viewer/redirect";
 import type { EdgeRequest, Outcome } from "./request";

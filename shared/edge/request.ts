@@ -2,20 +2,11 @@
  * The plain shapes that handlers translate CloudFront events into and out of. Decisions in shared/edge work on
  * these, never on raw events.
  */
-import type { Reason } from "./errors";
+import type { Reason } from "../outcomes/errors";
+import type { PlainRequest } from "../viewer/request";
 
-/** A viewer request, reduced to what the decisions need. */
-export interface EdgeRequest {
-  method: string;
-  /** Path as CloudFront gives it (percent-encoded as the viewer sent it). */
-  uri: string;
-  /** Raw query string without `?`. */
-  querystring: string;
-  /** Looks up a request header by lower-case name; several values are joined with `, ` (cookies with `; `). */
-  header(name: string): string | undefined;
-  /** All `Cookie` header values joined with `; `. */
-  cookieHeader: string;
-}
+/** A viewer request, reduced to what the decisions need (the both-runtimes shape, `viewer/request.ts`). */
+export type EdgeRequest = PlainRequest;
 
 /** Pass the request on to the origin, possibly changed. */
 export interface Forward {

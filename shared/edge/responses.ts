@@ -5,15 +5,15 @@
  */
 import type { ResolvedConfig } from "../config/types";
 import type { Respond } from "./request";
-import { ERRORS } from "./errors";
-import type { ErrorCode } from "./errors";
-import { errorPageHtml, escapeHtml, linksHtml, pageHtml } from "../viewer/page";
+import { ERRORS } from "../outcomes/errors";
+import type { ErrorCode } from "../outcomes/errors";
+import { escapeHtml } from "../viewer/html";
+import { errorPageHtml, linksHtml, pageHtml } from "../viewer/page";
 
 /** Lambda@Edge refuses generated bodies over 40 KB (viewer request); we stay well under. */
 export const MAX_BODY_BYTES = 32 * 1024;
 
-/** HTML-escaping of every reflected value (shared/viewer/page.ts: the CloudFront Function uses the same). */
-export { escapeHtml };
+export { escapeHtml } from "../viewer/html";
 
 function baseHeaders(config: ResolvedConfig): Record<string, string> {
   return { ...config.headers, "cache-control": "no-cache, no-store", pragma: "no-cache" };
@@ -31,9 +31,9 @@ export interface PageLink {
 }
 
 /** The built-in page (shared/viewer/page.ts, the look both hot paths share): the retry link first, then `links`. */
-function page(status: number, title: string, reason: string, opts: PageOptions): string {
+function page(status: number, title: string, sentence: string, opts: PageOptions): string {
   const all = [...(opts.retry ? [{ href: opts.retry, text: opts.retryText ?? "Try again" }] : []), ...(opts.links ?? [])];
-  return errorPageHtml(status, escapeHtml(title), escapeHtml(reason), linksHtml(all.map((l) => [l.href, l.text] as const)), opts.user);
+  return errorPageHtml(status, escapeHtml(title), escapeHtml(sentence), linksHtml(all.map((l) => [l.href, l.text] as const)), opts.user);
 }
 
 /** What a page offers besides its sentence. */
@@ -46,7 +46,7 @@ interface PageOptions {
   user?: string;
 }
 
-/** Fills a site owner's template: `{{status}}`, `{{title}}`, `{{reason}}`, `{{retry}}`, `{{signOut}}`, all escaped. */
+/** Fills a site owner's template: `{{status}}`, `{{title}}`, `{{reason}}` (the sentence: the placeholder keeps its documented name), `{{retry}}`, `{{signOut}}`, all escaped. */
 function fillTemplate(template: string, values: Record<string, string>): string {
   return template.replace(/\{\{\s*(status|title|reason|retry|signOut)\s*\}\}/g, (_, k: string) => escapeHtml(values[k] ?? ""));
 }
@@ -56,14 +56,14 @@ export function htmlPage(
   config: ResolvedConfig,
   status: number,
   title: string,
-  reason: string,
+  sentence: string,
   opts: PageOptions & { cookies?: string[]; headers?: Record<string, string> } = {},
 ): Respond {
   const template = config.errorPages[String(status)];
   let body = template
-    ? fillTemplate(template, { status: String(status), title, reason, retry: opts.retry ?? "/", signOut: config.paths.signOut })
-    : page(status, title, reason, opts);
-  if (Buffer.byteLength(body) > MAX_BODY_BYTES) body = page(status, title, reason, opts);
+    ? fillTemplate(template, { status: String(status), title, reason: sentence, retry: opts.retry ?? "/", signOut: config.paths.signOut })
+    : page(status, title, sentence, opts);
+  if (Buffer.byteLength(body) > MAX_BODY_BYTES) body = page(status, title, sentence, opts);
   return {
     kind: "respond",
     status,
@@ -77,10 +77,10 @@ export function htmlPage(
 export function errorResponse(
   config: ResolvedConfig,
   code: ErrorCode,
-  opts: PageOptions & { cookies?: string[]; api?: boolean; reason?: string } = {},
+  opts: PageOptions & { cookies?: string[]; api?: boolean; sentence?: string } = {},
 ): Respond {
   const e = ERRORS[code];
-  const reason = opts.reason ?? e.reason;
+  const sentence = opts.sentence ?? e.sentence;
   const extra: Record<string, string> = {};
   if (e.status === 401) extra["www-authenticate"] = `Bearer realm="${config.clientId}"`;
   if (e.status === 503) extra["retry-after"] = "5";
@@ -90,10 +90,10 @@ export function errorResponse(
       status: e.status,
       headers: { ...baseHeaders(config), "content-type": "application/json", ...extra },
       cookies: opts.cookies ?? [],
-      body: JSON.stringify({ error: code, message: reason }),
+      body: JSON.stringify({ error: code, message: sentence }),
     };
   }
-  return htmlPage(config, e.status, e.title, reason, { ...opts, cookies: opts.cookies ?? [], headers: extra });
+  return htmlPage(config, e.status, e.title, sentence, { ...opts, cookies: opts.cookies ?? [], headers: extra });
 }
 
 /**

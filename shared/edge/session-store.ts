@@ -330,7 +330,7 @@ export function endSignIn(store: SessionStore, state: string): string[] {
 
 /** A new sign-in cookie (HttpOnly, Lax, 15 minutes) for this `origin` and app client, dropping the oldest pending
  *  ones. */
-export function startSignIn(store: SessionStore, s: SignInState, secret: string, origin: string): string[] {
+export function signInCookies(store: SessionStore, s: SignInState, secret: string, origin: string): string[] {
   const w = writer(store);
   const name = (state: string) => signInCookieName(state, store.config.cookie, store.config.clientId);
   const drop = signInsToDrop(pendingSignIns(store)).map((state) => w.expire(name(state)));

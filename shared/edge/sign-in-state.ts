@@ -9,6 +9,7 @@
  * even when the sites share a cookie domain and a signing secret (issue 17).
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import type { UnsealFailure } from "../outcomes/failures";
 
 /** How long a started sign-in stays valid: time enough to type a password. */
 export const SIGNIN_TTL_SECONDS = 15 * 60;
@@ -65,7 +66,7 @@ export function sealSignIn(s: SignInState, secret: string, site: string): string
 /** A sealed sign-in holds a return path of up to MAX_RETURN_PATH (2,048) characters in base64: about 2.9 KB. */
 const MAX_SEALED_LENGTH = 3600;
 
-export type UnsealResult = { ok: true; signIn: SignInState } | { ok: false; why: "malformed" | "bad-mac" | "expired" };
+export type UnsealResult = { ok: true; signIn: SignInState } | { ok: false; why: UnsealFailure };
 
 /** Checks a sign-in cookie's HMAC (constant time; for this `site`) and expiry, and returns its contents. */
 export function unsealSignIn(state: string, value: string, secret: string, nowSeconds: number, site: string): UnsealResult {

@@ -9,7 +9,7 @@ import { authorizeUrl } from "./oauth";
 import { safeReturnPath, siteOrigin } from "../viewer/redirect";
 import type { EdgeRequest, Outcome } from "./request";
 import { errorResponse, redirect } from "./responses";
-import { openSessionStore, startSignIn as signInCookies, withRepeatedCleared } from "./session-store";
+import { openSessionStore, signInCookies, withRepeatedCleared } from "./session-store";
 import type { SessionStore } from "./session-store";
 import { newSignIn, pkceChallenge } from "./sign-in-state";
 import type { Respond } from "./request";

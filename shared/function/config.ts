@@ -5,8 +5,9 @@
  */
 import type { ResolvedConfig } from "../config/types";
 import type { AuthConfig } from "../config/resolve";
-import { ERRORS } from "../edge/errors";
-import { escapeHtml, linksHtml } from "../viewer/page";
+import { ERRORS } from "../outcomes/errors";
+import { escapeHtml } from "../viewer/html";
+import { linksHtml } from "../viewer/page";
 import { globSet } from "../viewer/path-match";
 import type { GlobSet } from "../viewer/path-match";
 import { compileRules } from "../viewer/rules";
@@ -109,8 +110,8 @@ export function functionConfigFor(all: Pick<AuthConfig, "sites">): FunctionConfi
     if ((code === "unknown-host" && features.anyHost) || (code === "forbidden" && !features.rules)) continue;
     const e = ERRORS[code];
     const nav = linksHtml(links(code, paths));
-    const page: FunctionErrorPage = [e.status, escapeHtml(e.title), escapeHtml(e.reason), nav];
-    if (page[2] !== e.reason) page.push(e.reason);
+    const page: FunctionErrorPage = [e.status, escapeHtml(e.title), escapeHtml(e.sentence), nav];
+    if (page[2] !== e.sentence) page.push(e.sentence);
     errors[code] = page;
   }
   return { sites: all.sites.map((s) => siteConfig(s.hosts, s.config, features)), paths: { signIn: paths.signIn, refresh: paths.refresh }, errors };

@@ -10,7 +10,7 @@
  * groups. A group list too long for one header is cut between names, never inside one, and
  * `x-auth-groups-truncated: true` says so.
  */
-import type { Claims } from "../edge/tokens/verifier";
+import type { Claims } from "./claims";
 import { claimAt } from "./rules";
 
 export const IDENTITY_HEADERS = ["x-auth-user", "x-auth-email", "x-auth-groups", "x-auth-groups-truncated", "x-auth-id-token"] as const;

@@ -4,10 +4,10 @@
  * Is this a page navigation, or an API / background request? A `fetch` cannot follow a redirect to the Hosted
  * UI, so such requests get 401 instead of a 302 to sign-in.
  */
-import type { EdgeRequest } from "../edge/request";
+import type { PlainRequest } from "./request";
 
 /** What these questions read of a request (the CloudFront Function builds just this much). */
-export type ViewerRequest = Pick<EdgeRequest, "method" | "header">;
+export type ViewerRequest = Pick<PlainRequest, "method" | "header">;
 
 export function isApiRequest(req: ViewerRequest, matchesApiPath: boolean): boolean {
   if (matchesApiPath) return true;

@@ -7,6 +7,7 @@
  * renders with it at run time (shared/function/check.ts) from texts the build escaped (shared/function/config.ts).
  * Kept tiny: the CloudFront Function carries it within its 10 KB.
  */
+import { escapeHtml } from "./html";
 
 /**
  * The one stylesheet of the generated pages, inline (no request, nothing to host). The first link of a page's
@@ -18,11 +19,6 @@ export const PAGE_STYLE =
   "h1{font-size:1.4rem;margin:0 0 .5rem}small{color:#5b6470}a{color:#0b5cad}" +
   "nav a,button{display:inline-block;font:inherit;font-weight:600;padding:.4rem 1rem;margin:0 .5rem .5rem 0;border:1px solid #0b5cad;border-radius:6px;background:#fff;color:#0b5cad;text-decoration:none;cursor:pointer}" +
   "nav a:first-child,button{background:#0b5cad;color:#fff}";
-
-/** HTML-escapes text for an element or a quoted attribute (also `` ` ``, `=` and `/`). */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"'`=/]/g, (c) => "&#" + c.charCodeAt(0) + ";");
-}
 
 /** A page's links as HTML (`href` and text escaped here); same-origin paths only: callers pass our own paths. */
 export function linksHtml(links: readonly (readonly [string, string])[]): string {
@@ -48,11 +44,11 @@ export function pageHtml(title: string, main: string): string {
 
 /**
  * An error page: the sentence, who is signed in (`user`, plain text, escaped here: a 403 names the account that
- * was refused), the ways out (`nav`, HTML from `linksHtml`) and the status. `title`, `reason` and `nav` are HTML.
+ * was refused), the ways out (`nav`, HTML from `linksHtml`) and the status. `title`, `sentence` and `nav` are HTML.
  */
-export function errorPageHtml(status: number, title: string, reason: string, nav: string, user?: string): string {
+export function errorPageHtml(status: number, title: string, sentence: string, nav: string, user?: string): string {
   return pageHtml(
     title,
-    "<p>" + reason + "</p>" + (user ? "<p>Signed in as <b>" + escapeHtml(user) + "</b>.</p>" : "") + (nav ? "<nav>" + nav + "</nav>" : "") + "<p><small>Error " + status + "</small></p>",
+    "<p>" + sentence + "</p>" + (user ? "<p>Signed in as <b>" + escapeHtml(user) + "</b>.</p>" : "") + (nav ? "<nav>" + nav + "</nav>" : "") + "<p><small>Error " + status + "</small></p>",
   );
 }

@@ -6,14 +6,14 @@
  * query or cookies say: no open redirects.
  */
 import type { Paths } from "../config/types";
-import type { EdgeRequest } from "../edge/request";
+import type { PlainRequest } from "./request";
 import { normalizePath } from "./path-match";
 
 /** host[:port], IPv4/DNS names or a bracketed IPv6 literal. */
 const HOST_RE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 /** The public origin of the site (`https://<host>`), or undefined when the Host header is missing or malformed. */
-export function siteOrigin(req: Pick<EdgeRequest, "header">): string | undefined {
+export function siteOrigin(req: Pick<PlainRequest, "header">): string | undefined {
   const host = req.header("host");
   if (!host || host.length > 255 || !HOST_RE.test(host)) return undefined;
   const proto = req.header("cloudfront-forwarded-proto") === "http" ? "http" : "https";
@@ -92,7 +92,7 @@ export function toReturnPath(p: string | undefined, own?: OwnPaths): string | un
  * The path + query the viewer asked for, as a safe return path (the bare path, then "/", when too long; "/" for one
  * of our own endpoints).
  */
-export function requestedPath(req: Pick<EdgeRequest, "uri" | "querystring">, own: OwnPaths): string {
+export function requestedPath(req: Pick<PlainRequest, "uri" | "querystring">, own: OwnPaths): string {
   return safeReturnPath(req.querystring ? `${req.uri}?${req.querystring}` : req.uri, own);
 }
 

@@ -19,16 +19,16 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CloudFrontHeaders, CloudFrontRequest } from "aws-lambda";
-import { buildViewerRequestEvent } from "../../local/cloudfront-function/event";
-import { isDisallowedHeader } from "../../local/cloudfront-function/headers";
-import { runUnderNjs } from "../../local/cloudfront-function/njs";
-import { loadCloudFrontFunction } from "../../local/cloudfront-function/runtime";
-import type { CloudFrontFunction, KvsData } from "../../local/cloudfront-function/runtime";
-import type { CffViewerRequestEvent } from "../../local/cloudfront-function/types";
+import { buildViewerRequestEvent } from "../../scripts/cloudfront-function-runtime/event";
+import { isDisallowedHeader } from "../../scripts/cloudfront-function-runtime/headers";
+import { runUnderNjs } from "../../scripts/cloudfront-function-runtime/njs";
+import { loadCloudFrontFunction } from "../../scripts/cloudfront-function-runtime/runtime";
+import type { CloudFrontFunction, KvsData } from "../../scripts/cloudfront-function-runtime/runtime";
+import type { CffViewerRequestEvent } from "../../scripts/cloudfront-function-runtime/types";
 import { resolveAuthConfig } from "../../shared/config/resolve";
 import type { ResolvedSite } from "../../shared/config/resolve";
 import type { ResolvedConfig } from "../../shared/config/types";
-import { ERRORS } from "../../shared/edge/errors";
+import { ERRORS } from "../../shared/outcomes/errors";
 import { escapeHtml } from "../../shared/edge/responses";
 import { markerName, openSessionStore, openSignIn, sessionCookie } from "../../shared/edge/session-store";
 import type { MarkerKind } from "../../shared/edge/session-store";
@@ -210,8 +210,8 @@ export function functionEvent(spec: RequestSpec, cookie: string): CffViewerReque
 export function codeOfPage(status: number, body: string): string {
   let best: string | undefined;
   for (const [code, e] of Object.entries(ERRORS)) {
-    if (e.status !== status || !body.includes(escapeHtml(e.title)) || !body.includes(escapeHtml(e.reason))) continue;
-    if (best === undefined || e.reason.length > ERRORS[best as keyof typeof ERRORS].reason.length) best = code;
+    if (e.status !== status || !body.includes(escapeHtml(e.title)) || !body.includes(escapeHtml(e.sentence))) continue;
+    if (best === undefined || e.sentence.length > ERRORS[best as keyof typeof ERRORS].sentence.length) best = code;
   }
   return best ?? `unknown page (${status})`;
 }

@@ -4,6 +4,6 @@
  * worker is CPU time too, and would turn a correct run into a 503 that CloudFront's compute utilisation would never
  * count. These tests are about routing and
  * flows, so they give 1 s, still enough to stop runaway code; the budget itself is tested in
- * test/unit/local/cloudfront-function-runtime.test.ts.
+ * test/unit/scripts/cloudfront-function-runtime.test.ts.
  */
 export const E2E_FUNCTION_BUDGET_MS = 1000;

@@ -40,8 +40,8 @@ describe("the npm package", () => {
       "scripts/build-function.ts",
       "handlers/edge/check-auth.ts",
       "handlers/function/check-auth-function.ts",
-      "shared/functions.ts",
-      "local/cloudfront-function/runtime.ts",
+      "shared/catalogue.ts",
+      "scripts/cloudfront-function-runtime/runtime.ts",
       "auth.config.schema.json",
     ])
       expect(files, f).toContain(f);

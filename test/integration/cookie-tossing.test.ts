@@ -11,10 +11,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildViewerRequestEvent } from "../../local/cloudfront-function/event";
-import { runUnderNjs } from "../../local/cloudfront-function/njs";
-import { loadCloudFrontFunction } from "../../local/cloudfront-function/runtime";
-import type { CffRequest, CffResponse } from "../../local/cloudfront-function/types";
+import { buildViewerRequestEvent } from "../../scripts/cloudfront-function-runtime/event";
+import { runUnderNjs } from "../../scripts/cloudfront-function-runtime/njs";
+import { loadCloudFrontFunction } from "../../scripts/cloudfront-function-runtime/runtime";
+import type { CffRequest, CffResponse } from "../../scripts/cloudfront-function-runtime/types";
 import { markerName, sessionCookieName, signInCookieName } from "../../shared/viewer/cookie-names";
 import { idTokenHash, sealSession } from "../../shared/viewer/session-cookie";
 import type { SessionClaims } from "../../shared/viewer/session-cookie";

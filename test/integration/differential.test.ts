@@ -9,9 +9,9 @@
  */
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { njsAvailable } from "../../local/cloudfront-function/njs";
-import { ERRORS } from "../../shared/edge/errors";
-import type { ErrorCode } from "../../shared/edge/errors";
+import { njsAvailable } from "../../scripts/cloudfront-function-runtime/njs";
+import { ERRORS } from "../../shared/outcomes/errors";
+import type { ErrorCode } from "../../shared/outcomes/errors";
 import { buildDiffEnv, decide, DEFAULT_HOST, expectedOriginHeaders, expectedResponseHeaders } from "../helpers/differential";
 import type { Decision, DiffEnv, RequestSpec } from "../helpers/differential";
 import { makeIssuer } from "../helpers/tokens";

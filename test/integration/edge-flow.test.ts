@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { CookieJar } from "../helpers/cognito-stand-in";
-import { EDGE_FUNCTIONS, FUNCTIONS } from "../../shared/functions";
+import { EDGE_FUNCTIONS, FUNCTIONS } from "../../shared/catalogue";
 import { buildWith } from "../helpers/build";
 import { header, originResponse, setCookies, viewerRequest } from "../helpers/events";
 import { sessionCookieHeader } from "../helpers/session";

@@ -6,11 +6,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { buildViewerRequestEvent } from "../../local/cloudfront-function/event";
-import { runUnderNjs } from "../../local/cloudfront-function/njs";
-import { loadCloudFrontFunction } from "../../local/cloudfront-function/runtime";
-import type { CloudFrontFunction } from "../../local/cloudfront-function/runtime";
-import type { CffRequest, CffResponse } from "../../local/cloudfront-function/types";
+import { buildViewerRequestEvent } from "../../scripts/cloudfront-function-runtime/event";
+import { runUnderNjs } from "../../scripts/cloudfront-function-runtime/njs";
+import { loadCloudFrontFunction } from "../../scripts/cloudfront-function-runtime/runtime";
+import type { CloudFrontFunction } from "../../scripts/cloudfront-function-runtime/runtime";
+import type { CffRequest, CffResponse } from "../../scripts/cloudfront-function-runtime/types";
 import { CookieJar } from "../helpers/cognito-stand-in";
 import { buildWith } from "../helpers/build";
 import { header, setCookies, viewerRequest } from "../helpers/events";

@@ -8,15 +8,15 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildViewerRequestEvent } from "../../local/cloudfront-function/event";
-import { njsAvailable, runUnderNjs } from "../../local/cloudfront-function/njs";
-import { MAX_FUNCTION_BYTES, loadCloudFrontFunction } from "../../local/cloudfront-function/runtime";
-import type { CloudFrontFunction } from "../../local/cloudfront-function/runtime";
-import type { CffResponse } from "../../local/cloudfront-function/types";
+import { buildViewerRequestEvent } from "../../scripts/cloudfront-function-runtime/event";
+import { njsAvailable, runUnderNjs } from "../../scripts/cloudfront-function-runtime/njs";
+import { MAX_FUNCTION_BYTES, loadCloudFrontFunction } from "../../scripts/cloudfront-function-runtime/runtime";
+import type { CloudFrontFunction } from "../../scripts/cloudfront-function-runtime/runtime";
+import type { CffResponse } from "../../scripts/cloudfront-function-runtime/types";
 import { localConfig } from "../../local/local-config";
 import { functionCode } from "../../scripts/build-function";
 import { resolveAuthConfig } from "../../shared/config/resolve";
-import { ERRORS } from "../../shared/edge/errors";
+import { ERRORS } from "../../shared/outcomes/errors";
 import { markerName, sessionCookieName } from "../../shared/viewer/cookie-names";
 import { PAGE_STYLE } from "../../shared/viewer/page";
 import { sealSession } from "../../shared/viewer/session-cookie";
@@ -132,7 +132,7 @@ describe("one look, one page, on both hot paths", () => {
     expect(e.body).toContain(`<p><small>Error ${c.status}</small></p>`);
     noSecrets(e.body!);
     if (c.status === 403) {
-      expect(e.body).toContain(`<p>${ERRORS.forbidden.reason}</p><p>Signed in as <b>${HOSTILE_ESCAPED}</b>.</p>`);
+      expect(e.body).toContain(`<p>${ERRORS.forbidden.sentence}</p><p>Signed in as <b>${HOSTILE_ESCAPED}</b>.</p>`);
       expect(e.body).toContain('<nav><a href="&#47;">Home</a> <a href="&#47;signout">Sign out or switch account</a></nav>');
       expect(e.body).not.toContain("<script>");
       expect(e.body).not.toContain('"x"');

@@ -5,8 +5,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildViewerRequestEvent } from "../../local/cloudfront-function/event";
-import { loadCloudFrontFunction } from "../../local/cloudfront-function/runtime";
+import { buildViewerRequestEvent } from "../../scripts/cloudfront-function-runtime/event";
+import { loadCloudFrontFunction } from "../../scripts/cloudfront-function-runtime/runtime";
 import { sealSession } from "../../shared/viewer/session-cookie";
 import { buildWith } from "../helpers/build";
 import type { Built } from "../helpers/build";

@@ -10,13 +10,14 @@
  *
  * `exp` is required: aws-jwt-verify accepts a token without one. `iat` may not lie in the future.
  */
-import type { JwtPayload } from "aws-jwt-verify/jwt-model";
+import type { ClaimFailure } from "../../outcomes/failures";
+import type { Claims } from "../../viewer/claims";
 
-export type Claims = JwtPayload & Record<string, unknown>;
+export type { Claims } from "../../viewer/claims";
 export type TokenUse = "id" | "access";
 
-/** A claim that makes the token not ours: the same answer every time for the same token. */
-export type ClaimFailure = "issuer" | "audience" | "azp" | "client_id" | "token_use" | "missing-exp" | "iat";
+export type { ClaimFailure } from "../../outcomes/failures";
+
 /** What the clock says about a token whose other claims are fine. */
 export type TimeVerdict = "valid" | "expired" | "not-yet-valid";
 

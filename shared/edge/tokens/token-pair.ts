@@ -4,13 +4,13 @@
  * token alone is a session); parse-auth and refresh-auth verify the pair the token endpoint just returned.
  */
 import type { EdgeContext } from "../deps";
-import { AuthError } from "../errors";
+import { AuthError } from "../../outcomes/errors";
+import type { PairFailure } from "../../outcomes/failures";
 import type { TokenSet } from "../oauth";
 import { MAX_SESSION_COOKIE_BYTES } from "../session-store";
-import type { Claims, TokenFailure, TokenVerifier } from "./verifier";
+import type { Claims, TokenVerifier } from "./verifier";
 
-/** Why a pair was refused: a failure of the id token, of the access token (`access-<failure>`), or of the pair. */
-export type PairFailure = Exclude<TokenFailure, "jwks-unavailable"> | `access-${Exclude<TokenFailure, "jwks-unavailable">}` | "token-mismatch";
+export type { PairFailure } from "../../outcomes/failures";
 
 export type PairCheck =
   | { status: "valid"; id: Claims; access: Claims | undefined }

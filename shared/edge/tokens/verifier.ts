@@ -19,25 +19,15 @@ import { verifyJwtSync } from "aws-jwt-verify/jwt-verifier";
 import type { ResolvedConfig } from "../../config/types";
 import type { HttpClient } from "../http";
 import { claimFailure, timeVerdict } from "./claim-rules";
-import type { ClaimFailure, Claims, TokenUse } from "./claim-rules";
+import type { Claims, TokenUse } from "./claim-rules";
+import type { TokenFailure } from "../../outcomes/failures";
 import { createKeyStore } from "./key-store";
 import type { KeyStore } from "./key-store";
 import { createResultCache, hashKey } from "./result-cache";
 
 export type { Claims, TokenUse } from "./claim-rules";
 
-/** Why a token was refused; logs say `rejected:<failure>`. */
-export type TokenFailure =
-  | ClaimFailure
-  | "malformed"
-  | "algorithm"
-  | "signature"
-  | "not-yet-valid"
-  | "unknown-key"
-  | "too-large"
-  | "invalid"
-  /** The key could not be fetched: the token may be fine. Callers answer "try again" and keep the cookies. */
-  | "jwks-unavailable";
+export type { TokenFailure } from "../../outcomes/failures";
 
 export type Verified =
   | { ok: true; claims: Claims }

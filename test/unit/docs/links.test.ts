@@ -107,7 +107,7 @@ describe("the docs", () => {
 
 describe("docs/architecture.md names every folder of the code", () => {
   it("knows the folders to look for", () => {
-    expect(CODE_FOLDERS).toEqual(expect.arrayContaining(["handlers/edge", "handlers/function", "shared/viewer", "shared/function", "local/cloudfront-function", "test/e2e", "cdk", "site"]));
+    expect(CODE_FOLDERS).toEqual(expect.arrayContaining(["handlers/edge", "handlers/function", "shared/viewer", "shared/function", "scripts/cloudfront-function-runtime", "test/e2e", "cdk", "site"]));
   });
 
   it("names each of them", () => {

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { escapeHtml } from "../../../shared/viewer/page";
+import { escapeHtml } from "../../../shared/viewer/html";
 import { checkAuth } from "../../../shared/edge/check-auth";
 import { viewerHandler } from "../../../shared/edge/lambda-edge";
 import { encodeCookieName } from "../../../shared/edge/cookie-codec";

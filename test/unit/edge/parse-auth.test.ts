@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { checkAuth } from "../../../shared/edge/check-auth";
 import { encodeCookieName } from "../../../shared/edge/cookie-codec";
-import { ERRORS } from "../../../shared/edge/errors";
+import { ERRORS } from "../../../shared/outcomes/errors";
 import { escapeHtml } from "../../../shared/edge/responses";
 import { lastAuthUserName, tokenCookieName } from "../../../shared/edge/session-store";
 import type { ResolvedConfig } from "../../../shared/config/types";
@@ -233,7 +233,7 @@ describe("failures end on a 4xx page", () => {
     expect(r.body).not.toContain("script");
     expect(r.body).not.toContain("<img");
     expect(r.body).not.toContain("alert");
-    expect(r.body).toContain(ERRORS["idp-error"].reason);
+    expect(r.body).toContain(ERRORS["idp-error"].sentence);
     expect(tokenCalls()).toHaveLength(0);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ERRORS } from "../../../shared/edge/errors";
-import type { ErrorCode } from "../../../shared/edge/errors";
+import { ERRORS } from "../../../shared/outcomes/errors";
+import type { ErrorCode } from "../../../shared/outcomes/errors";
 import { MAX_BODY_BYTES, errorResponse, escapeHtml, htmlPage, navigatePage, redirect } from "../../../shared/edge/responses";
 import { PAGE_STYLE } from "../../../shared/viewer/page";
 import { makeIssuer, testConfig } from "../../helpers/tokens";
@@ -28,7 +28,7 @@ describe("every generated response", () => {
     const r = errorResponse(config, code, { api: true });
     expect(r.headers["cache-control"]).toBe("no-cache, no-store");
     expect(r.headers["content-type"]).toBe("application/json");
-    expect(JSON.parse(r.body!)).toEqual({ error: code, message: ERRORS[code].reason });
+    expect(JSON.parse(r.body!)).toEqual({ error: code, message: ERRORS[code].sentence });
   });
 
   it("401 carries WWW-Authenticate Bearer, 503 Retry-After", () => {
@@ -60,7 +60,7 @@ describe("escaping", () => {
   });
 
   it("reflected reason and retry link are escaped", () => {
-    const r = errorResponse(config, "idp-error", { reason: HOSTILE, retry: `/x"onmouseover="alert(1)` });
+    const r = errorResponse(config, "idp-error", { sentence: HOSTILE, retry: `/x"onmouseover="alert(1)` });
     expect(r.body).not.toContain("<script>");
     expect(r.body).not.toContain("<img");
     expect(r.body).not.toMatch(/href="[^"]*"onmouseover/);

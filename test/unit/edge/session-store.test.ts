@@ -23,7 +23,7 @@ import {
   readSession,
   signInCookieName,
   signInsToDrop,
-  startSignIn,
+  signInCookies,
   tokenCookieName,
   usernameOf,
   withRepeatedCleared,
@@ -291,7 +291,7 @@ describe("pending sign-ins", () => {
   it("the sign-in cookie carries the state in its name; the store finds, opens and ends it", () => {
     const config = { clientId: "c", cookie: LAX, mode: "static" as const };
     const s = newSignIn("/x", NOW_S, deterministicRandom());
-    const set = startSignIn(openSessionStore("", config), s, SECRET, "https://www.example.com").map(parseSetCookie);
+    const set = signInCookies(openSessionStore("", config), s, SECRET, "https://www.example.com").map(parseSetCookie);
     expect(set).toHaveLength(1);
     expect(set[0]).toMatchObject({ name: `__Host-edgeauth-signin.${s.state}`, attrs: { "max-age": "900", httponly: true, samesite: "Lax" } });
     const store = openSessionStore(`${set[0]!.name}=${set[0]!.value}; other=x`, config);

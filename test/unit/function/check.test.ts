@@ -5,10 +5,10 @@
  * test/integration/differential.test.ts; this table pins each branch of the check itself.
  */
 import { describe, expect, it } from "vitest";
-import { buildViewerRequestEvent, rawQueryStringOf } from "../../../local/cloudfront-function/event";
+import { buildViewerRequestEvent, rawQueryStringOf } from "../../../scripts/cloudfront-function-runtime/event";
 import { resolveAuthConfig } from "../../../shared/config/resolve";
-import { ERRORS } from "../../../shared/edge/errors";
-import type { ErrorCode } from "../../../shared/edge/errors";
+import { ERRORS } from "../../../shared/outcomes/errors";
+import type { ErrorCode } from "../../../shared/outcomes/errors";
 import { checkRequest } from "../../../shared/function/check";
 import type { CfRequest, CfResponse } from "../../../shared/function/check";
 import { functionConfigFor } from "../../../shared/function/config";
@@ -104,7 +104,7 @@ function summary(x: CfRequest | CfResponse): string {
   if (loc !== undefined) return `${x.statusCode} ${loc}`;
   const body = x.body?.data ?? "";
   if (x.headers["content-type"]?.value === "application/json") return `${x.statusCode} json ${(JSON.parse(body) as { error: string }).error}`;
-  const code = (Object.keys(ERRORS) as ErrorCode[]).find((c) => ERRORS[c].status === x.statusCode && body.includes(`<p>${ERRORS[c].reason}</p>`));
+  const code = (Object.keys(ERRORS) as ErrorCode[]).find((c) => ERRORS[c].status === x.statusCode && body.includes(`<p>${ERRORS[c].sentence}</p>`));
   return `${x.statusCode} page ${code ?? "?"}`;
 }
 
@@ -279,7 +279,7 @@ describe("checkRequest: the responses", () => {
   ])("JSON answers carry the code and the sentence as plain text: %j", (req, key, code) => {
     const r = asResponse(check(req, FULL, key));
     expect(r.statusCode).toBe(ERRORS[code].status);
-    expect(JSON.parse(r.body!.data)).toEqual({ error: code, message: ERRORS[code].reason });
+    expect(JSON.parse(r.body!.data)).toEqual({ error: code, message: ERRORS[code].sentence });
   });
 
   it("error pages are the build's escaped texts; the 403 page links to sign out", () => {

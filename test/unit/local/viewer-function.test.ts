@@ -10,7 +10,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_PATHS } from "../../../shared/config/types";
 import { startLocalCloudFront } from "../../../local/cloudfront";
 import type { Distribution, LocalCloudFront, RequestLogEntry } from "../../../local/cloudfront";
-import { loadCloudFrontFunction } from "../../../local/cloudfront-function/runtime";
+import { loadCloudFrontFunction } from "../../../scripts/cloudfront-function-runtime/runtime";
 import type { OriginRequest } from "../../../local/origin";
 import { functionReason, loadViewerFunction, runViewerFunction } from "../../../local/viewer-function";
 import type { ViewerFunctionOutcome } from "../../../local/viewer-function";

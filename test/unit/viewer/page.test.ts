@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { PAGE_STYLE, errorPageHtml, escapeHtml, linksHtml, pageHtml } from "../../../shared/viewer/page";
+import { escapeHtml } from "../../../shared/viewer/html";
+import { PAGE_STYLE, errorPageHtml, linksHtml, pageHtml } from "../../../shared/viewer/page";
 
 describe("the generated pages' layout", () => {
   it.each<[string, string, string]>([

@@ -9,9 +9,9 @@ import {
   serializeQuerystring,
   toOriginRequest,
   toViewerResponse,
-} from "../../../local/cloudfront-function/event";
-import { loadCloudFrontFunction } from "../../../local/cloudfront-function/runtime";
-import type { CffValue } from "../../../local/cloudfront-function/types";
+} from "../../../scripts/cloudfront-function-runtime/event";
+import { loadCloudFrontFunction } from "../../../scripts/cloudfront-function-runtime/runtime";
+import type { CffValue } from "../../../scripts/cloudfront-function-runtime/types";
 import { ADD_HEADER } from "../../fixtures/cloudfront-functions";
 
 describe("buildViewerRequestEvent", () => {

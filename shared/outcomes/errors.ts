@@ -5,14 +5,13 @@
  * strings: they never carry a token, a code, a cookie value or a secret.
  */
 import TABLE from "./errors.json";
-import type { UnsealResult } from "./sign-in-state";
-import type { PairFailure } from "./tokens/token-pair";
+import type { PairFailure, UnsealFailure } from "./failures";
 
 /**
  * Every error code with its HTTP status, page title and the sentence shown to the user. The wording is data
  * (errors.json), so it can be read and changed in one place; the codes are the keys.
  */
-export const ERRORS: Readonly<Record<keyof typeof TABLE, { status: number; title: string; reason: string }>> = TABLE;
+export const ERRORS: Readonly<Record<keyof typeof TABLE, { status: number; title: string; sentence: string }>> = TABLE;
 
 export type ErrorCode = keyof typeof ERRORS;
 
@@ -23,7 +22,7 @@ export type ErrorCode = keyof typeof ERRORS;
  */
 export function providerErrorSentence(code: string | undefined): string {
   const known: Record<string, string> = TABLE["idp-error"].byProviderCode;
-  return code !== undefined && Object.prototype.hasOwnProperty.call(known, code) ? known[code]! : ERRORS["idp-error"].reason;
+  return code !== undefined && Object.prototype.hasOwnProperty.call(known, code) ? known[code]! : ERRORS["idp-error"].sentence;
 }
 
 /** Why a request without a usable session is sent to sign in. */
@@ -45,7 +44,7 @@ export type Reason =
   // parse-auth
   | "signed-in:callback"
   | "state-mismatch"
-  | `state-mismatch:${"stale" | Exclude<UnsealResult, { ok: true }>["why"]}`
+  | `state-mismatch:${"stale" | UnsealFailure}`
   | ErrorCode
   // refresh-auth
   | "refreshed"

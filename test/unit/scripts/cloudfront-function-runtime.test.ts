@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { CloudFrontFunctionError, DOCS } from "../../../local/cloudfront-function/errors";
-import { DEFAULT_BUDGET_MS, MAX_FUNCTION_BYTES, loadCloudFrontFunction } from "../../../local/cloudfront-function/runtime";
-import type { LoadOptions } from "../../../local/cloudfront-function/runtime";
-import type { CffRunResult } from "../../../local/cloudfront-function/types";
+import { CloudFrontFunctionError, DOCS } from "../../../scripts/cloudfront-function-runtime/errors";
+import { DEFAULT_BUDGET_MS, MAX_FUNCTION_BYTES, loadCloudFrontFunction } from "../../../scripts/cloudfront-function-runtime/runtime";
+import type { LoadOptions } from "../../../scripts/cloudfront-function-runtime/runtime";
+import type { CffRunResult } from "../../../scripts/cloudfront-function-runtime/types";
 import { ADD_HEADER, HMAC_CHECK, KVS_DATA, KVS_READ, REDIRECT, SPREAD, signedSession, viewerRequest } from "../../fixtures/cloudfront-functions";
 
 /** The error `fn` throws (sync) or rejects with (async). */

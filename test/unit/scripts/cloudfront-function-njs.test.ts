@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { NJS_PATH, njsAvailable, runUnderNjs } from "../../../local/cloudfront-function/njs";
-import { loadCloudFrontFunction } from "../../../local/cloudfront-function/runtime";
+import { NJS_PATH, njsAvailable, runUnderNjs } from "../../../scripts/cloudfront-function-runtime/njs";
+import { loadCloudFrontFunction } from "../../../scripts/cloudfront-function-runtime/runtime";
 import { PASSING_SAMPLES, SPREAD, viewerRequest } from "../../fixtures/cloudfront-functions";
 
 const cases = PASSING_SAMPLES.flatMap((s) => s.events.map((event, i) => ({ ...s, event, label: `${s.name} #${i + 1}` })));

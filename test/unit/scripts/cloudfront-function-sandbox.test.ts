@@ -1,8 +1,8 @@
 import { createHash, createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { loadCloudFrontFunction } from "../../../local/cloudfront-function/runtime";
-import type { LoadOptions } from "../../../local/cloudfront-function/runtime";
-import { LOG_LIMIT_BYTES } from "../../../local/cloudfront-function/sandbox";
+import { loadCloudFrontFunction } from "../../../scripts/cloudfront-function-runtime/runtime";
+import type { LoadOptions } from "../../../scripts/cloudfront-function-runtime/runtime";
+import { LOG_LIMIT_BYTES } from "../../../scripts/cloudfront-function-runtime/sandbox";
 import { KVS_DATA, viewerRequest } from "../../fixtures/cloudfront-functions";
 
 const NOW = Date.UTC(2024, 0, 2, 3, 4, 5, 678);
