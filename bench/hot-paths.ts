@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import vm from "node:vm";
+import { defineRawQueryString, rawQueryStringOf } from "../local/cloudfront-function/event";
 import { toKvsStore } from "../local/cloudfront-function/kvs";
 import { loadCloudFrontFunction } from "../local/cloudfront-function/runtime";
 import type { KvsData } from "../local/cloudfront-function/runtime";
@@ -104,7 +105,9 @@ function handlerLoopUs(code: string, kvs: KvsData | undefined, event: CffViewerR
   const loop = (k: number) =>
     new vm.Script(
       `(function () { var ev = ${JSON.stringify(JSON.stringify(event))}, passed = { n: 0 };
-        for (var i = 0; i < ${k}; i++) Promise.resolve(handler(JSON.parse(ev))).then(function (r) { if (r && r.uri) passed.n++; });
+        // Each parsed copy gets back what JSON drops: request.rawQueryString(), as the emulator gives it.
+        for (var i = 0; i < ${k}; i++) { var e = JSON.parse(ev); ${defineRawQueryString("e", rawQueryStringOf(event))}
+          Promise.resolve(handler(e)).then(function (r) { if (r && r.uri) passed.n++; }); }
         return passed; })()`,
     );
   const warm = loop(Math.ceil(n / 10));
