@@ -54,7 +54,7 @@ export const BENCH_COUNTS: BenchCounts = {
   otherWarm: 500,
   bare: 5000,
   bareWarm: 500,
-  coldRuns: 11,
+  coldRuns: 21,
   callbacks: 400,
   warmCallbacks: 50,
   logRequests: 10_000,
@@ -123,27 +123,42 @@ export async function checkAuthCases(s: BenchSetup, c: BenchCounts, bareUs: numb
   });
 }
 
-async function wallMs(args: string[]): Promise<number> {
+/** A fresh Node process running `script`: its wall time, and the CPU time it reports on fd 3 as it exits. */
+async function freshProcess(script: string, cpuReporter: string): Promise<{ wallMs: number; cpuMs: number }> {
   const t0 = process.hrtime.bigint();
-  await new Promise<void>((done, fail) => {
-    const p = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "inherit"] });
-    p.on("exit", (code) => (code === 0 ? done() : fail(new Error(`cold-start script ${args.join(" ")} exited ${code}`))));
+  const cpuMs = await new Promise<number>((done, fail) => {
+    const p = spawn(process.execPath, ["--require", cpuReporter, script], { stdio: ["ignore", "ignore", "inherit", "pipe"] });
+    let out = "";
+    p.stdio[3]!.on("data", (d: Buffer) => (out += d.toString()));
+    p.on("close", (code) => (code === 0 ? done(Number(out) / 1000) : fail(new Error(`cold-start script ${script} exited ${code}`))));
   });
-  return Number(process.hrtime.bigint() - t0) / 1e6;
+  return { wallMs: Number(process.hrtime.bigint() - t0) / 1e6, cpuMs };
 }
 
-/** Cold start: medians of fresh processes, run alternately. */
+/** Cold start: fresh processes, run in pairs (one of each kind in turn). */
 export interface ColdStart {
-  /** A fresh Node process loading check-auth and answering its first signed-in request. */
+  /** Median wall time of a fresh Node process loading check-auth and answering its first signed-in request. */
   bundleMs: number;
-  /** A fresh Node process that only verifies one token. */
+  /** Median wall time of a fresh Node process that only verifies one token. */
   bareMs: number;
+  /**
+   * The overhead: the median of the pairs' differences. Each pair runs back to back, so a busy machine slows
+   * both alike; the difference of the two medians (reported beside it) mixes pairs run at different loads.
+   */
   overheadMs: number;
+  differenceOfMediansMs: number;
+  /** The same in CPU time (user + system, as each process reports it): the work, without waiting for a core. */
+  bundleCpuMs: number;
+  bareCpuMs: number;
+  overheadCpuMs: number;
   runs: number;
 }
 
 /** Cold start of check-auth against a process that only verifies one token; each exits 1 unless it passed. */
 export async function coldStart(s: BenchSetup, runs: number): Promise<ColdStart> {
+  // Preloaded by both kinds of process alike: writes the process's CPU time (µs, user + system) to fd 3 at exit.
+  const reporter = join(s.work, "cpu-reporter.js");
+  writeFileSync(reporter, `process.on("exit",()=>{const u=process.cpuUsage();require("fs").writeSync(3,String(u.user+u.system))});`);
   const coldScript = join(s.work, "cold.js");
   writeFileSync(
     coldScript,
@@ -154,13 +169,24 @@ export async function coldStart(s: BenchSetup, runs: number): Promise<ColdStart>
     bareScript,
     `const c=require("node:crypto");const k=c.createPublicKey({key:${JSON.stringify(s.key.jwk)},format:"jwk"});const t=${JSON.stringify(s.idToken)}.split(".");if(!c.verify("RSA-SHA256",Buffer.from(t[0]+"."+t[1]),k,Buffer.from(t[2],"base64url")))process.exit(1);`,
   );
-  const cold: number[] = [];
-  const bare: number[] = [];
+  const cold: { wallMs: number; cpuMs: number }[] = [];
+  const bare: { wallMs: number; cpuMs: number }[] = [];
   for (let i = 0; i < runs; i++) {
-    cold.push(await wallMs([coldScript]));
-    bare.push(await wallMs([bareScript]));
+    cold.push(await freshProcess(coldScript, reporter));
+    bare.push(await freshProcess(bareScript, reporter));
   }
-  return { bundleMs: median(cold), bareMs: median(bare), overheadMs: median(cold) - median(bare), runs };
+  const wall = (xs: typeof cold) => median(xs.map((x) => x.wallMs));
+  const cpu = (xs: typeof cold) => median(xs.map((x) => x.cpuMs));
+  return {
+    bundleMs: wall(cold),
+    bareMs: wall(bare),
+    overheadMs: median(cold.map((c, i) => c.wallMs - bare[i]!.wallMs)),
+    differenceOfMediansMs: wall(cold) - wall(bare),
+    bundleCpuMs: cpu(cold),
+    bareCpuMs: cpu(bare),
+    overheadCpuMs: median(cold.map((c, i) => c.cpuMs - bare[i]!.cpuMs)),
+    runs,
+  };
 }
 
 /** Minified and gzip (level 9) bytes of each built Lambda@Edge bundle. */
