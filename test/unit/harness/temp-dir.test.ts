@@ -33,3 +33,20 @@ describe("leakedSince", () => {
     expect(leakedSince(join(dir, "missing"), [], 0)).toEqual([]);
   });
 });
+
+describe("nothing bypasses the run's temp folder", () => {
+  it("no source names the system temp folder itself: temp files go through os.tmpdir()", async () => {
+    const { readdirSync, readFileSync, statSync } = await import("node:fs");
+    const { repoRoot } = await import("../../helpers/build");
+    const offenders: string[] = [];
+    const walk = (dir: string) => {
+      for (const n of readdirSync(dir)) {
+        const p = join(dir, n);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (/\.(ts|js|mjs|cjs|ya?ml)$/.test(n) && /["'`]\/tmp\b/.test(readFileSync(p, "utf8"))) offenders.push(p.slice(repoRoot.length + 1));
+      }
+    };
+    for (const d of ["bench", "cdk", "examples", "handlers", "local", "scripts", "shared", "test"]) walk(join(repoRoot, d));
+    expect(offenders).toEqual([]);
+  });
+});

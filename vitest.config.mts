@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 import type { TestProjectInlineConfiguration } from "vitest/config";
 
@@ -17,6 +18,10 @@ export default defineConfig({
     // The report, not the logs: a test's console output (decision lines, provider notices) is printed only when it
     // fails. Tests that assert on output capture it themselves.
     silent: "passed-only",
+    // A file per core, not vitest's default of one less: most files spend their time waiting on processes they
+    // started (builds, osls, cdk synth, cognito-local, Chromium) or on token lifetimes, so on 2 cores one worker
+    // leaves a core idle. Each file keeps its own ports and state folders, so files can run side by side.
+    maxWorkers: Math.max(2, availableParallelism()),
     globalSetup: ["test/setup/temp-dir.ts"],
     projects: [
       { test: { ...common, name: "unit", include: ["test/unit/**/*.test.ts", "test/property/**/*.test.ts"] } },
