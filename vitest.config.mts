@@ -10,7 +10,7 @@ const common = {
 
 /**
  * Three tiers, each its own vitest project (`npm run test:unit`, `test:integration`, `test:e2e`); `npm test` runs
- * all three after the type-check. The run's own temp folder (test/setup/temp-dir.ts) is set up once for all of them.
+ * all three after the type-check. The run's own temp folder (test/helpers/run-temp-dir.ts) is set up once for all of them.
  */
 export default defineConfig({
   test: {
@@ -22,7 +22,7 @@ export default defineConfig({
     // started (builds, osls, cdk synth, cognito-local, Chromium) or on token lifetimes, so on 2 cores one worker
     // leaves a core idle. Each file keeps its own ports and state folders, so files can run side by side.
     maxWorkers: Math.max(2, availableParallelism()),
-    globalSetup: ["test/setup/temp-dir.ts"],
+    globalSetup: ["test/helpers/run-temp-dir.ts"],
     projects: [
       { test: { ...common, name: "unit", include: ["test/unit/**/*.test.ts", "test/property/**/*.test.ts"] } },
       { test: { ...common, name: "integration", include: ["test/integration/**/*.test.ts"] } },

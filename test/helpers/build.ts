@@ -1,6 +1,6 @@
 /**
  * Runs the real build (`npm run build`'s script) with a test config (AUTH_CONFIG / AUTH_OUTDIR) and loads the built
- * bundles. Its folder is in the run's temp folder (test/setup/temp-dir.ts), removed when the run ends.
+ * bundles. Its folder is in the run's temp folder (test/helpers/run-temp-dir.ts), removed when the run ends.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";

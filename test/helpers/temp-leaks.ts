@@ -1,5 +1,5 @@
 /**
- * What a test run may leave in the system's temp folder: nothing. The run's global setup (test/setup/temp-dir.ts)
+ * What a test run may leave in the system's temp folder: nothing. The run's global setup (test/helpers/run-temp-dir.ts)
  * points TMPDIR at a folder of its own and removes it at the end; what still appears in the system's temp folder
  * came from code that does not honour TMPDIR, and fails the run.
  */

@@ -1,6 +1,6 @@
 /**
  * A test run leaves nothing in the system's temp folder: each run has a temp folder of its own (the global setup,
- * test/setup/temp-dir.ts), removed at the end, and whatever appears outside it fails the run.
+ * test/helpers/run-temp-dir.ts), removed at the end, and whatever appears outside it fails the run.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

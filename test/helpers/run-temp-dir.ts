@@ -14,7 +14,7 @@
 import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { leakedSince, tempEntries } from "../helpers/temp-leaks";
+import { leakedSince, tempEntries } from "./temp-leaks";
 
 const VARS = ["TMPDIR", "TMP", "TEMP"] as const;
 
