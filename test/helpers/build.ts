@@ -1,5 +1,6 @@
 /**
- * Runs the real `npm run build` with a test config (AUTH_CONFIG / AUTH_OUTDIR) and loads the built bundles.
+ * Runs the real build (`npm run build`'s script) with a test config (AUTH_CONFIG / AUTH_OUTDIR) and loads the built
+ * bundles. Its folder is in the run's temp folder (test/helpers/run-temp-dir.ts), removed when the run ends.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -27,7 +28,10 @@ export async function buildWith(raw: Record<string, unknown>, extraFiles: Record
   for (const [name, content] of Object.entries(extraFiles)) writeFileSync(join(dir, name), content);
   const outdir = join(dir, "dist");
   const r = await new Promise<{ stdout: string; stderr: string; status: number | null }>((done) => {
-    const child = spawn("npm", ["run", "--silent", "build"], {
+    // `npm run build` is `tsx scripts/build.ts`: the same build in one Node process, without npm's and tsx's CLI
+    // starting two processes first (about 0.3 s of CPU a build; test/unit/scripts/build-steps.test.ts runs the
+    // npm script itself).
+    const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "scripts", "build.ts")], {
       cwd: repoRoot,
       env: { ...process.env, AUTH_CONFIG: configPath, AUTH_OUTDIR: outdir },
       timeout: 120_000,

@@ -38,7 +38,8 @@ export function createResultCache<V>(o: ResultCacheOptions): ResultCache<V> {
     bytes -= first.value[1].bytes;
   };
   return {
-    get: (token) => map.get(keyOf(token))?.value,
+    // An empty cache answers without computing the key: a new container's first requests pay no hashing.
+    get: (token) => (map.size === 0 ? undefined : map.get(keyOf(token))?.value),
     set(token, value, valueBytes) {
       const key = keyOf(token);
       const size = key.length * 2 + valueBytes + 64;

@@ -34,6 +34,17 @@ describe("result cache", () => {
     expect(hashKey(big)).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
+  it("an empty cache answers without computing a key (a new container's first request hashes nothing)", () => {
+    const keyed: string[] = [];
+    const c = createResultCache<number>({ maxEntries: 2, maxBytes: 10_000, keyOf: (t) => (keyed.push(t), t) });
+    expect(c.get("a")).toBeUndefined();
+    expect(keyed).toEqual([]);
+    c.set("a", 1, 8);
+    expect(c.get("a")).toBe(1);
+    expect(c.get("b")).toBeUndefined();
+    expect(keyed).toEqual(["a", "a", "b"]);
+  });
+
   it("set again replaces; clear empties", () => {
     const c = createResultCache<number>({ maxEntries: 10, maxBytes: 1e6 });
     c.set("a", 1, 10);
