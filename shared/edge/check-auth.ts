@@ -21,8 +21,8 @@ import type { PathForms } from "../viewer/path-match";
 import { requestedPath, siteOrigin } from "../viewer/redirect";
 import type { EdgeRequest, Outcome } from "./request";
 import { errorResponse, redirect } from "./responses";
-import { compileRules, groupsOf, isAllowed } from "../viewer/rules";
-import type { CompiledRule } from "../viewer/rules";
+import { compileRules, isAllowed, policyFacts, policyNeeds } from "../viewer/rules";
+import type { CompiledRule, PolicyNeeds } from "../viewer/rules";
 import { expireTokens, justFinished, openSessionStore, usernameOf } from "./session-store";
 import { startSignIn } from "./sign-in";
 import { verifyTokenPair } from "./tokens/token-pair";
@@ -32,6 +32,7 @@ interface Compiled {
   isPublic: (forms: PathForms) => boolean;
   isApiPath: (forms: PathForms) => boolean;
   rules: CompiledRule[];
+  needs: PolicyNeeds;
 }
 const compiledConfigs = new WeakMap<ResolvedConfig, Compiled>();
 function compiled(config: ResolvedConfig): Compiled {
@@ -44,6 +45,7 @@ function compiled(config: ResolvedConfig): Compiled {
       isPublic: (f) => pub(f.raw) && f.normalized !== undefined && pub(f.normalized),
       isApiPath: (f) => api(f.raw) || (f.normalized !== undefined && api(f.normalized)),
       rules: compileRules(config.rules),
+      needs: policyNeeds(config.rules),
     };
     compiledConfigs.set(config, c);
   }
@@ -52,7 +54,7 @@ function compiled(config: ResolvedConfig): Compiled {
 
 export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Outcome> {
   const { config } = ctx;
-  const { isPublic, isApiPath, rules } = compiled(config);
+  const { isPublic, isApiPath, rules, needs } = compiled(config);
   const origin = siteOrigin(req);
   if (!origin) return { ...errorResponse(config, "bad-host"), reason: "error:bad-host" };
   const forms = pathForms(req.uri);
@@ -110,10 +112,10 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
       return signIn(`rejected:${pair.why}`, expireTokens(store, ["idToken", "accessToken", "refreshToken"]));
   }
 
-  const groups = groupsOf(pair.id, config.groupsClaim);
+  const facts = policyFacts(pair.id, config.groupsClaim, needs, req.clientIp);
   // Rules also apply to the object the origin will serve: `/admin` is rewritten to `/admin/index.html`, which
   // `/admin/*` protects even though `/admin` itself does not match it.
-  const allowed = isAllowed(rules, forms, groups) && (targetForms === undefined || isAllowed(rules, targetForms, groups));
+  const allowed = isAllowed(rules, forms, req.method, facts) && (targetForms === undefined || isAllowed(rules, targetForms, req.method, facts));
   if (!allowed) {
     const links = [
       { href: "/", text: "Home" },
@@ -121,5 +123,5 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
     ];
     return { ...errorResponse(config, "forbidden", { api: api(), links }), reason: "forbidden" };
   }
-  return forward("signed-in", config.forwardIdentity ? identityHeaders(pair.id, usernameOf(pair.id, pair.access, config), groups, session.idToken) : undefined);
+  return forward("signed-in", config.forwardIdentity ? identityHeaders(pair.id, usernameOf(pair.id, pair.access, config), facts.groups, session.idToken) : undefined);
 }

@@ -15,6 +15,8 @@ export interface EdgeRequest {
   header(name: string): string | undefined;
   /** All `Cookie` header values joined with `; `. */
   cookieHeader: string;
+  /** The viewer's IP address as CloudFront saw it (`clientIp`), for `ipRanges` selectors. */
+  clientIp?: string;
 }
 
 /** Pass the request on to the origin, possibly changed. */

@@ -26,7 +26,7 @@ import type { TokenSet } from "./oauth";
 import { SIGNIN_TTL_SECONDS, STATE_RE, peekExpiry, sealSignIn, unsealSignIn } from "./sign-in-state";
 import type { SignInState, UnsealResult } from "./sign-in-state";
 import type { Claims } from "./tokens/verifier";
-import { claimAt, groupsOf } from "../viewer/rules";
+import { claimAt, policyFacts, policyNeeds, ruleGroups } from "../viewer/rules";
 import { idTokenHash, sealSession } from "../viewer/session-cookie";
 import type { SessionClaims } from "../viewer/session-cookie";
 
@@ -335,11 +335,16 @@ export function sessionCookie(
 ): string {
   const idExp = s.id.exp as number;
   const x = config.session.maxAge !== undefined ? Math.min(idExp, s.nowSeconds + config.session.maxAge) : idExp;
-  const all = groupsOf(s.id, config.groupsClaim);
-  const named: string[] = [];
-  for (const r of config.rules) for (const g of r.groups) if (all.includes(g) && !named.includes(g)) named.push(g);
+  // What the rules read, and nothing more (shared/viewer/rules.ts): the groups they name, the claim values they
+  // compare with, and an unverified e-mail only when an exclusion reads e-mails.
+  const needs = policyNeeds(config.rules);
+  const facts = policyFacts(s.id, config.groupsClaim, needs);
+  const all = facts.groups;
+  const named = ruleGroups(config.rules).filter((g) => all.includes(g));
   const claims: SessionClaims = { c: store.config.clientId, s: String(s.id.sub), u: s.username, g: config.forwardIdentity ? [] : named, x, h: idTokenHash(s.idToken) };
-  if (typeof s.id.email === "string" && (s.id.email_verified === true || s.id.email_verified === "true")) claims.e = s.id.email;
+  if (facts.email !== undefined && facts.verified) claims.e = facts.email;
+  else if (facts.email !== undefined && needs.anyEmail) claims.n = facts.email;
+  if (Object.keys(facts.claimValues!).length) claims.k = facts.claimValues;
   if (config.forwardIdentity) {
     // The groups the rules need first, then the others while they fit.
     for (const g of [...named, ...all.filter((x) => !named.includes(x))]) {
