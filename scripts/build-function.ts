@@ -49,9 +49,8 @@ export const MANGLED_PROPS = [
   // FunctionConfig, FunctionSiteConfig
   "sites", "errors", "hosts", "clientId", "paths", "signIn", "refresh", "signOut", "publicPaths", "apiPaths", "rules",
   "sessionCookie", "signedInMarker", "refreshedMarker", "cookieDomain", "indexRewrite", "spaFallback", "forwardIdentity", "securityHeaders",
-  // GlobSet, CompiledRule, CompiledSelector, PathForms, PolicyFacts
+  // GlobSet, CompiledRule, CompiledSelector, PathForms
   "exact", "prefixes", "general", "groups", "raw", "normalized", "methods", "include", "require", "exclude", "kind", "list", "ranges", "claim",
-  "email", "verified", "claimValues", "addr",
   // SessionCheck, groupsHeader's answer, the request view (navigation, redirect)
   "ok", "why", "session", "truncated", "header",
 ] as const;

@@ -112,10 +112,10 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
       return signIn(`rejected:${pair.why}`, expireTokens(store, ["idToken", "accessToken", "refreshToken"]));
   }
 
-  const facts = policyFacts(pair.id, config.groupsClaim, needs, req.clientIp);
+  const facts = policyFacts(pair.id, config.groupsClaim, needs);
   // Rules also apply to the object the origin will serve: `/admin` is rewritten to `/admin/index.html`, which
   // `/admin/*` protects even though `/admin` itself does not match it.
-  const allowed = isAllowed(rules, forms, req.method, facts) && (targetForms === undefined || isAllowed(rules, targetForms, req.method, facts));
+  const allowed = isAllowed(rules, forms, req.method, facts, req.clientIp) && (targetForms === undefined || isAllowed(rules, targetForms, req.method, facts, req.clientIp));
   if (!allowed) {
     const links = [
       { href: "/", text: "Home" },
@@ -123,5 +123,5 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
     ];
     return { ...errorResponse(config, "forbidden", { api: api(), links }), reason: "forbidden" };
   }
-  return forward("signed-in", config.forwardIdentity ? identityHeaders(pair.id, usernameOf(pair.id, pair.access, config), facts.groups, session.idToken) : undefined);
+  return forward("signed-in", config.forwardIdentity ? identityHeaders(pair.id, usernameOf(pair.id, pair.access, config), facts.g, session.idToken) : undefined);
 }

@@ -339,12 +339,12 @@ export function sessionCookie(
   // compare with, and an unverified e-mail only when an exclusion reads e-mails.
   const needs = policyNeeds(config.rules);
   const facts = policyFacts(s.id, config.groupsClaim, needs);
-  const all = facts.groups;
+  const all = facts.g;
   const named = ruleGroups(config.rules).filter((g) => all.includes(g));
   const claims: SessionClaims = { c: store.config.clientId, s: String(s.id.sub), u: s.username, g: config.forwardIdentity ? [] : named, x, h: idTokenHash(s.idToken) };
-  if (facts.email !== undefined && facts.verified) claims.e = facts.email;
-  else if (facts.email !== undefined && needs.anyEmail) claims.n = facts.email;
-  if (Object.keys(facts.claimValues!).length) claims.k = facts.claimValues;
+  if (facts.e !== undefined) claims.e = facts.e;
+  else if (facts.n !== undefined && needs.anyEmail) claims.n = facts.n;
+  if (facts.k) claims.k = facts.k;
   if (config.forwardIdentity) {
     // The groups the rules need first, then the others while they fit.
     for (const g of [...named, ...all.filter((x) => !named.includes(x))]) {

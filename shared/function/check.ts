@@ -23,7 +23,6 @@ import { inGlobSet, pathForms } from "../viewer/path-match";
 import type { PathForms } from "../viewer/path-match";
 import { siteOrigin } from "../viewer/redirect";
 import { isAllowed } from "../viewer/rules";
-import type { PolicyFacts } from "../viewer/rules";
 import { idTokenHash, openSession } from "../viewer/session-cookie";
 import { siteFor } from "../viewer/sites";
 import type { FunctionConfig, FunctionErrorCode } from "./config";
@@ -155,10 +154,8 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
 
   const s = check.session;
   // The build bakes rules into every site when some site has them. The session carries what they read.
-  if (typeof __HAS_RULES__ === "undefined" || __HAS_RULES__) {
-    const f: PolicyFacts = { groups: s.g, email: s.e !== undefined ? s.e : s.n, verified: s.e !== undefined, claimValues: s.k, addr: ip };
-    if (!isAllowed(c.rules!, forms, req.method, f) || (targetForms !== undefined && !isAllowed(c.rules!, targetForms, req.method, f))) return error("forbidden", api());
-  }
+  if ((typeof __HAS_RULES__ === "undefined" || __HAS_RULES__) && (!isAllowed(c.rules!, forms, req.method, s, ip) || (targetForms !== undefined && !isAllowed(c.rules!, targetForms, req.method, s, ip))))
+    return error("forbidden", api());
   if ((typeof __FORWARD_IDENTITY__ === "undefined" || __FORWARD_IDENTITY__) && c.forwardIdentity) {
     const set = (header: string, value: string) => (headers[header] = { value });
     set("x-auth-user", encodeIdentityValue(s.u));

@@ -45,15 +45,15 @@ export interface CompiledRule {
 }
 
 /**
- * What the rules can know about a signed-in user and the request: the groups, the e-mail claim and whether it is
- * verified, for each claim the rules read the values they compare with (as strings), and the viewer's IP.
+ * What the rules can know about a signed-in user: the groups (`g`), the e-mail when verified (`e`) or when not
+ * (`n`), and for each claim the rules read the user's values among those they compare with (`k`). The names are
+ * the session cookie's (shared/viewer/session-cookie.ts), so the CloudFront Function judges a session as it is.
  */
 export interface PolicyFacts {
-  groups: readonly string[];
-  email?: string;
-  verified?: boolean;
-  claimValues?: Record<string, string[]>;
-  addr?: string;
+  g: readonly string[];
+  e?: string;
+  n?: string;
+  k?: Record<string, string[]>;
 }
 
 /** A claim value as the rules compare it: strings as they are, numbers and booleans as their JSON text. */
@@ -137,12 +137,13 @@ function anyIn(have: readonly string[] | undefined, list: readonly string[]): bo
  * any e-mail claim counts, so an exclusion cannot be dodged by leaving an address unverified; for the same reason
  * an unreadable viewer IP is in every excluded range and in no other.
  */
-export function selectorMatches(s: CompiledSelector, f: PolicyFacts, excluding: boolean): boolean {
+export function selectorMatches(s: CompiledSelector, f: PolicyFacts, excluding: boolean, addr: string | undefined): boolean {
   const k = s.kind;
-  if (k === GROUPS) return anyIn(f.groups, s.list!);
+  if (k === GROUPS) return anyIn(f.g, s.list!);
   if ((typeof __SEL_EMAILS__ === "undefined" || __SEL_EMAILS__) && (k === EMAILS || k === EMAIL_DOMAINS)) {
-    if (typeof f.email !== "string" || !(f.verified || excluding)) return false;
-    const e = f.email.toLowerCase();
+    const email = f.e !== undefined ? f.e : excluding ? f.n : undefined;
+    if (typeof email !== "string") return false;
+    const e = email.toLowerCase();
     if (k === EMAILS) return s.list!.indexOf(e) !== -1;
     // The domain: after the last "@", without a trailing dot (the same DNS name).
     const d = e.slice(e.lastIndexOf("@") + 1).replace(/\.+$/, "");
@@ -150,11 +151,11 @@ export function selectorMatches(s: CompiledSelector, f: PolicyFacts, excluding: 
     return s.list!.some((v) => (v.charAt(0) === "*" ? d.length > v.length - 1 && d.slice(1 - v.length) === v.slice(1) : d === v));
   }
   if ((typeof __SEL_CLAIM__ === "undefined" || __SEL_CLAIM__) && k === CLAIM) {
-    const m = f.claimValues;
+    const m = f.k;
     return !!m && Object.prototype.hasOwnProperty.call(m, s.claim!) && anyIn(m[s.claim!], s.list!);
   }
   if ((typeof __SEL_IP__ === "undefined" || __SEL_IP__) && k === IP_RANGES) {
-    const a = parseIp(f.addr);
+    const a = parseIp(addr);
     return a ? s.ranges!.some((r) => inRange(a, r)) : excluding;
   }
   // A kind this build does not know matches in an exclusion only: fail closed.
@@ -166,15 +167,20 @@ export function selectorMatches(s: CompiledSelector, f: PolicyFacts, excluding: 
  * matched) when satisfied; `x<i>` (exclude[i] matched), `r<i>` (require[i] did not match) or `i` (no include
  * selector matched) when not. Exclusions are looked at first: they are the strongest reason.
  */
-export function judge(r: CompiledRule, f: PolicyFacts): string {
-  const x = r.exclude;
-  if (x) for (let i = 0; i < x.length; i++) if (selectorMatches(x[i]!, f, true)) return `x${i}`;
-  const q = r.require;
-  if (q) for (let i = 0; i < q.length; i++) if (!selectorMatches(q[i]!, f, false)) return `r${i}`;
-  const n = r.include;
-  if (!n) return "+";
-  for (let i = 0; i < n.length; i++) if (selectorMatches(n[i]!, f, false)) return `+${i}`;
-  return "i";
+export function judge(r: CompiledRule, f: PolicyFacts, addr: string | undefined): string {
+  let i = find(r.exclude, f, true, addr, true);
+  if (i !== -1) return "x" + i;
+  i = find(r.require, f, false, addr, false);
+  if (i !== -1) return "r" + i;
+  if (!r.include) return "+";
+  i = find(r.include, f, false, addr, true);
+  return i === -1 ? "i" : "+" + i;
+}
+
+/** The index of the first selector whose match is `want`, or -1. */
+function find(list: CompiledSelector[] | undefined, f: PolicyFacts, excluding: boolean, addr: string | undefined, want: boolean): number {
+  if (list) for (let i = 0; i < list.length; i++) if (selectorMatches(list[i]!, f, excluding, addr) === want) return i;
+  return -1;
 }
 
 /** Whether a rule applies: its path matches either form of the path, and its methods (if any) include the method. */
@@ -184,9 +190,9 @@ export function ruleApplies(r: CompiledRule, forms: PathForms, method: string): 
   return inGlobSet(r.paths, forms.raw) || forms.normalized === undefined || inGlobSet(r.paths, forms.normalized);
 }
 
-/** True when the user may make this request: every rule that applies is satisfied. */
-export function isAllowed(rules: readonly CompiledRule[], forms: PathForms, method: string, f: PolicyFacts): boolean {
-  for (let i = 0; i < rules.length; i++) if (ruleApplies(rules[i]!, forms, method) && judge(rules[i]!, f).charAt(0) !== "+") return false;
+/** True when the user may make this request (`addr`: the viewer's IP): every rule that applies is satisfied. */
+export function isAllowed(rules: readonly CompiledRule[], forms: PathForms, method: string, f: PolicyFacts, addr?: string): boolean {
+  for (let i = 0; i < rules.length; i++) if (ruleApplies(rules[i]!, forms, method) && judge(rules[i]!, f, addr).charAt(0) !== "+") return false;
   return true;
 }
 
@@ -221,15 +227,17 @@ export function policyNeeds(rules: readonly Rule[]): PolicyNeeds {
 
 /**
  * The facts of a verified id token, reduced to what the rules read: every group (the caller trims them for the
- * session cookie), the e-mail and whether it is verified (`email_verified` true or "true", as Cognito sends
- * either), and for each claim the rules read only the user's values they compare with.
+ * session cookie), the e-mail as verified (`email_verified` true or "true", as Cognito sends either) or not, and
+ * for each claim the rules read only the user's values they compare with.
  */
-export function policyFacts(claims: Record<string, unknown>, groupsClaim: string, needs: PolicyNeeds, addr?: string): PolicyFacts {
-  const f: PolicyFacts = { groups: groupsOf(claims, groupsClaim), claimValues: {} };
+export function policyFacts(claims: Record<string, unknown>, groupsClaim: string, needs: PolicyNeeds): PolicyFacts {
+  const f: PolicyFacts = { g: groupsOf(claims, groupsClaim) };
   if (typeof claims.email === "string") {
-    f.email = claims.email;
-    f.verified = claims.email_verified === true || claims.email_verified === "true";
+    if (claims.email_verified === true || claims.email_verified === "true") f.e = claims.email;
+    else f.n = claims.email;
   }
+  const k: Record<string, string[]> = {};
+  let any = false;
   for (const name in needs.claims) {
     const v = claimAt(claims, name);
     const have: string[] = [];
@@ -238,8 +246,11 @@ export function policyFacts(claims: Record<string, unknown>, groupsClaim: string
       const t = claimText(items[i]);
       if (t !== undefined && needs.claims[name]!.indexOf(t) !== -1 && have.indexOf(t) === -1) have.push(t);
     }
-    if (have.length) f.claimValues![name] = have;
+    if (have.length) {
+      k[name] = have;
+      any = true;
+    }
   }
-  if (addr !== undefined) f.addr = addr;
+  if (any) f.k = k;
   return f;
 }
