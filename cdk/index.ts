@@ -7,3 +7,4 @@ export type { EdgeAuthProps } from "./edge-auth";
 export { EdgeAuthUserPool, configCreatesUserPool, poolIdsFromOutputs, siteHostsFromOutputs } from "./user-pool";
 export type { EdgeAuthUserPoolProps } from "./user-pool";
 export type { AuthConfigInput, PoolIds } from "./config";
+export { ConfigError } from "../shared/config/load";

@@ -1,63 +1,55 @@
 /**
- * The security headers of the config (`headers`, resolved: defaults, overrides, `false` drops) as a CloudFront
- * response headers policy, for the CloudFront Function hot path, where no origin-response function adds them.
- * CloudFront takes five of them only in their structured form (SecurityHeadersConfig); the rest are custom headers.
+ * The security headers of the config (`headers`, resolved) as the props of a CloudFront response headers policy, for
+ * the CloudFront Function hot path, where no origin-response function adds them. The policy itself is
+ * shared/config/response-headers.ts `policyHeaders`, the one the Serverless stack puts into its template
+ * (scripts/sls-hot-path.ts): which header goes where, its values, and which value wins over the origin's (`Override`;
+ * the site's own Content-Security-Policy is kept). This file only spells it in the CDK's words.
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/understanding-response-headers-policies.html
  */
 import { Duration } from "aws-cdk-lib";
-import * as cloudfront from "aws-cdk-lib/aws-cloudfront";
+import type * as cloudfront from "aws-cdk-lib/aws-cloudfront";
 import { ConfigError } from "../shared/config/load";
+import { policyHeaders } from "../shared/config/response-headers";
 
-const REFERRER_POLICIES = new Set<string>(Object.values(cloudfront.HeadersReferrerPolicy));
-const FRAME_OPTIONS = new Set<string>(Object.values(cloudfront.HeadersFrameOption));
+type Behaviour = Pick<cloudfront.ResponseHeadersPolicyProps, "securityHeadersBehavior" | "customHeadersBehavior">;
 
 /** The policy's header settings for `headers` (lower-case name → value); throws naming `headers.<name>`. */
-export function responseHeadersBehaviour(headers: Record<string, string>): Pick<cloudfront.ResponseHeadersPolicyProps, "securityHeadersBehavior" | "customHeadersBehavior"> {
-  const security: { -readonly [K in keyof cloudfront.ResponseSecurityHeadersBehavior]: cloudfront.ResponseSecurityHeadersBehavior[K] } = {};
-  const custom: cloudfront.ResponseCustomHeader[] = [];
-  const fail = (name: string, why: string): never => {
-    throw new ConfigError(`headers.${name}: ${why} (a CloudFront response headers policy sets it with the cloudfront-function hot path)`);
+export function responseHeadersBehaviour(headers: Record<string, string>): Behaviour {
+  const r = policyHeaders(headers);
+  if (!r.ok)
+    throw new ConfigError(r.problems.map((p) => `${p.field}: ${p.why} (a CloudFront response headers policy sets it with the cloudfront-function hot path)`).join("\n  "));
+  const s = r.config.SecurityHeadersConfig;
+  const security: cloudfront.ResponseSecurityHeadersBehavior = {
+    ...(s?.StrictTransportSecurity
+      ? {
+          strictTransportSecurity: {
+            accessControlMaxAge: Duration.seconds(s.StrictTransportSecurity.AccessControlMaxAgeSec),
+            includeSubdomains: s.StrictTransportSecurity.IncludeSubdomains,
+            preload: s.StrictTransportSecurity.Preload,
+            override: s.StrictTransportSecurity.Override,
+          },
+        }
+      : {}),
+    ...(s?.ContentTypeOptions ? { contentTypeOptions: { override: s.ContentTypeOptions.Override } } : {}),
+    ...(s?.FrameOptions ? { frameOptions: { frameOption: s.FrameOptions.FrameOption as cloudfront.HeadersFrameOption, override: s.FrameOptions.Override } } : {}),
+    ...(s?.ReferrerPolicy ? { referrerPolicy: { referrerPolicy: s.ReferrerPolicy.ReferrerPolicy as cloudfront.HeadersReferrerPolicy, override: s.ReferrerPolicy.Override } } : {}),
+    ...(s?.ContentSecurityPolicy
+      ? { contentSecurityPolicy: { contentSecurityPolicy: s.ContentSecurityPolicy.ContentSecurityPolicy, override: s.ContentSecurityPolicy.Override } }
+      : {}),
+    ...(s?.XSSProtection
+      ? {
+          xssProtection: {
+            protection: s.XSSProtection.Protection,
+            ...(s.XSSProtection.ModeBlock !== undefined ? { modeBlock: s.XSSProtection.ModeBlock } : {}),
+            ...(s.XSSProtection.ReportUri !== undefined ? { reportUri: s.XSSProtection.ReportUri } : {}),
+            override: s.XSSProtection.Override,
+          },
+        }
+      : {}),
   };
-  for (const [name, value] of Object.entries(headers)) {
-    switch (name) {
-      case "strict-transport-security": {
-        const parts = value.split(";").map((p) => p.trim().toLowerCase()).filter(Boolean);
-        const maxAge = /^max-age=(\d+)$/.exec(parts.find((p) => p.startsWith("max-age=")) ?? "");
-        const unknown = parts.filter((p) => !p.startsWith("max-age=") && p !== "includesubdomains" && p !== "preload");
-        if (!maxAge || unknown.length) fail(name, 'must be "max-age=<seconds>" with optional "includeSubDomains" and "preload"');
-        security.strictTransportSecurity = {
-          accessControlMaxAge: Duration.seconds(Number(maxAge![1])),
-          includeSubdomains: parts.includes("includesubdomains"),
-          preload: parts.includes("preload"),
-          override: true,
-        };
-        break;
-      }
-      case "x-content-type-options":
-        if (value.toLowerCase() !== "nosniff") fail(name, 'can only be "nosniff"');
-        security.contentTypeOptions = { override: true };
-        break;
-      case "x-frame-options":
-        if (!FRAME_OPTIONS.has(value.toUpperCase())) fail(name, 'must be "DENY" or "SAMEORIGIN"');
-        security.frameOptions = { frameOption: value.toUpperCase() as cloudfront.HeadersFrameOption, override: true };
-        break;
-      case "referrer-policy":
-        if (!REFERRER_POLICIES.has(value.toLowerCase())) fail(name, `must be one of ${[...REFERRER_POLICIES].join(", ")}`);
-        security.referrerPolicy = { referrerPolicy: value.toLowerCase() as cloudfront.HeadersReferrerPolicy, override: true };
-        break;
-      case "content-security-policy":
-        // A policy can keep the origin's CSP or replace it, not merge (the mergeOriginCsp switch runs http-headers for that).
-        security.contentSecurityPolicy = { contentSecurityPolicy: value, override: true };
-        break;
-      case "x-xss-protection":
-        fail(name, "is not supported here; drop it (set it to false): browsers no longer use it");
-        break;
-      default:
-        custom.push({ header: name, value, override: true });
-    }
-  }
+  const custom = r.config.CustomHeadersConfig?.Items ?? [];
   return {
     ...(Object.keys(security).length ? { securityHeadersBehavior: security } : {}),
-    ...(custom.length ? { customHeadersBehavior: { customHeaders: custom } } : {}),
+    ...(custom.length ? { customHeadersBehavior: { customHeaders: custom.map((h) => ({ header: h.Header, value: h.Value, override: h.Override })) } } : {}),
   };
 }

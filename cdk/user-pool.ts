@@ -1,21 +1,25 @@
 /**
- * `EdgeAuthUserPool`: the user pool a config with `deploy.createUserPool` asks for — pool, Hosted UI domain, app
- * client, groups and Cognito triggers — as serverless.pool.yml makes it. Put it in a stack of its own in the
+ * `EdgeAuthUserPool`: the user pool a config with `deploy.createUserPool` asks for — pool, domain, app client,
+ * managed login style, groups and Cognito triggers — with the properties serverless.pool.yml gives them (both from
+ * shared/config/user-pool.ts; test/integration/pool-parity.test.ts compares the two templates). Put it in a stack of its own in the
  * config's `region`: the edge functions need its ids at synth, so it is deployed first (README, "Deploy with AWS
  * CDK"), and `poolIdsFromOutputs` reads them back for `EdgeAuth`.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CfnOutput, Duration, RemovalPolicy, Stack, Token } from "aws-cdk-lib";
+import type { CfnResource } from "aws-cdk-lib";
 import * as cognito from "aws-cdk-lib/aws-cognito";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { Construct } from "constructs";
-import { clientUrls, hasPreTokenGeneration, hostedUiDomain, poolGroups } from "../shared/config/deploy";
+import { hasPreTokenGeneration, hostedUiDomain, poolClients, poolGroups } from "../shared/config/deploy";
 import { ConfigError, withPoolPlaceholders } from "../shared/config/load";
 import { resolveDeployConfig } from "../shared/config/resolve";
 import type { AuthConfig } from "../shared/config/resolve";
 import { functionSpec } from "../shared/functions";
+import { brandingProperties, clientProperties, domainProperties, needsSmsRole, smsRoleProperties, userPoolProperties } from "../shared/config/user-pool";
+import type { PoolRefs } from "../shared/config/user-pool";
 import { buildBundles } from "./bundles";
 import { SITES_NEED_CLIENTS, absolutePaths, readInput, resolveForSynth } from "./config";
 import type { AuthConfigInput, PoolIds } from "./config";
@@ -41,17 +45,27 @@ export interface EdgeAuthUserPoolProps {
 /** The logical ids of the outputs `poolIdsFromOutputs` reads. */
 const OUTPUTS = { userPoolId: "EdgeAuthUserPoolId", clientId: "EdgeAuthUserPoolClientId", domain: "EdgeAuthHostedUiDomain" } as const;
 
+/** Sets CloudFormation properties as written (PascalCase, shared/config/user-pool.ts) on an L1 resource. */
+function setProperties(resource: CfnResource, properties: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(properties)) resource.addPropertyOverride(key, value);
+}
+
 /**
- * The user pool, Hosted UI domain, app client, groups and Cognito triggers of a config that creates its pool, with
- * the settings of serverless.pool.yml. Outputs the ids `EdgeAuth` needs (read them back with `poolIdsFromOutputs`).
+ * The user pool, domain, app client, managed login style, groups and Cognito triggers of a config that creates its
+ * pool, with the properties serverless.pool.yml gives them: both come from shared/config/user-pool.ts (every
+ * `deploy.userPool` key: managed login or the classic Hosted UI, branding, MFA and its methods, passkeys, the
+ * password policy, refresh token rotation, the feature plan). Outputs the ids `EdgeAuth` needs (read them back with
+ * `poolIdsFromOutputs`).
  */
 export class EdgeAuthUserPool extends Construct {
-  /** The pool: e-mail addresses as user names, 12-character passwords, deletion protection per `deploy.userPool`. */
-  readonly userPool: cognito.UserPool;
+  /** The pool (e-mail addresses as user names; policies, MFA, passkeys, plan and deletion protection per `deploy.userPool`). */
+  readonly userPool: cognito.IUserPool;
+  /** The pool's CloudFormation resource, for overrides of your own. */
+  readonly cfnUserPool: cognito.CfnUserPool;
   /** The app client the edge functions use: code grant with PKCE, the config's scopes, token revocation. */
-  readonly userPoolClient: cognito.UserPoolClient;
-  /** The Hosted UI prefix domain (`deploy.userPool.domainPrefix`). */
-  readonly userPoolDomain: cognito.UserPoolDomain;
+  readonly userPoolClient: cognito.IUserPoolClient;
+  /** The prefix domain (`deploy.userPool.domainPrefix`): managed login v2 or the classic Hosted UI. */
+  readonly userPoolDomain: cognito.IUserPoolDomain;
   /** The Hosted UI host, `<prefix>.auth.<region>.amazoncognito.com`. */
   readonly hostedUiDomain: string;
   /** The callback URLs the app client accepts. */
@@ -80,81 +94,78 @@ export class EdgeAuthUserPool extends Construct {
     const preToken = hasPreTokenGeneration(triggers);
     const defaultGroup = triggers.postConfirmation.defaultGroup;
     const outdir = preToken || defaultGroup ? buildBundles(placeholders, input.label) : undefined;
+    const preTokenFn = outdir && preToken ? this.trigger("pre-token-generation", outdir) : undefined;
+    const postConfirmFn = outdir && defaultGroup ? this.trigger("post-confirmation", outdir) : undefined;
 
-    this.userPool = new cognito.UserPool(this, "UserPool", {
-      userPoolName: p.name,
-      signInAliases: { email: true },
-      autoVerify: { email: true },
-      signInCaseSensitive: false,
-      selfSignUpEnabled: p.selfSignUp,
-      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
-      passwordPolicy: { minLength: 12, requireLowercase: true, requireUppercase: true, requireDigits: true, requireSymbols: false, tempPasswordValidity: Duration.days(7) },
-      // V2_0 pre-token-generation events need the Essentials plan; without them Lite is enough (and cheaper).
-      featurePlan: preToken && p.preTokenGenerationVersion === "V2_0" ? cognito.FeaturePlan.ESSENTIALS : cognito.FeaturePlan.LITE,
-      deletionProtection: p.deletionProtection,
-      removalPolicy: p.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
-    acknowledge(this.userPool, [
-      ["AwsSolutions-COG1", "Passwords are at least 12 characters with lower case, upper case and digits (NIST SP 800-63B favours length over symbol rules)."],
-      ["AwsSolutions-COG2", "MFA is the pool owner's choice (it needs an SMS role or TOTP enrolment); turn it on in the pool if your users must use it."],
-      ["AwsSolutions-COG3", "Threat protection needs the Plus feature plan; the pool is on Lite or Essentials to keep a small site cheap."],
-      ["AwsSolutions-COG8", "The Plus plan (threat protection) is priced per active user; Lite, or Essentials when V2_0 pre-token events need it, is enough for the sign-in this pool serves."],
+    // Construct paths as the L2 constructs had them (Pool/UserPool/Resource, .../Client/Resource, .../Domain/Resource),
+    // so the logical ids, and with them the deployed pool and its users, stay the same.
+    const poolScope = new Construct(this, "UserPool");
+    this.cfnUserPool = new cognito.CfnUserPool(poolScope, "Resource");
+    const cfnPool = this.cfnUserPool;
+    const refs: PoolRefs = { userPoolId: cfnPool.ref };
+    let smsRole: iam.CfnRole | undefined;
+    if (needsSmsRole(p.signIn)) {
+      const role = smsRoleProperties() as { AssumeRolePolicyDocument: unknown; Policies: { PolicyName: string; PolicyDocument: unknown }[] };
+      smsRole = new iam.CfnRole(this, "SmsRole", {
+        assumeRolePolicyDocument: role.AssumeRolePolicyDocument,
+        policies: role.Policies.map((x) => ({ policyName: x.PolicyName, policyDocument: x.PolicyDocument })),
+      });
+      refs.smsRoleArn = smsRole.attrArn;
+      acknowledge(smsRole, [["AwsSolutions-IAM5", "Cognito publishes text messages to phone numbers, which have no ARN; the role is assumable only by Cognito for this stack (sts:ExternalId)."]]);
+    }
+    setProperties(
+      cfnPool,
+      userPoolProperties(p, { ...(preTokenFn ? { preTokenGenerationArn: preTokenFn.functionArn } : {}), ...(postConfirmFn ? { postConfirmationArn: postConfirmFn.functionArn } : {}) }, refs),
+    );
+    cfnPool.applyRemovalPolicy(p.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
+    this.userPool = cognito.UserPool.fromUserPoolId(this, "UserPoolRef", cfnPool.ref);
+    // cdk-nag reads the L1's typed properties, which the overrides above bypass: the settings are the config's.
+    acknowledge(cfnPool, [
+      ["AwsSolutions-COG1", "The password policy is deploy.userPool.passwordPolicy (default: 12 characters with lower case, upper case and digits; NIST SP 800-63B favours length over symbol rules)."],
+      ["AwsSolutions-COG2", "MFA is deploy.userPool.mfa (off, optional or on, with TOTP and/or SMS); the pool owner chooses."],
+      ["AwsSolutions-COG3", "Threat protection needs the Plus feature plan; the pool is on Lite or Essentials (shared/config/user-pool.ts featurePlan) to keep a small site cheap."],
+      ["AwsSolutions-COG8", "The Plus plan (threat protection) is priced per active user; the plan is the cheapest that has every feature the config asks for (shared/config/user-pool.ts featurePlan)."],
     ]);
 
-    this.userPoolDomain = this.userPool.addDomain("Domain", { cognitoDomain: { domainPrefix: p.domainPrefix }, managedLoginVersion: cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI });
+    const domain = new cognito.CfnUserPoolDomain(new Construct(poolScope, "Domain"), "Resource", { domain: p.domainPrefix, userPoolId: cfnPool.ref });
+    setProperties(domain, domainProperties(p, refs));
+    this.userPoolDomain = cognito.UserPoolDomain.fromDomainName(this, "DomainRef", domain.ref);
     this.hostedUiDomain = hostedUiDomain(p.domainPrefix, region);
 
     const hosts = [...new Set([...deploy.aliases, ...(props.siteHosts ?? [])])];
     for (const h of hosts) if (Token.isUnresolved(h)) throw new ConfigError(`EdgeAuthUserPool ${this.node.path}: siteHosts must be plain strings (a token would tie the pool stack to the site stack)`);
     if (!hosts.length) hosts.push("localhost");
-    const urls = clientUrls(hosts, edge.paths);
-    this.callbackUrls = urls.callbackUrls;
-    this.userPoolClient = this.userPool.addClient("Client", {
-      userPoolClientName: `${deploy.service}-${deploy.stage}-edge`,
-      generateSecret: p.generateSecret,
-      oAuth: {
-        flows: { authorizationCodeGrant: true },
-        scopes: edge.scopes.map((s) => cognito.OAuthScope.custom(s)),
-        callbackUrls: urls.callbackUrls,
-        logoutUrls: urls.logoutUrls,
-      },
-      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
-      enableTokenRevocation: true,
-      preventUserExistenceErrors: true,
-      accessTokenValidity: Duration.minutes(60),
-      idTokenValidity: Duration.minutes(60),
-      refreshTokenValidity: Duration.days(30),
-    });
-    // The edge only refreshes tokens; sign-in happens on the Hosted UI (no SRP or password flows for this client).
-    (this.userPoolClient.node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = ["ALLOW_REFRESH_TOKEN_AUTH"];
+    const [client] = poolClients(all.sites, deploy, hosts);
+    this.callbackUrls = client!.callbackUrls;
+    const cfnClient = new cognito.CfnUserPoolClient(new Construct(poolScope, "Client"), "Resource", { userPoolId: cfnPool.ref });
+    setProperties(cfnClient, clientProperties(p, client!, refs));
+    this.userPoolClient = cognito.UserPoolClient.fromUserPoolClientId(this, "ClientRef", cfnClient.ref);
+    const branding = brandingProperties(p, cfnClient.ref, refs);
+    if (branding) {
+      const style = new cognito.CfnManagedLoginBranding(this, "ManagedLoginBranding", { userPoolId: cfnPool.ref });
+      setProperties(style, branding);
+      // The style belongs to the app client on a v2 domain: created after the domain.
+      style.node.addDependency(domain);
+    }
 
     for (const g of poolGroups(edge.rules, triggers)) {
-      new cognito.CfnUserPoolGroup(this, g.logicalId, { groupName: g.name, userPoolId: this.userPool.userPoolId });
+      new cognito.CfnUserPoolGroup(this, g.logicalId, { groupName: g.name, userPoolId: cfnPool.ref });
     }
 
-    if (outdir && preToken) {
-      const fn = this.trigger("pre-token-generation", outdir);
-      this.userPool.addTrigger(
-        cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
-        fn,
-        p.preTokenGenerationVersion === "V2_0" ? cognito.LambdaVersion.V2_0 : cognito.LambdaVersion.V1_0,
-      );
-    }
-    if (outdir && defaultGroup) {
-      const fn = this.trigger("post-confirmation", outdir);
-      this.userPool.addTrigger(cognito.UserPoolOperation.POST_CONFIRMATION, fn);
+    for (const fn of [preTokenFn, postConfirmFn]) fn?.addPermission("CognitoInvoke", { principal: new iam.ServicePrincipal("cognito-idp.amazonaws.com"), sourceArn: cfnPool.attrArn });
+    if (postConfirmFn) {
       // A policy of its own, attached after the pool exists: in the role's default policy, role → pool → function
       // → role would be a cycle. Only this function may add users to groups, and only in this pool.
-      fn.role!.attachInlinePolicy(
+      postConfirmFn.role!.attachInlinePolicy(
         new iam.Policy(this, "AddConfirmedUsersToDefaultGroup", {
-          statements: [new iam.PolicyStatement({ actions: ["cognito-idp:AdminAddUserToGroup"], resources: [this.userPool.userPoolArn] })],
+          statements: [new iam.PolicyStatement({ actions: ["cognito-idp:AdminAddUserToGroup"], resources: [cfnPool.attrArn] })],
         }),
       );
     }
 
     const out = (key: keyof typeof OUTPUTS, value: string, description: string) => new CfnOutput(this, key, { value, description }).overrideLogicalId(OUTPUTS[key]);
-    out("userPoolId", this.userPool.userPoolId, "User pool id (EdgeAuth userPool.userPoolId)");
-    out("clientId", this.userPoolClient.userPoolClientId, "App client id (EdgeAuth userPool.clientId)");
+    out("userPoolId", cfnPool.ref, "User pool id (EdgeAuth userPool.userPoolId)");
+    out("clientId", cfnClient.ref, "App client id (EdgeAuth userPool.clientId)");
     out("domain", this.hostedUiDomain, "Hosted UI domain (EdgeAuth userPool.domain)");
   }
 

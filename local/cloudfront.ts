@@ -28,6 +28,8 @@ import type { LoadedHandler } from "./lambda-runtime";
 import type { OriginRequest, OriginResponse } from "./origin";
 import { applyResponseHeadersPolicy, responseHeadersPolicyFor } from "./response-headers-policy";
 import type { ResponseHeaders, ResponseHeadersPolicy } from "./response-headers-policy";
+import { forwardReason } from "./forward-reason";
+import type { ForwardSite } from "./forward-reason";
 import { listen, readBody } from "./server";
 import { loadViewerFunction } from "./viewer-function";
 import type { LoadedViewerFunction } from "./viewer-function";
@@ -47,6 +49,9 @@ export interface Distribution {
   cloudFrontFunctions?: ReadonlyMap<string, LoadedViewerFunction>;
   /** The response headers policy on every behaviour, when the config has one instead of http-headers. */
   responseHeadersPolicy?: ResponseHeadersPolicy;
+  /** The config's sites, to name why the default behaviour's check let a request through (`forwardReason`);
+   *  without them such a request is logged as `<function>:forward`. */
+  sites?: readonly ForwardSite[];
 }
 
 /** One line per request for the stack's log. */
@@ -60,7 +65,9 @@ export interface RequestLogEntry {
   /** `check-auth`, `check-auth-function`, `parse-auth`, ... when a function answered; `origin` when the origin did. */
   answeredBy: string;
   /** The function's decision reason (`no-session`, `signed-in`, `refreshed`, ...); for a CloudFront Function, which
-   *  logs no decision, what its answer shows (`sign-in`, `refresh`, `forbidden`, `forward`, ...: `functionReason`). */
+   *  logs no decision, what its answer shows (`sign-in`, `refresh`, `forbidden`, ...: `functionReason`). For a
+   *  request the origin answered, `<function>:<why it passed>` (`check-auth:signed-in`, `check-auth-function:public`,
+   *  `check-auth:preflight`: `forwardReason`, for both hot paths). */
   reason?: string;
   ms: number;
 }
@@ -79,6 +86,8 @@ export interface LoadDistributionOptions {
   log?: (line: string) => void;
   /** The CloudFront Functions emulator's compute budget per run, ms. Default: the emulator's (250 ms of CPU time). */
   functionBudgetMs?: number;
+  /** The config's sites (`buildAll`'s `sites`). Default: one site of `config`, on any host. */
+  sites?: readonly ForwardSite[];
 }
 
 /**
@@ -87,7 +96,7 @@ export interface LoadDistributionOptions {
  */
 export function loadDistribution(
   outdir: string,
-  config: Pick<ResolvedConfig, "paths" | "hotPath" | "mergeOriginCsp" | "headers">,
+  config: Pick<ResolvedConfig, "paths" | "hotPath" | "mergeOriginCsp" | "headers" | "publicPaths" | "indexRewrite" | "spaFallback">,
   opts: LoadDistributionOptions = {},
 ): Distribution {
   const log = opts.log;
@@ -101,7 +110,8 @@ export function loadDistribution(
     } else functions.set(f.name, loadHandler(join(outdir, f.name, "index.js"), log));
   }
   const policy = responseHeadersPolicyFor(config);
-  return { paths: config.paths, hotPath: config.hotPath, functions, cloudFrontFunctions, ...(policy ? { responseHeadersPolicy: policy } : {}) };
+  const sites = opts.sites ?? [{ hosts: ["*"], config }];
+  return { paths: config.paths, hotPath: config.hotPath, functions, cloudFrontFunctions, sites, ...(policy ? { responseHeadersPolicy: policy } : {}) };
 }
 
 /** The Lambda@Edge function of a loaded distribution (a catalogue name it was loaded with). */
@@ -241,7 +251,10 @@ export async function startLocalCloudFront(opts: LocalCloudFrontOptions): Promis
     const status = Number(final.status);
     const body = final.body !== undefined ? Buffer.from(final.body, final.bodyEncoding === "base64" ? "base64" : "utf8") : originRes.body;
     send(req, res, d, status, flatten(final.headers), body);
-    return { status, answeredBy: "origin", reason: `${name}:${viewer.reason}` };
+    // Neither check says why it let a request through (see forward-reason.ts): read it off the request.
+    const viewerHeaders = flatten(request.headers);
+    const passed = spec.behaviour === "default" && viewer.reason === "forward" && d.sites ? forwardReason(d.sites, { method: request.method, uri, header: (h) => viewerHeaders[h]?.[0] }) : viewer.reason;
+    return { status, answeredBy: "origin", reason: `${name}:${passed}` };
   };
 
   const server: Server = createServer((req, res) => {

@@ -27,6 +27,10 @@ export interface CognitoIdpOptions {
   /** One app client per site. */
   clients: readonly SeedClient[];
   tokenValiditySeconds: number;
+  /** Who can sign in (the Hosted UI's sign-in page lists them). Default: the demo users. */
+  users?: readonly DemoUser[];
+  /** Groups to create besides the demo groups. */
+  groups?: readonly string[];
   log: (line: string) => void;
   /** Stops of what was started, pushed as each part starts (so a later failure stops the earlier parts). */
   stops: (() => Promise<void>)[];
@@ -50,7 +54,8 @@ export interface CognitoIdp {
  */
 export async function startCognitoIdp(opts: CognitoIdpOptions): Promise<CognitoIdp> {
   const { log, stops } = opts;
-  const front = await startAuthFront({ port: opts.authFrontPort, demoUsers: DEMO_USERS, log: (l) => log(`hosted-ui ${l}`) });
+  const users = opts.users ?? DEMO_USERS;
+  const front = await startAuthFront({ port: opts.authFrontPort, demoUsers: users, log: (l) => log(`hosted-ui ${l}`) });
   stops.push(front.stop);
 
   rmSync(opts.cognitoDir, { recursive: true, force: true });
@@ -89,7 +94,7 @@ export async function startCognitoIdp(opts: CognitoIdpOptions): Promise<CognitoI
   stops.push(cognito.stop);
   front.setCognitoUrl(cognito.url);
 
-  const seeded = await seed(cognito, { clients: opts.clients, tokenValiditySeconds: opts.tokenValiditySeconds, users: DEMO_USERS });
+  const seeded = await seed(cognito, { clients: opts.clients, tokenValiditySeconds: opts.tokenValiditySeconds, users, ...(opts.groups ? { groups: opts.groups } : {}) });
   return {
     authUrl: front.url,
     cognitoUrl,

@@ -1,6 +1,7 @@
 /**
- * Seeds a fresh cognito-local: a user pool with e-mail sign-in, the `admins` and default groups, an app client
- * for each local site (callback and sign-out URLs exactly as the edge functions build them) and the demo users.
+ * Seeds a fresh cognito-local: a user pool with e-mail sign-in, the `admins` and default groups (and any others
+ * asked for), an app client for each local site (callback and sign-out URLs exactly as the edge functions build
+ * them) and the users.
  */
 import type { CognitoProcess } from "./cognito";
 
@@ -26,10 +27,10 @@ export const DEMO_USERS: readonly DemoUser[] = [
 export interface SeedClient {
   /** The client's name in the pool, e.g. `local-site`. */
   name: string;
-  /** The client's only callback URL, e.g. `http://localhost:3000/parseauth`. */
-  callbackUrl: string;
-  /** The client's only sign-out URL, e.g. `http://localhost:3000/public/`. */
-  logoutUrl: string;
+  /** The client's callback URLs, one per host of the site, e.g. `http://localhost:3000/parseauth`. */
+  callbackUrls: readonly string[];
+  /** The client's sign-out URLs, one per host of the site, e.g. `http://localhost:3000/public/`. */
+  logoutUrls: readonly string[];
 }
 
 export interface SeedOptions {
@@ -38,6 +39,8 @@ export interface SeedOptions {
   /** Validity of id and access tokens, seconds (cognito-local accepts any number with unit `seconds`). */
   tokenValiditySeconds: number;
   users?: readonly DemoUser[];
+  /** Groups to create besides the demo groups (those an own config's rules name, and its users'). */
+  groups?: readonly string[];
 }
 
 export interface Seeded {
@@ -54,10 +57,12 @@ export async function seed(cognito: CognitoProcess, opts: SeedOptions): Promise<
     AutoVerifiedAttributes: ["email"],
   });
   const userPoolId = UserPool.Id;
-  for (const [GroupName, Description] of [
+  const demoGroups: [string, string][] = [
     [ADMIN_GROUP, "Administrators: may open /admin/"],
     [DEFAULT_GROUP, "Every confirmed user (post-confirmation trigger)"],
-  ] as const) {
+  ];
+  const more = [...new Set(opts.groups ?? [])].filter((g) => g !== ADMIN_GROUP && g !== DEFAULT_GROUP).map((g): [string, string] => [g, "Named by the config or the local users file"]);
+  for (const [GroupName, Description] of [...demoGroups, ...more]) {
     await cognito.api("CreateGroup", { UserPoolId: userPoolId, GroupName, Description });
   }
   const clientIds: string[] = [];
@@ -70,8 +75,8 @@ export async function seed(cognito: CognitoProcess, opts: SeedOptions): Promise<
       AllowedOAuthFlowsUserPoolClient: true,
       AllowedOAuthScopes: ["openid", "email", "profile"],
       SupportedIdentityProviders: ["COGNITO"],
-      CallbackURLs: [client.callbackUrl],
-      LogoutURLs: [client.logoutUrl],
+      CallbackURLs: [...client.callbackUrls],
+      LogoutURLs: [...client.logoutUrls],
       ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
       EnableTokenRevocation: true,
       IdTokenValidity: opts.tokenValiditySeconds,

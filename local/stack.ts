@@ -6,11 +6,13 @@
  * and the end-to-end tests both use `startLocalStack`.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { buildAll } from "../scripts/build";
+import { ConfigError, readConfigFile, resolveOrThrow } from "../shared/config/load";
+import type { AuthConfig } from "../shared/config/resolve";
 import type { HotPath, ResolvedConfig } from "../shared/config/types";
 import { TRIGGER_FUNCTIONS, deployedEdgeFunctions } from "../shared/functions";
 import { loadDistribution, startLocalCloudFront } from "./cloudfront";
@@ -23,6 +25,8 @@ import { startLocalOidcProvider } from "./oidc-provider";
 import { createOrigin } from "./origin";
 import { assertPortsFree } from "./ports";
 import type { StackPort } from "./ports";
+import { ownLocalConfig, planOwnConfig } from "./own-config";
+import type { OwnConfigPlan } from "./own-config";
 import { DEMO_USERS } from "./seed";
 import type { DemoUser } from "./seed";
 import { buildSpa } from "./spa/build";
@@ -62,8 +66,14 @@ export interface LocalStackOptions {
   /** Where the stack keeps its state: cognito-local's data (wiped at every start), the generated config and the
    *  build. Default `.local/` at the repository root. */
   stateDir?: string;
-  /** The sample site folder served as the origin. Default `site/`. */
+  /** The site folder served as the origin. Default `site/` (the sample site). */
   siteDir?: string;
+  /**
+   * The user's own config (`AUTH_CONFIG`), run with its own edge settings and cognito-local in place of its
+   * provider (local/own-config.ts): `mode`, `hotPath` and the sites then come from the config, and `provider`,
+   * `sites` and `mode` must be left unset. `users`: more users than the demo users (the local users file).
+   */
+  ownConfig?: { path: string; users?: readonly DemoUser[] };
   /** Validity of id and access tokens in the local pool, seconds. Default 300 (Cognito's minimum, 5 minutes). */
   tokenValiditySeconds?: number;
   /**
@@ -96,7 +106,11 @@ export interface LocalSite {
   url: string;
   /** Its host name (what the Host header names; `localhost` for the one site of a single-site stack). */
   host: string;
+  /** Every host name it answers on (an own config's site may have several). Default: `host`. */
+  hosts?: string[];
   clientId: string;
+  /** Its rules, as built. */
+  rules?: { path: string; groups: string[] }[];
   /** The client's secret, for a confidential client (the OIDC provider's first site); tests use it. */
   clientSecret?: string;
 }
@@ -121,6 +135,8 @@ export interface LocalStackBase {
   /** The generated config file and the build output folder. */
   configPath: string;
   outdir: string;
+  /** With `ownConfig`: the user's config and site folder, and each setting replaced for the local run, with why. */
+  own?: { configPath: string; siteDir: string; replaced: string[] };
   /** Stops every server and child process. */
   stop(): Promise<void>;
 }
@@ -183,6 +199,41 @@ function oidcSecret(): string {
   return `${randomBytes(24).toString("base64url")}+/%`;
 }
 
+/** An own config, read and checked before anything starts (every problem at once, naming the user's file). */
+interface PreparedOwnConfig {
+  path: string;
+  plan: OwnConfigPlan;
+  /** The config resolved with stand-ins for the local ids: its sites' paths and rules, mode and hot path. */
+  config: AuthConfig;
+  users: DemoUser[];
+  /** Every group a rule, a user or the post-confirmation trigger names. */
+  groups: string[];
+}
+
+function prepareOwnConfig(own: NonNullable<LocalStackOptions["ownConfig"]>, opts: LocalStackOptions, log: (line: string) => void): PreparedOwnConfig {
+  const path = resolve(own.path);
+  const set = (["provider", "sites", "mode", "hotPath"] as const).filter((k) => opts[k] !== undefined && !(k === "provider" && opts[k] === "cognito"));
+  if (set.length) throw new Error(`an own config brings its own ${set.join(", ")} and runs on cognito-local: leave ${set.join(", ")} unset`);
+  const planned = planOwnConfig(readConfigFile(path), path);
+  if (!planned.ok) throw new ConfigError(`config ${path} cannot run locally:\n  ${planned.problems.join("\n  ")}`);
+  const { plan } = planned;
+  const sites = Array.isArray(plan.raw.sites) ? plan.raw.sites.length : 1;
+  const standIn = ownLocalConfig(plan, {
+    provider: { type: "cognito", userPoolId: "local_standin", authUrl: "http://localhost:9230", cognitoUrl: "http://localhost:9229" },
+    clients: Array.from({ length: sites }, (_, i) => ({ clientId: `standin${i + 1}` })),
+  });
+  const config = resolveOrThrow(standIn.raw, path, { jwks: { keys: [] }, nonceSigningSecret: "x".repeat(32), sessionSigningSecret: "x".repeat(43) }, (l) => log(l));
+  const users = [...DEMO_USERS, ...(own.users ?? [])];
+  const groups = [
+    ...new Set([
+      ...config.sites.flatMap((s) => s.config.rules.flatMap((r) => r.groups)),
+      ...users.flatMap((u) => u.groups),
+      ...(config.triggers.postConfirmation.defaultGroup ? [config.triggers.postConfirmation.defaultGroup] : []),
+    ]),
+  ];
+  return { path, plan, config, users, groups };
+}
+
 /**
  * Starts the local stack. cognito-local's data is wiped at every start (a fresh pool, the demo users seeded
  * again), and the OpenID Connect provider keeps its state in memory, so a second start behaves exactly like the
@@ -195,7 +246,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Any
   const log = opts.log ?? ((l: string) => console.log(l));
   const stateDir = resolve(opts.stateDir ?? join(root, ".local"));
   const siteDir = resolve(opts.siteDir ?? join(root, "site"));
+  if (!statSync(siteDir, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`the site folder ${siteDir} is not a folder`);
   const provider = opts.provider ?? "cognito";
+  // An own config brings its mode, hot path and sites; it runs on cognito-local.
+  const own = opts.ownConfig ? prepareOwnConfig(opts.ownConfig, opts, log) : undefined;
   const siteCount = opts.sites ?? 1;
   const port = opts.port ?? envPort("PORT", 3000);
   let cognitoPort = opts.cognitoPort ?? envPort("COGNITO_PORT", 9229);
@@ -203,12 +257,12 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Any
   const lambdaPort = opts.lambdaPort ?? envPort("LAMBDA_PORT", 9231);
   const oidcPort = opts.oidcPort ?? envPort("OIDC_PORT", 9232);
   const tokenValiditySeconds = opts.tokenValiditySeconds ?? 300;
-  const mode = opts.mode ?? "static";
-  const hotPath = opts.hotPath ?? "lambda-edge";
+  const mode = own?.config.edge.mode ?? opts.mode ?? "static";
+  const hotPath = own?.config.edge.hotPath ?? opts.hotPath ?? "lambda-edge";
   if ((siteCount as number) !== 1 && (siteCount as number) !== 2) throw new Error(`sites must be 1 or 2, got ${String(siteCount)}`);
   const oidcClients = opts.oidcClients ?? (["confidential", "public"] as const).slice(0, siteCount);
   if (oidcClients.length !== siteCount) throw new Error(`oidcClients names ${oidcClients.length} clients for ${siteCount} site(s)`);
-  if (mode === "spa" && (provider !== "cognito" || siteCount !== 1))
+  if (!own && mode === "spa" && (provider !== "cognito" || siteCount !== 1))
     throw new Error('mode "spa" needs provider "cognito" and one site: its Amplify JS demo page is built for one Cognito app client');
   const spaDir = join(stateDir, "spa");
   rmSync(spaDir, { recursive: true, force: true });
@@ -233,13 +287,18 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Any
   try {
     const cloudfront = await startLocalCloudFront({
       port,
-      hostname: siteCount === 1 ? "localhost" : SITE_HOSTS[0],
-      origin: createOrigin(siteDir, mode === "spa" ? { "/spa/": spaDir, "/public/spa/": spaDir } : {}),
+      hostname: own ? own.plan.canonicalHost : siteCount === 1 ? "localhost" : SITE_HOSTS[0],
+      // The SPA demo page is the sample's; an own site is served as it is.
+      origin: createOrigin(siteDir, mode === "spa" && !own ? { "/spa/": spaDir, "/public/spa/": spaDir } : {}),
       log,
       ...(opts.onRequest ? { onRequest: opts.onRequest } : {}),
     });
     stops.push(cloudfront.stop);
-    const urls = siteUrls(siteCount, cloudfront.port);
+    const hostsBySite = own ? own.plan.siteHosts : siteUrls(siteCount, cloudfront.port).map((u) => [u.host]);
+    const urls = hostsBySite.map((hosts) => ({ host: hosts[0]!, url: `http://${hosts[0]}:${cloudfront.port}` }));
+    // Each site's app client takes the callback and sign-out URLs of each of its hosts, with the config's paths.
+    const sitePaths = own ? own.config.sites.map((site) => site.config.paths) : urls.map(() => ({ callback: "/parseauth", afterSignOut: "/public/" }));
+    const hostUrls = (i: number, path: (p: { callback: string; afterSignOut: string }) => string) => hostsBySite[i]!.map((h) => `http://${h}:${cloudfront.port}${path(sitePaths[i]!)}`);
     const outdir = join(stateDir, "dist");
 
     let clients: LocalClient[];
@@ -255,8 +314,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Any
         lambdaPort,
         cognitoDir: join(stateDir, "cognito"),
         outdir,
-        clients: urls.map((u, i) => ({ name: clientName(i, siteCount), callbackUrl: `${u.url}/parseauth`, logoutUrl: `${u.url}/public/` })),
+        clients: urls.map((_, i) => ({ name: own ? `local-site-${i + 1}` : clientName(i, siteCount), callbackUrls: hostUrls(i, (p) => p.callback), logoutUrls: hostUrls(i, (p) => p.afterSignOut) })),
         tokenValiditySeconds,
+        ...(own ? { users: own.users, groups: own.groups } : {}),
         log,
         stops,
       });
@@ -282,27 +342,32 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Any
     }
 
     const configPath = join(stateDir, "auth.config.json");
-    const raw = localConfig({ provider: providerKeys, clients, mode, hotPath });
+    let replaced: string[] = [];
+    let raw: Record<string, unknown>;
+    if (own) {
+      if (providerKeys.type !== "cognito") throw new Error("an own config runs on cognito-local");
+      ({ raw, replaced } = ownLocalConfig(own.plan, { provider: providerKeys, clients }));
+    } else raw = localConfig({ provider: providerKeys, clients, mode, hotPath });
     // Readable by this user only: it may hold a client secret (the mode applies to a new file).
     rmSync(configPath, { force: true });
     writeFileSync(configPath, `${JSON.stringify(raw, null, 2)}\n`, { mode: 0o600 });
     // What the config deploys, as a deployment would hold it: the hot path's functions (not the other hot path's),
     // and the Cognito triggers when cognito-local runs them.
     const only = [...deployedEdgeFunctions({ hotPath, mergeOriginCsp: raw.mergeOriginCsp === true }), ...(provider === "cognito" ? TRIGGER_FUNCTIONS : [])].map((f) => f.name);
-    const { config } = await buildAll({ configPath, outdir, log, only });
-    if (mode === "spa" && providerKeys.type === "cognito") {
+    const { config, sites } = await buildAll({ configPath, outdir, log, only });
+    if (mode === "spa" && providerKeys.type === "cognito" && !own) {
       const cookieDomain = config.cookie.domain;
       await buildSpa(spaDir, { userPoolId: providerKeys.userPoolId, userPoolClientId: clients[0]!.clientId, ...(cookieDomain ? { cookieDomain } : {}) });
       log(`built the SPA demo page (Amplify JS) into ${spaDir}`);
     }
     const budget = opts.cloudFrontFunctionBudgetMs;
-    cloudfront.setDistribution(loadDistribution(outdir, config, { log, ...(budget !== undefined ? { functionBudgetMs: budget } : {}) }));
+    cloudfront.setDistribution(loadDistribution(outdir, config, { log, sites, ...(budget !== undefined ? { functionBudgetMs: budget } : {}) }));
 
     return {
       ...running,
       url: cloudfront.url,
       authUrl,
-      sites: urls.map((u, i) => ({ ...u, ...clients[i]! })),
+      sites: urls.map((u, i) => ({ ...u, hosts: hostsBySite[i]!, ...clients[i]!, rules: sites[i]?.config.rules ?? [] })),
       clientId: clients[0]!.clientId,
       users,
       config,
@@ -310,6 +375,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Any
       hotPath: config.hotPath,
       configPath,
       outdir,
+      ...(own ? { own: { configPath: own.path, siteDir, replaced } } : {}),
       stop,
     };
   } catch (err) {

@@ -15,14 +15,23 @@
  *                    each with its own app client (the config's `sites`)
  *   EDGE_AUTH_PROVIDER  `cognito` (default: cognito-local) or `oidc` (panva's oidc-provider on loopback)
  *   LOCAL_STATE_DIR  where the stack keeps cognito-local's data, the generated config and the build (default .local/)
+ *   AUTH_CONFIG      your own config: its edge settings, with cognito-local in place of its provider (each replaced
+ *                    setting is named at start); its mode, hot path and sites replace the three variables above
+ *   SITE_DIR         your own site folder, served in place of site/
+ *   AUTH_USERS       a local users file (default: local-users.json next to AUTH_CONFIG, when there is one): a JSON
+ *                    array of { "email", "password", "groups" }, signed in next to the demo users
  */
 import type { HotPath } from "../shared/config/types";
 import type { RequestLogEntry } from "./cloudfront";
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
 import { localSiteRules } from "./local-config";
 import type { SiteCount } from "./local-config";
+import { readLocalUsers, usersFilePath } from "./local-users";
+import { DEMO_USERS } from "./seed";
 import { PortInUseError } from "./ports";
 import { startLocalStack } from "./stack";
-import type { AnyLocalStack, LocalStackOptions } from "./stack";
+import type { AnyLocalStack, LocalSite, LocalStackOptions } from "./stack";
 
 const tty = process.stdout.isTTY;
 const color = (code: number) => (s: string) => (tty ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -83,24 +92,61 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): Required<Pick<LocalStack
   return { mode, hotPath, sites, provider };
 }
 
+/** What `AUTH_CONFIG`, `SITE_DIR` and `AUTH_USERS` ask for: the user's own config and users, their own site. */
+export function ownFromEnv(env: NodeJS.ProcessEnv): Pick<LocalStackOptions, "ownConfig" | "siteDir"> {
+  const config = env.AUTH_CONFIG || undefined;
+  const out: Pick<LocalStackOptions, "ownConfig" | "siteDir"> = {};
+  if (env.SITE_DIR) {
+    const dir = resolve(env.SITE_DIR);
+    if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`SITE_DIR=${env.SITE_DIR} is not a folder`);
+    out.siteDir = dir;
+  }
+  if (!config) {
+    if (env.AUTH_USERS) throw new Error("AUTH_USERS adds users for your own config's rules: set AUTH_CONFIG too");
+    return out;
+  }
+  for (const name of ["EDGE_AUTH_MODE", "EDGE_AUTH_HOT_PATH", "EDGE_AUTH_SITES"]) {
+    if (env[name]) throw new Error(`${name} does not apply with AUTH_CONFIG: your config's ${name === "EDGE_AUTH_MODE" ? "mode" : name === "EDGE_AUTH_HOT_PATH" ? "hotPath" : "sites"} is used (unset ${name})`);
+  }
+  if (env.EDGE_AUTH_PROVIDER && env.EDGE_AUTH_PROVIDER !== "cognito")
+    throw new Error(`EDGE_AUTH_PROVIDER=${env.EDGE_AUTH_PROVIDER} does not apply with AUTH_CONFIG: your config runs on cognito-local, in place of its provider (unset EDGE_AUTH_PROVIDER)`);
+  const usersFile = usersFilePath(env.AUTH_USERS, config);
+  const users = usersFile ? readLocalUsers(usersFile, DEMO_USERS.map((u) => u.email)) : [];
+  out.ownConfig = { path: resolve(config), users };
+  return out;
+}
+
+/** `/members/*` → `/members/`: a page a rule's path covers, to try. */
+const tryPath = (glob: string) => glob.replace(/\*.*$/, "").replace(/\?.*$/, "") || "/";
+
 /** The lines `npm start` prints once the stack runs: where the sites and the sign-in are, and who can sign in. */
 export function banner(stack: AnyLocalStack): string[] {
   const many = stack.sites.length > 1;
-  const siteLines = many
-    ? stack.sites.map((s, i) => {
-        const name = `Site ${"AB"[i]}:`.padEnd(11);
-        const rules = localSiteRules(i)
-          .map((r) => `${r.path}: ${r.groups.join(", ")}`)
-          .join("; ");
-        return `${bold(`  ${name} ${s.url}`)}   ${dim(`(app client ${s.clientId}; ${rules})`)}`;
-      })
-    : [bold(`  Site:       ${stack.url}`)];
+  const own = stack.own;
+  const rulesOf = (s: LocalSite, i: number) => (s.rules ?? localSiteRules(i)).map((r) => `${r.path}: ${r.groups.join(", ")}`).join("; ") || "no rules";
+  const siteLines =
+    many || own
+      ? stack.sites.map((s, i) => {
+          const name = (many ? `Site ${i < 26 ? "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[i] : i + 1}:` : "Site:").padEnd(11);
+          const also = (s.hosts ?? []).slice(1).map((h) => ` also ${h}`).join("");
+          return `${bold(`  ${name} ${s.url}`)}   ${dim(`(app client ${s.clientId}${also}; ${rulesOf(s, i)})`)}`;
+        })
+      : [bold(`  Site:       ${stack.url}`)];
+  const ownLines = own
+    ? [
+        "",
+        bold(`  Your config: ${own.configPath}   Your site: ${own.siteDir}`),
+        "  Replaced for the local run (everything else is your config's):",
+        ...own.replaced.map((r) => `    ${r}`),
+      ]
+    : [];
   const signIn =
     stack.provider === "cognito"
       ? `  Hosted UI:  ${stack.authUrl}   (cognito-local: ${stack.cognitoUrl}, pool ${stack.userPoolId})`
       : `  Provider:   ${stack.issuer}   (oidc-provider, OpenID Connect; ${stack.sites.map((s) => `${s.clientId}: ${s.clientSecret ? "confidential" : "public"}`).join(", ")})`;
   const tryUrl = stack.sites[stack.sites.length - 1]!.url;
   return [
+    ...ownLines,
     "",
     ...siteLines,
     signIn,
@@ -108,12 +154,14 @@ export function banner(stack: AnyLocalStack): string[] {
     "  Sign in as:",
     ...stack.users.map((u) => `    ${u.email.padEnd(20)} ${u.password.padEnd(16)} groups: ${u.groups.join(", ")}`),
     "",
-    `  Try: ${stack.url}/  ·  ${stack.url}/admin/  ·  ${stack.url}/public/  ·  ${stack.url}/signout`,
-    ...(many ? [`       ${tryUrl}/admin/ (its own sign-in: a session of site A is not one of site B)  ·  http://other.localhost:${new URL(stack.url).port}/ (no site: 421)`] : []),
+    own
+      ? `  Try: ${[...new Set(["/", ...stack.sites.flatMap((s) => (s.rules ?? []).map((r) => tryPath(r.path))), stack.config.paths.signOut])].map((p) => `${stack.url}${p}`).join("  ·  ")}`
+      : `  Try: ${stack.url}/  ·  ${stack.url}/admin/  ·  ${stack.url}/public/  ·  ${stack.url}/signout`,
+    ...(many && !own ? [`       ${tryUrl}/admin/ (its own sign-in: a session of site A is not one of site B)  ·  http://other.localhost:${new URL(stack.url).port}/ (no site: 421)`] : []),
     ...(stack.hotPath === "cloudfront-function"
       ? [bold(`  Hot path: cloudfront-function (check-auth-function in the CloudFront Functions emulator; sign-in at ${stack.config.paths.signIn})`)]
       : []),
-    ...(stack.mode === "spa" ? [bold(`  SPA mode: ${stack.url}/spa/ (Amplify JS reads the session from the cookies; also ${stack.url}/public/spa/)`)] : []),
+    ...(stack.mode === "spa" && !own ? [bold(`  SPA mode: ${stack.url}/spa/ (Amplify JS reads the session from the cookies; also ${stack.url}/public/spa/)`)] : []),
     dim(`  Config: ${stack.configPath}   Build: ${stack.outdir}   Ctrl-C stops everything.`),
     "",
   ];
@@ -139,6 +187,7 @@ export function watchParent(onGone: () => void, everyMs = 500): () => void {
 async function main() {
   const validity = process.env.TOKEN_VALIDITY ? Number(process.env.TOKEN_VALIDITY) : undefined;
   const options = optionsFromEnv(process.env);
+  const own = ownFromEnv(process.env);
 
   // Installed before anything starts: a signal during start-up must not leave cognito-local behind either.
   let stack: AnyLocalStack | undefined;
@@ -164,8 +213,10 @@ async function main() {
   stack = await startLocalStack({
     ...(validity ? { tokenValiditySeconds: validity } : {}),
     ...(process.env.LOCAL_STATE_DIR ? { stateDir: process.env.LOCAL_STATE_DIR } : {}),
-    ...options,
-    onRequest: (e) => console.log(formatEntry(e, options.sites > 1)),
+    ...(own.ownConfig ? { provider: "cognito" as const } : options),
+    ...own,
+    // The host too when there are several sites (an own config says how many once the stack runs).
+    onRequest: (e) => console.log(formatEntry(e, (stack?.sites.length ?? options.sites) > 1)),
     log: (l) => console.log(dim(l)),
   });
   console.log(banner(stack).join("\n"));

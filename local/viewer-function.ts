@@ -69,9 +69,10 @@ const header = (r: ViewerResponse, name: string) => r.headers.find(([n]) => n.to
 
 /**
  * A short reason for the stack's log line, read off what the function did (the function logs no decision line):
- * `forward`; `sign-in` / `refresh` for a redirect to `paths.signIn` / `paths.refresh`, else `redirect`; the error
- * code of a 401 JSON answer; the code of an error page (matched on its status and sentence in the error table);
- * `status-<n>` when none of these fits; `function-error:<code>` for a failure.
+ * `forward` (the local CloudFront then names why, `forward-reason.ts`); `sign-in` / `refresh` for a redirect to
+ * `paths.signIn` / `paths.refresh`, else `redirect`; the error code of a 401 JSON answer; the code of an error page
+ * (matched on its status and sentence in the error table); `status-<n>` when none of these fits;
+ * `function-error:<code>` for a failure.
  */
 export function functionReason(outcome: ViewerFunctionOutcome, paths: Pick<Paths, "signIn" | "refresh">): string {
   if (outcome.kind === "forward") return "forward";

@@ -14,7 +14,7 @@ import { build } from "esbuild";
 import type { Plugin } from "esbuild";
 import { readConfigFile, resolveOrThrow } from "../shared/config/load";
 import { missingEndpoints } from "../shared/config/resolve";
-import type { AuthConfig } from "../shared/config/resolve";
+import type { AuthConfig, ResolvedSite } from "../shared/config/resolve";
 import type { EdgeBundleConfig } from "../shared/edge/baked-config";
 import type { Jwks } from "aws-jwt-verify/jwk";
 import type { ResolvedConfig } from "../shared/config/types";
@@ -153,7 +153,7 @@ const noEagerHttps: Plugin = {
   },
 };
 
-export async function buildAll(opts: BuildOptions): Promise<{ config: ResolvedConfig; sizes: Record<string, { bytes: number; gzip: number }> }> {
+export async function buildAll(opts: BuildOptions): Promise<{ config: ResolvedConfig; sites: ResolvedSite[]; sizes: Record<string, { bytes: number; gzip: number }> }> {
   const log = opts.log ?? console.log;
   const all = await loadConfig(opts.configPath, log);
   const config = all.edge;
@@ -205,7 +205,7 @@ export async function buildAll(opts: BuildOptions): Promise<{ config: ResolvedCo
   const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failed) throw failed.reason;
   writeFileSync(join(opts.outdir, "build-info.json"), JSON.stringify({ functions: sizes, clientId: config.clientId, domain: config.domain }, null, 2));
-  return { config, sizes };
+  return { config, sites: all.sites, sizes };
 }
 
 async function main() {

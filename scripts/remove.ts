@@ -9,13 +9,15 @@
  * kept in `.build/<service>-<stage>/remove-state.json`; running `npm run remove` again resumes.
  * The CloudFront Function, its key value store and the response headers policy of the `cloudfront-function` hot
  * path go with the stack.
- * A pool with `deploy.userPool.deletionProtection` (the default) is kept, users and all.
+ * A pool with `deploy.userPool.deletionProtection` (the default) is kept, users and all: its triggers are detached
+ * before the functions go (scripts/operate/kept-pool.ts), and a later deploy creates a new pool beside it.
  *
  *   --no-wait          try once, then stop (run `npm run remove` again later to finish)
  *   --timeout <hours>  give up waiting after this long (default 4; counted from the first attempt)
  *   --interval <min>   minutes between attempts (default 5)
  */
 import { join, resolve } from "node:path";
+import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { parseArgs } from "node:util";
 import { BuildError } from "./build";
 import { stackNames } from "../shared/config/deploy";
@@ -24,6 +26,7 @@ import { loadDeployConfig, workDir } from "./package";
 import { sls, SlsError } from "./sls";
 import { describeAwsError } from "./operate/aws-errors";
 import { edgeFunctionNames } from "./operate/function-names";
+import { removePoolStack } from "./operate/kept-pool";
 import { CleanupError, deleteReplicatedFunctions } from "./operate/replica-cleanup";
 
 const root = resolve(__dirname, "..");
@@ -54,9 +57,13 @@ async function main() {
   if (await stackOutputs(names.edge, "us-east-1")) await sls("edge", ["remove"], env);
   else console.log(`stack ${names.edge} not found in us-east-1; nothing to remove there`);
   if (deploy.createUserPool) {
-    if (await stackOutputs(names.pool, config.edge.region)) await sls("pool", ["remove"], env);
-    if (deploy.userPool.deletionProtection)
-      console.log("The user pool was kept (deploy.userPool.deletionProtection). Delete it in the Cognito console when you no longer need its users.");
+    const region = config.edge.region;
+    await removePoolStack(deploy, region, {
+      outputs: stackOutputs,
+      removeStack: () => sls("pool", ["remove"], env),
+      cognito: new CognitoIdentityProviderClient({ region }),
+      log: (l) => console.log(l),
+    });
   }
 
   const functions = edgeFunctionNames(deploy);

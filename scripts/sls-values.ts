@@ -21,7 +21,8 @@ import type { AuthConfig } from "../shared/config/resolve";
 import type { DeployConfig, ResolvedConfig, TriggersConfig } from "../shared/config/types";
 import { TRIGGER_FUNCTIONS, deployedEdgeFunctions } from "../shared/functions";
 import { withObservability } from "./observability";
-import { appClientProperties, managedLoginVersion, needsEssentials, signInResources, userPoolProperties } from "./pool-sign-in";
+import { brandingProperties, clientProperties, domainProperties, needsSmsRole, smsRoleProperties, userPoolProperties } from "../shared/config/user-pool";
+import type { PoolRefs, PoolTriggers } from "../shared/config/user-pool";
 import { hotPathParts, noHotPathParts } from "./sls-hot-path";
 import type { FunctionCodeFile, HotPathParts, KeyValueStoreImport } from "./sls-hot-path";
 
@@ -290,68 +291,38 @@ function poolFunctions(triggers: TriggersConfig, distDir: string, requireBuild: 
 const PRE_TOKEN_FN = "PreTokenGenerationLambdaFunction";
 const POST_CONFIRM_FN = "PostConfirmationLambdaFunction";
 
-/** The user pool, Hosted UI domain, app client, groups and trigger wiring. */
+/** Logical ids of the pool stack's resources that others refer to. */
+export const POOL_IDS = { pool: "UserPool", domain: "UserPoolDomain", branding: "ManagedLoginBranding", smsRole: "UserPoolSmsRole" } as const;
+
+/**
+ * The user pool, domain, app clients, managed login styles, groups and trigger wiring; the properties come from
+ * shared/config/user-pool.ts, as the CDK construct's do.
+ */
 export function poolResources(config: Pick<AuthConfig, "sites" | "triggers">, d: DeployConfig, clients: readonly PoolClient[]): { Resources: Cfn; Outputs: Cfn } {
   const triggers = config.triggers;
   const p = d.userPool;
   const preToken = hasPreTokenGeneration(triggers);
   const group = triggers.postConfirmation.defaultGroup;
-  const poolArn = { "Fn::GetAtt": ["UserPool", "Arn"] };
-  const lambdaConfig: Cfn = {};
-  if (preToken)
-    lambdaConfig.PreTokenGenerationConfig = { LambdaArn: { "Fn::GetAtt": [PRE_TOKEN_FN, "Arn"] }, LambdaVersion: p.preTokenGenerationVersion };
-  if (group) lambdaConfig.PostConfirmation = { "Fn::GetAtt": [POST_CONFIRM_FN, "Arn"] };
+  const poolArn = { "Fn::GetAtt": [POOL_IDS.pool, "Arn"] };
+  const wired: PoolTriggers = {
+    ...(preToken ? { preTokenGenerationArn: { "Fn::GetAtt": [PRE_TOKEN_FN, "Arn"] } } : {}),
+    ...(group ? { postConfirmationArn: { "Fn::GetAtt": [POST_CONFIRM_FN, "Arn"] } } : {}),
+  };
+  const refs: PoolRefs = { userPoolId: { Ref: POOL_IDS.pool }, smsRoleArn: { "Fn::GetAtt": [POOL_IDS.smsRole, "Arn"] } };
   const retain = p.deletionProtection ? { DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" } : {};
 
   const Resources: Cfn = {
-    UserPool: {
-      Type: "AWS::Cognito::UserPool",
-      ...retain,
-      Properties: {
-        UserPoolName: p.name,
-        UsernameAttributes: ["email"],
-        AutoVerifiedAttributes: ["email"],
-        UsernameConfiguration: { CaseSensitive: false },
-        AdminCreateUserConfig: { AllowAdminCreateUserOnly: !p.selfSignUp },
-        AccountRecoverySetting: { RecoveryMechanisms: [{ Name: "verified_email", Priority: 1 }] },
-        // Password policy, MFA, passkeys (scripts/pool-sign-in.ts).
-        ...userPoolProperties(p.signIn),
-        // V2_0 pre-token-generation events, passkeys, password history and a custom style need the Essentials
-        // plan; without them Lite is enough (and cheaper).
-        UserPoolTier: (preToken && p.preTokenGenerationVersion === "V2_0") || needsEssentials(p.signIn) ? "ESSENTIALS" : "LITE",
-        DeletionProtection: p.deletionProtection ? "ACTIVE" : "INACTIVE",
-        ...(Object.keys(lambdaConfig).length ? { LambdaConfig: lambdaConfig } : {}),
-      },
-    },
-    UserPoolDomain: {
-      Type: "AWS::Cognito::UserPoolDomain",
-      Properties: { Domain: p.domainPrefix, UserPoolId: { Ref: "UserPool" }, ManagedLoginVersion: managedLoginVersion(p.signIn) },
-    },
+    [POOL_IDS.pool]: { Type: "AWS::Cognito::UserPool", ...retain, Properties: userPoolProperties(p, wired, refs) },
+    [POOL_IDS.domain]: { Type: "AWS::Cognito::UserPoolDomain", Properties: domainProperties(p, refs) },
   };
-  for (const c of clients) {
-    Resources[c.logicalId] = {
-      Type: "AWS::Cognito::UserPoolClient",
-      Properties: {
-        UserPoolId: { Ref: "UserPool" },
-        ClientName: c.name,
-        GenerateSecret: p.generateSecret,
-        AllowedOAuthFlowsUserPoolClient: true,
-        AllowedOAuthFlows: ["code"],
-        AllowedOAuthScopes: c.scopes,
-        CallbackURLs: c.callbackUrls,
-        LogoutURLs: c.logoutUrls,
-        SupportedIdentityProviders: ["COGNITO"],
-        EnableTokenRevocation: true,
-        PreventUserExistenceErrors: "ENABLED",
-        ...appClientProperties(p.signIn),
-        AccessTokenValidity: 60,
-        IdTokenValidity: 60,
-        RefreshTokenValidity: 30,
-        TokenValidityUnits: { AccessToken: "minutes", IdToken: "minutes", RefreshToken: "days" },
-      },
-    };
-  }
-  Object.assign(Resources, signInResources(p.signIn, clients.map((c) => c.logicalId)));
+  clients.forEach((c, i) => {
+    Resources[c.logicalId] = { Type: "AWS::Cognito::UserPoolClient", Properties: clientProperties(p, c, refs) };
+    const branding = brandingProperties(p, { Ref: c.logicalId }, refs);
+    // The style belongs to the app client on a v2 domain: created after the domain.
+    if (branding)
+      Resources[`${POOL_IDS.branding}${i === 0 ? "" : c.logicalId.slice("UserPoolClient".length)}`] = { Type: "AWS::Cognito::ManagedLoginBranding", DependsOn: [POOL_IDS.domain], Properties: branding };
+  });
+  if (needsSmsRole(p.signIn)) Resources[POOL_IDS.smsRole] = { Type: "AWS::IAM::Role", Properties: smsRoleProperties() };
   for (const g of poolGroups(config.sites.flatMap((site) => site.config.rules), triggers)) {
     Resources[g.logicalId] = { Type: "AWS::Cognito::UserPoolGroup", Properties: { GroupName: g.name, UserPoolId: { Ref: "UserPool" } } };
   }

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { getLocation, parse, printParseErrorCode } from "jsonc-parser";
 import type { ParseError } from "jsonc-parser";
+import { fieldName } from "./issues";
 import { missingDeployKeys, resolveAuthConfig, resolveDeployConfig } from "./resolve";
 import type { AuthConfig, ResolveExtra } from "./resolve";
 
@@ -24,7 +25,27 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
   return { line, column: offset - before.lastIndexOf("\n") };
 }
 
-/** Parses JSON; a syntax error names the file, line and column, and what was expected. */
+/** What a JSON syntax error means, in words ("expected a value"), by the parser's name for it (`ValueExpected`). */
+export const SYNTAX_ERROR_WORDS: Readonly<Record<string, string>> = {
+  InvalidSymbol: "unexpected character (JSON has no comments, single quotes or bare words)",
+  InvalidNumberFormat: "not a valid number",
+  PropertyNameExpected: "expected a key in double quotes",
+  ValueExpected: "expected a value",
+  ColonExpected: 'expected ":" after the key',
+  CommaExpected: 'expected a comma (",") between two entries',
+  CloseBraceExpected: 'expected "}" to close the object',
+  CloseBracketExpected: 'expected "]" to close the list',
+  EndOfFileExpected: "expected the end of the file after the object",
+  InvalidCommentToken: "comments are not allowed in JSON",
+  UnexpectedEndOfComment: "a comment that never ends (and comments are not allowed in JSON)",
+  UnexpectedEndOfString: 'a string that never ends (a missing closing ")',
+  UnexpectedEndOfNumber: "a number that ends too early",
+  InvalidUnicode: "an invalid \\u escape in a string",
+  InvalidEscapeCharacter: "an invalid escape (a backslash) in a string",
+  InvalidCharacter: "a control character (a tab or a line break) inside a string",
+};
+
+/** Parses JSON; a syntax error names the file, line and column, and what was expected, in words. */
 export function parseConfigText(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
@@ -35,9 +56,10 @@ export function parseConfigText(text: string, file: string): unknown {
     parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
     const first = errors[0];
     const at = first ? lineAndColumn(text, first.offset) : { line: 1, column: 1 };
-    const what = first ? printParseErrorCode(first.error) : "InvalidSymbol";
-    const where = first ? getLocation(text, first.offset).path.join(".") : "";
-    throw new ConfigError(`config file ${file} is not valid JSON: ${what} at line ${at.line}, column ${at.column}${where ? ` (in ${where})` : ""}`);
+    const what = (first && SYNTAX_ERROR_WORDS[printParseErrorCode(first.error)]) ?? SYNTAX_ERROR_WORDS.InvalidSymbol!;
+    const path = (first ? getLocation(text, first.offset).path : []).filter((p) => p !== "");
+    const where = path.length ? ` (in ${fieldName(path)})` : "";
+    throw new ConfigError(`config file ${file} is not valid JSON: ${what} at line ${at.line}, column ${at.column}${where}`);
   }
 }
 

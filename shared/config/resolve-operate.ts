@@ -21,13 +21,22 @@ export function resolveUserPoolSignIn(p: SignInData, fail: Fail): UserPoolSignIn
   if (p.passkeys?.enabled && managedLogin !== "v2")
     fail(`${F}.passkeys`, 'need managedLogin "v2": the classic Hosted UI has no passkey sign-in');
   if (p.mfaMethods !== undefined && mfa === "off") fail(`${F}.mfaMethods`, 'has no effect with mfa "off": set mfa to "optional" or "on"');
+  // With MFA required, Cognito lets a passkey in only as both factors, which takes user verification
+  // (WebAuthnConfigurationType FactorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION): "required" is then the
+  // default, and "preferred" would leave a passkey without it no way to finish signing in.
+  const verification = p.passkeys?.userVerification ?? (mfa === "on" ? "required" : "preferred");
+  if (p.passkeys?.enabled && mfa === "on" && verification !== "required")
+    fail(
+      `${F}.passkeys.userVerification`,
+      'must be "required" with mfa "on": a passkey counts as both factors only when it verifies the user (PIN, biometrics); leave it out or set it to "required"',
+    );
   const rotation = p.refreshTokenRotation;
   return {
     managedLogin,
     ...(p.branding ? { branding: p.branding } : {}),
     ...(rotation?.enabled ? { refreshTokenRotation: { retryGracePeriodSeconds: rotation.retryGracePeriodSeconds ?? 10 } } : {}),
     ...(p.passkeys?.enabled
-      ? { passkeys: { ...(p.passkeys.relyingPartyId ? { relyingPartyId: p.passkeys.relyingPartyId } : {}), userVerification: p.passkeys.userVerification ?? "preferred" } }
+      ? { passkeys: { ...(p.passkeys.relyingPartyId ? { relyingPartyId: p.passkeys.relyingPartyId } : {}), userVerification: verification } }
       : {}),
     mfa,
     mfaMethods: [...new Set<MfaMethod>(p.mfaMethods ?? ["totp"])],

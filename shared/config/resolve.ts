@@ -69,8 +69,13 @@ export function resolveAuthConfig(raw: unknown, extra: ResolveExtra = {}): Resul
   const warnings: string[] = [];
   if (!isObject(raw)) return { ok: false, errors: ["config: must be a JSON object"], warnings };
   const parsed = configFileSchema.safeParse(raw, { error: typeError });
-  if (!parsed.success) return { ok: false, errors: formatIssues(parsed.error.issues, [], configFileSchema), warnings };
   const fail: Fail = (field, why) => errors.push(`${field}: ${why}`);
+  if (!parsed.success) {
+    // Every problem at once: the checks across keys still run on the values that parsed fine.
+    errors.push(...formatIssues(parsed.error.issues, [], configFileSchema));
+    crossKeyChecksOnly(raw, parsed.error.issues, fail);
+    return { ok: false, errors, warnings };
+  }
   const data = parsed.data;
   const deploy = deployPart(data.deploy ?? {}, raw, fail);
   const sites = sitesPart(data, raw, extra, deploy?.createUserPool ?? false, fail);
@@ -463,6 +468,21 @@ function checkRegionAndPool(data: ConfigFile, fail: Fail): void {
     const prefix = data.userPoolId.split("_")[0];
     if (prefix !== data.region) fail("region", `is ${data.region}, but userPoolId ${data.userPoolId} is a pool in ${prefix}: the issuer would refuse every token`);
   }
+}
+
+/**
+ * The checks across keys that do not need a valid file, for a file the schema refused: each runs when the keys it
+ * reads are strings the schema did not complain about, so a typo elsewhere does not hide a region/pool mismatch.
+ */
+function crossKeyChecksOnly(raw: Raw, issues: readonly { path: readonly PropertyKey[] }[], fail: Fail): void {
+  const refused = new Set(issues.map((i) => String(i.path[0] ?? "")));
+  const str = (key: string) => (typeof raw[key] === "string" && !refused.has(key) ? (raw[key] as string) : undefined);
+  const region = str("region");
+  const userPoolId = str("userPoolId");
+  const issuer = str("issuer");
+  // An unparsed `provider` may still be "cognito": the region/pool check applies unless it is an OpenID Connect one.
+  if (raw.provider !== undefined && raw.provider !== "cognito") return;
+  checkRegionAndPool({ region, userPoolId, issuer } as ConfigFile, fail);
 }
 
 /** A bare host means https; a full URL may carry a port; http only for local emulators. */

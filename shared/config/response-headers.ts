@@ -1,7 +1,9 @@
 /**
  * The resolved security `headers` as a CloudFront response headers policy (the cloudfront-function hot path,
  * where no Lambda runs on an origin response to add them). Build-time only: the config pipeline uses it to refuse
- * a value the policy cannot express (naming the field), and the Serverless values build the policy from it.
+ * a value the policy cannot express (naming the field), and both deploy paths build the policy from it: the
+ * Serverless edge stack (scripts/sls-hot-path.ts) and the CDK construct (cdk/response-headers.ts spells it in the
+ * CDK's words; test/integration/cdk-construct.test.ts compares the two).
  *
  * The well-known security headers go into `SecurityHeadersConfig` (CloudFront checks their values itself, so a
  * value it would refuse fails here first); every other header is a custom header.

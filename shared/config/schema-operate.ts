@@ -26,7 +26,7 @@ export const userPoolSignInShape = {
   managedLogin: z
     .enum(["v2", "classic"], { error: 'must be "v2" or "classic"' })
     .default("v2")
-    .describe("Sign-in pages: v2 (managed login, ManagedLoginVersion 2, with a branding style) or classic (the classic Hosted UI)."),
+    .describe("Sign-in pages: v2 (managed login, ManagedLoginVersion 2, with a branding style; needs the Essentials plan, which the pool is then put on) or classic (the classic Hosted UI, the only one the cheaper Lite plan offers)."),
   branding: z
     .strictObject(
       {
@@ -65,7 +65,7 @@ export const userPoolSignInShape = {
       { error: 'must be an object { "enabled", "retryGracePeriodSeconds" }' },
     )
     .optional()
-    .describe("Refresh token rotation on the app client. Default: off."),
+    .describe("Refresh token rotation on the app client (puts the pool on the Essentials plan). Default: off."),
   passkeys: z
     .strictObject(
       {
@@ -75,12 +75,15 @@ export const userPoolSignInShape = {
           .regex(RP_ID, { error: "must be a lower-case host name such as auth.example.com (at most 63 characters)" })
           .optional()
           .describe("The passkeys' relying party id. Default: the pool's domain (<prefix>.auth.<region>.amazoncognito.com)."),
-        userVerification: z.enum(["preferred", "required"], { error: 'must be "preferred" or "required"' }).default("preferred").describe("Whether passkeys must verify the user (PIN, biometrics)."),
+        userVerification: z
+          .enum(["preferred", "required"], { error: 'must be "preferred" or "required"' })
+          .optional()
+          .describe('Whether passkeys must verify the user (PIN, biometrics). Default: "required" with mfa "on" (a passkey then counts as both factors, WebAuthnFactorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION), "preferred" otherwise.'),
       },
       { error: 'must be an object { "enabled", "relyingPartyId", "userVerification" }' },
     )
     .optional()
-    .describe("Passkey sign-in (needs managedLogin v2; puts the pool on the Essentials plan). Default: off."),
+    .describe('Passkey sign-in (needs managedLogin v2; puts the pool on the Essentials plan). With mfa "on" a passkey that verifies the user counts as both factors. Default: off.'),
   mfa: z.enum(["off", "optional", "on"], { error: 'must be "off", "optional" or "on"' }).default("off").describe("Multi-factor authentication: off, optional (users choose) or on (required)."),
   mfaMethods: z
     .array(z.enum(["totp", "sms"], { error: 'must be "totp" or "sms"' }), { error: 'must be an array of "totp" and "sms"' })

@@ -5,7 +5,7 @@
  * serves every construct with the same config.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { App, Stack, Validations } from "aws-cdk-lib";
@@ -16,6 +16,8 @@ import { AwsSolutionsChecks } from "cdk-nag";
 import { describe, expect, it } from "vitest";
 import { EdgeAuth, EdgeAuthUserPool, configCreatesUserPool, poolIdsFromOutputs, siteHostsFromOutputs } from "../../cdk";
 import type { AuthConfigInput } from "../../cdk";
+import { resolveOrThrow } from "../../shared/config/load";
+import { RESPONSE_HEADERS_POLICY_ID, hotPathParts } from "../../scripts/sls-hot-path";
 
 const root = resolve(__dirname, "../..");
 const example = JSON.parse(readFileSync(join(root, "examples/cdk/auth.config.example.json"), "utf8")) as AuthConfigInput;
@@ -54,6 +56,21 @@ const only = <T>(m: Record<string, T>): T => {
   expect(values).toHaveLength(1);
   return values[0]!;
 };
+/** The headers of the one response headers policy (SecurityHeadersConfig, CustomHeadersConfig). */
+function policyHeadersOf(t: Template): Json {
+  const { SecurityHeadersConfig, CustomHeadersConfig } = only(t.findResources("AWS::CloudFront::ResponseHeadersPolicy")).Properties.ResponseHeadersPolicyConfig;
+  return { SecurityHeadersConfig, ...(CustomHeadersConfig ? { CustomHeadersConfig } : {}) };
+}
+/** The same headers as the Serverless edge stack has them (scripts/sls-hot-path.ts, over stand-in build files). */
+function serverlessPolicy(config: AuthConfigInput): Json {
+  const resolved = resolveOrThrow(config, "test", { jwks: { keys: [] }, nonceSigningSecret: "x".repeat(32), sessionSigningSecret: "x".repeat(43), errorPages: {} }, () => undefined);
+  const fake = mkdtempSync(join(work, "sls-"));
+  mkdirSync(join(fake, "dist", "check-auth-function"), { recursive: true });
+  for (const f of ["index.js", "kvs.json"]) writeFileSync(join(fake, "dist", "check-auth-function", f), "{}");
+  const parts = hotPathParts(fake, "dist", resolved.edge, resolved.deploy, "SitePolicy");
+  const { SecurityHeadersConfig, CustomHeadersConfig } = (parts.resources[RESPONSE_HEADERS_POLICY_ID] as Json).Properties.ResponseHeadersPolicyConfig;
+  return { SecurityHeadersConfig, ...(CustomHeadersConfig ? { CustomHeadersConfig } : {}) };
+}
 const distributionConfig = (t: Template): Json => only(t.findResources("AWS::CloudFront::Distribution")).Properties.DistributionConfig;
 /** The logical id of the published version of an edge function, by its construct id (`CheckAuth`, ...). */
 const versionOf = (t: Template, id: string): string => {
@@ -173,22 +190,23 @@ describe("EdgeAuth, cloudfront-function hot path", () => {
       expect(b.ResponseHeadersPolicyId).toEqual(ref);
       expect(b.LambdaFunctionAssociations).toHaveLength(1);
     }
-    t.hasResourceProperties("AWS::CloudFront::ResponseHeadersPolicy", {
-      ResponseHeadersPolicyConfig: Match.objectLike({
-        SecurityHeadersConfig: {
-          StrictTransportSecurity: { AccessControlMaxAgeSec: 63072000, IncludeSubdomains: true, Preload: false, Override: true },
-          ContentTypeOptions: { Override: true },
-          FrameOptions: { FrameOption: "DENY", Override: true },
-          ContentSecurityPolicy: { ContentSecurityPolicy: "frame-ancestors 'none'", Override: true },
-          ReferrerPolicy: { ReferrerPolicy: "strict-origin-when-cross-origin", Override: true },
-        },
-        CustomHeadersConfig: { Items: [{ Header: "permissions-policy", Value: "camera=()", Override: true }] },
-      }),
-    });
+    // The same policy as the Serverless stack's, which keeps the site's own Content-Security-Policy (Override false).
+    expect(policyHeadersOf(t)).toEqual(serverlessPolicy(cff));
+    expect(policyHeadersOf(t).SecurityHeadersConfig.ContentSecurityPolicy).toEqual({ ContentSecurityPolicy: "frame-ancestors 'none'", Override: false });
   });
 
-  it("adds http-headers on origin responses only with mergeOriginCsp", () => {
+  it.each<[string, Record<string, string>]>([
+    ["a CSP of the config's, HSTS with preload, an XSS setting and a custom header", { "Content-Security-Policy": "default-src 'self'", "Strict-Transport-Security": "max-age=300; preload", "X-XSS-Protection": "1; mode=block", "X-Custom": "a" }],
+    ["CSP and X-Frame-Options dropped", { "content-security-policy": "false", "x-frame-options": "false" }],
+  ])("builds the Serverless stack's policy for %s", (_name, headers) => {
+    const config = { ...cff, headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v === "false" ? false : v])) };
+    expect(policyHeadersOf(synth(config).template)).toEqual(serverlessPolicy(config));
+  });
+
+  it("adds http-headers on origin responses only with mergeOriginCsp, whose merged CSP the policy then keeps", () => {
     const { template } = synth({ ...cff, mergeOriginCsp: true });
+    expect(policyHeadersOf(template)).toEqual(serverlessPolicy({ ...cff, mergeOriginCsp: true }));
+    expect(policyHeadersOf(template).SecurityHeadersConfig.ContentSecurityPolicy.Override).toBe(false);
     const dc = distributionConfig(template);
     expect(dc.DefaultCacheBehavior.LambdaFunctionAssociations).toEqual([{ EventType: "origin-response", LambdaFunctionARN: { Ref: versionOf(template, "HttpHeaders") } }]);
     expect(dc.DefaultCacheBehavior.FunctionAssociations).toHaveLength(1);
@@ -359,7 +377,7 @@ describe("EdgeAuthUserPool", () => {
     expect((res.status ?? 2) & 2, res.stdout).toBe(0);
   });
 
-  it("creates the pool: e-mail sign-in, 12-character passwords, deletion protection, Essentials for V2_0 events", () => {
+  it("creates the pool: e-mail sign-in, 12-character passwords, deletion protection, managed login v2 on Essentials", () => {
     t.hasResource("AWS::Cognito::UserPool", { DeletionPolicy: "Retain" });
     t.hasResourceProperties("AWS::Cognito::UserPool", {
       UsernameAttributes: ["email"],
@@ -370,7 +388,7 @@ describe("EdgeAuthUserPool", () => {
       UserPoolTier: "ESSENTIALS",
       DeletionProtection: "ACTIVE",
     });
-    t.hasResourceProperties("AWS::Cognito::UserPoolDomain", { Domain: "edgeauth-test-ci", ManagedLoginVersion: 1 });
+    t.hasResourceProperties("AWS::Cognito::UserPoolDomain", { Domain: "edgeauth-test-ci", ManagedLoginVersion: 2 });
     expect(pool.hostedUiDomain).toBe("edgeauth-test-ci.auth.eu-west-1.amazoncognito.com");
   });
 
@@ -389,7 +407,8 @@ describe("EdgeAuthUserPool", () => {
       ExplicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
       AccessTokenValidity: 60,
       IdTokenValidity: 60,
-      RefreshTokenValidity: 43200,
+      RefreshTokenValidity: 30,
+      TokenValidityUnits: { AccessToken: "minutes", IdToken: "minutes", RefreshToken: "days" },
     });
   });
 

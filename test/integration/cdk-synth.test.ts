@@ -4,7 +4,8 @@
  * pack (registered by the app) finds nothing that is not acknowledged with a reason.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 
@@ -15,16 +16,21 @@ const exampleConfig = join(root, "examples", "cdk", "auth.config.example.json");
 type Template = { Resources: Record<string, { Type: string; Properties: Record<string, any>; Metadata?: Record<string, any> }> };
 
 let synth: { status: number | null; stdout: string; stderr: string };
-const template = (): Template => JSON.parse(readFileSync(join(out, "EdgeAuthSite.template.json"), "utf8")) as Template;
 
-beforeAll(() => {
-  rmSync(out, { recursive: true, force: true });
-  const env: NodeJS.ProcessEnv = { ...process.env, AUTH_CONFIG: exampleConfig, EDGE_AUTH_CDK_OUTPUTS: join(root, ".build", "no-cdk-outputs.json") };
+/** `npm run cdk:synth` with `AUTH_CONFIG`, offline and without AWS credentials. */
+function runSynth(config: string) {
+  const env: NodeJS.ProcessEnv = { ...process.env, AUTH_CONFIG: config, EDGE_AUTH_CDK_OUTPUTS: join(root, ".build", "no-cdk-outputs.json") };
   // No credentials: synthesizing must not need AWS.
   for (const k of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "CDK_DEFAULT_ACCOUNT"]) delete env[k];
   env.AWS_CONFIG_FILE = env.AWS_SHARED_CREDENTIALS_FILE = join(root, ".build", "no-such-file");
   const res = spawnSync("npm", ["run", "--silent", "cdk:synth"], { cwd: root, env, encoding: "utf8", timeout: 150_000 });
-  synth = { status: res.status, stdout: res.stdout, stderr: res.stderr };
+  return { status: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+const template = (): Template => JSON.parse(readFileSync(join(out, "EdgeAuthSite.template.json"), "utf8")) as Template;
+
+beforeAll(() => {
+  rmSync(out, { recursive: true, force: true });
+  synth = runSynth(exampleConfig);
 }, 160_000);
 
 describe("npm run cdk:synth (examples/cdk, offline)", () => {
@@ -34,6 +40,10 @@ describe("npm run cdk:synth (examples/cdk, offline)", () => {
     expect(existsSync(join(out, "EdgeAuthSite.template.json"))).toBe(true);
     const report = JSON.parse(readFileSync(join(out, "validation-report.json"), "utf8")) as { pluginReports: { violations: unknown[] }[] };
     expect(report.pluginReports.flatMap((r) => r.violations)).toEqual([]);
+  });
+
+  it("prints no feature flags notice: the example app sets the flags a new CDK project sets (examples/cdk/cdk.json)", () => {
+    expect(`${synth.stdout}${synth.stderr}`).not.toMatch(/feature flags/i);
   });
 
   it("passes cfn-lint with no errors", () => {
@@ -73,4 +83,30 @@ describe("npm run cdk:synth (examples/cdk, offline)", () => {
     expect(code).toContain(config.clientId);
     expect(code).toContain(`https://cognito-idp.eu-west-1.amazonaws.com/${config.userPoolId}`);
   });
+});
+
+describe("npm run cdk:synth with a bad config", () => {
+  it.each<[string, (example: Record<string, unknown>) => string, string[]]>([
+    [
+      "every config problem, no stack trace",
+      (example) => JSON.stringify({ ...example, region: "us-east-1", rule: [] }, null, 2),
+      ['rule: unknown key; did you mean "rules"?', "region: is us-east-1, but userPoolId"],
+    ],
+    ["a JSON syntax error, in words", () => '{\n  "region": "eu-west-1",\n  "clientId": \n}', ["is not valid JSON: expected a value at line 4, column 1 (in clientId)"]],
+  ])("%s", (_, write, messages) => {
+    const dir = mkdtempSync(join(tmpdir(), "edge-auth-cdk-bad-"));
+    try {
+      const file = join(dir, "auth.config.json");
+      writeFileSync(file, write(JSON.parse(readFileSync(exampleConfig, "utf8")) as Record<string, unknown>));
+      const r = runSynth(file);
+      const output = `${r.stdout}${r.stderr}`;
+      expect(r.status, output).not.toBe(0);
+      for (const m of messages) expect(output).toContain(m);
+      // No stack: neither "    at fn (file:line)" frames nor the throwing source line.
+      expect(output).not.toMatch(/^\s+at /m);
+      expect(output).not.toMatch(/ConfigError|throw new/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -134,12 +134,13 @@ describe("hotPath cloudfront-function", () => {
     expect([req.uri, req.querystring]).toEqual(["/docs/index.html", "q=%C3%BC&x=1"]);
     expect(req.headers).toMatchObject({ "x-auth-user": "jane", "x-auth-email": "jane@example.com", "x-auth-groups": "users", "x-auth-id-token": "header.payload-of-jane.signature" });
     expect(req.headers).not.toHaveProperty("x_auth_groups");
-    expect(cff.entries.at(-1)).toMatchObject({ status: 200, answeredBy: "origin", reason: "check-auth-function:forward" });
+    expect(cff.entries.at(-1)).toMatchObject({ status: 200, answeredBy: "origin", reason: "check-auth-function:signed-in" });
   });
 
   it("the response headers policy replaces the origin's security headers (its CSP too: a policy cannot merge)", async () => {
     const res = await cff.get("/public/page.html");
     expect(res.status).toBe(200);
+    expect(cff.entries.at(-1)).toMatchObject({ answeredBy: "origin", reason: "check-auth-function:public" });
     expect(securityHeaders(res.headers)).toEqual(POLICY);
     expect(res.headers["content-type"]).toBe(ORIGIN_HEADERS["content-type"]);
   });
@@ -192,6 +193,10 @@ describe("hotPath lambda-edge (the default)", () => {
     expect(lambda.entries.at(-1)).toMatchObject({ answeredBy: "check-auth", reason: "no-session" });
     const page = await lambda.get("/public/page.html");
     expect(page.headers["content-security-policy"]).toBe("default-src 'self'; frame-ancestors 'none'");
+    // check-auth counts its public and preflight passes instead of logging them; the log line still names them.
+    expect(lambda.entries.at(-1)).toMatchObject({ answeredBy: "origin", reason: "check-auth:public" });
+    await rawRequest(lambda.cf.port, "/docs/", { "access-control-request-method": "POST" }, "OPTIONS");
+    expect(lambda.entries.at(-1)).toMatchObject({ answeredBy: "origin", reason: "check-auth:preflight" });
     // The sign-in function is deployed with both hot paths and answers its own path.
     const signIn = await lambda.get("/signin?return=%2Fdocs%2F");
     expect([signIn.status, lambda.entries.at(-1)!.answeredBy]).toEqual([302, "sign-in"]);

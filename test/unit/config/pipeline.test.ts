@@ -5,9 +5,10 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import Ajv from "ajv";
+import { printParseErrorCode } from "jsonc-parser";
 import { describe, expect, it } from "vitest";
 import { configJsonSchema, configJsonSchemaText } from "../../../shared/config/json-schema";
-import { ConfigError, lineAndColumn, parseConfigText } from "../../../shared/config/load";
+import { ConfigError, SYNTAX_ERROR_WORDS, lineAndColumn, parseConfigText } from "../../../shared/config/load";
 import { resolveAuthConfig } from "../../../shared/config/resolve";
 import { closest } from "../../../shared/config/issues";
 
@@ -65,6 +66,34 @@ describe("region", () => {
   });
 });
 
+describe("every problem is reported at once", () => {
+  it.each<[string, Record<string, unknown>, string[]]>([
+    [
+      "an unknown key does not hide the region/pool mismatch (the README's example)",
+      { ...BASE, region: "us-east-1", userPoolId: "eu-west-1_AbC123", rule: [], paths: { callback: "parseauth" } },
+      [
+        'rule: unknown key; did you mean "rules"?',
+        "region: is us-east-1, but userPoolId eu-west-1_AbC123 is a pool in eu-west-1: the issuer would refuse every token",
+        'paths.callback: must be a path starting with "/" (no "//", "*", "?" or spaces)',
+      ],
+    ],
+    ["a wrong type elsewhere", { ...BASE, region: "us-east-1", forwardIdentity: "yes" }, ["forwardIdentity: must be true or false, got a string", "region: is us-east-1, but userPoolId eu-west-1_AbCdEf123 is a pool in eu-west-1"]],
+    ["an issuer of another pool, with a typo", { ...BASE, issuer: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other", rulez: [] }, ['rulez: unknown key; did you mean "rules"?', "issuer: names pool eu-west-1_Other"]],
+  ])("%s", (_, raw, expected) => {
+    const errors = errorsOf(raw);
+    for (const message of expected) expect(errors.some((e) => e.startsWith(message)), `${message} in ${errors.join(" | ")}`).toBe(true);
+    expect(errors).toHaveLength(expected.length);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ["a region the schema refused is not compared", { ...BASE, region: "us-east-9", rule: [] }],
+    ["a pool id of the wrong type is not compared", { ...BASE, userPoolId: 42, rule: [] }],
+    ["an OpenID Connect provider has no pool", { clientId: "x", provider: { type: "oidc", issuer: "https://id.example.com" }, rule: [] }],
+  ])("%s", (_, raw) => {
+    expect(errorsOf(raw).filter((e) => e.includes("is a pool in"))).toEqual([]);
+  });
+});
+
 describe("the example config, meant for npm run deploy", () => {
   const example = JSON.parse(readFileSync(join(root, "auth.config.example.json"), "utf8")) as Record<string, unknown>;
 
@@ -97,6 +126,32 @@ describe("JSON syntax errors name the line and column", () => {
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as Error).message).toContain(`auth.config.json is not valid JSON`);
     expect((err as Error).message).toContain(`line ${line}, column ${column}`);
+  });
+
+  it.each<[string, string, string]>([
+    ["a missing value", '{\n  "region": "eu-west-1",\n  "rules": [{ "path": "/admin/*", "groups": [] }], "clientId": }', 'expected a value at line 3, column 64 (in clientId)'],
+    ["a missing comma", '{\n  "region": "eu-west-1"\n  "clientId": "x"\n}', 'expected a comma (",") between two entries at line 3, column 3 (in clientId)'],
+    ["a trailing comma in a list", '{ "publicPaths": ["/public/*",] }', "expected a value at line 1, column 31 (in publicPaths[1])"],
+    ["a trailing comma in an object", '{\n  "region": "eu-west-1",\n}', "expected a key in double quotes at line 3, column 1"],
+    ["a missing colon", '{ "region" "eu-west-1" }', 'expected ":" after the key at line 1, column 12 (in region)'],
+    ["a comment", '{\n  // no comments in JSON\n  "region": "eu-west-1"\n}', "comments are not allowed in JSON at line 2, column 3"],
+    ["a single-quoted string", "{\n  'region': 'eu-west-1'\n}", "unexpected character (JSON has no comments, single quotes or bare words) at line 2, column 3"],
+    ["an unterminated string", '{\n  "region": "eu-west-1', 'a string that never ends (a missing closing ") at line 2, column 13 (in region)'],
+    ["a bad escape", '{ "region": "eu\\q" }', "an invalid escape (a backslash) in a string at line 1, column 13 (in region)"],
+    ["text after the object", '{ "region": "eu-west-1" } x', "unexpected character (JSON has no comments, single quotes or bare words) at line 1, column 27"],
+  ])("says what is wrong in words: %s", (_, text, words) => {
+    let message = "";
+    try {
+      parseConfigText(text, "auth.config.json");
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toBe(`config file auth.config.json is not valid JSON: ${words}`);
+  });
+
+  it("has words for every error the parser reports, and never its code names", () => {
+    for (let code = 1; code <= 16; code++) expect(SYNTAX_ERROR_WORDS[printParseErrorCode(code)], printParseErrorCode(code)).toBeDefined();
+    for (const words of Object.values(SYNTAX_ERROR_WORDS)) expect(words).not.toMatch(/[a-z][A-Z]/);
   });
 
   it("lineAndColumn is 1-based", () => {
