@@ -134,20 +134,20 @@ export const selectorSchema = z
     {
       groups: list(z.string().min(1, { error: "must be a non-empty group name" }), "must be a non-empty array of group names")
         .optional()
-        .describe("The user is in any of these groups (the groupsClaim)."),
+        .describe("The user is in any of these groups (the groupsClaim). Default: none (one kind per selector)."),
       emails: list(checked((v) => (/^[^\s@]+@[^\s@]+$/.test(v) ? undefined : `${JSON.stringify(v)} is not an e-mail address`)), "must be a non-empty array of e-mail addresses")
         .optional()
-        .describe("The user's e-mail is one of these, compared case-insensitively; verified (email_verified true or \"true\") except in exclude."),
+        .describe("The user's e-mail is one of these, compared case-insensitively; verified (email_verified true or \"true\") except in exclude. Default: none."),
       emailDomains: list(checked(DOMAIN_WHY), "must be a non-empty array of domain names")
         .optional()
-        .describe('The domain of the user\'s e-mail is one of these, case-insensitively: "example.com" exactly (not sub.example.com), "*.example.com" any subdomain at any depth (not example.com itself); verified except in exclude.'),
-      claim: checked(SELECTOR_CLAIM_WHY).optional().describe("A claim by name or dotted path (as groupsClaim reads it); with values."),
+        .describe('The domain of the user\'s e-mail is one of these, case-insensitively: "example.com" exactly (not sub.example.com), "*.example.com" any subdomain at any depth (not example.com itself); verified except in exclude. Default: none.'),
+      claim: checked(SELECTOR_CLAIM_WHY).optional().describe("A claim by name or dotted path (as groupsClaim reads it); with values. Default: none."),
       values: list(z.union([z.string(), z.number(), z.boolean()], { error: "must be a string, number or boolean" }), "must be a non-empty array of values")
         .optional()
-        .describe("With claim: the claim is one of these, or a list containing one; numbers and booleans compare by their JSON text."),
+        .describe("With claim: the claim is one of these, or a list containing one; numbers and booleans compare by their JSON text. Required with claim."),
       ipRanges: list(checked((v) => { const r = parseCidr(v); return typeof r === "string" ? r : undefined; }), "must be a non-empty array of CIDR ranges")
         .optional()
-        .describe('The viewer\'s IP is in one of these IPv4 or IPv6 CIDR ranges ("203.0.113.0/24", "2001:db8::/32"; a bare address is one host).'),
+        .describe('The viewer\'s IP is in one of these IPv4 or IPv6 CIDR ranges ("203.0.113.0/24", "2001:db8::/32"; a bare address is one host). Default: none.'),
     },
     { error: `must be an object that ${SELECTOR_HINT}` },
   )
@@ -171,12 +171,13 @@ const rules = z
           methods: list(z.enum(RULE_METHODS, { error: `must be one of CloudFront's methods: ${RULE_METHODS.join(", ")}` }), "must be a non-empty array of HTTP methods")
             .optional()
             .describe(`The methods the rule applies to (${RULE_METHODS.join(", ")}). Default: every method.`),
-          groups: list(z.string().min(1), "must be a non-empty array of group names")
+          groups: list(z.string(), "must be a non-empty array of group names")
+            .refine((a) => a.every((g) => g.length > 0), { error: "must be a non-empty array of group names" })
             .optional()
-            .describe("Groups (the groupsClaim); a signed-in user in none of them gets 403. Shorthand for one include selector { groups }."),
+            .describe("Groups (the groupsClaim); a signed-in user in none of them gets 403. Shorthand for one include selector { groups }. Default: none (one of groups, include, require or exclude is required)."),
           include: selectors("The user must match at least one of these selectors. Default: every signed-in user."),
-          require: selectors("The user must match every one of these selectors."),
-          exclude: selectors("A user matching any of these selectors gets 403, whatever else matches (an e-mail counts here verified or not)."),
+          require: selectors("The user must match every one of these selectors. Default: none."),
+          exclude: selectors("A user matching any of these selectors gets 403, whatever else matches (an e-mail counts here verified or not). Default: none."),
         },
         { error: 'must be an object { "path": "/admin/*", "groups": ["admins"] }' },
       )
