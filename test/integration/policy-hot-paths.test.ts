@@ -1,0 +1,188 @@
+/**
+ * Access policies (issue 21) through the BUILT artifacts: one table (test/fixtures/policy-table.ts) of every
+ * selector kind and combination, run through the built check-auth bundle (Lambda@Edge, the viewer's IP as
+ * `clientIp`), the built CloudFront Function (in the runtime emulator and under njs, the IP as `event.viewer.ip`,
+ * the session cookie sealed as parse-auth seals it) and `npm run policy`, which must agree on every row. And the
+ * function's size with four policy rules on top of the bench's config.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildViewerRequestEvent } from "../../local/cloudfront-function/event";
+import { njsAvailable, runUnderNjs } from "../../local/cloudfront-function/njs";
+import { loadCloudFrontFunction } from "../../local/cloudfront-function/runtime";
+import type { CloudFrontFunction } from "../../local/cloudfront-function/runtime";
+import { resolveConfig } from "../../shared/config/resolve";
+import { openSessionStore, sessionCookie } from "../../shared/edge/session-store";
+import { explain, loadPolicyConfig } from "../../scripts/policy";
+import { FOUR_POLICY_RULES, policySizeFigures } from "../../scripts/policy-size";
+import { DEFAULT_IP, POLICY_CASES, POLICY_RULES, caseClaims } from "../fixtures/policy-table";
+import type { PolicyCase } from "../fixtures/policy-table";
+import { buildWith, repoRoot } from "../helpers/build";
+import type { Built } from "../helpers/build";
+import { viewerRequest } from "../helpers/events";
+import { sessionCookieHeader } from "../helpers/session";
+import { idClaims, makeIssuer, sign, accessClaims } from "../helpers/tokens";
+
+const iss = makeIssuer({ region: "us-east-1", userPoolId: "us-east-1_Policy1", clientId: "policyclient1234567890" });
+const NOW = Math.floor(Date.now() / 1000);
+const HOST = "www.example.com";
+const RAW = {
+  region: iss.region,
+  userPoolId: iss.userPoolId,
+  clientId: iss.clientId,
+  domain: "auth.example.com",
+  jwks: { keys: [iss.key.jwk] },
+  publicPaths: ["/public/*"],
+  apiPaths: ["/api/*"],
+  rules: POLICY_RULES,
+};
+
+let edge: Built;
+let fnBuilt: Built;
+let fn: CloudFrontFunction;
+let fnCode: string;
+let kvs: { data: { key: string; value: string }[] };
+let key: string;
+
+beforeAll(async () => {
+  [edge, fnBuilt] = await Promise.all([buildWith(RAW), buildWith({ ...RAW, hotPath: "cloudfront-function", forwardIdentity: true })]);
+  expect(edge.status, edge.stderr + edge.stdout).toBe(0);
+  expect(fnBuilt.status, fnBuilt.stderr + fnBuilt.stdout).toBe(0);
+  fnCode = readFileSync(join(fnBuilt.outdir, "check-auth-function", "index.js"), "utf8");
+  kvs = JSON.parse(readFileSync(join(fnBuilt.outdir, "check-auth-function", "kvs.json"), "utf8"));
+  key = kvs.data.find((d) => d.key === "session-key")!.value;
+  fn = loadCloudFrontFunction(fnCode, { kvs, now: () => NOW * 1000 });
+}, 240_000);
+
+/** The id token claims of a case: Cognito-shaped, with exactly the case's e-mail, groups and claims. */
+function tokenClaims(c: PolicyCase): Record<string, unknown> {
+  return idClaims(iss, { username: "jane", iat: NOW - 60, extra: { email: undefined, email_verified: undefined, ...caseClaims(c) } });
+}
+
+/** What a built hot path answered: on to the origin, or the status it answered with. */
+type Answer = "allow" | number;
+
+async function onLambdaEdge(c: PolicyCase): Promise<Answer> {
+  const id = sign(tokenClaims(c), iss.key);
+  const access = sign(accessClaims(iss, { username: "jane", iat: NOW - 60 }), iss.key);
+  const event = viewerRequest({ host: HOST, uri: c.path, method: c.method ?? "GET", cookies: [sessionCookieHeader(iss.clientId, { username: "jane", idToken: id, accessToken: access })] });
+  (event.Records[0]!.cf.request as { clientIp: string }).clientIp = c.ip ?? DEFAULT_IP;
+  const res = (await (edge.load("check-auth").handler as (e: unknown) => Promise<Record<string, unknown>>)(event)) as { status?: string };
+  return res.status === undefined ? "allow" : Number(res.status);
+}
+
+/** The session cookie parse-auth would set for this user (the same code, on the same config and key). */
+function sealedSession(c: PolicyCase): string {
+  const r = resolveConfig({ ...RAW, hotPath: "cloudfront-function", forwardIdentity: true, session: { signingSecret: key } });
+  if (!r.ok) throw new Error(r.errors.join("; "));
+  const claims = { ...JSON.parse(JSON.stringify(tokenClaims(c))), exp: NOW + 600 };
+  const set = sessionCookie(openSessionStore("", r.config), r.config, { username: "jane", id: claims, idToken: "id-token", nowSeconds: NOW });
+  return /^([^=]+=[^;]*)/.exec(set)![1]!;
+}
+
+function functionEvent(c: PolicyCase) {
+  return buildViewerRequestEvent({
+    method: c.method ?? "GET",
+    path: c.path,
+    query: "",
+    headers: [["Host", HOST], ["Accept", "text/html"], ["Cookie", sealedSession(c)]],
+    ip: c.ip ?? DEFAULT_IP,
+  });
+}
+
+async function inFunction(c: PolicyCase): Promise<Answer> {
+  const r = await fn.run(functionEvent(c));
+  return r.kind === "request" ? "allow" : r.response.statusCode;
+}
+
+describe("every row, on both built hot paths and in the policy tester", () => {
+  it.each(POLICY_CASES)("$name → allow $allow", async (c) => {
+    const expected: Answer = c.allow ? "allow" : 403;
+    expect(await onLambdaEdge(c)).toBe(expected);
+    expect(await inFunction(c)).toBe(expected);
+    const tester = explain(loadPolicyConfig(edge.configPath).edge, { path: c.path, method: c.method ?? "GET", ip: c.ip ?? DEFAULT_IP, claims: tokenClaims(c) });
+    expect(tester.allow, tester.lines.join("\n")).toBe(c.allow);
+  });
+
+  it.runIf(njsAvailable())("the built function answers the same under njs", async () => {
+    for (const c of POLICY_CASES) {
+      const ev = functionEvent(c);
+      const out = await runUnderNjs(fnCode, ev, { kvs, now: new Date(NOW * 1000) });
+      expect(out.ok, out.ok ? "" : out.error).toBe(true);
+      const r = (out as { result: { statusCode?: number } }).result;
+      expect(r.statusCode === undefined ? "allow" : r.statusCode, c.name).toBe(c.allow ? "allow" : 403);
+    }
+  }, 120_000);
+
+  it("API requests get 403 JSON on both hot paths", async () => {
+    const c: PolicyCase = { name: "api", path: "/acme/data.json", allow: false };
+    const event = viewerRequest({ host: HOST, uri: "/acme/data.json", headers: { Accept: "application/json", "Sec-Fetch-Mode": "cors" } });
+    const id = sign(tokenClaims(c), iss.key);
+    const access = sign(accessClaims(iss, { username: "jane", iat: NOW - 60 }), iss.key);
+    event.Records[0]!.cf.request.headers.cookie = [{ key: "Cookie", value: sessionCookieHeader(iss.clientId, { username: "jane", idToken: id, accessToken: access }) }];
+    const res = (await (edge.load("check-auth").handler as (e: unknown) => Promise<Record<string, unknown>>)(event)) as { status?: string; body?: string };
+    expect(res.status).toBe("403");
+    expect(JSON.parse(res.body!)).toMatchObject({ error: "forbidden" });
+    const ev = buildViewerRequestEvent({ method: "GET", path: c.path, query: "", headers: [["Host", HOST], ["Accept", "application/json"], ["Sec-Fetch-Mode", "cors"], ["Cookie", sealedSession(c)]], ip: DEFAULT_IP });
+    const r = await fn.run(ev);
+    expect(r.kind === "response" && r.response.statusCode).toBe(403);
+    expect(r.kind === "response" && JSON.parse((r.response.body as { data: string }).data)).toMatchObject({ error: "forbidden" });
+  });
+});
+
+/** `npm run policy` as a process: its output and exit status. */
+function policyCli(args: string[], configPath: string): Promise<{ status: number | null; out: string; err: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "scripts", "policy.ts"), ...args], { cwd: repoRoot, env: { ...process.env, AUTH_CONFIG: configPath } });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.on("close", (status) => done({ status, out, err }));
+  });
+}
+
+describe("npm run policy, as a process", () => {
+  const dir = mkdtempSync(join(tmpdir(), "edge-auth-policy-"));
+  const file = (name: string, content: string) => {
+    writeFileSync(join(dir, name), content);
+    return join(dir, name);
+  };
+  it.each<[string, (cfg: string) => string[], number, RegExp]>([
+    ["allow, with the selector that decided", () => ["--path", "/finance/q3.html", "--claims", file("a.json", JSON.stringify({ email: "cfo@example.com", email_verified: "true" }))], 0, /^allow: GET \/finance\/q3\.html\n {2}rules\[1\] \/finance\/\* \(GET, HEAD\): allowed: include\[1\] matched: the e-mail "cfo@example\.com" matches/],
+    ["deny, the exclusion that decided", () => ["--path", "/finance/q3.html", "--claims", file("b.json", JSON.stringify({ email: "ann@example.com", email_verified: true, "cognito:groups": ["finance"], "custom:status": "suspended" }))], 1, /rules\[1\] \/finance\/\* \(GET, HEAD\): denied: exclude\[0\] matched: claim "custom:status" is "suspended"/],
+    ["deny from a token read without verifying it", () => ["--path", "/office/x", "--ip", "2001:db9::1", "--token", file("t.jwt", sign({ sub: "s" }, iss.key))], 1, /rules\[4\] \/office\/\*: denied: no include selector matched: include\[0\]: the viewer's IP 2001:db9::1 is in none of/],
+    ["the method decides whether a rule applies", () => ["--path", "/wiki/page", "--method", "post", "--claims", file("c.json", "{}")], 1, /rules\[5\] \/wiki\/\* \(PUT, PATCH, POST, DELETE\): denied: no include selector matched: groups: the user is in none of the groups "editors"/],
+    ["a public path", () => ["--path", "/public/a.css", "--claims", file("d.json", "{}")], 0, /a public path/],
+    ["bad input: no claims", () => ["--path", "/x"], 2, /give one of --claims or --token/],
+    ["bad input: claims not JSON", () => ["--path", "/x", "--claims", file("e.json", "{")], 2, /is not JSON/],
+    ["bad input: not an IP", () => ["--path", "/x", "--ip", "300.1.1.1", "--claims", file("f.json", "{}")], 2, /not an IPv4 or IPv6 address/],
+    ["bad input: an unknown argument", () => ["--path", "/x", "--user", "jane", "--claims", file("g.json", "{}")], 2, /unknown argument "--user"/],
+  ])("%s", async (_, args, status, output) => {
+    const r = await policyCli(args(edge.configPath), edge.configPath);
+    expect(r.status, r.out + r.err).toBe(status);
+    expect(r.out + r.err).toMatch(output);
+  }, 60_000);
+
+  it("a config the build refuses is bad input, naming the field", async () => {
+    const cfg = file("bad.json", JSON.stringify({ ...RAW, rules: [{ path: "/x/*", include: [{ ipRanges: ["10.0.0.0/33"] }] }] }));
+    const r = await policyCli(["--path", "/x", "--claims", file("h.json", "{}")], cfg);
+    expect(r.status).toBe(2);
+    expect(r.err).toMatch(/rules\[0\]\.include\[0\]\.ipRanges\[0\]: "10\.0\.0\.0\/33": the prefix length must be 0-32/);
+  }, 60_000);
+});
+
+describe("the CloudFront Function's size with policies", () => {
+  it("the bench's config + four rules using every selector kind, forwardIdentity and apiPaths: within 10 KB", async () => {
+    const kinds = new Set(FOUR_POLICY_RULES.flatMap((r) => [...(r.include ?? []), ...(r.require ?? []), ...(r.exclude ?? [])].flatMap((s) => Object.keys(s))));
+    expect([...kinds].sort()).toEqual(["claim", "emailDomains", "emails", "groups", "ipRanges", "values"]);
+    // The bench's config (bench/run.ts).
+    const bench = { ...RAW, publicPaths: ["/public/*", "/favicon.ico"], apiPaths: [], rules: [{ path: "/admin/*", groups: ["admins"] }] };
+    const f = await policySizeFigures(bench);
+    expect(f.bytesWithFourRules).toBeLessThanOrEqual(f.limit);
+    expect(f.rulesThatFit).toBeGreaterThanOrEqual(4);
+  }, 120_000);
+});
