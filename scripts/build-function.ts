@@ -180,6 +180,7 @@ export function functionDefines(all: Pick<AuthConfig, "sites">): Record<string, 
     __SEL_CLAIM__: String(f.claimSelectors),
     __SEL_IP__: String(f.ipSelectors),
     __RULE_METHODS__: String(f.ruleMethods),
+    __GROUPS_ONLY__: String(f.groupsOnly),
   };
 }
 

@@ -9,7 +9,7 @@ import { ERRORS } from "../edge/errors";
 import { escapeHtml } from "../edge/responses";
 import { globSet } from "../viewer/path-match";
 import type { GlobSet } from "../viewer/path-match";
-import { CLAIM, EMAILS, EMAIL_DOMAINS, IP_RANGES, compileRules } from "../viewer/rules";
+import { CLAIM, EMAILS, EMAIL_DOMAINS, IP_RANGES, compileRules, groupsOnly } from "../viewer/rules";
 import { markerName, sessionCookieName } from "../viewer/cookie-names";
 import type { CompiledRule } from "../viewer/rules";
 
@@ -86,6 +86,8 @@ export interface FunctionFeatures {
   ipSelectors: boolean;
   /** Some rule names `methods`. */
   ruleMethods: boolean;
+  /** Every rule is of today's form, `{ path, groups }`: the function needs no more than a group test. */
+  groupsOnly: boolean;
 }
 
 export function functionFeatures(all: Pick<AuthConfig, "sites">): FunctionFeatures {
@@ -105,6 +107,7 @@ export function functionFeatures(all: Pick<AuthConfig, "sites">): FunctionFeatur
     claimSelectors: kinds.has(CLAIM),
     ipSelectors: kinds.has(IP_RANGES),
     ruleMethods: rules.some((r) => r.methods !== undefined),
+    groupsOnly: groupsOnly(rules),
   };
 }
 

@@ -10,6 +10,7 @@ import { openSession } from "../../../shared/viewer/session-cookie";
 import { originUri } from "../../../shared/viewer/index-rewrite";
 import { DEFAULT_IP, POLICY_CASES, POLICY_RULES, caseClaims } from "../../fixtures/policy-table";
 import { makeIssuer, testConfig } from "../../helpers/tokens";
+import { functionFeatures } from "../../../shared/function/config";
 
 const iss = makeIssuer();
 const KEY = "k".repeat(43);
@@ -195,5 +196,20 @@ describe("properties: adding a condition never lets more people in", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("the CloudFront Function gets the code of the selector kinds the config uses, no more", () => {
+  const features = (rules: unknown[]) => functionFeatures({ sites: [{ hosts: ["*"], config: testConfig(iss, { rules }) }] });
+  it.each<[string, unknown[], Partial<ReturnType<typeof features>>]>([
+    ["no rules", [], { rules: false, groupsOnly: true, emailSelectors: false, claimSelectors: false, ipSelectors: false, ruleMethods: false }],
+    ["today's form", [{ path: "/a/*", groups: ["a"] }], { rules: true, groupsOnly: true, emailSelectors: false, claimSelectors: false, ipSelectors: false, ruleMethods: false }],
+    ["groups in a require", [{ path: "/a/*", require: [{ groups: ["a"] }] }], { groupsOnly: false, emailSelectors: false }],
+    ["methods", [{ path: "/a/*", methods: ["POST"], groups: ["a"] }], { groupsOnly: false, ruleMethods: true }],
+    ["an e-mail domain", [{ path: "/a/*", include: [{ emailDomains: ["example.com"] }] }], { emailSelectors: true, claimSelectors: false, ipSelectors: false }],
+    ["a claim", [{ path: "/a/*", exclude: [{ claim: "t", values: ["x"] }] }], { emailSelectors: false, claimSelectors: true, ipSelectors: false }],
+    ["a range", [{ path: "/a/*", include: [{ ipRanges: ["10.0.0.0/8"] }] }], { emailSelectors: false, claimSelectors: false, ipSelectors: true }],
+  ])("%s", (_, rules, expected) => {
+    expect(features(rules)).toMatchObject(expected);
   });
 });
