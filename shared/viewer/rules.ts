@@ -144,10 +144,11 @@ export function selectorMatches(s: CompiledSelector, f: PolicyFacts, excluding: 
   if ((typeof __SEL_EMAILS__ === "undefined" || __SEL_EMAILS__) && (k === EMAILS || k === EMAIL_DOMAINS)) {
     const email = f.e !== undefined ? f.e : excluding ? f.n : undefined;
     if (typeof email !== "string") return false;
-    const e = email.toLowerCase();
+    // Without a trailing dot, which names the same DNS domain (so it cannot dodge an exclusion).
+    const e = email.toLowerCase().replace(/\.+$/, "");
     if (k === EMAILS) return s.list!.indexOf(e) !== -1;
-    // The domain: after the last "@", without a trailing dot (the same DNS name).
-    const d = e.slice(e.lastIndexOf("@") + 1).replace(/\.+$/, "");
+    // The domain: after the last "@".
+    const d = e.slice(e.lastIndexOf("@") + 1);
     if (e.indexOf("@") === -1 || d === "") return false;
     return s.list!.some((v) => (v.charAt(0) === "*" ? d.length > v.length - 1 && d.slice(1 - v.length) === v.slice(1) : d === v));
   }

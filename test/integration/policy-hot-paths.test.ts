@@ -167,6 +167,26 @@ describe("npm run policy, as a process", () => {
     expect(r.out + r.err).toMatch(output);
   }, 60_000);
 
+  it("with sites, each site's own rules (--site picks it by host)", async () => {
+    const cfg = file(
+      "sites.json",
+      JSON.stringify({
+        ...RAW,
+        rules: undefined,
+        sites: [
+          { hosts: ["a.example.com"], clientId: "clienta", rules: [{ path: "/*", require: [{ emailDomains: ["a.example"] }] }] },
+          { hosts: ["*.b.example.com"], clientId: "clientb" },
+        ],
+      }),
+    );
+    const claims = file("s.json", JSON.stringify({ email: "x@b.example", email_verified: true }));
+    const run = (site: string[]) => policyCli(["--path", "/x.html", ...site, "--claims", claims], cfg);
+    const [a, b, none, other] = await Promise.all([run(["--site", "a.example.com"]), run(["--site", "www.b.example.com"]), run([]), run(["--site", "c.example.com"])]);
+    expect([a.status, b.status, none.status, other.status], a.out + b.out + none.err + other.err).toEqual([1, 0, 2, 2]);
+    expect(a.out).toMatch(/require\[0\] did not match: the e-mail "x@b\.example" does not match the e-mail domains "a\.example"/);
+    expect(none.err).toMatch(/2 sites: give --site/);
+  }, 60_000);
+
   it("a config the build refuses is bad input, naming the field", async () => {
     const cfg = file("bad.json", JSON.stringify({ ...RAW, rules: [{ path: "/x/*", include: [{ ipRanges: ["10.0.0.0/33"] }] }] }));
     const r = await policyCli(["--path", "/x", "--claims", file("h.json", "{}")], cfg);
