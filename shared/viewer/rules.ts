@@ -208,23 +208,20 @@ export function groupsOnly(rules: readonly CompiledRule[]): boolean {
 }
 
 /**
- * What the rules read, worked out at build (or load): the claims with the values they are compared with, and
- * whether e-mails are read at all (`email`), or only by exclusions (`anyEmail`: an unverified address counts).
+ * What the rules read beyond the groups, worked out at build (or load): the claims with the values they are
+ * compared with, and whether an exclusion reads e-mails (`anyEmail`: then an unverified address counts too). The
+ * verified e-mail the session cookie carries anyway (for `x-auth-email`).
  */
 export interface PolicyNeeds {
   claims: Record<string, string[]>;
-  email: boolean;
   anyEmail: boolean;
 }
 
 export function policyNeeds(rules: readonly Rule[]): PolicyNeeds {
-  const needs: PolicyNeeds = { claims: {}, email: false, anyEmail: false };
+  const needs: PolicyNeeds = { claims: {}, anyEmail: false };
   const add = (s: Selector, excluding: boolean) => {
     if ("claim" in s) needs.claims[s.claim] = (needs.claims[s.claim] || []).concat(s.values.filter((v) => (needs.claims[s.claim] || []).indexOf(v) === -1));
-    if ("emails" in s || "emailDomains" in s) {
-      needs.email = true;
-      if (excluding) needs.anyEmail = true;
-    }
+    if (excluding && ("emails" in s || "emailDomains" in s)) needs.anyEmail = true;
   };
   for (let i = 0; i < rules.length; i++) {
     const r = rules[i]!;
