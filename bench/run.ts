@@ -12,7 +12,7 @@
  *     bytes the built function writes at the default log level, its cost per million at AWS's published prices
  *     (bench/cost.ts), and for the CloudFront Function its size against the 10 KB limit and its time in the local
  *     emulator (an indicator only: the real runtime is not Node).
- * Prints the tables and writes them as JSON to .build/bench/latest.json (untracked: README's figures are the record).
+ * Prints the tables and writes them as JSON to .build/bench/latest.json (untracked: docs/performance.md is the record).
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createPublicKey, verify } from "node:crypto";

@@ -76,7 +76,7 @@ export function withPoolIds(raw: AuthConfigInput, ids: PoolIds, label: string): 
       throw new ConfigError(
         `${label}: userPool.${key} is a token (a value known only at deploy time), but the edge functions need it at synth: ` +
           "Lambda@Edge has no environment variables, so it is baked into their code. Deploy the pool first and pass its ids as strings " +
-          "(README: Deploy with AWS CDK, two phases).",
+          "(docs/deploy-cdk.md#a-new-user-pool-two-phases).",
       );
   }
   return {
@@ -130,7 +130,7 @@ export function resolveForSynth(raw: AuthConfigInput, label: string, warn: (line
     throw new ConfigError(
       `invalid config ${label}:\n  userPoolId: is required: this config creates its user pool (deploy.createUserPool), whose ids exist only ` +
         "once it is deployed, and the edge functions need them at synth. Deploy an EdgeAuthUserPool stack first and pass its ids " +
-        "as `userPool` (README: Deploy with AWS CDK), or put userPoolId, clientId and domain of an existing pool in the config",
+        "as `userPool` (docs/deploy-cdk.md#a-new-user-pool-two-phases), or put userPoolId, clientId and domain of an existing pool in the config",
     );
   // Keys and error pages are read by the build; stand-ins let everything else be checked now, without a network call.
   const errorPages = isObject(raw.errorPages) ? Object.fromEntries(Object.keys(raw.errorPages).map((k) => [k, ""])) : {};

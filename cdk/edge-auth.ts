@@ -11,10 +11,13 @@ import * as acm from "aws-cdk-lib/aws-certificatemanager";
 import * as cloudfront from "aws-cdk-lib/aws-cloudfront";
 import * as origins from "aws-cdk-lib/aws-cloudfront-origins";
 import * as lambda from "aws-cdk-lib/aws-lambda";
+import * as logs from "aws-cdk-lib/aws-logs";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
 import type { IConstruct } from "constructs";
 import type { DeployConfig, ResolvedConfig } from "../shared/config/types";
+import { EDGE_LOG_RETENTION_DAYS, edgeLogGroupName, edgeLogRegions } from "../shared/config/edge-logging";
+import { allowedMethodSetFor } from "../shared/config/methods";
 import { deployedEdgeFunctions } from "../shared/functions";
 import type { FunctionSpec } from "../shared/functions";
 import { buildBundles } from "./bundles";
@@ -73,7 +76,7 @@ const EDGE_LIMITS = { memorySize: 128, timeout: Duration.seconds(5), architectur
 const EDGE_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /**
- * Cognito sign-in in front of a static site on CloudFront. See README, "Deploy with AWS CDK".
+ * Cognito sign-in in front of a static site on CloudFront. See docs/deploy-cdk.md.
  *
  * Lambda@Edge functions are `cloudfront.experimental.EdgeFunction`s: created in place when the stack is in
  * us-east-1, otherwise in a us-east-1 stack CDK adds (and whose version ARN it reads back through SSM).
@@ -152,18 +155,23 @@ export class EdgeAuth extends Construct {
       functionAssociations: viewer.functionAssociations ?? [],
     };
 
+    // The auth paths' behaviours allow whatever the default behaviour allows: check-auth redirects any request it
+    // handles there (an expired POST is sent to paths.refresh with a 307, which keeps the method).
+    let defaultMethods: readonly string[];
     if (props.distribution) {
       this.distribution = props.distribution;
-      this.attachDefault(props.distribution, defaultEdge);
+      defaultMethods = this.attachDefault(props.distribution, defaultEdge);
     } else {
       const site = this.siteDistribution(deploy, defaultEdge);
       this.bucket = site.bucket;
       this.distribution = site.distribution;
+      defaultMethods = cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS.methods;
     }
     const origin = props.origin ?? this.siteOrigin!;
     for (const spec of deployed.filter((f) => f.runtime === "lambda-edge" && f.trigger === "viewer-request" && f.behaviour !== "default")) {
       this.distribution.addBehavior(edge.paths[spec.behaviour as keyof ResolvedConfig["paths"]], origin, {
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: allowedMethodsOf(defaultMethods),
         cachePolicy: CACHING_DISABLED,
         edgeLambdas: [{ functionVersion: edgeFunctions[spec.name]!, eventType: cloudfront.LambdaEdgeEventType.VIEWER_REQUEST }],
         ...(this.responseHeadersPolicy ? { responseHeadersPolicy: this.responseHeadersPolicy } : {}),
@@ -195,6 +203,23 @@ export class EdgeAuth extends Construct {
     acknowledge(fn.lambda.node.defaultChild!, [
       ["AwsSolutions-L1", "nodejs24.x is the runtime the bundles are built and tested for (as in serverless.yml); Lambda@Edge supports a runtime only some time after Lambda does."],
     ]);
+    // Lambda@Edge logs to /aws/lambda/us-east-1.<function> in each region it runs in, and creates that group with
+    // no retention: CDK's LogRetention creates it in every edge cache region first, with the retention
+    // (shared/config/edge-logging.ts). No /aws/lambda/<function> group is made: Lambda@Edge never writes there.
+    // In the function's own stack: with a site stack outside us-east-1, that is the us-east-1 stack CDK adds.
+    for (const region of edgeLogRegions()) {
+      new logs.LogRetention(fn.lambda, `Logs${region.replace(/-/g, "")}`, {
+        logGroupName: edgeLogGroupName(fn.lambda.functionName),
+        logGroupRegion: region,
+        retention: EDGE_LOG_RETENTION_DAYS as logs.RetentionDays,
+      });
+    }
+    const providerRole = Stack.of(fn.lambda).node.tryFindChild(LOG_RETENTION_PROVIDER_ID)?.node.tryFindChild("ServiceRole");
+    if (providerRole)
+      acknowledge(providerRole, [
+        [IAM4_BASIC_EXECUTION, "CDK's LogRetention provider writes its own logs with the basic execution role; it runs only during deploys."],
+        ["AwsSolutions-IAM5[Resource::*]", "CDK's LogRetention provider sets the retention of log groups in other regions (Lambda@Edge's), whose ARNs no single-region policy can name in advance."],
+      ]);
     return fn;
   }
 
@@ -230,6 +255,9 @@ export class EdgeAuth extends Construct {
       defaultBehavior: {
         origin: this.siteOrigin,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        // What the viewer check handles, as serverless.yml (shared/config/methods.ts SITE_METHODS).
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+        cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
         compress: true,
         cachePolicy,
         ...(defaultEdge.edgeLambdas?.length ? { edgeLambdas: defaultEdge.edgeLambdas } : {}),
@@ -263,7 +291,7 @@ export class EdgeAuth extends Construct {
    * distribution defined elsewhere. The L2 Distribution renders its default behaviour once, so it is set on the
    * CloudFormation resource; an existing viewer-request function there is an error (one per event type).
    */
-  private attachDefault(distribution: cloudfront.Distribution, defaultEdge: { edgeLambdas: cloudfront.EdgeLambda[]; functionAssociations: cloudfront.FunctionAssociation[] }): void {
+  private attachDefault(distribution: cloudfront.Distribution, defaultEdge: { edgeLambdas: cloudfront.EdgeLambda[]; functionAssociations: cloudfront.FunctionAssociation[] }): readonly string[] {
     const cfn = distribution.node.defaultChild as cloudfront.CfnDistribution;
     const config = cfn.distributionConfig as cloudfront.CfnDistribution.DistributionConfigProperty;
     const dcb = config.defaultCacheBehavior as cloudfront.CfnDistribution.DefaultCacheBehaviorProperty;
@@ -275,10 +303,13 @@ export class EdgeAuth extends Construct {
       throw new Error(`EdgeAuth ${this.node.path}: the distribution's default behaviour already has a ${clash.join(" and ")} function; EdgeAuth needs that event for the sign-in check`);
     if (this.responseHeadersPolicy && dcb.responseHeadersPolicyId)
       Annotations.of(this).addWarningV2("edge-auth:headers", "the distribution's default behaviour keeps its own response headers policy, so the config's security headers are not added there");
+    // The viewer check lets CORS preflights through: the default behaviour must allow OPTIONS for them to reach it.
+    const allowedMethods = allowedMethodSetFor([...((dcb.allowedMethods as string[] | undefined) ?? ["GET", "HEAD"]), "OPTIONS"]);
     cfn.distributionConfig = {
       ...config,
       defaultCacheBehavior: {
         ...dcb,
+        allowedMethods: [...allowedMethods],
         lambdaFunctionAssociations: [
           ...lambdas,
           ...defaultEdge.edgeLambdas.map((l) => ({ eventType: l.eventType, lambdaFunctionArn: l.functionVersion.edgeArn, includeBody: l.includeBody })),
@@ -287,7 +318,17 @@ export class EdgeAuth extends Construct {
         ...(this.responseHeadersPolicy && !dcb.responseHeadersPolicyId ? { responseHeadersPolicyId: this.responseHeadersPolicy.responseHeadersPolicyId } : {}),
       },
     };
+    return allowedMethods;
   }
+}
+
+/** The id CDK gives its LogRetention provider (one a stack): aws-cdk-lib/aws-logs/lib/log-retention. */
+const LOG_RETENTION_PROVIDER_ID = "LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a";
+
+/** The L2 value for one of CloudFront's allowed method sets. */
+function allowedMethodsOf(methods: readonly string[]): cloudfront.AllowedMethods {
+  const set = allowedMethodSetFor(methods);
+  return [cloudfront.AllowedMethods.ALLOW_GET_HEAD, cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS, cloudfront.AllowedMethods.ALLOW_ALL].find((m) => m.methods.length === set.length)!;
 }
 
 /** cdk-nag's finding for the managed policy every Lambda role CDK creates carries. */

@@ -1,6 +1,6 @@
 /**
  * The AWS CDK constructs of cloudfront-cognito-edge-auth (`import { EdgeAuth } from "cloudfront-cognito-edge-auth/cdk"`).
- * See README, "Deploy with AWS CDK".
+ * See docs/deploy-cdk.md.
  */
 export { EdgeAuth } from "./edge-auth";
 export type { EdgeAuthProps } from "./edge-auth";

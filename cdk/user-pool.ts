@@ -2,8 +2,7 @@
  * `EdgeAuthUserPool`: the user pool a config with `deploy.createUserPool` asks for — pool, domain, app client,
  * managed login style, groups and Cognito triggers — with the properties serverless.pool.yml gives them (both from
  * shared/config/user-pool.ts; test/integration/pool-parity.test.ts compares the two templates). Put it in a stack of its own in the
- * config's `region`: the edge functions need its ids at synth, so it is deployed first (README, "Deploy with AWS
- * CDK"), and `poolIdsFromOutputs` reads them back for `EdgeAuth`.
+ * config's `region`: the edge functions need its ids at synth, so it is deployed first (docs/deploy-cdk.md), and `poolIdsFromOutputs` reads them back for `EdgeAuth`.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -4,7 +4,9 @@
 //   custom.behaviours.default   keys set on the default behaviour (a CloudFront Function, its cache policy)
 //   custom.behaviours.every     keys set on every behaviour, the default one and each path (a response headers policy)
 // Once the stack's own resources are merged in, every Ref / Fn::GetAtt these settings name is checked to exist, and
-// no behaviour may run a CloudFront Function and a Lambda@Edge on the same event (CloudFront refuses that).
+// no behaviour may run a CloudFront Function and a Lambda@Edge on the same event (CloudFront refuses that), and every
+// path behaviour allows at least the default behaviour's methods (an auth path must take what the site sends it,
+// e.g. check-auth's 307 of an expired POST to the refresh path).
 "use strict";
 
 class DistributionSettings {
@@ -47,6 +49,11 @@ class DistributionSettings {
       if (!resources[id]) throw new Error(`distribution-settings: custom.behaviours names ${id}, which is not a resource of the stack`);
     }
     const config = this.distributionConfig();
+    const methods = (b) => b.AllowedMethods || ["GET", "HEAD"];
+    for (const b of config.CacheBehaviors || []) {
+      const missing = methods(config.DefaultCacheBehavior).filter((m) => !methods(b).includes(m));
+      if (missing.length) throw new Error(`distribution-settings: behaviour ${b.PathPattern} does not allow ${missing.join(", ")}, which the default behaviour allows`);
+    }
     for (const b of [config.DefaultCacheBehavior, ...(config.CacheBehaviors || [])]) {
       const lambdaEvents = new Set((b.LambdaFunctionAssociations || []).map((a) => a.EventType));
       for (const a of b.FunctionAssociations || []) {

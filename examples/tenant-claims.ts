@@ -10,7 +10,7 @@
  * Deploying it needs: a table (here `TENANTS_TABLE`, default `user-tenants`) keyed by `sub`, the environment
  * variable on the trigger function, and `dynamodb:GetItem` on that table in the function's role.
  *
- * Rules the trigger applies to whatever this returns (see README, "Cognito triggers"):
+ * Rules the trigger applies to whatever this returns (see docs/triggers.md):
  * - reserved claims (`sub`, `cognito:groups`, `exp`, ...) and claims the config already produces are dropped
  *   and logged, as are values that are not strings, numbers, booleans or arrays of those;
  * - claims past `maxClaimsBytes` are dropped and logged;

@@ -1,7 +1,7 @@
 /**
  * `npm run deploy`: deploys everything from one config, from nothing or again (idempotent).
  *
- * Order, and why (see README "Deploy to AWS"):
+ * Order, and why (see docs/deploy-serverless.md):
  *  1. Pool stack (only when the config creates a pool), in the config's region: the edge bundles need the app
  *     client's id, which exists only after this deploy. Its callback URLs use the aliases and, once known, the
  *     distribution's domain.
@@ -10,7 +10,10 @@
  *     edge bundles and of the CloudFront Function's key value store.
  *  3. Edge stack (us-east-1): bucket, distribution, Lambda@Edge functions and, with hotPath cloudfront-function, the
  *     CloudFront Function, its key value store and a response headers policy; the site is uploaded after it.
- *  4. On the very first deploy without a custom domain the distribution's domain was unknown in step 1, so the
+ *  4. The Lambda@Edge log groups (`/aws/lambda/us-east-1.<function>`) get their retention in every edge cache
+ *     region, by the edge stack's `sls deploy` (deploy/edge-logs.js, scripts/edge-log-retention.ts): Lambda@Edge
+ *     creates them where it runs, with no retention, so no template can.
+ *  5. On the very first deploy without a custom domain the distribution's domain was unknown in step 1, so the
  *     pool stack is deployed once more with it. Later deploys find it in step 1 and skip this.
  *
  * `--upload-site-only` uploads the site folder to the existing bucket and does nothing else.
@@ -24,6 +27,7 @@ import { BuildError, buildAll } from "./build";
 import { absolutePaths } from "../shared/config/load";
 import { clientUrls, hasSites, hostedUiDomain, poolClients, stackNames } from "../shared/config/deploy";
 import { loadDeployConfig, packageAll, workDir } from "./package";
+import type { DeployConfig } from "../shared/config/types";
 import { sls, SlsError } from "./sls";
 import type { SlsEnv } from "./sls";
 
@@ -62,6 +66,19 @@ export function keptSecrets(raw: Json, previous: Json): { nonceSigningSecret: st
   return { nonceSigningSecret, session: { ...session, signingSecret } };
 }
 
+/**
+ * The config the edge bundles are built from (`.build/<service>-<stage>/auth.config.generated.json`, written by
+ * the caller): the user's config with its file paths made absolute and the secrets kept from the previous deploy
+ * (keptSecrets). An unchanged config therefore builds identical bundles, whether `npm run deploy` or
+ * `sls deploy` (scripts/sls-prepare.ts) builds them.
+ */
+export function generatedConfig(configPath: string, raw: Json, deploy: DeployConfig): { path: string; config: Json } {
+  const path = join(workDir(deploy), "auth.config.generated.json");
+  const previous = existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as Json) : {};
+  // Written to .build/: its file paths must still mean the user's files, next to the config.
+  return { path, config: { ...absolutePaths(raw, dirname(configPath)), ...keptSecrets(raw, previous) } };
+}
+
 function required(outputs: Record<string, string> | undefined, key: string, stack: string): string {
   const v = outputs?.[key];
   if (!v) throw new BuildError(`stack ${stack} has no output ${key}; was it deployed by this project?`);
@@ -89,10 +106,7 @@ async function main() {
   const hosts = new Set(deploy.aliases);
   if (edgeBefore?.CloudFrontDistributionDomainName) hosts.add(edgeBefore.CloudFrontDistributionDomainName);
 
-  const generatedPath = join(workDir(deploy), "auth.config.generated.json");
-  const previous = existsSync(generatedPath) ? (JSON.parse(readFileSync(generatedPath, "utf8")) as Record<string, unknown>) : {};
-  // Written to .build/: its file paths must still mean the user's files, next to the config.
-  const generated: Record<string, unknown> = { ...absolutePaths(raw, dirname(configPath)), ...keptSecrets(raw, previous) };
+  const { path: generatedPath, config: generated } = generatedConfig(configPath, raw, deploy);
 
   if (deploy.createUserPool) {
     console.log(`\n== 1/3 user pool stack ${names.pool} (${region})`);

@@ -10,7 +10,7 @@
  *   another region's metrics;
  * - an alarm can only watch metrics of its own region, and the stack is in us-east-1, so the alarms count the
  *   requests served through us-east-1 only. That is the busiest region for North American viewers, but a spike
- *   that stays in, say, eu-west-1 does not trip them (README "Operate it" says so, and how to add more).
+ *   that stays in, say, eu-west-1 does not trip them (docs/operate.md says so, and how to add more).
  *
  * The queries are CloudWatch Metrics Insights (`SELECT SUM(m) FROM SCHEMA(...)`): one alarm covers every function
  * and every rejection reason without listing them, and a new reason is counted the day it first appears.

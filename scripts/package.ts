@@ -49,18 +49,24 @@ export function workDir(deploy: DeployConfig): string {
   return dir;
 }
 
+/**
+ * The config a package's build reads: the config itself, or, when the config creates its pool (no ids yet), a copy
+ * with placeholder pool ids (its edge bundles are for inspection; `npm run deploy` builds them with the real ids).
+ */
+export function packageBuildConfig(configPath: string, log: (line: string) => void = console.log): string {
+  const { raw, config, deploy } = loadDeployConfig(configPath);
+  if (!deploy.createUserPool) return configPath;
+  const buildConfig = join(workDir(deploy), "auth.config.package.json");
+  writeFileSync(buildConfig, JSON.stringify(withPoolPlaceholders(absolutePaths(raw, dirname(configPath)), hostedUiDomain(deploy.userPool.domainPrefix, config.edge.region)), null, 2), { mode: 0o600 });
+  log("note: the config creates a user pool, so the edge bundles in this package carry placeholder pool ids; `npm run deploy` rebuilds them with the real ones");
+  return buildConfig;
+}
+
 /** Builds and packages both stacks; returns the folders holding the templates. */
 export async function packageAll(opts: PackageOptions): Promise<{ edge: string; pool?: string }> {
   const log = opts.log ?? console.log;
-  const { raw, config, deploy } = loadDeployConfig(opts.configPath);
-  let buildConfig = opts.configPath;
-  if (deploy.createUserPool) {
-    const region = config.edge.region;
-    buildConfig = join(workDir(deploy), "auth.config.package.json");
-    writeFileSync(buildConfig, JSON.stringify(withPoolPlaceholders(absolutePaths(raw, dirname(opts.configPath)), hostedUiDomain(deploy.userPool.domainPrefix, region)), null, 2), { mode: 0o600 });
-    log("note: the config creates a user pool, so the edge bundles in this package carry placeholder pool ids; `npm run deploy` rebuilds them with the real ones");
-  }
-  await buildAll({ configPath: buildConfig, outdir: opts.outdir, log });
+  const { deploy } = loadDeployConfig(opts.configPath);
+  await buildAll({ configPath: packageBuildConfig(opts.configPath, log), outdir: opts.outdir, log });
   const env = { configPath: opts.configPath, outdir: opts.outdir, siteHosts: opts.siteHosts ?? [] };
   const quiet = opts.verbose === false;
   const edge = join(opts.packageDir, "edge");

@@ -16,6 +16,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { cloudFrontName, stackNames } from "../shared/config/deploy";
+import { SITE_METHODS } from "../shared/config/methods";
 import { policyHeaders } from "../shared/config/response-headers";
 import type { DeployConfig, ResolvedConfig } from "../shared/config/types";
 import { deployedEdgeFunctions } from "../shared/functions";
@@ -62,9 +63,12 @@ export interface HotPathParts {
   functionCode: FunctionCodeFile[];
 }
 
-/** Nothing: the lambda-edge hot path, or a command that reads no build (see scripts/sls-values.ts). */
+/** Set on every behaviour, whatever the hot path: the methods the viewer check handles (shared/config/methods.ts). */
+const EVERY_BEHAVIOUR: Cfn = { AllowedMethods: [...SITE_METHODS.AllowedMethods], CachedMethods: [...SITE_METHODS.CachedMethods] };
+
+/** Nothing but the methods: the lambda-edge hot path, or a command that reads no build (see scripts/sls-values.ts). */
 export function noHotPathParts(): HotPathParts {
-  return { resources: {}, behaviours: { default: {}, every: {} }, keyValueStoreImports: [], functionCode: [] };
+  return { resources: {}, behaviours: { default: {}, every: { ...EVERY_BEHAVIOUR } }, keyValueStoreImports: [], functionCode: [] };
 }
 
 /** `{ "Ref": id }` */
@@ -150,7 +154,7 @@ export function hotPathParts(root: string, distDir: string, edge: ResolvedConfig
     behaviours: {
       // Set in full: with no Lambda on the default behaviour, osls builds it from a path behaviour's settings.
       default: { ViewerProtocolPolicy: "redirect-to-https", Compress: true, CachePolicyId: ref(siteCachePolicy), FunctionAssociations: functionAssociations },
-      every: hasHeaders ? { ResponseHeadersPolicyId: ref(RESPONSE_HEADERS_POLICY_ID) } : {},
+      every: { ...EVERY_BEHAVIOUR, ...(hasHeaders ? { ResponseHeadersPolicyId: ref(RESPONSE_HEADERS_POLICY_ID) } : {}) },
     },
     keyValueStoreImports: imports,
     functionCode,

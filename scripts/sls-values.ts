@@ -257,6 +257,8 @@ function edgeFunctions(distDir: string, edge: ResolvedConfig): Cfn {
       handler: `${distDir}/${f.name}/index.handler`,
       description: f.description,
       package: { patterns: ["!**", `${distDir}/${f.name}/**`] },
+      // osls would create /aws/lambda/<function>, which Lambda@Edge never writes (shared/config/edge-logging.ts).
+      disableLogs: true,
       events: [{ cloudFront: event }],
     };
   }

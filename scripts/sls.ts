@@ -38,6 +38,8 @@ export function sls(stack: Stack, args: string[], env: SlsEnv, opts: { quiet?: b
         AUTH_OUTDIR: env.outdir,
         EDGE_AUTH_SITE_HOSTS: (env.siteHosts ?? []).join(","),
         EDGE_AUTH_WITHOUT_BUILD: env.readsBuild === false ? "1" : "",
+        // Our npm scripts build before they run osls: scripts/sls-prepare.ts builds nothing again.
+        EDGE_AUTH_BUILT: "1",
         SLS_TELEMETRY_DISABLED: "1",
         SLS_NOTIFICATIONS_MODE: "off",
         AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: "1",

@@ -2,7 +2,7 @@
  * A small CDK app using the EdgeAuth construct: the site (bucket, distribution, sign-in at the edge) in us-east-1
  * and, when the config creates its user pool, the pool in a stack of its own in the config's region.
  *
- *   npx cdk deploy --all --outputs-file cdk-outputs.json   (README: "Deploy with AWS CDK")
+ *   npx cdk deploy --all --outputs-file cdk-outputs.json   (docs/deploy-cdk.md)
  *
  * Config: AUTH_CONFIG, else auth.config.json at the repository root, else auth.config.example.json next to this
  * file (an existing pool's shape with its keys embedded, so `npm run cdk:synth` works offline).

@@ -51,8 +51,13 @@ const harness = (event: CffViewerRequestEvent) => `
 ;(function () {
   var ev = ${JSON.stringify(event)};
   ${defineRawQueryString("ev", rawQueryStringOf(event))}
+  // njs cuts a console.log line at 2,048 bytes: the result goes out as ASCII JSON in lines of 1,000 characters.
   Promise.resolve().then(function () { return handler(ev); }).then(
-    function (r) { console.log("${MARK}ok " + JSON.stringify(r)); },
+    function (r) {
+      var s = JSON.stringify(r).replace(/[\\u007f-\\uffff]/g, function (c) { return "\\\\u" + ("000" + c.charCodeAt(0).toString(16)).slice(-4); });
+      for (var i = 0; i < s.length; i += 1000) console.log("${MARK}part " + s.slice(i, i + 1000));
+      console.log("${MARK}ok");
+    },
     function (e) { console.log("${MARK}error " + String(e)); });
 })();
 `;
@@ -76,8 +81,9 @@ export function runUnderNjs(
       const lines = stdout.split("\n").filter((l) => l !== "");
       const at = lines.findIndex((l) => l.startsWith(MARK));
       const logs = at < 0 ? lines : lines.slice(0, at);
-      const out = lines[at]?.slice(MARK.length);
-      if (out?.startsWith("ok ")) resolve({ ok: true, result: JSON.parse(out.slice(3)), logs });
+      const ours = lines.slice(Math.max(at, 0)).filter((l) => l.startsWith(MARK)).map((l) => l.slice(MARK.length));
+      const out = ours[ours.length - 1];
+      if (at >= 0 && out === "ok") resolve({ ok: true, result: JSON.parse(ours.filter((l) => l.startsWith("part ")).map((l) => l.slice(5)).join("")), logs });
       else resolve({ ok: false, error: out?.startsWith("error ") ? out.slice(6) : `${stderr}${stdout}`.trim() || String(err), logs });
     });
   });

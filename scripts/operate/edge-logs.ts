@@ -9,6 +9,7 @@
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-logs.html
  */
 import { CloudWatchLogsClient, DescribeLogGroupsCommand, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { edgeLogGroupName } from "../../shared/config/edge-logging";
 import { isRegionNotEnabled, oneLine } from "./aws-errors";
 import { mapLimit } from "./map-limit";
 
@@ -83,7 +84,7 @@ export class EdgeLogsError extends Error {}
 
 /** The log group Lambda@Edge writes a function's logs to, in every region (the prefix names the home region). */
 export function logGroupName(functionName: string): string {
-  return `/aws/lambda/us-east-1.${functionName}`;
+  return edgeLogGroupName(functionName);
 }
 
 /**

@@ -82,7 +82,38 @@ export function resolveAuthConfig(raw: unknown, extra: ResolveExtra = {}): Resul
   const triggers = triggersPart(data.triggers ?? {}, data.logLevel, fail, warnings);
   if (errors.length || !sites || !triggers || !deploy) return { ok: false, errors, warnings };
   warnings.push(...writableClaimWarnings(sites, triggers));
+  warnings.push(...usernameClaimWarnings(sites, triggers, raw));
   return { ok: true, config: { edge: sites[0]!.config, sites, triggers, deploy }, warnings };
+}
+
+/**
+ * Standard claims users commonly edit themselves (OpenID Connect Core §5.1; Cognito lets users write every
+ * attribute the app client's write attributes do not exclude, and custom attributes are user-writable the same way).
+ * `email` and `phone_number` are absent: they are forwarded only when verified (shared/viewer/identity-headers.ts).
+ */
+const USER_EDITABLE_CLAIMS = ["preferred_username", "name", "given_name", "family_name", "middle_name", "nickname", "profile", "picture", "website", "gender", "birthdate", "zoneinfo", "locale", "address"];
+
+/**
+ * A warning per site whose `usernameClaim` a user can write: `x-auth-user` would be whatever they typed. Known
+ * when the claim is in `triggers.preTokenGeneration.writableAttributes`, or (Cognito, or a claim set explicitly for
+ * another provider) a user-editable standard claim or a custom attribute.
+ */
+function usernameClaimWarnings(sites: ResolvedSite[], triggers: TriggersConfig, raw: Raw): string[] {
+  const out: string[] = [];
+  sites.forEach((site, i) => {
+    const c = site.config;
+    const claim = c.usernameClaim;
+    const given = raw.usernameClaim !== undefined || (Array.isArray(raw.sites) && isObject(raw.sites[i]) && (raw.sites[i] as Raw).usernameClaim !== undefined);
+    const writable = triggers.preTokenGeneration.writableAttributes.includes(claim);
+    const editable = (c.provider.type === "cognito" || given) && (USER_EDITABLE_CLAIMS.includes(claim) || /^(dev:)?custom:/.test(claim));
+    if (!writable && !editable) return;
+    const field = raw.sites !== undefined ? `sites[${i}].usernameClaim` : "usernameClaim";
+    out.push(
+      `${field}: users can set "${claim}" themselves${writable ? " (it is in writableAttributes)" : ""}, so x-auth-user would be whatever they ` +
+        `write there and two users could share a name; use a claim they cannot change (${c.provider.type === "cognito" ? '"cognito:username" or "sub"' : '"sub"'})`,
+    );
+  });
+  return out;
 }
 
 /** The edge part alone (the whole file is still checked: an unknown key anywhere is an error). */
@@ -443,6 +474,8 @@ function providerPart(data: ConfigFile, extra: ResolveExtra, createsPool: boolea
       jwksUri: jwksUri ?? "",
       clientAuth,
       accessTokenJwt: prov.accessTokenJwt,
+      // RFC 9207 §3: a provider that says it sends `iss` always does, so a response without one is not its.
+      ...(doc?.authorization_response_iss_parameter_supported === true ? { issParameter: true } : {}),
     },
   };
 }

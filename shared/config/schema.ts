@@ -241,7 +241,9 @@ export const edgeShape = {
     .describe('The id token claim holding the user\'s groups; a dotted path reaches into objects (Keycloak: "realm_access.roles"). Default: "cognito:groups" (Cognito), "groups" (oidc).'),
   usernameClaim: text(/^[^\s]{1,256}$/, "must be a claim name")
     .optional()
-    .describe('The claim naming the user (cookie names, x-auth-user); sub when it is absent. Default: "cognito:username" (Cognito), "preferred_username" (oidc).'),
+    .describe(
+      'The claim naming the user (cookie names, x-auth-user); sub when it is absent. Pick one users cannot change: "cognito:username" or "sub" with Cognito; "sub" with any other provider unless it guarantees its username is unique and fixed (Keycloak\'s preferred_username with username editing off, for instance). "email" or "phone_number" reach x-auth-user only when the id token says they are verified (email_verified, phone_number_verified); the build warns when the claim is one users can write. Default: "cognito:username" (Cognito), "preferred_username" (oidc).',
+    ),
   clockToleranceSeconds: seconds(0, 300, "must be a whole number of seconds between 0 and 300").default(5).describe("Seconds of clock skew allowed when a token's exp and nbf are checked."),
   paths,
   publicPaths: globs('Globs served without sign-in, e.g. ["/public/*", "/favicon.ico"]. `*` matches anything (slashes too), `?` one character.'),

@@ -113,6 +113,11 @@ export interface ProviderConfig {
   clientAuth: ClientAuth;
   /** Whether access tokens are JWTs of this client to verify (Cognito's are); otherwise they are passed through. */
   accessTokenJwt: boolean;
+  /**
+   * The provider puts `iss` on every authorization response (RFC 9207; its discovery document says
+   * `authorization_response_iss_parameter_supported`): a callback without it is refused. Absent: false.
+   */
+  issParameter?: boolean;
 }
 
 /** The edge configuration after validation and defaults, as baked into the Lambda@Edge bundles. */
@@ -211,7 +216,7 @@ export interface GroupClaims {
 
 export interface PreTokenGenerationConfig {
   /** User attribute → claim name, e.g. `{ "custom:tenant": "tenant" }`. Copied only when the user has the
-   *  attribute. Copy only attributes users cannot write (see README, "Cognito triggers"). Default none. */
+   *  attribute. Copy only attributes users cannot write (see docs/triggers.md). Default none. */
   attributeClaims: Record<string, string>;
   /** Claim derived from group membership. Default none. */
   groupClaims?: GroupClaims;

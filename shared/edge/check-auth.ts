@@ -81,7 +81,7 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
 
   const refresh = (reason: SignInReason): Outcome => {
     if (justFinished(store, "refreshed", nowSeconds)) return { ...errorResponse(config, "cookies-blocked", { api: api(), retry: "/" }), reason: "loop-stopped:refresh" };
-    const location = `${origin}${config.paths.refresh}?${new URLSearchParams({ return: requestedPath(req) })}`;
+    const location = `${origin}${config.paths.refresh}?${new URLSearchParams({ return: requestedPath(req, config.paths) })}`;
     const keepsMethod = req.method !== "GET" && req.method !== "HEAD";
     return { ...redirect(config, location, [], keepsMethod ? 307 : 302), reason };
   };
@@ -91,9 +91,9 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
       // We just came back from a successful sign-in and still have no usable session: the browser did not keep
       // the cookies, or kept tokens we cannot verify. Another sign-in would loop.
       const code = session.idToken ? "session-rejected" : "cookies-blocked";
-      return { ...errorResponse(config, code, { cookies: clear, retry: requestedPath(req) }), reason: `loop-stopped:${reason}` };
+      return { ...errorResponse(config, code, { cookies: clear, retry: requestedPath(req, config.paths) }), reason: `loop-stopped:${reason}` };
     }
-    return { ...startSignIn(ctx, store, origin, requestedPath(req), clear), reason };
+    return { ...startSignIn(ctx, store, origin, requestedPath(req, config.paths), clear), reason };
   };
 
   if (!session.idToken) return session.refreshToken ? refresh("expired") : signIn("no-session");
@@ -105,7 +105,7 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
       return session.refreshToken ? refresh("expired") : signIn("expired");
     case "unavailable":
       // A token signed with a key we could not fetch may be perfectly good: keep the cookies, ask to try again.
-      return { ...errorResponse(config, "cognito-unavailable", { api: api(), retry: requestedPath(req) }), reason: "cognito-unavailable:jwks" };
+      return { ...errorResponse(config, "cognito-unavailable", { api: api(), retry: requestedPath(req, config.paths) }), reason: "cognito-unavailable:jwks" };
     case "rejected":
       // Forged, tampered, or another client's: the refresh token that came with them is no more this session's
       // (a provider that did not bind it to its client would otherwise turn it into one), so it goes too.
@@ -123,5 +123,5 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
     ];
     return { ...errorResponse(config, "forbidden", { api: api(), links }), reason: "forbidden" };
   }
-  return forward("signed-in", config.forwardIdentity ? identityHeaders(pair.id, usernameOf(pair.id, pair.access, config), facts.g, session.idToken) : undefined);
+  return forward("signed-in", config.forwardIdentity ? identityHeaders(pair.id, usernameOf(pair.id, pair.access, config), facts.g, session.idToken, config.usernameClaim) : undefined);
 }

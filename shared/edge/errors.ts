@@ -16,6 +16,16 @@ export const ERRORS: Readonly<Record<keyof typeof TABLE, { status: number; title
 
 export type ErrorCode = keyof typeof ERRORS;
 
+/**
+ * The sentence shown for a callback's `error` (RFC 6749 §4.1.2.1, OpenID Connect Core §3.1.2.6): a fixed one per
+ * code, the generic `idp-error` one for any other. Never the provider's `error_description`: on an unsolicited
+ * callback that is text of the attacker's choosing shown on our origin.
+ */
+export function providerErrorSentence(code: string | undefined): string {
+  const known: Record<string, string> = TABLE["idp-error"].byProviderCode;
+  return code !== undefined && Object.prototype.hasOwnProperty.call(known, code) ? known[code]! : ERRORS["idp-error"].reason;
+}
+
 /** Why a request without a usable session is sent to sign in. */
 export type SignInReason = "no-session" | "expired" | `rejected:${PairFailure}`;
 

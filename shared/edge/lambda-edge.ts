@@ -51,10 +51,14 @@ export function toEdgeRequest(cf: CloudFrontRequest): EdgeRequest {
 /** Lambda@Edge refuses a generated response over 40 KB (headers and body); ours stay well below. */
 export const MAX_RESPONSE_BYTES = 38 * 1024;
 
-function responseSize(o: Extract<Outcome, { kind: "respond" }>): number {
+/**
+ * The bytes of a generated response as Lambda@Edge counts them: the body's UTF-8 bytes, and each header's name and
+ * value in bytes (a configured header value or a template may hold non-ASCII text), with room for the event's JSON.
+ */
+export function responseSize(o: Extract<Outcome, { kind: "respond" }>): number {
   let n = o.body === undefined ? 0 : Buffer.byteLength(o.body);
-  for (const [k, v] of Object.entries(o.headers)) n += k.length + v.length + 24;
-  for (const c of o.cookies) n += c.length + 32;
+  for (const [k, v] of Object.entries(o.headers)) n += Buffer.byteLength(k) * 2 + Buffer.byteLength(v) + 24;
+  for (const c of o.cookies) n += Buffer.byteLength(c) + 32;
   return n;
 }
 

@@ -5,7 +5,7 @@
  * this origin only.
  */
 import type { EdgeContext } from "./deps";
-import { AuthError } from "./errors";
+import { AuthError, providerErrorSentence } from "./errors";
 import type { ErrorCode, Reason } from "./errors";
 import { exchangeCode } from "./oauth";
 import { safeReturnPath, siteOrigin } from "../viewer/redirect";
@@ -40,7 +40,7 @@ export async function parseAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
   const fail = (code: ErrorCode, reason: Reason, why?: string): Outcome => ({
     ...errorResponse(config, code, {
       cookies: clearState,
-      retry: safeReturnPath(signIn?.returnPath),
+      retry: safeReturnPath(signIn?.returnPath, config.paths),
       ...(why !== undefined ? { reason: why } : {}),
     }),
     reason,
@@ -48,14 +48,18 @@ export async function parseAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
 
   const idpError = single(params, "error");
   if (idpError !== undefined || params.has("error")) {
+    // A fixed sentence per error code: the description is free text anyone can put on a link to our callback.
     const description = single(params, "error_description");
-    const text = `The sign-in service answered: ${(idpError ?? "error").slice(0, 100)}${description ? ` (${description.slice(0, 300)})` : ""}.`;
-    return fail("idp-error", "idp-error", text);
+    const logged = idpError !== undefined && /^[a-z_]{1,40}$/.test(idpError) ? idpError : "unknown";
+    ctx.log.log("debug", "sign-in service error", { error: logged, ...(description ? { description: description.slice(0, 300) } : {}) });
+    return fail("idp-error", "idp-error", providerErrorSentence(idpError));
   }
   const code = single(params, "code");
   if (code === undefined || state === undefined) return fail("missing-code", "missing-code");
-  // RFC 9207: a provider that says who it is must be ours (a mix-up attack sends another provider's code here).
-  if (params.has("iss") && single(params, "iss") !== config.provider.issuer) return fail("idp-error", "idp-error", "The sign-in response came from another sign-in service.");
+  // RFC 9207: a provider that says who it is must be ours (a mix-up attack sends another provider's code here); one
+  // whose discovery says it always says so must have said so (§2.4: a response without `iss` is refused).
+  if ((params.has("iss") || config.provider.issParameter) && single(params, "iss") !== config.provider.issuer)
+    return fail("idp-error", "idp-error", params.has("iss") ? "The sign-in response came from another sign-in service." : "The sign-in response did not say which sign-in service sent it.");
   if (!CODE_RE.test(code) || validState === undefined) return fail("bad-request", "bad-request");
 
   if (unsealed === undefined) {
@@ -79,8 +83,12 @@ export async function parseAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
     if (!session) throw new AuthError("session-too-large");
     const setCookies = [...session, ...clearState, ...mark(store, "signedin", id.exp as number)];
     // The CloudFront Function hot path checks a signed session cookie instead of the tokens.
-    if (config.hotPath === "cloudfront-function") setCookies.push(sessionCookie(store, config, { username, id, idToken: tokens.idToken, nowSeconds }));
-    const location = `${origin}${safeReturnPath(signIn.returnPath)}`;
+    if (config.hotPath === "cloudfront-function") {
+      const sealed = sessionCookie(store, config, { username, id, idToken: tokens.idToken, nowSeconds });
+      if (sealed === undefined) throw new AuthError("session-too-large", "session cookie");
+      setCookies.push(sealed);
+    }
+    const location = `${origin}${safeReturnPath(signIn.returnPath, config.paths)}`;
     const done = config.cookie.sameSite === "Strict" ? navigatePage(config, location, setCookies) : redirect(config, location, setCookies);
     return { ...done, reason: "signed-in:callback" };
   } catch (err) {

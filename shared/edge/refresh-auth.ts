@@ -1,7 +1,8 @@
 /**
  * refresh-auth (viewer request on `paths.refresh`): new id and access tokens from the refresh token, then back
- * to the return path (same origin only). A refused refresh token clears the token cookies and the next request
- * signs in again; an unreachable Cognito gives a 503 page with a link to try again.
+ * to the return path (same origin only, never one of our own endpoints). A refused refresh token, or an answer for
+ * another user (username, or `sub` and `iss` of the session's id token), clears the token cookies and the next
+ * request signs in again; an unreachable Cognito gives a 503 page with a link to try again.
  */
 import type { EdgeContext } from "./deps";
 import { AuthError } from "./errors";
@@ -11,6 +12,34 @@ import type { EdgeRequest, Outcome } from "./request";
 import { errorResponse, redirect } from "./responses";
 import { expireMarkers, expireSession, expireTokens, mark, openSessionStore, sessionCookie, usernameOf, writeSession } from "./session-store";
 import { verifyIssuedTokens } from "./tokens/token-pair";
+import type { Claims } from "./tokens/verifier";
+import { decomposeUnverifiedJwt } from "aws-jwt-verify/jwt";
+
+/** Who a session is: the subject and its issuer (OpenID Connect Core §2: the pair is the only stable identifier). */
+export interface SessionUser {
+  sub: unknown;
+  iss: unknown;
+}
+
+/**
+ * The user of the session being refreshed, from its id token still in the request (expired or not), read without
+ * verifying it: the answer is only ever used to refuse a refresh, never to grant one. Undefined without one.
+ */
+export function sessionUser(idToken: string | undefined): SessionUser | undefined {
+  if (!idToken) return undefined;
+  try {
+    const claims = decomposeUnverifiedJwt(idToken).payload;
+    return { sub: claims.sub, iss: claims.iss };
+  } catch {
+    // Not a JWT at all: nothing to compare with (the username check still applies).
+    return undefined;
+  }
+}
+
+/** True when the refreshed id token is of the session's user: the same `sub` of the same `iss` (or no session user known). */
+export function sameUser(before: SessionUser | undefined, refreshed: Claims): boolean {
+  return before === undefined || (before.sub === refreshed.sub && before.iss === refreshed.iss);
+}
 
 export async function refreshAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Outcome> {
   const { config } = ctx;
@@ -18,7 +47,7 @@ export async function refreshAuth(req: EdgeRequest, ctx: EdgeContext): Promise<O
   if (!origin) return { ...errorResponse(config, "bad-host"), reason: "error:bad-host" };
   const params = new URLSearchParams(req.querystring.length > 8192 ? "" : req.querystring);
   const returns = params.getAll("return");
-  const back = `${origin}${safeReturnPath(returns.length === 1 ? returns[0] : undefined)}`;
+  const back = `${origin}${safeReturnPath(returns.length === 1 ? returns[0] : undefined, config.paths)}`;
   const status = req.method !== "GET" && req.method !== "HEAD" ? 307 : 302;
   const store = openSessionStore(req.cookieHeader, config);
   const { session } = store;
@@ -29,12 +58,19 @@ export async function refreshAuth(req: EdgeRequest, ctx: EdgeContext): Promise<O
     const { id, access } = await verifyIssuedTokens(ctx, tokens);
     const username = usernameOf(id, access, config);
     if (username !== session.username) throw new AuthError("token-invalid", "refreshed tokens of another user");
+    // A username can be chosen by its user (preferred_username, an e-mail address): the refreshed session must be
+    // the same subject of the same issuer as the one it continues.
+    if (!sameUser(sessionUser(session.idToken), id)) throw new AuthError("token-invalid", "refreshed tokens of another subject");
     const nowSeconds = Math.floor(ctx.now() / 1000);
     const set = writeSession(store, { username, tokens, idExp: id.exp as number, accessExp: (access ?? id).exp as number, nowSeconds });
     if (!set) throw new AuthError("session-too-large");
     set.push(...mark(store, "refreshed", id.exp as number));
     // The CloudFront Function hot path checks a signed session cookie instead of the tokens.
-    if (config.hotPath === "cloudfront-function") set.push(sessionCookie(store, config, { username, id, idToken: tokens.idToken, nowSeconds }));
+    if (config.hotPath === "cloudfront-function") {
+      const sealed = sessionCookie(store, config, { username, id, idToken: tokens.idToken, nowSeconds });
+      if (sealed === undefined) throw new AuthError("session-too-large", "session cookie");
+      set.push(sealed);
+    }
     return { ...redirect(config, back, set, status), reason: "refreshed" };
   } catch (err) {
     if (!(err instanceof AuthError)) throw err;

@@ -27,7 +27,8 @@ import { SIGNIN_TTL_SECONDS, STATE_RE, peekExpiry, sealSignIn, unsealSignIn } fr
 import type { SignInState, UnsealResult } from "./sign-in-state";
 import type { Claims } from "./tokens/verifier";
 import { claimAt, policyFacts, policyNeeds, ruleGroups } from "../viewer/rules";
-import { idTokenHash, sealSession } from "../viewer/session-cookie";
+import { forwardedUsername } from "../viewer/identity-headers";
+import { idTokenHash, sealSession, sealedLength } from "../viewer/session-cookie";
 import type { SessionClaims } from "../viewer/session-cookie";
 
 export { AMPLIFY_PREFIX, lastAuthUserName, markerActive, markerName, sessionCookieName, signInCookieName, tokenCookieName } from "../viewer/cookie-names";
@@ -157,6 +158,42 @@ export interface CookieWriter {
   own(name: string, value: string, maxAge: number): string;
 }
 
+/** Bytes of a cookie value as the codec sends it (percent-encoded UTF-8; a lone surrogate as its 9-byte U+FFFD). */
+function encodedValueLength(value: string): number {
+  let n = 0;
+  for (const c of value) n += encodedCharLength(c);
+  return n;
+}
+function encodedCharLength(c: string): number {
+  try {
+    return encodeURIComponent(c).length;
+  } catch {
+    return 9;
+  }
+}
+
+/**
+ * A value cut into pieces whose encoded form is at most `size` bytes each, between characters (never inside a
+ * character's UTF-8 bytes or a surrogate pair), so every chunk is whole text and within the browser's limit.
+ */
+export function splitEncoded(value: string, size: number): string[] {
+  const out: string[] = [];
+  let piece = "";
+  let bytes = 0;
+  for (const c of value) {
+    const n = encodedCharLength(c);
+    if (bytes + n > size && piece) {
+      out.push(piece);
+      piece = "";
+      bytes = 0;
+    }
+    piece += c;
+    bytes += n;
+  }
+  if (piece) out.push(piece);
+  return out;
+}
+
 /** Writes cookies with the site's attributes: `Secure; Path=/; SameSite=<setting>`, optional `Domain`. */
 export function cookieWriter(settings: CookieSettings): CookieWriter {
   const domain = settings.domain ? { domain: settings.domain } : {};
@@ -167,16 +204,15 @@ export function cookieWriter(settings: CookieSettings): CookieWriter {
     expire,
     own: (name, value, maxAge) => serializeCookie(name, value, { maxAge, httpOnly: true, sameSite: "Lax", ...domain }),
     set(name, value, { maxAge, httpOnly, existing }) {
-      const encodedLength = encodeCookieName(name).length + encodeURIComponent(value).length;
+      const encodedLength = encodeCookieName(name).length + encodedValueLength(value);
       if (encodedLength <= CHUNK_SIZE) {
         const out = [write(name, value, maxAge, httpOnly)];
         for (let i = 0; existing?.has(`${name}.${i}`); i++) out.push(expire(`${name}.${i}`));
         return out;
       }
       const out: string[] = [];
-      const size = CHUNK_SIZE - encodeCookieName(name).length - 8;
       let i = 0;
-      for (let at = 0; at < value.length; at += size, i++) out.push(write(`${name}.${i}`, value.slice(at, at + size), maxAge, httpOnly));
+      for (const part of splitEncoded(value, CHUNK_SIZE - encodeCookieName(name).length - 8)) out.push(write(`${name}.${i++}`, part, maxAge, httpOnly));
       if (existing?.has(name)) out.push(expire(name));
       for (; existing?.has(`${name}.${i}`); i++) out.push(expire(`${name}.${i}`));
       return out;
@@ -272,7 +308,8 @@ export function writeSession(store: SessionStore, s: NewSession): string[] | und
   add(name("accessToken"), s.tokens.accessToken, s.accessExp - s.nowSeconds, httpOnly);
   if (s.tokens.refreshToken) add(name("refreshToken"), s.tokens.refreshToken, config.cookie.refreshTokenMaxAge, true);
   else keep.add(name("refreshToken"));
-  const size = out.reduce((n, c) => n + c.split(";", 1)[0]!.length + 2, 0);
+  // Bytes the browser sends back: each `name=value` as written (percent-encoded), and "; " between them.
+  const size = out.reduce((n, c) => n + Buffer.byteLength(c.split(";", 1)[0]!) + 2, 0);
   if (size > MAX_SESSION_COOKIE_BYTES) return undefined;
   // Another user's token cookies (a different account signed in before) go.
   const userPrefix = `${AMPLIFY_PREFIX}.${config.clientId}.${s.username}.`;
@@ -320,44 +357,46 @@ export function expireAll(store: SessionStore): string[] {
   return [...names].map((n) => w.expire(n));
 }
 
-/** The session cookie's JSON stays under this, so the cookie (base64url, plus its MAC and name) fits in 4 KB. */
-const MAX_SESSION_JSON = 2700;
-
 /**
  * The CloudFront Function hot path's session cookie, for a user whose tokens were just verified: it lives until
  * the id token's `exp`, or `session.maxAge` from now if sooner. It carries every group when identity headers are
- * forwarded (cut, and marked, when they would not fit), else only the groups the rules name.
+ * forwarded (cut, and marked, when they would not fit), else only the groups the rules name. Always one cookie:
+ * its name and sealed value as sent stay within CHUNK_SIZE bytes (the CloudFront Function reads one cookie, never
+ * chunks). Undefined when even the groups the rules need do not fit: the caller answers `session-too-large`.
  */
 export function sessionCookie(
   store: SessionStore,
-  config: Pick<ResolvedConfig, "forwardIdentity" | "rules" | "session" | "groupsClaim">,
+  config: Pick<ResolvedConfig, "forwardIdentity" | "rules" | "session" | "groupsClaim" | "usernameClaim">,
   s: { username: string; id: Claims; idToken: string; nowSeconds: number },
-): string {
+): string | undefined {
   const idExp = s.id.exp as number;
   const x = config.session.maxAge !== undefined ? Math.min(idExp, s.nowSeconds + config.session.maxAge) : idExp;
   // What the rules read, and nothing more (shared/viewer/rules.ts): the groups they name, the claim values they
-  // compare with, and an unverified e-mail only when an exclusion reads e-mails.
+  // compare with, and an unverified e-mail only when an exclusion reads e-mails. The verified e-mail is the
+  // `email_verified` true or "true" that identity-headers.ts `isVerifiedIdentity` reads too.
   const needs = policyNeeds(config.rules);
   const facts = policyFacts(s.id, config.groupsClaim, needs);
   const all = facts.g;
   const named = ruleGroups(config.rules).filter((g) => all.includes(g));
-  const claims: SessionClaims = { c: store.config.clientId, s: String(s.id.sub), u: s.username, g: config.forwardIdentity ? [] : named, x, h: idTokenHash(s.idToken) };
+  const claims: SessionClaims = { c: store.config.clientId, s: String(s.id.sub), u: forwardedUsername(s.id, s.username, config.usernameClaim) ?? "", g: config.forwardIdentity ? [] : named, x, h: idTokenHash(s.idToken) };
   if (facts.e !== undefined) claims.e = facts.e;
   else if (facts.n !== undefined && needs.anyEmail) claims.n = facts.n;
   if (facts.k) claims.k = facts.k;
+  const name = sessionCookieName(store.config.cookie);
+  // Bytes as sent: the name as the codec writes it, "=", the sealed value (ASCII).
+  const room = CHUNK_SIZE - encodeCookieName(name).length - 1;
   if (config.forwardIdentity) {
     // The groups the rules need first, then the others while they fit.
     for (const g of [...named, ...all.filter((x) => !named.includes(x))]) {
       claims.g.push(g);
-      if (JSON.stringify(claims).length > MAX_SESSION_JSON) {
+      if (sealedLength(claims) > room) {
         claims.g.pop();
         claims.gt = 1;
         break;
       }
     }
   }
-  return cookieWriter(store.config.cookie).set(sessionCookieName(store.config.cookie), sealSession(claims, config.session.signingSecret), {
-    maxAge: x - s.nowSeconds,
-    httpOnly: true,
-  })[0]!;
+  // The groups the rules name cannot be cut (a rule would then refuse its own member): too big is a clear page.
+  if (sealedLength(claims) > room || claims.g.length < named.length) return undefined;
+  return cookieWriter(store.config.cookie).set(name, sealSession(claims, config.session.signingSecret), { maxAge: x - s.nowSeconds, httpOnly: true })[0]!;
 }

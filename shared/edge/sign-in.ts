@@ -32,6 +32,6 @@ export async function signIn(req: EdgeRequest, ctx: EdgeContext): Promise<Outcom
   const origin = siteOrigin(req);
   if (!origin) return { ...errorResponse(config, "bad-host"), reason: "error:bad-host" };
   const returns = new URLSearchParams(req.querystring.length > 8192 ? "" : req.querystring).getAll("return");
-  const back = safeReturnPath(returns.length === 1 ? returns[0] : undefined);
+  const back = safeReturnPath(returns.length === 1 ? returns[0] : undefined, config.paths);
   return { ...startSignIn(ctx, openSessionStore(req.cookieHeader, config), origin, back), reason: "sign-in" };
 }

@@ -158,7 +158,8 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
     return error("forbidden", api());
   if ((typeof __FORWARD_IDENTITY__ === "undefined" || __FORWARD_IDENTITY__) && c.forwardIdentity) {
     const set = (header: string, value: string) => (headers[header] = { value });
-    set("x-auth-user", encodeIdentityValue(s.u));
+    // "" when the username is an unverified e-mail address or phone number (sealed so by parse-auth / refresh-auth).
+    if (s.u) set("x-auth-user", encodeIdentityValue(s.u));
     if (s.e !== undefined) set("x-auth-email", encodeIdentityValue(s.e));
     const g = groupsHeader(s.g);
     set("x-auth-groups", g.value);

@@ -11,11 +11,15 @@
  * `x-auth-groups-truncated: true` says so.
  */
 import type { Claims } from "../edge/tokens/verifier";
+import { claimAt } from "./rules";
 
 export const IDENTITY_HEADERS = ["x-auth-user", "x-auth-email", "x-auth-groups", "x-auth-groups-truncated", "x-auth-id-token"] as const;
 export type IdentityHeader = (typeof IDENTITY_HEADERS)[number];
 
-/** Longest identity header value we send (the id token aside): origins and proxies commonly cap a header at 8 KB. */
+/**
+ * Longest identity header value we send (the id token aside), in bytes on the wire: origins and proxies commonly
+ * cap a header at 8 KB. Values are compared once encoded, when they are ASCII and so as long as their bytes.
+ */
 export const MAX_IDENTITY_VALUE = 4096;
 
 /**
@@ -52,24 +56,39 @@ export function groupsHeader(groups: readonly string[]): { value: string; trunca
   return { value, truncated: false };
 }
 
-/** `email_verified` as Cognito writes it (a boolean; V1 trigger overrides may leave the string "true"). */
-function emailVerified(claims: Claims): boolean {
-  return claims.email_verified === true || claims.email_verified === "true";
+/**
+ * True unless `claim` is one a user (or a federated provider) can set to anything without proving it, and the id
+ * token does not say it was proven: `email` needs `email_verified`, `phone_number` needs `phone_number_verified`
+ * (true, or the string "true" that V1 trigger overrides may leave). Users can change their own address in Cognito
+ * unless the app client's write attributes forbid it, and a provider can claim any address.
+ */
+export function isVerifiedIdentity(claims: Claims, claim: string): boolean {
+  const proof = claim === "email" ? claims.email_verified : claim === "phone_number" ? claims.phone_number_verified : true;
+  return proof === true || proof === "true";
 }
 
 /**
- * The headers for a signed-in user. `x-auth-email` only when the id token says the address is verified: users
- * can change their own address and federated providers can claim any.
+ * The username to forward as `x-auth-user` (and seal into the CloudFront Function's session cookie), or undefined
+ * when it is the value of an unverified `email` or `phone_number` (`usernameClaim`): never someone's unproven word.
  */
-export function identityHeaders(id: Claims, username: string | undefined, groups: readonly string[], idToken: string): Record<string, string> {
+export function forwardedUsername(id: Claims, username: string | undefined, usernameClaim: string): string | undefined {
+  return username !== undefined && claimAt(id, usernameClaim) === username && !isVerifiedIdentity(id, usernameClaim) ? undefined : username;
+}
+
+/**
+ * The headers for a signed-in user. `x-auth-email` only when the id token says the address is verified, and no
+ * `x-auth-user` when it would be an unverified address or number (`forwardedUsername`).
+ */
+export function identityHeaders(id: Claims, username: string | undefined, groups: readonly string[], idToken: string, usernameClaim: string): Record<string, string> {
   const out: Record<string, string> = { "x-auth-id-token": idToken };
   // A value too long to send whole is left out rather than cut (a cut value would name someone else).
   const put = (name: IdentityHeader, claim: unknown) => {
     const v = typeof claim === "string" ? encodeIdentityValue(claim) : "";
     if (v.length <= MAX_IDENTITY_VALUE) out[name] = v;
   };
-  put("x-auth-user", username);
-  if (emailVerified(id)) put("x-auth-email", id.email);
+  const user = forwardedUsername(id, username, usernameClaim);
+  if (user !== undefined || username === undefined) put("x-auth-user", user);
+  if (isVerifiedIdentity(id, "email")) put("x-auth-email", id.email);
   const g = groupsHeader(groups);
   out["x-auth-groups"] = g.value;
   if (g.truncated) out["x-auth-groups-truncated"] = "true";

@@ -5,7 +5,9 @@
  * `CloudFront-Forwarded-Proto: http` says so); return paths are same-origin paths only, whatever the state,
  * query or cookies say: no open redirects.
  */
+import type { Paths } from "../config/types";
 import type { EdgeRequest } from "../edge/request";
+import { normalizePath } from "./path-match";
 
 /** host[:port], IPv4/DNS names or a bracketed IPv6 literal. */
 const HOST_RE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
@@ -54,23 +56,54 @@ export function encodeUnsafe(p: string): string {
   });
 }
 
-/** An untrusted path as a safe return path (encoded as above), or undefined when it would leave our origin. */
-export function toReturnPath(p: string | undefined): string | undefined {
-  if (p === undefined) return undefined;
-  const encoded = encodeUnsafe(p);
-  return isSafeReturnPath(encoded) ? encoded : undefined;
+/** Our own endpoints: each request to one spends something (a code exchange, a refresh grant, a new sign-in). */
+export type OwnPaths = Pick<Paths, "callback" | "refresh" | "signIn" | "signOut">;
+
+/**
+ * True when a return path leads to one of our own endpoints, judged loosely on purpose (a false "yes" only sends the
+ * browser to "/"): the path without its query, as sent and percent-decoded with dot segments resolved, in any
+ * letter case, with or without trailing slashes. One cross-site link to `/refreshauth?return=/refreshauth?return=…`
+ * would otherwise spend a refresh grant per level, and `/signin` would nest a code exchange per level (issue 17).
+ */
+export function isOwnEndpoint(returnPath: string, own: OwnPaths): boolean {
+  const end = returnPath.search(/[?#]/);
+  const path = end === -1 ? returnPath : returnPath.slice(0, end);
+  const ours = [own.callback, own.refresh, own.signIn, own.signOut].map(comparable);
+  const forms = [path, normalizePath(path)];
+  return forms.some((f) => f !== undefined && ours.indexOf(comparable(f)) !== -1);
 }
 
-/** The path + query the viewer asked for, as a safe return path (the bare path, then "/", when too long). */
-export function requestedPath(req: Pick<EdgeRequest, "uri" | "querystring">): string {
-  const whole = toReturnPath(req.querystring ? `${req.uri}?${req.querystring}` : req.uri);
+/** A path as endpoints are compared: lower case, without `;parameters` or trailing slashes. */
+function comparable(path: string): string {
+  return path.toLowerCase().replace(/;[^/]*$/, "").replace(/\/+$/, "") || "/";
+}
+
+/**
+ * An untrusted path as a safe return path (encoded as above), or undefined when it would leave our origin, or
+ * lead to one of our own endpoints (`own`).
+ */
+export function toReturnPath(p: string | undefined, own?: OwnPaths): string | undefined {
+  if (p === undefined) return undefined;
+  const encoded = encodeUnsafe(p);
+  return isSafeReturnPath(encoded) && !(own !== undefined && isOwnEndpoint(encoded, own)) ? encoded : undefined;
+}
+
+/**
+ * The path + query the viewer asked for, as a safe return path (the bare path, then "/", when too long; "/" for one
+ * of our own endpoints).
+ */
+export function requestedPath(req: Pick<EdgeRequest, "uri" | "querystring">, own: OwnPaths): string {
+  const whole = toReturnPath(req.querystring ? `${req.uri}?${req.querystring}` : req.uri, own);
   if (whole !== undefined) return whole;
-  const path = toReturnPath(req.uri);
+  const path = toReturnPath(req.uri, own);
   return path !== undefined ? path : "/";
 }
 
-/** A return path from an untrusted place (query parameter, even a signed cookie): kept when safe, else "/". */
-export function safeReturnPath(p: string | undefined): string {
-  const r = toReturnPath(p);
+/**
+ * A return path from an untrusted place (query parameter, even a signed cookie): kept when safe, else "/"; "/" too
+ * when it leads to one of our own endpoints (`own`: every caller that redirects after sign-in or refresh passes them).
+ */
+export function safeReturnPath(p: string | undefined, own: OwnPaths): string {
+  const r = toReturnPath(p, own);
   return r !== undefined ? r : "/";
 }

@@ -79,11 +79,14 @@ const versionOf = (t: Template, id: string): string => {
   return ids[0]!;
 };
 
+/** The Lambda@Edge functions of a template: every Lambda function but CDK's LogRetention provider. */
+const edgeLambdas = (t: Template): Record<string, Json> => Object.fromEntries(Object.entries(t.findResources("AWS::Lambda::Function")).filter(([id]) => !id.startsWith("LogRetention")));
+
 describe("EdgeAuth, lambda-edge hot path, created bucket and distribution", () => {
   const { template: t } = synth(existing);
 
   it("creates the catalogue's Lambda@Edge functions within Lambda@Edge's limits, trusted by edgelambda", () => {
-    const fns = t.findResources("AWS::Lambda::Function");
+    const fns = edgeLambdas(t);
     expect(Object.keys(fns).map((k) => k.replace(/Fn[0-9A-F]{8}$/, "")).sort()).toEqual(
       ["CheckAuth", "HttpHeaders", "ParseAuth", "RefreshAuth", "SignIn", "SignOut"].map((n) => `EdgeAuth${n}`),
     );
@@ -91,8 +94,20 @@ describe("EdgeAuth, lambda-edge hot path, created bucket and distribution", () =
       expect(fn.Properties).toMatchObject({ Runtime: RUNTIME, MemorySize: 128, Timeout: 5, Handler: "index.handler", Architectures: ["x86_64"] });
       expect(fn.Properties.Environment).toBeUndefined();
     }
-    for (const role of Object.values(t.findResources("AWS::IAM::Role")))
-      expect(JSON.stringify(role.Properties.AssumeRolePolicyDocument)).toContain("edgelambda.amazonaws.com");
+    for (const [id, role] of Object.entries(t.findResources("AWS::IAM::Role")).filter(([id]) => !id.startsWith("LogRetention")))
+      expect(JSON.stringify(role.Properties.AssumeRolePolicyDocument), id).toContain("edgelambda.amazonaws.com");
+  });
+
+  it("sets the retention of each function's /aws/lambda/us-east-1.<function> log group in every edge cache region, and makes no /aws/lambda/<function> group", () => {
+    const retention = Object.values(t.findResources("Custom::LogRetention")).map((r) => r.Properties);
+    const regions = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2", "eu-central-1", "ap-northeast-1", "ap-northeast-2", "ap-southeast-1", "ap-south-1", "ap-southeast-2", "sa-east-1"];
+    expect(retention).toHaveLength(6 * regions.length);
+    for (const id of Object.keys(edgeLambdas(t))) {
+      const mine = retention.filter((r) => JSON.stringify(r.LogGroupName) === JSON.stringify({ "Fn::Join": ["", ["/aws/lambda/us-east-1.", { Ref: id }]] }));
+      expect(mine.map((r) => r.LogGroupRegion).sort(), id).toEqual([...regions].sort());
+      for (const r of mine) expect(r.RetentionInDays).toBe(30);
+    }
+    t.resourceCountIs("AWS::Logs::LogGroup", 0);
   });
 
   it("puts check-auth (viewer request) and http-headers (origin response) on the default behaviour, one behaviour per auth path", () => {
@@ -243,6 +258,18 @@ describe("EdgeAuth on a distribution of the user's", () => {
     );
   });
 
+  it.each([
+    ["GET, HEAD (CloudFront's default)", undefined, ["GET", "HEAD", "OPTIONS"]],
+    ["GET, HEAD, OPTIONS", cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS, ["GET", "HEAD", "OPTIONS"]],
+    ["every method", cloudfront.AllowedMethods.ALLOW_ALL, ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]],
+  ] as const)("lets preflights reach the check, and the auth paths take what the default behaviour allows: %s", (_, allowedMethods, expected) => {
+    const { stack: st, origin, distribution } = userStack(allowedMethods ? { allowedMethods } : {});
+    new EdgeAuth(st, "EdgeAuth", { config: existing, distribution, origin, secretsFile: join(work, "secrets.json") });
+    const dc = distributionConfig(Template.fromStack(st));
+    expect([...dc.DefaultCacheBehavior.AllowedMethods].sort()).toEqual([...expected].sort());
+    for (const b of dc.CacheBehaviors as Json[]) expect([...b.AllowedMethods].sort(), b.PathPattern).toEqual([...expected].sort());
+  });
+
   it("attaches the CloudFront Function and the headers policy", () => {
     const { stack: st, origin, distribution } = userStack();
     new EdgeAuth(st, "EdgeAuth", { config: cff, distribution, origin, secretsFile: join(work, "secrets.json") });
@@ -347,7 +374,10 @@ describe("cross-region: a site stack outside us-east-1", () => {
   it("puts the Lambda@Edge functions in a us-east-1 stack and reads their versions back", () => {
     const edgeStacks = app.node.children.filter((c): c is Stack => c instanceof Stack && c.region === "us-east-1");
     expect(edgeStacks).toHaveLength(1);
-    Template.fromStack(edgeStacks[0]!).resourceCountIs("AWS::Lambda::Function", 6);
+    expect(Object.keys(edgeLambdas(Template.fromStack(edgeStacks[0]!)))).toHaveLength(6);
+    // The log retention lives beside the functions, in the us-east-1 stack.
+    Template.fromStack(edgeStacks[0]!).resourceCountIs("Custom::LogRetention", 6 * 13);
+    t.resourceCountIs("Custom::LogRetention", 0);
     Template.fromStack(edgeStacks[0]!).resourceCountIs("AWS::SSM::Parameter", 6);
     t.resourceCountIs("Custom::CrossRegionStringParameterReader", 6);
     t.resourceCountIs("AWS::S3::Bucket", 1);

@@ -61,7 +61,9 @@ const stack = new Stack(app, "Site", { env: { region: "us-east-1" } });
 const auth = new EdgeAuth(stack, "EdgeAuth", { config: ${JSON.stringify(join(root, "examples/cdk/auth.config.example.json"))} });
 const template = app.synth().getStackByName("Site").template;
 const types = Object.values(template.Resources).map((r) => r.Type);
-console.log(JSON.stringify({ functions: types.filter((t) => t === "AWS::Lambda::Function").length, distributions: types.filter((t) => t === "AWS::CloudFront::Distribution").length, clientId: auth.config.clientId }));
+// Lambda@Edge functions: every Lambda function but CDK's LogRetention provider (the edge log groups' retention).
+const edge = Object.entries(template.Resources).filter(([id, r]) => r.Type === "AWS::Lambda::Function" && !id.startsWith("LogRetention"));
+console.log(JSON.stringify({ functions: edge.length, distributions: types.filter((t) => t === "AWS::CloudFront::Distribution").length, clientId: auth.config.clientId }));
 `,
     );
     // aws-cdk-lib is the app's own dependency: here, the repository's copy.

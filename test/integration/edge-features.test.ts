@@ -8,6 +8,7 @@ import { CookieJar } from "../helpers/cognito-stand-in";
 import { header, setCookies, viewerRequest } from "../helpers/events";
 import { HOST, hostedUi, issuer, makeSite, req, signIn } from "../helpers/site";
 import type { Site } from "../helpers/site";
+import { escapeHtml } from "../../shared/edge/responses";
 
 const TEMPLATE_403 = `<!doctype html><html><body class="custom"><h1>{{status}} {{title}}</h1><p>{{reason}}</p><a href="{{retry}}">again</a></body></html>`;
 const TEMPLATE_400 = `<!doctype html><html><body class="custom400"><p>{{reason}}</p></body></html>`;
@@ -146,7 +147,9 @@ describe("features (spa mode, identity headers, API paths, IdP, error pages)", (
     expect(bad.status).toBe("400");
     expect(String(bad.body)).toContain('class="custom400"');
     expect(String(bad.body)).not.toContain("<script>");
-    expect(String(bad.body)).toContain("&#60;script&#62;");
+    // The provider's description is never shown (issue 17): the template gets the fixed sentence of access_denied.
+    expect(String(bad.body)).not.toContain("script");
+    expect(String(bad.body)).toContain(escapeHtml("The sign-in was cancelled, or the sign-in service refused access."));
   });
 
   it("logs one JSON line per decision with a reason code and an EMF counter; a signed-in request only counts (info)", async () => {

@@ -80,7 +80,7 @@ function sealedSession(c: PolicyCase): string {
   if (!r.ok) throw new Error(r.errors.join("; "));
   const claims = { ...JSON.parse(JSON.stringify(tokenClaims(c))), exp: NOW + 600 };
   const set = sessionCookie(openSessionStore("", r.config), r.config, { username: "jane", id: claims, idToken: "id-token", nowSeconds: NOW });
-  return /^([^=]+=[^;]*)/.exec(set)![1]!;
+  return /^([^=]+=[^;]*)/.exec(set!)![1]!;
 }
 
 function functionEvent(c: PolicyCase) {

@@ -308,3 +308,32 @@ describe("resolveConfig: timeouts fit the 5 s viewer limit together", () => {
     if (!expected) failsOn({ ...BASE, timeouts }, "timeouts");
   });
 });
+
+describe("usernameClaim: the build warns when users can write it (x-auth-user would be theirs to choose)", () => {
+  const OIDC = { provider: { type: "oidc", issuer: "https://idp.example.com", authorizationEndpoint: "https://idp.example.com/a", tokenEndpoint: "https://idp.example.com/t", jwksUri: "https://idp.example.com/k" }, clientId: "web" };
+  const warningsOf = (raw: Record<string, unknown>) => {
+    const r = resolveConfig(raw);
+    if (!r.ok) throw new Error(r.errors.join("; "));
+    return r.warnings.filter((w) => /usernameClaim/.test(w));
+  };
+  it.each<[string, Record<string, unknown>, RegExp | undefined]>([
+    ["Cognito's default (cognito:username)", { ...BASE }, undefined],
+    ["Cognito, sub", { ...BASE, usernameClaim: "sub" }, undefined],
+    ["Cognito, email (forwarded only when verified)", { ...BASE, usernameClaim: "email" }, undefined],
+    ["Cognito, phone_number (forwarded only when verified)", { ...BASE, usernameClaim: "phone_number" }, undefined],
+    ["Cognito, preferred_username", { ...BASE, usernameClaim: "preferred_username" }, /^usernameClaim: users can set "preferred_username" themselves.*"cognito:username" or "sub"/],
+    ["Cognito, a custom attribute", { ...BASE, usernameClaim: "custom:handle" }, /^usernameClaim: users can set "custom:handle" themselves/],
+    ["Cognito, a claim in writableAttributes", { ...BASE, usernameClaim: "tenant_user", triggers: { preTokenGeneration: { writableAttributes: ["tenant_user"] } } }, /\(it is in writableAttributes\)/],
+    ["oidc, its default (preferred_username, documented)", { ...OIDC }, undefined],
+    ["oidc, sub", { ...OIDC, usernameClaim: "sub" }, undefined],
+    ["oidc, nickname set explicitly", { ...OIDC, usernameClaim: "nickname" }, /^usernameClaim: users can set "nickname" themselves.*use a claim they cannot change \("sub"\)/],
+    ["a site's own usernameClaim", { ...BASE, sites: [{ hosts: ["a.example.com"], clientId: "c1" }, { hosts: ["b.example.com"], clientId: "c2", usernameClaim: "name" }] }, /^sites\[1\]\.usernameClaim: users can set "name"/],
+  ])("%s", (_, raw, expected) => {
+    const w = warningsOf(raw);
+    if (expected === undefined) expect(w).toEqual([]);
+    else {
+      expect(w).toHaveLength(1);
+      expect(w[0]).toMatch(expected);
+    }
+  });
+});

@@ -69,7 +69,7 @@ describe("region", () => {
 describe("every problem is reported at once", () => {
   it.each<[string, Record<string, unknown>, string[]]>([
     [
-      "an unknown key does not hide the region/pool mismatch (the README's example)",
+      "an unknown key does not hide the region/pool mismatch (docs/configuration.md's example)",
       { ...BASE, region: "us-east-1", userPoolId: "eu-west-1_AbC123", rule: [], paths: { callback: "parseauth" } },
       [
         'rule: unknown key; did you mean "rules"?',

@@ -167,6 +167,17 @@ describe("provider: any OpenID Connect provider", () => {
     expect(c.region).toBe("");
   });
 
+  it.each<[string, unknown, boolean]>([
+    ["true", true, true],
+    ["absent", undefined, false],
+    ["false", false, false],
+    ['the string "true" (not the boolean the spec defines)', "true", false],
+  ])("authorization_response_iss_parameter_supported %s → a callback must carry iss: %s (RFC 9207)", (_, v, expected) => {
+    const r = resolve(base, { discovery: { [ISSUER]: { ...doc, ...(v === undefined ? {} : { authorization_response_iss_parameter_supported: v }) } } });
+    expect(r.ok).toBe(true);
+    expect(r.ok && r.config.edge.provider.issParameter === true).toBe(expected);
+  });
+
   it("a discovery document naming another issuer fails", () => {
     const errors = errorsOf(base, { discovery: { [ISSUER]: { ...doc, issuer: "https://evil.example.com" } } });
     expect(errors.some((e) => e.startsWith("provider.issuer:") && e.includes("names issuer"))).toBe(true);

@@ -59,6 +59,14 @@ describe("distribution-settings", () => {
     expect(JSON.stringify(s.config)).toBe(before);
   });
 
+  it("puts the viewer check's methods on every behaviour, so a preflight reaches it and an auth path takes the default's", () => {
+    const methods = { AllowedMethods: ["GET", "HEAD", "OPTIONS"], CachedMethods: ["GET", "HEAD"] };
+    const s = stack({ behaviours: { default: {}, every: methods } });
+    s.merge();
+    s.check();
+    for (const b of [s.config.DefaultCacheBehavior, ...s.config.CacheBehaviors]) expect(b).toMatchObject(methods);
+  });
+
   it.each([
     ["a Ref to a missing resource", { every: { ResponseHeadersPolicyId: { Ref: "Nope" } } }, {}, /names Nope, which is not a resource/],
     ["a GetAtt of a missing resource", { default: { FunctionAssociations: [{ EventType: "viewer-request", FunctionARN: { "Fn::GetAtt": ["Gone", "Arn"] } }] } }, {}, /names Gone/],
@@ -67,6 +75,12 @@ describe("distribution-settings", () => {
       { default: { FunctionAssociations: [fnAssociation] } },
       { LambdaFunctionAssociations: [{ EventType: "viewer-request", LambdaFunctionARN: { Ref: "V" } }] },
       /default has a CloudFront Function and a Lambda@Edge on viewer-request/,
+    ],
+    [
+      "a path behaviour that allows fewer methods than the default one",
+      { default: { AllowedMethods: ["GET", "HEAD", "OPTIONS"] } },
+      {},
+      /behaviour \/signin does not allow OPTIONS, which the default behaviour allows/,
     ],
   ])("refuses %s", (_, behaviours, defaultBehaviour, message) => {
     const s = stack({ behaviours }, defaultBehaviour);

@@ -1,6 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { checkAuth } from "../../../shared/edge/check-auth";
 import { encodeCookieName } from "../../../shared/edge/cookie-codec";
+import { ERRORS } from "../../../shared/edge/errors";
+import { escapeHtml } from "../../../shared/edge/responses";
 import { lastAuthUserName, tokenCookieName } from "../../../shared/edge/session-store";
 import type { ResolvedConfig } from "../../../shared/config/types";
 import { pkceChallenge } from "../../../shared/edge/sign-in-state";
@@ -147,6 +149,22 @@ describe("failures end on a 4xx page", () => {
     expect(tokenCalls()).toHaveLength(0);
   });
 
+  it.each<[string, (q: string) => string, number]>([
+    ["no iss", (q) => q, 400],
+    ["an empty iss", (q) => `${q}&iss=`, 400],
+    ["another provider's iss", (q) => `${q}&iss=${encodeURIComponent("https://evil.example.com")}`, 400],
+    ["its own iss", (q) => `${q}&iss=${encodeURIComponent(config.provider.issuer)}`, 302],
+  ])("a provider whose discovery says it sends iss (RFC 9207 §2.4): %s → %i", async (_, withIss, status) => {
+    const strict: ResolvedConfig = { ...config, provider: { ...config.provider, issParameter: true } };
+    const s = await startSignIn(strict, stand, jar, { uri: "/x" });
+    const r = asRespond((await callback(strict, stand, jar, withIss(hostedUiCallback(stand, s, user)))).outcome);
+    expect(r.status).toBe(status);
+    if (status === 400) {
+      expect(r.reason).toBe("idp-error");
+      expect(tokenCalls()).toHaveLength(0);
+    }
+  });
+
   it("iss of our own provider is fine (RFC 9207)", async () => {
     const s = await startSignIn(config, stand, jar, { uri: "/x" });
     const r = asRespond((await callback(config, stand, jar, `${hostedUiCallback(stand, s, user)}&iss=${encodeURIComponent(config.provider.issuer)}`)).outcome);
@@ -183,16 +201,49 @@ describe("failures end on a 4xx page", () => {
     expect(tokenCalls()).toHaveLength(0);
   });
 
-  it("Cognito error + error_description are shown escaped", async () => {
+  it("a provider error shows a fixed sentence: neither the code nor the description is reflected", async () => {
     const s = await startSignIn(config, stand, jar, { uri: "/" });
     const qs = new URLSearchParams({ error: "access_denied<script>alert(1)</script>", error_description: `<img src=x onerror="alert(2)">'&`, state: s.state });
     const r = await page(qs.toString());
     expect(r.status).toBe(400);
     expect(r.body).not.toContain("<script>");
+    expect(r.body).not.toContain("script");
     expect(r.body).not.toContain("<img");
-    expect(r.body).not.toContain('"alert(2)"');
-    expect(r.body).toContain("access_denied&#60;script&#62;");
+    expect(r.body).not.toContain("alert");
+    expect(r.body).toContain(ERRORS["idp-error"].reason);
     expect(tokenCalls()).toHaveLength(0);
+  });
+
+  const PHISH = "Your account is locked. Call +1 555 0100 or visit evil.example to unlock it";
+  it.each<[string, string]>([
+    ["access_denied", "The sign-in was cancelled, or the sign-in service refused access."],
+    ["invalid_request", "The sign-in service did not accept this site's sign-in request."],
+    ["unauthorized_client", "This site is not allowed to sign in with this sign-in service."],
+    ["unsupported_response_type", "The sign-in service does not support the kind of sign-in this site asks for."],
+    ["invalid_scope", "The sign-in service did not accept the permissions this site asks for."],
+    ["server_error", "The sign-in service had an internal error. Please try again."],
+    ["temporarily_unavailable", "The sign-in service is busy or down for maintenance. Please try again in a moment."],
+    ["login_required", "The sign-in service needs you to sign in there first."],
+    ["consent_required", "The sign-in service needs your consent, which was not given."],
+    ["interaction_required", "The sign-in service needs you to complete a step there before signing in."],
+    ["no_such_code", "The sign-in service reported an error."],
+    ["toString", "The sign-in service reported an error."],
+    ["__proto__", "The sign-in service reported an error."],
+    ["", "The sign-in service reported an error."],
+  ])("error=%s → its fixed sentence, never error_description (logged at debug only)", async (code, sentence) => {
+    const debug = testConfig(iss, { logLevel: "debug" });
+    const logs: string[] = [];
+    const r = asRespond((await callback(debug, stand, jar, new URLSearchParams({ error: code, error_description: PHISH, state: "AAAAAAAAAAAAAAAAAAAAAA" }).toString(), { logs })).outcome);
+    expect(r.status).toBe(400);
+    expect(r.body).toContain(escapeHtml(sentence));
+    expect(r.body).not.toContain("evil.example");
+    expect(r.body).not.toContain("555");
+    const line = logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === "sign-in service error");
+    expect(line?.level).toBe("debug");
+    expect(line?.description).toBe(PHISH);
+    const quiet: string[] = [];
+    await callback(config, stand, jar, new URLSearchParams({ error: code, error_description: PHISH }).toString(), { logs: quiet });
+    expect(quiet.join("\n")).not.toContain("evil.example");
   });
 
   it("error without a state → still the escaped page", async () => {

@@ -91,6 +91,43 @@ describe("refresh-auth", () => {
     expect(set.has(encodeCookieName(tokenCookieName(iss.clientId, "someone-else", "idToken")))).toBe(false);
   });
 
+  it.each<[string, { sub?: string; iss?: string }, boolean]>([
+    ["the same sub and issuer", {}, true],
+    ["another sub under the same username", { sub: "99999999-0000-0000-0000-000000000000" }, false],
+    ["the session's id token from another issuer", { iss: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other" }, false],
+  ])("refreshed tokens and the session's id token: %s (%j) → kept: %s", async (_, differ, kept) => {
+    // The refresh token answers for USER with the default sub; the session's (expired) id token says `differ`.
+    const old = tokensFor(differ.iss ? { ...iss, issuer: differ.iss } : iss, { username: USER, iat: NOW_S - 7200, ttl: 3600, ...(differ.sub ? { sub: differ.sub } : {}) });
+    cookie = sessionCookieHeader(iss.clientId, { username: USER, ...old, refreshToken });
+    const { r, set, logs } = await refresh({ querystring: "return=%2Fdocs%2F" });
+    expect(r.status).toBe(302);
+    expect(r.headers.location).toBe(`${ORIGIN}/docs/`);
+    if (kept) {
+      expect(r.reason).toBe("refreshed");
+      expect(set.get(n("idToken"))?.attrs["max-age"]).not.toBe("0");
+    } else {
+      // The session ends: every token cookie and marker goes, and the next request signs in again.
+      expect(r.reason).toBe("refresh-refused:token-invalid");
+      for (const k of ["idToken", "accessToken", "refreshToken"] as const) expect(set.get(n(k))?.attrs["max-age"]).toBe("0");
+      expect(logs.join("\n")).not.toContain(refreshToken);
+    }
+  });
+
+  it("without the session's id token in the request (its cookie expired), the username is what is compared", async () => {
+    cookie = sessionCookieHeader(iss.clientId, { username: USER, refreshToken });
+    const { r } = await refresh({ querystring: "return=%2F" });
+    expect(r.reason).toBe("refreshed");
+  });
+
+  it.each(["return=%2Frefreshauth%3Freturn%3D%2Frefreshauth", "return=%2FRefreshAuth", "return=%2Fsignin%3Freturn%3D%2Fx", "return=%2Fparseauth%3Fcode%3Dx", "return=%2Fsignout"])(
+    "a return to one of our own endpoints (%s) → /, one grant spent, never nested",
+    async (querystring) => {
+      const { r } = await refresh({ querystring });
+      expect(r.headers.location).toBe(`${ORIGIN}/`);
+      expect(tokenCalls()).toHaveLength(1);
+    },
+  );
+
   it.each<[string, StandIn["override"]["token"]]>([
     ["500", { status: 500, body: Buffer.from("") }],
     ["timeout", "timeout"],

@@ -32,6 +32,18 @@ describe.skipIf(!njsAvailable())(`under njs (${NJS_PATH}; skipped when it is not
     expect(njs).toEqual({ ok: false, error: "Error: boom", logs: [] });
   });
 
+  it.each([
+    ["ASCII", "x".repeat(5000)],
+    ["CJK and emoji (njs cuts a printed line at 2,048 bytes)", "管理者😀".repeat(300)],
+  ])("gives back a result of any size whole: %s", async (_, big) => {
+    const code = `function handler(event) {\n  event.request.headers["x-big"] = { value: ${JSON.stringify(big)} };\n  return event.request;\n}\n`;
+    const sandbox = await loadCloudFrontFunction(code).run(viewerRequest("/"));
+    const njs = await runUnderNjs(code, viewerRequest("/"));
+    expect(njs.ok, njs.ok ? "" : njs.error).toBe(true);
+    expect(njs.ok && (njs.result as { headers: Record<string, { value: string }> }).headers["x-big"]!.value).toBe(big);
+    expect(njs.ok && njs.result).toEqual(sandbox.kind === "request" ? sandbox.request : sandbox.response);
+  });
+
   it("keeps what the function logged", async () => {
     const njs = await runUnderNjs("function handler(event) {\n  console.log('seen ' + event.request.uri);\n  return event.request;\n}\n", viewerRequest("/x"));
     expect(njs.logs).toEqual(["seen /x"]);

@@ -50,7 +50,7 @@ describe("hotPathParts", () => {
         CachePolicyId: { Ref: "SiteCache" },
         FunctionAssociations: [{ EventType: "viewer-request", FunctionARN: { "Fn::GetAtt": ["CheckAuthFunction", "FunctionMetadata.FunctionARN"] } }],
       },
-      every: { ResponseHeadersPolicyId: { Ref: "SecurityHeadersPolicy" } },
+      every: { AllowedMethods: ["GET", "HEAD", "OPTIONS"], CachedMethods: ["GET", "HEAD"], ResponseHeadersPolicyId: { Ref: "SecurityHeadersPolicy" } },
     });
     // The code goes in at package time (deploy/function-code.js), never through the Serverless variables.
     expect(JSON.stringify(p.resources)).not.toContain("handler");
@@ -61,7 +61,9 @@ describe("hotPathParts", () => {
     const off = Object.fromEntries(["strict-transport-security", "x-content-type-options", "x-frame-options", "content-security-policy", "referrer-policy"].map((h) => [h, false]));
     const p = parts({ hotPath: "cloudfront-function", headers: off });
     expect(p.resources.SecurityHeadersPolicy).toBeUndefined();
-    expect(p.behaviours.every).toEqual({});
+    // Only the methods the viewer check handles (a CORS preflight must reach it): the same as with lambda-edge.
+    expect(p.behaviours.every).toEqual({ AllowedMethods: ["GET", "HEAD", "OPTIONS"], CachedMethods: ["GET", "HEAD"] });
+    expect(parts({}).behaviours.every).toEqual(p.behaviours.every);
   });
 
   it("keeps the names within CloudFront's limit for the longest service and stage", () => {

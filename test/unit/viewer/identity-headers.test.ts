@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { MAX_IDENTITY_VALUE, encodeIdentityValue, groupsHeader, identityHeaders, isIdentityHeaderName } from "../../../shared/viewer/identity-headers";
+import { MAX_IDENTITY_VALUE, encodeIdentityValue, forwardedUsername, groupsHeader, identityHeaders, isIdentityHeaderName, isVerifiedIdentity } from "../../../shared/viewer/identity-headers";
 
 const decodeGroups = (v: string) => (v === "" ? [] : v.split(",").map(decodeURIComponent));
 
@@ -62,8 +62,8 @@ describe("x-auth-groups", () => {
 
   it("identityHeaders adds x-auth-groups-truncated: true only when cut", () => {
     const long = Array.from({ length: 400 }, (_, i) => `group-with-a-long-name-${i}`);
-    expect(identityHeaders({ "cognito:username": "u" } as never, undefined, long, "tok")["x-auth-groups-truncated"]).toBe("true");
-    expect(identityHeaders({ "cognito:username": "u" } as never, undefined, ["a"], "tok")["x-auth-groups-truncated"]).toBeUndefined();
+    expect(identityHeaders({ "cognito:username": "u" } as never, undefined, long, "tok", "cognito:username")["x-auth-groups-truncated"]).toBe("true");
+    expect(identityHeaders({ "cognito:username": "u" } as never, undefined, ["a"], "tok", "cognito:username")["x-auth-groups-truncated"]).toBeUndefined();
   });
 });
 
@@ -76,9 +76,49 @@ describe("x-auth-email only for a verified address", () => {
     [undefined, false],
     [1, false],
   ])("email_verified %j → sent: %s", (verified, sent) => {
-    const h = identityHeaders({ "cognito:username": "u", email: "u@example.com", email_verified: verified } as never, undefined, [], "tok");
+    const h = identityHeaders({ "cognito:username": "u", email: "u@example.com", email_verified: verified } as never, undefined, [], "tok", "cognito:username");
     expect(h["x-auth-email"] !== undefined).toBe(sent);
     if (sent) expect(h["x-auth-email"]).toBe("u@example.com");
+  });
+});
+
+describe("x-auth-user only when it is not an unverified e-mail or phone number (usernameClaim)", () => {
+  const id = (o: Record<string, unknown>) => ({ sub: "s-1", "cognito:username": "jane", preferred_username: "jd", email: "jane@example.com", phone_number: "+15550100", ...o }) as never;
+  it.each<[string, Record<string, unknown>, string | undefined]>([
+    ["email", { email_verified: true }, "jane@example.com"],
+    ["email", { email_verified: "true" }, "jane@example.com"],
+    ["email", { email_verified: false }, undefined],
+    ["email", { email_verified: "false" }, undefined],
+    ["email", { email_verified: 1 }, undefined],
+    ["email", {}, undefined],
+    ["email", { email_verified: true, phone_number_verified: false }, "jane@example.com"],
+    ["phone_number", { phone_number_verified: true }, "+15550100"],
+    ["phone_number", { phone_number_verified: "true" }, "+15550100"],
+    ["phone_number", { phone_number_verified: false, email_verified: true }, undefined],
+    ["phone_number", {}, undefined],
+    ["cognito:username", { email_verified: false }, "jane"],
+    ["preferred_username", { email_verified: false }, "jd"],
+    ["sub", {}, "s-1"],
+  ])("usernameClaim %s with %j → x-auth-user %s", (claim, o, expected) => {
+    const claims = id(o);
+    const username = String((claims as Record<string, unknown>)[claim]);
+    expect(forwardedUsername(claims, username, claim)).toBe(expected);
+    const h = identityHeaders(claims, username, [], "tok", claim);
+    expect(h["x-auth-user"]).toBe(expected === undefined ? undefined : encodeIdentityValue(expected));
+  });
+
+  it("a username that did not come from the unverified claim (the claim absent: sub instead) is forwarded", () => {
+    expect(forwardedUsername({ sub: "s-1" } as never, "s-1", "email")).toBe("s-1");
+  });
+
+  it.each<[string, Record<string, unknown>, boolean]>([
+    ["email", { email_verified: true }, true],
+    ["email", { email_verified: false }, false],
+    ["phone_number", { phone_number_verified: "true" }, true],
+    ["phone_number", { phone_number_verified: "yes" }, false],
+    ["name", {}, true],
+  ])("isVerifiedIdentity(%s, %j) → %s", (claim, o, ok) => {
+    expect(isVerifiedIdentity(o as never, claim)).toBe(ok);
   });
 });
 

@@ -33,7 +33,7 @@ describe("the policy table, on the id token's facts and on the session cookie's"
     expect(edgeDecision(config, policyFacts(claims, config.groupsClaim, needs), c.path, method, ip)).toBe(c.allow);
     // The CloudFront Function judges the session cookie parse-auth seals from the same token.
     const set = sessionCookie(openSessionStore("", config), config, { username: "u", id: claims, idToken: "t", nowSeconds: NOW });
-    const opened = openSession(/=([^;]*)/.exec(set)![1], KEY, config.clientId, NOW);
+    const opened = openSession(/=([^;]*)/.exec(set!)![1], KEY, config.clientId, NOW);
     expect(opened.ok).toBe(true);
     if (opened.ok) expect(edgeDecision(config, opened.session, c.path, method, ip)).toBe(c.allow);
   });
@@ -44,7 +44,7 @@ describe("the session cookie carries only what the rules read", () => {
   const sealed = (rules: unknown[]) => {
     const config = testConfig(iss, { rules, hotPath: "cloudfront-function", session: { signingSecret: KEY } });
     const set = sessionCookie(openSessionStore("", config), config, { username: "u", id: claims, idToken: "t", nowSeconds: NOW });
-    const s = openSession(/=([^;]*)/.exec(set)![1], KEY, config.clientId, NOW);
+    const s = openSession(/=([^;]*)/.exec(set!)![1], KEY, config.clientId, NOW);
     if (!s.ok) throw new Error("not sealed");
     return s.session;
   };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { MAX_RETURN_PATH, isSafeReturnPath, requestedPath, safeReturnPath, siteOrigin } from "../../../shared/viewer/redirect";
+import { DEFAULT_PATHS } from "../../../shared/config/types";
+import { MAX_RETURN_PATH, isOwnEndpoint, isSafeReturnPath, requestedPath, safeReturnPath, siteOrigin } from "../../../shared/viewer/redirect";
 import { edgeRequest } from "../../helpers/harness";
 
 /** Where a browser would go with this Location, resolved against our origin. */
@@ -43,7 +44,7 @@ describe("isSafeReturnPath", () => {
     `/${"a".repeat(MAX_RETURN_PATH)}`,
   ])("unsafe: %j", (p) => {
     expect(isSafeReturnPath(p)).toBe(false);
-    expect(safeReturnPath(p)).toBe("/");
+    expect(safeReturnPath(p, DEFAULT_PATHS)).toBe("/");
   });
 
   it.each([
@@ -59,14 +60,14 @@ describe("isSafeReturnPath", () => {
     ["/lone\ud800", "/lone%EF%BF%BD"],
   ])("characters that may not stand raw in a Location are percent-encoded, on our host: %j", (p, expected) => {
     expect(isSafeReturnPath(p)).toBe(false);
-    expect(safeReturnPath(p)).toBe(expected);
-    expect(resolvedHost(safeReturnPath(p))).toBe("site.example.com");
+    expect(safeReturnPath(p, DEFAULT_PATHS)).toBe(expected);
+    expect(resolvedHost(safeReturnPath(p, DEFAULT_PATHS))).toBe("site.example.com");
   });
 
   it("safeReturnPath keeps a safe path exactly, unicode-encoded included", () => {
     const p = "/caf%C3%A9/%E2%9C%93?q=%F0%9F%98%80&x=1";
-    expect(safeReturnPath(p)).toBe(p);
-    expect(safeReturnPath(undefined)).toBe("/");
+    expect(safeReturnPath(p, DEFAULT_PATHS)).toBe(p);
+    expect(safeReturnPath(undefined, DEFAULT_PATHS)).toBe("/");
   });
 
   it("property: whatever passes stays on our host", () => {
@@ -94,7 +95,43 @@ describe("requestedPath", () => {
     ["/ok", "x".repeat(MAX_RETURN_PATH), "/ok"],
     [`/${"y".repeat(MAX_RETURN_PATH)}`, "", "/"],
   ])("%s ? %s → %s", (uri, querystring, expected) => {
-    expect(requestedPath({ uri, querystring })).toBe(expected);
+    expect(requestedPath({ uri, querystring }, DEFAULT_PATHS)).toBe(expected);
+  });
+});
+
+describe("a return path to one of our own endpoints becomes /", () => {
+  const custom = { callback: "/auth/Callback", refresh: "/auth/refresh", signIn: "/auth/in", signOut: "/auth/out" };
+  it.each<[string, typeof DEFAULT_PATHS | typeof custom, boolean]>([
+    ["/parseauth", DEFAULT_PATHS, true],
+    ["/parseauth?code=x&state=y", DEFAULT_PATHS, true],
+    ["/refreshauth?return=/refreshauth?return=/x", DEFAULT_PATHS, true],
+    ["/refreshauth?return=%2Frefreshauth", DEFAULT_PATHS, true],
+    ["/signin?return=/signin", DEFAULT_PATHS, true],
+    ["/signout", DEFAULT_PATHS, true],
+    ["/SignIn", DEFAULT_PATHS, true],
+    ["/REFRESHAUTH", DEFAULT_PATHS, true],
+    ["/refreshauth/", DEFAULT_PATHS, true],
+    ["/refreshauth;x=1", DEFAULT_PATHS, true],
+    ["/%72efreshauth", DEFAULT_PATHS, true],
+    ["/%52EFRESHAUTH", DEFAULT_PATHS, true],
+    ["/docs/../signin", DEFAULT_PATHS, true],
+    ["/docs/%2e%2e/parseauth", DEFAULT_PATHS, true],
+    ["/./signout#x", DEFAULT_PATHS, true],
+    ["/auth/callback", custom, true],
+    ["/AUTH/IN?return=/", custom, true],
+    ["/parseauth", custom, false],
+    ["/", DEFAULT_PATHS, false],
+    ["/signin-help", DEFAULT_PATHS, false],
+    ["/docs/signin", DEFAULT_PATHS, false],
+    ["/refreshauth/x", DEFAULT_PATHS, false],
+    ["/search?q=/signin", DEFAULT_PATHS, false],
+    ["/%ZZ/signin", DEFAULT_PATHS, false],
+  ])("%s → ours: %s", (p, paths, ours) => {
+    expect(isOwnEndpoint(p, paths)).toBe(ours);
+    expect(safeReturnPath(p, paths)).toBe(ours ? "/" : p);
+    const q = p.indexOf("?");
+    const uri = q === -1 ? p : p.slice(0, q);
+    if (!uri.includes("#")) expect(requestedPath({ uri, querystring: q === -1 ? "" : p.slice(q + 1) }, paths)).toBe(ours ? "/" : p);
   });
 });
 
