@@ -2,25 +2,26 @@
  * Access policies (issue 21) through the BUILT artifacts: one table (test/fixtures/policy-table.ts) of every
  * selector kind and combination, run through the built check-auth bundle (Lambda@Edge, the viewer's IP as
  * `clientIp`), the built CloudFront Function (in the runtime emulator and under njs, the IP as `event.viewer.ip`,
- * the session cookie sealed as parse-auth seals it) and `npm run policy`, which must agree on every row. And the
+ * the session cookie the built parse-auth set after a sign-in at a Cognito stand-in) and `npm run policy`, which must agree on every row. And the
  * function's size with four policy rules on top of the bench's config.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildViewerRequestEvent } from "../../local/cloudfront-function/event";
 import { njsAvailable, runUnderNjs } from "../../local/cloudfront-function/njs";
 import { loadCloudFrontFunction } from "../../local/cloudfront-function/runtime";
 import type { CloudFrontFunction } from "../../local/cloudfront-function/runtime";
-import { resolveConfig } from "../../shared/config/resolve";
-import { openSessionStore, sessionCookie } from "../../shared/edge/session-store";
 import { explain, loadPolicyConfig } from "../../scripts/policy";
 import { FOUR_POLICY_RULES, policySizeFigures } from "../../scripts/policy-size";
 import { DEFAULT_IP, POLICY_CASES, POLICY_RULES, caseClaims } from "../fixtures/policy-table";
 import type { PolicyCase } from "../fixtures/policy-table";
 import { buildWith, repoRoot } from "../helpers/build";
+import { CookieJar } from "../helpers/cognito-stand-in";
+import { makeSite, signIn } from "../helpers/site";
+import type { Site } from "../helpers/site";
 import type { Built } from "../helpers/build";
 import { viewerRequest } from "../helpers/events";
 import { sessionCookieHeader } from "../helpers/session";
@@ -41,21 +42,25 @@ const RAW = {
 };
 
 let edge: Built;
+let fnSite: Site;
 let fnBuilt: Built;
 let fn: CloudFrontFunction;
 let fnCode: string;
 let kvs: { data: { key: string; value: string }[] };
-let key: string;
 
 beforeAll(async () => {
-  [edge, fnBuilt] = await Promise.all([buildWith(RAW), buildWith({ ...RAW, hotPath: "cloudfront-function", forwardIdentity: true })]);
+  // The function's site signs users in through its built parse-auth against a Cognito stand-in (site.ts).
+  const { region: _r, userPoolId: _p, clientId: _c, domain: _d, jwks: _j, ...policy } = RAW;
+  [edge, fnSite] = await Promise.all([buildWith(RAW), makeSite({ extra: { ...policy, hotPath: "cloudfront-function", forwardIdentity: true } })]);
   expect(edge.status, edge.stderr + edge.stdout).toBe(0);
-  expect(fnBuilt.status, fnBuilt.stderr + fnBuilt.stdout).toBe(0);
+  fnBuilt = fnSite.built;
   fnCode = readFileSync(join(fnBuilt.outdir, "check-auth-function", "index.js"), "utf8");
   kvs = JSON.parse(readFileSync(join(fnBuilt.outdir, "check-auth-function", "kvs.json"), "utf8"));
-  key = kvs.data.find((d) => d.key === "session-key")!.value;
+  // The session key lives in the KeyValueStore only, never in the code the rules are baked into.
+  expect(fnCode).not.toContain(kvs.data.find((d) => d.key === "session-key")!.value);
   fn = loadCloudFrontFunction(fnCode, { kvs, now: () => NOW * 1000 });
 }, 240_000);
+afterAll(async () => fnSite?.cognito.stop());
 
 /** The id token claims of a case: Cognito-shaped, with exactly the case's e-mail, groups and claims. */
 function tokenClaims(c: PolicyCase): Record<string, unknown> {
@@ -74,27 +79,34 @@ async function onLambdaEdge(c: PolicyCase): Promise<Answer> {
   return res.status === undefined ? "allow" : Number(res.status);
 }
 
-/** The session cookie parse-auth would set for this user (the same code, on the same config and key). */
-function sealedSession(c: PolicyCase): string {
-  const r = resolveConfig({ ...RAW, hotPath: "cloudfront-function", forwardIdentity: true, session: { signingSecret: key } });
-  if (!r.ok) throw new Error(r.errors.join("; "));
-  const claims = { ...JSON.parse(JSON.stringify(tokenClaims(c))), exp: NOW + 600 };
-  const set = sessionCookie(openSessionStore("", r.config), r.config, { username: "jane", id: claims, idToken: "id-token", nowSeconds: NOW });
-  return /^([^=]+=[^;]*)/.exec(set!)![1]!;
+const sealed = new Map<string, string>();
+/** The session cookie the BUILT parse-auth sets for this user, signed in through the stand-in Hosted UI. */
+async function sealedSession(c: PolicyCase): Promise<string> {
+  const known = sealed.get(c.name);
+  if (known) return known;
+  const jar = new CookieJar();
+  fnSite.cognito.user = { username: "jane", extra: { email: undefined, email_verified: undefined, ...caseClaims(c) } };
+  await signIn(fnSite, jar, { uri: "/" });
+  const cookie = [...jar.cookies].find(([n]) => n.endsWith("edgeauth-session"));
+  expect(cookie, `no session cookie for ${c.name}`).toBeDefined();
+  const pair = `${cookie![0]}=${cookie![1].value}`;
+  sealed.set(c.name, pair);
+  return pair;
 }
 
-function functionEvent(c: PolicyCase) {
+async function functionEvent(c: PolicyCase) {
   return buildViewerRequestEvent({
     method: c.method ?? "GET",
     path: c.path,
     query: "",
-    headers: [["Host", HOST], ["Accept", "text/html"], ["Cookie", sealedSession(c)]],
+    headers: [["Host", HOST], ["Accept", "text/html"], ["Cookie", await sealedSession(c)]],
     ip: c.ip ?? DEFAULT_IP,
   });
 }
 
 async function inFunction(c: PolicyCase): Promise<Answer> {
-  const r = await fn.run(functionEvent(c));
+  // The function runs at the same time as the stand-in issued the tokens (its clock is the test's).
+  const r = await fn.run(await functionEvent(c));
   return r.kind === "request" ? "allow" : r.response.statusCode;
 }
 
@@ -109,7 +121,7 @@ describe("every row, on both built hot paths and in the policy tester", () => {
 
   it.runIf(njsAvailable())("the built function answers the same under njs", async () => {
     for (const c of POLICY_CASES) {
-      const ev = functionEvent(c);
+      const ev = await functionEvent(c);
       const out = await runUnderNjs(fnCode, ev, { kvs, now: new Date(NOW * 1000) });
       expect(out.ok, out.ok ? "" : out.error).toBe(true);
       const r = (out as { result: { statusCode?: number } }).result;
@@ -126,7 +138,7 @@ describe("every row, on both built hot paths and in the policy tester", () => {
     const res = (await (edge.load("check-auth").handler as (e: unknown) => Promise<Record<string, unknown>>)(event)) as { status?: string; body?: string };
     expect(res.status).toBe("403");
     expect(JSON.parse(res.body!)).toMatchObject({ error: "forbidden" });
-    const ev = buildViewerRequestEvent({ method: "GET", path: c.path, query: "", headers: [["Host", HOST], ["Accept", "application/json"], ["Sec-Fetch-Mode", "cors"], ["Cookie", sealedSession(c)]], ip: DEFAULT_IP });
+    const ev = buildViewerRequestEvent({ method: "GET", path: c.path, query: "", headers: [["Host", HOST], ["Accept", "application/json"], ["Sec-Fetch-Mode", "cors"], ["Cookie", await sealedSession(c)]], ip: DEFAULT_IP });
     const r = await fn.run(ev);
     expect(r.kind === "response" && r.response.statusCode).toBe(403);
     expect(r.kind === "response" && JSON.parse((r.response.body as { data: string }).data)).toMatchObject({ error: "forbidden" });
