@@ -11,6 +11,8 @@ export interface DemoUser {
   password: string;
   /** Groups the user is in. */
   groups: string[];
+  /** Custom attributes (`custom:…`), which reach the id token as claims for `rules` to read. */
+  attributes?: Record<string, string>;
 }
 
 /** The group new users join (post-confirmation trigger), and the demo user's group. */
@@ -19,8 +21,8 @@ export const ADMIN_GROUP = "admins";
 
 /** The demo users printed by `npm start`. */
 export const DEMO_USERS: readonly DemoUser[] = [
-  { email: "demo@example.com", password: "Demo-Passw0rd!", groups: [DEFAULT_GROUP] },
-  { email: "admin@example.com", password: "Admin-Passw0rd!", groups: [ADMIN_GROUP] },
+  { email: "demo@example.com", password: "Demo-Passw0rd!", groups: [DEFAULT_GROUP], attributes: { "custom:tenant": "acme" } },
+  { email: "admin@example.com", password: "Admin-Passw0rd!", groups: [ADMIN_GROUP], attributes: { "custom:tenant": "globex" } },
 ];
 
 /** The app client of one site. */
@@ -97,6 +99,7 @@ export async function seed(cognito: CognitoProcess, opts: SeedOptions): Promise<
       UserAttributes: [
         { Name: "email", Value: u.email },
         { Name: "email_verified", Value: "true" },
+        ...Object.entries(u.attributes ?? {}).map(([Name, Value]) => ({ Name, Value })),
       ],
     });
     await cognito.api("AdminSetUserPassword", { UserPoolId: userPoolId, Username: u.email, Password: u.password, Permanent: true });

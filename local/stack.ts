@@ -13,7 +13,8 @@ import { join, resolve } from "node:path";
 import { buildAll } from "../scripts/build";
 import { ConfigError, readConfigFile, resolveOrThrow } from "../shared/config/load";
 import type { AuthConfig } from "../shared/config/resolve";
-import type { HotPath, ResolvedConfig } from "../shared/config/types";
+import type { HotPath, ResolvedConfig, Rule } from "../shared/config/types";
+import { ruleGroups } from "../shared/viewer/rules";
 import { TRIGGER_FUNCTIONS, deployedEdgeFunctions } from "../shared/catalogue";
 import { loadDistribution, startLocalCloudFront } from "./cloudfront";
 import type { RequestLogEntry } from "./cloudfront";
@@ -110,7 +111,7 @@ export interface LocalSite {
   hosts?: string[];
   clientId: string;
   /** Its rules, as built. */
-  rules?: { path: string; groups: string[] }[];
+  rules?: Rule[];
   /** The client's secret, for a confidential client (the OIDC provider's first site); tests use it. */
   clientSecret?: string;
 }
@@ -226,7 +227,7 @@ function prepareOwnConfig(own: NonNullable<LocalStackOptions["ownConfig"]>, opts
   const users = [...DEMO_USERS, ...(own.users ?? [])];
   const groups = [
     ...new Set([
-      ...config.sites.flatMap((s) => s.config.rules.flatMap((r) => r.groups)),
+      ...config.sites.flatMap((s) => ruleGroups(s.config.rules)),
       ...users.flatMap((u) => u.groups),
       ...(config.triggers.postConfirmation.defaultGroup ? [config.triggers.postConfirmation.defaultGroup] : []),
     ]),

@@ -22,6 +22,7 @@
  *                    array of { "email", "password", "groups" }, signed in next to the demo users
  */
 import type { HotPath } from "../shared/config/types";
+import { ruleGroups } from "../shared/viewer/rules";
 import type { RequestLogEntry } from "./cloudfront";
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
@@ -123,7 +124,7 @@ const tryPath = (glob: string) => glob.replace(/\*.*$/, "").replace(/\?.*$/, "")
 export function banner(stack: AnyLocalStack): string[] {
   const many = stack.sites.length > 1;
   const own = stack.own;
-  const rulesOf = (s: LocalSite, i: number) => (s.rules ?? localSiteRules(i)).map((r) => `${r.path}: ${r.groups.join(", ")}`).join("; ") || "no rules";
+  const rulesOf = (s: LocalSite, i: number) => (s.rules ?? localSiteRules(i)).map((r) => `${r.path}: ${ruleGroups([r]).join(", ") || "a policy (npm run policy explains it)"}`).join("; ") || "no rules";
   const siteLines =
     many || own
       ? stack.sites.map((s, i) => {

@@ -49,8 +49,8 @@ export const MANGLED_PROPS = [
   // FunctionConfig, FunctionSiteConfig
   "sites", "errors", "hosts", "clientId", "paths", "signIn", "refresh", "signOut", "publicPaths", "apiPaths", "rules",
   "sessionCookie", "signedInMarker", "refreshedMarker", "cookieDomain", "indexRewrite", "spaFallback", "forwardIdentity", "securityHeaders",
-  // GlobSet, CompiledRule, PathForms
-  "exact", "prefixes", "general", "groups", "raw", "normalized",
+  // GlobSet, CompiledRule, CompiledSelector, PathForms
+  "exact", "prefixes", "general", "groups", "raw", "normalized", "methods", "include", "require", "exclude", "kind", "list", "ranges", "claim",
   // SessionCheck, groupsHeader's answer, the request view (navigation, redirect)
   "ok", "why", "session", "truncated", "header",
 ] as const;
@@ -165,7 +165,8 @@ const UNSUPPORTED = [
 
 /**
  * Switches the minifier folds: code for a feature the config does not use (picking a site by Host, identity
- * headers, rules, API paths, general globs) is left out of the function altogether.
+ * headers, rules, API paths, general globs, each kind of rule selector, rule methods) is left out of the function
+ * altogether.
  */
 export function functionDefines(all: Pick<AuthConfig, "sites">): Record<string, string> {
   const f = functionFeatures(all);
@@ -175,6 +176,11 @@ export function functionDefines(all: Pick<AuthConfig, "sites">): Record<string, 
     __HAS_RULES__: String(f.rules),
     __HAS_API_PATHS__: String(f.apiPaths),
     __GENERAL_GLOBS__: String(f.generalGlobs),
+    __SEL_EMAILS__: String(f.emailSelectors),
+    __SEL_CLAIM__: String(f.claimSelectors),
+    __SEL_IP__: String(f.ipSelectors),
+    __RULE_METHODS__: String(f.ruleMethods),
+    __GROUPS_ONLY__: String(f.groupsOnly),
   };
 }
 

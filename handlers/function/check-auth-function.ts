@@ -13,7 +13,7 @@ declare const __FUNCTION_CONFIG__: FunctionConfig;
 declare const cf: { kvs(): { get(key: string): Promise<string> } };
 
 
-export async function handler(event: { request: CfRequest }): Promise<CfRequest | CfResponse> {
+export async function handler(event: { request: CfRequest; viewer?: { ip?: string } }): Promise<CfRequest | CfResponse> {
   const now = Math.floor(Date.now() / 1000);
   let key = "";
   try {
@@ -21,5 +21,5 @@ export async function handler(event: { request: CfRequest }): Promise<CfRequest 
   } catch (e) {
     // No key (a store without it, or none at all): every session is unverifiable; the check answers 503.
   }
-  return checkRequest(event.request, __FUNCTION_CONFIG__, key, now);
+  return checkRequest(event.request, __FUNCTION_CONFIG__, key, now, event.viewer ? event.viewer.ip : undefined);
 }

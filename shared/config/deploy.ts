@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { DeployConfig, ResolvedConfig, TriggersConfig } from "./types";
+import { ruleGroups } from "../viewer/rules";
 
 /** Hosted UI host of a prefix domain. */
 export function hostedUiDomain(prefix: string, region: string): string {
@@ -94,7 +95,7 @@ export function clientUrls(hosts: readonly string[], paths: { callback: string; 
  */
 export function poolGroups(rules: ResolvedConfig["rules"], triggers: TriggersConfig): { name: string; logicalId: string }[] {
   const names = new Set<string>();
-  for (const r of rules) for (const g of r.groups) names.add(g);
+  for (const g of ruleGroups(rules)) names.add(g);
   if (triggers.postConfirmation.defaultGroup) names.add(triggers.postConfirmation.defaultGroup);
   return [...names].sort().map((name) => ({ name, logicalId: groupLogicalId(name) }));
 }

@@ -12,7 +12,8 @@ import type { z } from "zod";
 import { ATTRIBUTE_NAME, CLAIM_NAME, HEADER_NAME, SITE_KEYS, configFileSchema, deploySchema, isJwks, triggersSchema, validDomainPrefix } from "./schema";
 import type { ConfigFile } from "./schema";
 import { DEFAULT_PATHS, DEFAULT_SECURITY_HEADERS } from "./types";
-import type { DeployConfig, PreTokenGenerationConfig, ResolvedConfig, TriggersConfig } from "./types";
+import type { DeployConfig, PreTokenGenerationConfig, ResolvedConfig, Rule, Selector, TriggersConfig } from "./types";
+import { claimText } from "../viewer/rules";
 import { GROUP_NAME, LOG_LEVELS, SCALAR_ONLY_CLAIMS, claimsBytes, reservedClaimReason } from "../triggers/claim-names";
 import { formatIssues } from "./issues";
 import { resolveAlarms, resolveDashboard, resolveUserPoolSignIn } from "./resolve-operate";
@@ -81,6 +82,7 @@ export function resolveAuthConfig(raw: unknown, extra: ResolveExtra = {}): Resul
   const triggers = triggersPart(data.triggers ?? {}, data.logLevel, fail, warnings);
   if (sites) warnings.push(...cookieDomainWarnings(sites));
   if (errors.length || !sites || !triggers || !deploy) return { ok: false, errors, warnings };
+  warnings.push(...writableClaimWarnings(sites, triggers));
   warnings.push(...usernameClaimWarnings(sites, triggers, raw));
   return { ok: true, config: { edge: sites[0]!.config, sites, triggers, deploy }, warnings };
 }
@@ -286,7 +288,7 @@ function edgePart(data: ConfigFile, raw: Raw, extra: ResolveExtra, createsPool: 
     paths,
     publicPaths: [...new Set(data.publicPaths)],
     apiPaths: [...new Set(data.apiPaths)],
-    rules: data.rules.map((r) => ({ path: r.path, groups: [...new Set(r.groups)] })),
+    rules: data.rules.map(resolveRule),
     cookie: { ...data.cookie, sameSite: sameSite as ResolvedConfig["cookie"]["sameSite"] },
     nonceSigningSecret: data.nonceSigningSecret ?? extra.nonceSigningSecret ?? "",
     hotPath: data.hotPath,
@@ -306,6 +308,50 @@ function edgePart(data: ConfigFile, raw: Raw, extra: ResolveExtra, createsPool: 
     indexRewrite: data.indexRewrite,
     spaFallback: data.spaFallback,
   };
+}
+
+type RuleData = ConfigFile["rules"][number];
+type SelectorData = NonNullable<RuleData["include"]>[number];
+
+/** A rule as the hot paths read it: only the keys given, lists without repeats, e-mails and domains in lower case,
+ *  claim values as the strings they are compared as (numbers and booleans as their JSON text). */
+function resolveRule(r: RuleData): Rule {
+  const uniq = (a: string[]) => [...new Set(a)];
+  const sel = (s: SelectorData): Selector => {
+    if (s.groups) return { groups: uniq(s.groups) };
+    if (s.emails) return { emails: uniq(s.emails.map((e) => e.toLowerCase())) };
+    if (s.emailDomains) return { emailDomains: uniq(s.emailDomains.map((e) => e.toLowerCase())) };
+    if (s.claim !== undefined) return { claim: s.claim, values: uniq(s.values!.map((v) => claimText(v)!)) };
+    return { ipRanges: uniq(s.ipRanges!) };
+  };
+  const out: Rule = { path: r.path };
+  if (r.groups) out.groups = uniq(r.groups);
+  if (r.methods) out.methods = uniq(r.methods);
+  for (const k of ["include", "require", "exclude"] as const) if (r[k]) out[k] = r[k].map(sel);
+  return out;
+}
+
+/**
+ * Claim selectors that read what users can write themselves: a Cognito attribute in the app client's write
+ * attributes, by its own name or through the claim pre-token-generation copies it into. Warnings, as the triggers'.
+ */
+export function writableClaimWarnings(sites: readonly ResolvedSite[], t: TriggersConfig): string[] {
+  const p = t.preTokenGeneration;
+  const out: string[] = [];
+  sites.forEach((site, si) =>
+    site.config.rules.forEach((r, ri) =>
+      (["include", "require", "exclude"] as const).forEach((k) =>
+        (r[k] ?? []).forEach((s, i) => {
+          if (!("claim" in s)) return;
+          const attr = p.writableAttributes.find((a) => a === s.claim || p.attributeClaims[a] === s.claim);
+          if (attr === undefined) return;
+          const field = `${sites.length > 1 ? `sites[${si}].` : ""}rules[${ri}].${k}[${i}].claim`;
+          out.push(`${field}: users can write "${attr}" themselves (it is in triggers.preTokenGeneration.writableAttributes), so they can choose the value of claim "${s.claim}"; never base access on it (remove it from the app client's write attributes)`);
+        }),
+      ),
+    ),
+  );
+  return out;
 }
 
 const POOL_IDS_HINT =

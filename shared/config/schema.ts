@@ -7,7 +7,8 @@
  * produced twice, ...) are in shared/config/resolve.ts, which runs this schema first.
  */
 import { z } from "zod";
-import { DEFAULT_MAX_CLAIMS_BYTES, DEFAULT_PATHS, DEFAULT_SECURITY_HEADERS } from "./types";
+import { DEFAULT_MAX_CLAIMS_BYTES, DEFAULT_PATHS, DEFAULT_SECURITY_HEADERS, RULE_METHODS } from "./types";
+import { parseCidr } from "../viewer/ip";
 import { AWS_REGIONS } from "./regions";
 import { alarmsSchema, dashboardSchema, userPoolSignInShape } from "./schema-operate";
 
@@ -110,6 +111,92 @@ const oidcProvider = z.strictObject(
   { error: 'must be "cognito" or { "type": "oidc", "issuer": "https://…" }' },
 );
 
+// ------------------------------------------------------------------------------------------------ rules
+
+const SELECTOR_KINDS = ["groups", "emails", "emailDomains", "claim", "ipRanges"] as const;
+const SELECTOR_HINT = 'must have exactly one of "groups", "emails", "emailDomains", "claim" (with "values") or "ipRanges"';
+const list = <T extends z.ZodType>(item: T, hint: string) => z.array(item, { error: hint }).min(1, { error: hint });
+/** A check run on one value, whose sentence (from the function) names what is wrong with it. */
+const checked = (why: (v: string) => string | undefined) =>
+  z.string().superRefine((v, ctx) => {
+    const w = why(v);
+    if (w) ctx.addIssue({ code: "custom", message: w });
+  });
+const DOMAIN_WHY = (v: string) =>
+  /^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(v) && v.length <= 253
+    ? undefined
+    : `${JSON.stringify(v)} is not a bare host name (e.g. "example.com", or "*.example.com" for its subdomains)`;
+/** Claim names a selector may read: those Cognito's claims use, never an object's own machinery. */
+const SELECTOR_CLAIM_WHY = (v: string) =>
+  !/^[^\s]{1,256}$/.test(v)
+    ? `${JSON.stringify(v)} is not a claim name or dotted path`
+    : /(^|\.)(__proto__|constructor|prototype)(\.|$)/.test(v)
+      ? `${JSON.stringify(v)} cannot be read as a claim`
+      : undefined;
+
+/** One selector: exactly one kind (the claim kind is `claim` + `values`). */
+export const selectorSchema = z
+  .strictObject(
+    {
+      groups: list(z.string().min(1, { error: "must be a non-empty group name" }), "must be a non-empty array of group names")
+        .optional()
+        .describe("The user is in any of these groups (the groupsClaim). Default: none (one kind per selector)."),
+      emails: list(checked((v) => (/^[^\s@]+@[^\s@]+$/.test(v) ? undefined : `${JSON.stringify(v)} is not an e-mail address`)), "must be a non-empty array of e-mail addresses")
+        .optional()
+        .describe("The user's e-mail is one of these, compared case-insensitively; verified (email_verified true or \"true\") except in exclude. Default: none."),
+      emailDomains: list(checked(DOMAIN_WHY), "must be a non-empty array of domain names")
+        .optional()
+        .describe('The domain of the user\'s e-mail is one of these, case-insensitively: "example.com" exactly (not sub.example.com), "*.example.com" any subdomain at any depth (not example.com itself); verified except in exclude. Default: none.'),
+      claim: checked(SELECTOR_CLAIM_WHY).optional().describe("A claim by name or dotted path (as groupsClaim reads it); with values. Default: none."),
+      values: list(z.union([z.string(), z.number(), z.boolean()], { error: "must be a string, number or boolean" }), "must be a non-empty array of values")
+        .optional()
+        .describe("With claim: the claim is one of these, or a list containing one; numbers and booleans compare by their JSON text. Required with claim."),
+      ipRanges: list(checked((v) => { const r = parseCidr(v); return typeof r === "string" ? r : undefined; }), "must be a non-empty array of CIDR ranges")
+        .optional()
+        .describe('The viewer\'s IP is in one of these IPv4 or IPv6 CIDR ranges ("203.0.113.0/24", "2001:db8::/32"; a bare address is one host). Default: none.'),
+    },
+    { error: `must be an object that ${SELECTOR_HINT}` },
+  )
+  .superRefine((s, ctx) => {
+    const kinds = SELECTOR_KINDS.filter((k) => s[k] !== undefined);
+    if (kinds.length !== 1) ctx.addIssue({ code: "custom", message: kinds.length ? `${SELECTOR_HINT}, not ${kinds.join(" and ")} (write one selector for each)` : SELECTOR_HINT });
+    else if (s.claim !== undefined && s.values === undefined) ctx.addIssue({ code: "custom", path: ["values"], message: "is required with claim (the values that let the user in)" });
+    if (s.values !== undefined && s.claim === undefined) ctx.addIssue({ code: "custom", path: ["claim"], message: "is required with values (the claim they are compared with)" });
+  })
+  .describe("Who a selector picks: exactly one of groups, emails, emailDomains, claim + values, ipRanges.");
+
+const selectors = (what: string) => list(selectorSchema, "must be a non-empty array of selectors").optional().describe(what);
+const RULE_KEYS = ["groups", "include", "require", "exclude"] as const;
+
+const rules = z
+  .array(
+    z
+      .strictObject(
+        {
+          path: text(GLOB, 'must be a path glob starting with "/"').describe("Glob of request paths, as CloudFront path patterns. Required."),
+          methods: list(z.enum(RULE_METHODS, { error: `must be one of CloudFront's methods: ${RULE_METHODS.join(", ")}` }), "must be a non-empty array of HTTP methods")
+            .optional()
+            .describe(`The methods the rule applies to (${RULE_METHODS.join(", ")}). Default: every method.`),
+          groups: list(z.string(), "must be a non-empty array of group names")
+            .refine((a) => a.every((g) => g.length > 0), { error: "must be a non-empty array of group names" })
+            .optional()
+            .describe("Groups (the groupsClaim); a signed-in user in none of them gets 403. Shorthand for one include selector { groups }. Default: none (one of groups, include, require or exclude is required)."),
+          include: selectors("The user must match at least one of these selectors. Default: every signed-in user."),
+          require: selectors("The user must match every one of these selectors. Default: none."),
+          exclude: selectors("A user matching any of these selectors gets 403, whatever else matches (an e-mail counts here verified or not). Default: none."),
+        },
+        { error: 'must be an object { "path": "/admin/*", "groups": ["admins"] }' },
+      )
+      .superRefine((r, ctx) => {
+        if (RULE_KEYS.every((k) => r[k] === undefined))
+          ctx.addIssue({ code: "custom", path: ["groups"], message: 'is required, or include, require or exclude: a rule says who may open the path (e.g. "groups": ["admins"])' });
+        if (r.groups !== undefined && r.include !== undefined)
+          ctx.addIssue({ code: "custom", path: ["include"], message: 'cannot be combined with groups, which is shorthand for an include selector: add { "groups": [...] } to include instead' });
+      }),
+  )
+  .default([])
+  .describe("Access policies: every rule whose path (and method) matches must be satisfied, or the signed-in user gets 403.");
+
 export const edgeShape = {
   $schema: z.string().optional().describe("The JSON Schema of this file, for editors."),
   region: z
@@ -167,22 +254,7 @@ export const edgeShape = {
   paths,
   publicPaths: globs('Globs served without sign-in, e.g. ["/public/*", "/favicon.ico"]. `*` matches anything (slashes too), `?` one character.'),
   apiPaths: globs("Globs answered with 401 JSON instead of a redirect to sign-in (API calls)."),
-  rules: z
-    .array(
-      z.strictObject(
-        {
-          path: text(GLOB, 'must be a path glob starting with "/"').describe("Glob of request paths, as CloudFront path patterns. Required."),
-          groups: z
-            .array(z.string(), { error: "must be a non-empty array of group names" })
-            .min(1, { error: "must be a non-empty array of group names" })
-            .refine((a) => a.every((g) => g.length > 0), { error: "must be a non-empty array of group names" })
-            .describe("Groups (cognito:groups); a signed-in user in none of them gets 403. Required."),
-        },
-        { error: 'must be an object { "path": "/admin/*", "groups": ["admins"] }' },
-      ),
-    )
-    .default([])
-    .describe("Authorization by group: every matching rule must be satisfied."),
+  rules,
   cookie,
   timeouts: z
     .strictObject({

@@ -10,12 +10,37 @@ import type { Jwks } from "aws-jwt-verify/jwk";
 export type SameSite = "Lax" | "Strict" | "None";
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 
-/** One authorization rule: a signed-in user must be in one of `groups` to open a path matching `path`. */
+/**
+ * Who a selector picks (exactly one kind): members of any of `groups`; a verified e-mail among `emails` (lower
+ * case); a verified e-mail whose domain is among `emailDomains` (lower case, `*.` for subdomains at any depth); a
+ * claim (name or dotted path) holding one of `values` (numbers and booleans as their JSON text); a viewer IP in
+ * one of `ipRanges` (IPv4 or IPv6 CIDR).
+ */
+export type Selector =
+  | { groups: string[] }
+  | { emails: string[] }
+  | { emailDomains: string[] }
+  | { claim: string; values: string[] }
+  | { ipRanges: string[] };
+
+/** The HTTP methods CloudFront passes on, and so the ones a rule may name. */
+export const RULE_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"] as const;
+
+/**
+ * One access policy for a path: it applies when `path` matches (raw or normalised) and, with `methods`, the method
+ * is one of them; a signed-in user satisfies it when some `include` selector matches (or there is no include),
+ * every `require` selector matches and no `exclude` selector does. `groups` is shorthand for one include selector.
+ */
 export interface Rule {
   /** Glob of request paths, as CloudFront path patterns: `*` matches any characters (slashes too), `?` one. */
   path: string;
-  /** `cognito:groups` values; a user in none of them gets 403. */
-  groups: string[];
+  /** Shorthand for `include: [{ groups }]`: the user must be in one of these groups. */
+  groups?: string[];
+  /** The methods the rule applies to (upper case); absent: every method. */
+  methods?: string[];
+  include?: Selector[];
+  require?: Selector[];
+  exclude?: Selector[];
 }
 
 /** Where the viewer check of every request runs. */

@@ -21,8 +21,8 @@ import type { PathForms } from "../viewer/path-match";
 import { requestedPath, siteOrigin } from "../viewer/redirect";
 import type { EdgeRequest, Outcome } from "./request";
 import { errorResponse, redirect } from "./responses";
-import { compileRules, groupsOf, isAllowed } from "../viewer/rules";
-import type { CompiledRule } from "../viewer/rules";
+import { compileRules, isAllowed, policyFacts, policyNeeds } from "../viewer/rules";
+import type { CompiledRule, PolicyNeeds } from "../viewer/rules";
 import { expireTokens, isBoundSession, justFinished, openSessionStore, usernameOf, withRepeatedCleared } from "./session-store";
 import { startSignIn } from "./sign-in";
 import { verifyTokenPair } from "./tokens/token-pair";
@@ -32,6 +32,7 @@ interface Compiled {
   isPublic: (forms: PathForms) => boolean;
   isApiPath: (forms: PathForms) => boolean;
   rules: CompiledRule[];
+  needs: PolicyNeeds;
 }
 const compiledConfigs = new WeakMap<ResolvedConfig, Compiled>();
 function compiled(config: ResolvedConfig): Compiled {
@@ -44,6 +45,7 @@ function compiled(config: ResolvedConfig): Compiled {
       isPublic: (f) => pub(f.raw) && f.normalized !== undefined && pub(f.normalized),
       isApiPath: (f) => api(f.raw) || (f.normalized !== undefined && api(f.normalized)),
       rules: compileRules(config.rules),
+      needs: policyNeeds(config.rules),
     };
     compiledConfigs.set(config, c);
   }
@@ -52,7 +54,7 @@ function compiled(config: ResolvedConfig): Compiled {
 
 export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Outcome> {
   const { config } = ctx;
-  const { isPublic, isApiPath, rules } = compiled(config);
+  const { isPublic, isApiPath, rules, needs } = compiled(config);
   const origin = siteOrigin(req);
   if (!origin) return { ...errorResponse(config, "bad-host"), reason: "error:bad-host" };
   const forms = pathForms(req.uri);
@@ -116,10 +118,10 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
   // not a session; they go, with the refresh token that came with them (shared/edge/session-binding.ts).
   if (!isBoundSession(store, pair.id, config.nonceSigningSecret)) return signIn("unbound", expireTokens(store, ["idToken", "accessToken", "refreshToken"]));
 
-  const groups = groupsOf(pair.id, config.groupsClaim);
+  const facts = policyFacts(pair.id, config.groupsClaim, needs);
   // Rules also apply to the object the origin will serve: `/admin` is rewritten to `/admin/index.html`, which
   // `/admin/*` protects even though `/admin` itself does not match it.
-  const allowed = isAllowed(rules, forms, groups) && (targetForms === undefined || isAllowed(rules, targetForms, groups));
+  const allowed = isAllowed(rules, forms, req.method, facts, req.clientIp) && (targetForms === undefined || isAllowed(rules, targetForms, req.method, facts, req.clientIp));
   if (!allowed) {
     const links = [
       { href: "/", text: "Home" },
@@ -129,5 +131,5 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
     const user = forwardedUsername(pair.id, usernameOf(pair.id, pair.access, config), config.usernameClaim);
     return { ...errorResponse(config, "forbidden", { api: api(), links, ...(user ? { user } : {}) }), reason: "forbidden" };
   }
-  return forward("signed-in", config.forwardIdentity ? identityHeaders(pair.id, usernameOf(pair.id, pair.access, config), groups, session.idToken, config.usernameClaim) : undefined);
+  return forward("signed-in", config.forwardIdentity ? identityHeaders(pair.id, usernameOf(pair.id, pair.access, config), facts.g, session.idToken, config.usernameClaim) : undefined);
 }

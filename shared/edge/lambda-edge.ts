@@ -44,6 +44,7 @@ export function toEdgeRequest(cf: CloudFrontRequest): EdgeRequest {
     querystring: typeof cf.querystring === "string" ? cf.querystring : "",
     header,
     cookieHeader: header("cookie") ?? "",
+    ...(typeof cf.clientIp === "string" ? { clientIp: cf.clientIp } : {}),
   };
 }
 

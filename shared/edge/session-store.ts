@@ -35,8 +35,8 @@ import type { TokenSet } from "./oauth";
 import { SIGNIN_TTL_SECONDS, STATE_RE, peekExpiry, sealSignIn, signInSite, unsealSignIn } from "./sign-in-state";
 import type { SignInState, UnsealResult } from "./sign-in-state";
 import type { Claims } from "./tokens/verifier";
-import { claimAt, groupsOf } from "../viewer/rules";
-import { forwardedUsername, isVerifiedIdentity } from "../viewer/identity-headers";
+import { claimAt, policyFacts, policyNeeds, ruleGroups } from "../viewer/rules";
+import { forwardedUsername } from "../viewer/identity-headers";
 import { idTokenHash, sealSession, sealedLength } from "../viewer/session-cookie";
 import type { SessionClaims } from "../viewer/session-cookie";
 
@@ -423,11 +423,17 @@ export function sessionCookie(
 ): string | undefined {
   const idExp = s.id.exp as number;
   const x = config.session.maxAge !== undefined ? Math.min(idExp, s.nowSeconds + config.session.maxAge) : idExp;
-  const all = groupsOf(s.id, config.groupsClaim);
-  const named: string[] = [];
-  for (const r of config.rules) for (const g of r.groups) if (all.includes(g) && !named.includes(g)) named.push(g);
+  // What the rules read, and nothing more (shared/viewer/rules.ts): the groups they name, the claim values they
+  // compare with, and an unverified e-mail only when an exclusion reads e-mails. The verified e-mail is the
+  // `email_verified` true or "true" that identity-headers.ts `isVerifiedIdentity` reads too.
+  const needs = policyNeeds(config.rules);
+  const facts = policyFacts(s.id, config.groupsClaim, needs);
+  const all = facts.g;
+  const named = ruleGroups(config.rules).filter((g) => all.includes(g));
   const claims: SessionClaims = { c: store.config.clientId, s: String(s.id.sub), u: forwardedUsername(s.id, s.username, config.usernameClaim) ?? "", g: config.forwardIdentity ? [] : named, x, h: idTokenHash(s.idToken) };
-  if (typeof s.id.email === "string" && isVerifiedIdentity(s.id, "email")) claims.e = s.id.email;
+  if (facts.e !== undefined) claims.e = facts.e;
+  else if (facts.n !== undefined && needs.anyEmail) claims.n = facts.n;
+  if (facts.k) claims.k = facts.k;
   const name = sessionCookieName(store.config.cookie, store.config.clientId);
   // Bytes as sent: the name as the codec writes it, "=", the sealed value (ASCII).
   const room = CHUNK_SIZE - encodeCookieName(name).length - 1;

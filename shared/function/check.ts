@@ -4,8 +4,8 @@
  *
  * - public path (judged on the path asked for and on the object the origin will serve) or CORS preflight: on to
  *   the origin;
- * - a valid session cookie of this app client: on to the origin (403 when a rule's groups do not include the
- *   user's), with the identity headers when `forwardIdentity` is on;
+ * - a valid session cookie of this app client: on to the origin (403 when a rule that applies is not satisfied,
+ *   shared/viewer/rules.ts), with the identity headers when `forwardIdentity` is on;
  * - no valid session but a refresh token: to `paths.refresh` (refresh-auth writes a new session cookie);
  * - otherwise: 401 JSON for API requests, else to `paths.signIn` (the sign-in function starts the sign-in).
  * Loop markers stop a sign-in or refresh that did not stick, as in check-auth. Viewer-sent `x-auth-*` headers and
@@ -67,7 +67,8 @@ function valueOf(from: Record<string, CfValue>, name: string): string | undefine
   return v ? v.value : undefined;
 }
 
-export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, now: number): CfRequest | CfResponse {
+/** The check of one viewer request; `ip` is the viewer's address (`event.viewer.ip`), for `ipRanges` selectors. */
+export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, now: number, ip?: string): CfRequest | CfResponse {
   const headers = req.headers;
   const cookies = req.cookies;
   const uri = req.uri;
@@ -165,8 +166,9 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
   }
 
   const s = check.session;
-  // The build bakes rules into every site when some site has them.
-  if ((typeof __HAS_RULES__ === "undefined" || __HAS_RULES__) && (!isAllowed(c.rules!, forms, s.g) || (targetForms !== undefined && !isAllowed(c.rules!, targetForms, s.g)))) return error("forbidden", api(), undefined, s.u);
+  // The build bakes rules into every site when some site has them. The session carries what they read.
+  if ((typeof __HAS_RULES__ === "undefined" || __HAS_RULES__) && (!isAllowed(c.rules!, forms, req.method, s, ip) || (targetForms !== undefined && !isAllowed(c.rules!, targetForms, req.method, s, ip))))
+    return error("forbidden", api(), undefined, s.u);
   if ((typeof __FORWARD_IDENTITY__ === "undefined" || __FORWARD_IDENTITY__) && c.forwardIdentity) {
     const set = (header: string, value: string) => (headers[header] = { value });
     // "" when the username is an unverified e-mail address or phone number (sealed so by parse-auth / refresh-auth).

@@ -10,7 +10,7 @@ import { escapeHtml } from "../viewer/html";
 import { linksHtml } from "../viewer/page";
 import { globSet } from "../viewer/path-match";
 import type { GlobSet } from "../viewer/path-match";
-import { compileRules } from "../viewer/rules";
+import { CLAIM, EMAILS, EMAIL_DOMAINS, IP_RANGES, compileRules, groupsOnly } from "../viewer/rules";
 import { markerName, sessionCookieName } from "../viewer/cookie-names";
 import type { CompiledRule } from "../viewer/rules";
 
@@ -80,18 +80,36 @@ export interface FunctionFeatures {
   apiPaths: boolean;
   /** Some glob is neither exact nor `prefix*`, so the function needs `globMatch`. */
   generalGlobs: boolean;
+  /** Some rule has an `emails` or `emailDomains` selector. */
+  emailSelectors: boolean;
+  /** Some rule has a `claim` selector. */
+  claimSelectors: boolean;
+  /** Some rule has an `ipRanges` selector. */
+  ipSelectors: boolean;
+  /** Some rule names `methods`. */
+  ruleMethods: boolean;
+  /** Every rule is of today's form, `{ path, groups }`: the function needs no more than a group test. */
+  groupsOnly: boolean;
 }
 
 export function functionFeatures(all: Pick<AuthConfig, "sites">): FunctionFeatures {
   const any = (f: (c: ResolvedConfig) => boolean) => all.sites.some((s) => f(s.config));
   // Judged on the sets the function gets, so it can never be told "no general glob" and be given one.
   const sets = all.sites.flatMap((s) => [globSet(s.config.publicPaths), globSet(s.config.apiPaths), ...compileRules(s.config.rules).map((r) => r.paths)]);
+  // Judged on the compiled rules the function gets, as the globs are.
+  const rules = all.sites.flatMap((s) => compileRules(s.config.rules));
+  const kinds = new Set(rules.flatMap((r) => [...(r.include ?? []), ...(r.require ?? []), ...(r.exclude ?? [])].map((x) => x.kind)));
   return {
     anyHost: all.sites.length === 1 && all.sites[0]!.hosts.indexOf("*") !== -1,
     forwardIdentity: any((c) => c.forwardIdentity),
     rules: any((c) => c.rules.length > 0),
     apiPaths: any((c) => c.apiPaths.length > 0),
     generalGlobs: sets.some((set) => set.general.length > 0),
+    emailSelectors: kinds.has(EMAILS) || kinds.has(EMAIL_DOMAINS),
+    claimSelectors: kinds.has(CLAIM),
+    ipSelectors: kinds.has(IP_RANGES),
+    ruleMethods: rules.some((r) => r.methods !== undefined),
+    groupsOnly: groupsOnly(rules),
   };
 }
 

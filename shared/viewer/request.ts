@@ -16,4 +16,6 @@ export interface PlainRequest {
   header(name: string): string | undefined;
   /** All `Cookie` header values joined with `; `. */
   cookieHeader: string;
+  /** The viewer's IP address as CloudFront saw it (`clientIp`), for `ipRanges` selectors. */
+  clientIp?: string;
 }

@@ -6,7 +6,8 @@
  * CloudFront Function, which has HMAC but no RSA and no network, checks it on every request.
  *
  * Value: `<payload>.<mac>`, both base64url. The payload is JSON binding the app client (`c`), the user (`s` = sub,
- * `u` = username), the verified e-mail when there is one (`e`), the groups (`g`; `gt` when cut), the expiry (`x`,
+ * `u` = username), the verified e-mail when there is one (`e`), the groups (`g`; `gt` when cut), what else the
+ * rules read (`k`: claim values; `n`: an unverified e-mail, for exclusions), the expiry (`x`,
  * seconds: never after the id token's `exp`, nor after `session.maxAge`) and a hash of the id token (`h`), so the
  * id token cookie can be forwarded as verified. The MAC is HMAC-SHA256 over a fixed prefix and the payload, under
  * a key of at least 32 random bytes, compared in constant time.
@@ -24,6 +25,10 @@ export interface SessionClaims {
   e?: string;
   /** Groups: every group (with identity forwarding), else the ones the rules name. */
   g: string[];
+  /** The e-mail address when it is not verified, only when an `exclude` reads e-mails (so it cannot be dodged). */
+  n?: string;
+  /** For each claim the rules read, the user's values among those they compare with (shared/viewer/rules.ts). */
+  k?: Record<string, string[]>;
   /** 1 when `g` was cut to fit the cookie. */
   gt?: 1;
   /** Expiry, seconds since the epoch. */

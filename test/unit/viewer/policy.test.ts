@@ -1,0 +1,215 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { Rule, Selector } from "../../../shared/config/types";
+import { openSessionStore, sessionCookie } from "../../../shared/edge/session-store";
+import { inRange, parseCidr, parseIp } from "../../../shared/viewer/ip";
+import { pathForms } from "../../../shared/viewer/path-match";
+import { compileRules, isAllowed, judge, policyFacts, policyNeeds } from "../../../shared/viewer/rules";
+import type { PolicyFacts } from "../../../shared/viewer/rules";
+import { openSession } from "../../../shared/viewer/session-cookie";
+import { originUri } from "../../../shared/viewer/index-rewrite";
+import { DEFAULT_IP, POLICY_CASES, POLICY_RULES, caseClaims } from "../../fixtures/policy-table";
+import { makeIssuer, testConfig } from "../../helpers/tokens";
+import { functionFeatures } from "../../../shared/function/config";
+
+const iss = makeIssuer();
+const KEY = "k".repeat(43);
+const NOW = 1_800_000_000;
+
+/** The decision check-auth makes: both path forms and the object the origin serves, on the id token's facts. */
+function edgeDecision(config: ReturnType<typeof testConfig>, facts: PolicyFacts, path: string, method: string, ip: string): boolean {
+  const rules = compileRules(config.rules);
+  const target = originUri(path, config);
+  return isAllowed(rules, pathForms(path), method, facts, ip) && (target === undefined || isAllowed(rules, pathForms(target), method, facts, ip));
+}
+
+describe("the policy table, on the id token's facts and on the session cookie's", () => {
+  const config = testConfig(iss, { rules: POLICY_RULES, hotPath: "cloudfront-function", session: { signingSecret: KEY } });
+  const needs = policyNeeds(config.rules);
+  it.each(POLICY_CASES)("$name → allow $allow", (c) => {
+    const claims = { sub: "s", exp: NOW + 600, ...caseClaims(c) };
+    const method = c.method ?? "GET";
+    const ip = c.ip ?? DEFAULT_IP;
+    expect(edgeDecision(config, policyFacts(claims, config.groupsClaim, needs), c.path, method, ip)).toBe(c.allow);
+    // The CloudFront Function judges the session cookie parse-auth seals from the same token.
+    const set = sessionCookie(openSessionStore("", config), config, { username: "u", id: claims, idToken: "t", nowSeconds: NOW });
+    const opened = openSession(/=([^;]*)/.exec(set!)![1], KEY, config.clientId, NOW);
+    expect(opened.ok).toBe(true);
+    if (opened.ok) expect(edgeDecision(config, opened.session, c.path, method, ip)).toBe(c.allow);
+  });
+});
+
+describe("the session cookie carries only what the rules read", () => {
+  const claims = { sub: "s", exp: NOW + 600, email: "a@example.com", email_verified: false, "cognito:groups": ["finance", "other"], "custom:status": ["active", "suspended"], "custom:tenant": "acme", other: "x" };
+  const sealed = (rules: unknown[]) => {
+    const config = testConfig(iss, { rules, hotPath: "cloudfront-function", session: { signingSecret: KEY } });
+    const set = sessionCookie(openSessionStore("", config), config, { username: "u", id: claims, idToken: "t", nowSeconds: NOW });
+    const s = openSession(/=([^;]*)/.exec(set!)![1], KEY, config.clientId, NOW);
+    if (!s.ok) throw new Error("not sealed");
+    return s.session;
+  };
+  it.each<[string, unknown[], Record<string, unknown>]>([
+    ["groups only: the named groups, no e-mail, no claims", [{ path: "/a/*", groups: ["finance"] }], { g: ["finance"] }],
+    ["a claim: only the values compared with", [{ path: "/a/*", exclude: [{ claim: "custom:status", values: ["suspended"] }] }], { g: [], k: { "custom:status": ["suspended"] } }],
+    ["an unverified e-mail only when an exclusion reads e-mails", [{ path: "/a/*", exclude: [{ emailDomains: ["evil.example"] }] }], { g: [], n: "a@example.com" }],
+    ["not for an include", [{ path: "/a/*", include: [{ emailDomains: ["example.com"] }] }], { g: [] }],
+  ])("%s", (_, rules, expected) => {
+    const s = sealed(rules);
+    expect({ g: s.g, ...(s.k ? { k: s.k } : {}), ...(s.n ? { n: s.n } : {}), ...(s.e ? { e: s.e } : {}) }).toEqual(expected);
+  });
+});
+
+describe("judge: the selector that decided", () => {
+  const rules = compileRules([
+    { path: "/*", groups: ["a"], include: undefined, require: [{ claim: "t", values: ["x"] }], exclude: [{ groups: ["z"] }] },
+    { path: "/*", require: [{ groups: ["a"] }] },
+  ] as Rule[]);
+  it.each<[number, PolicyFacts, string]>([
+    [0, { g: ["a"], k: { t: ["x"] } }, "+0"],
+    [0, { g: ["b"], k: { t: ["x"] } }, "i"],
+    [0, { g: ["a"] }, "r0"],
+    [0, { g: ["a", "z"], k: { t: ["x"] } }, "x0"],
+    [1, { g: ["a"] }, "+"],
+  ])("rule %i with %j → %s", (i, facts, verdict) => {
+    expect(judge(rules[i]!, facts, undefined)).toBe(verdict);
+  });
+
+  it("an unknown viewer IP is inside every excluded range and no included one (fail closed)", () => {
+    const [inc, exc] = compileRules([
+      { path: "/*", include: [{ ipRanges: ["0.0.0.0/0", "::/0"] }] },
+      { path: "/*", exclude: [{ ipRanges: ["10.0.0.0/8"] }] },
+    ]);
+    for (const ip of [undefined, "", "not-an-ip", "1.2.3.4.5"]) {
+      expect(judge(inc!, { g: [] }, ip)).toBe("i");
+      expect(judge(exc!, { g: [] }, ip)).toBe("x0");
+    }
+    expect(judge(inc!, { g: [] }, "8.8.8.8")).toBe("+0");
+  });
+});
+
+describe("IP addresses and ranges", () => {
+  it.each<[string, number[] | undefined]>([
+    ["203.0.113.9", [0, 0, 0, 0, 0, 0xffff, 0xcb00, 0x7109]],
+    ["::ffff:203.0.113.9", [0, 0, 0, 0, 0, 0xffff, 0xcb00, 0x7109]],
+    ["::FFFF:cb00:7109", [0, 0, 0, 0, 0, 0xffff, 0xcb00, 0x7109]],
+    ["2001:db8::1", [0x2001, 0xdb8, 0, 0, 0, 0, 0, 1]],
+    ["::", [0, 0, 0, 0, 0, 0, 0, 0]],
+    ["::1", [0, 0, 0, 0, 0, 0, 0, 1]],
+    ["1::", [1, 0, 0, 0, 0, 0, 0, 0]],
+    ["1:2:3:4:5:6:7:8", [1, 2, 3, 4, 5, 6, 7, 8]],
+    ["1:2:3:4:5:6::8", [1, 2, 3, 4, 5, 6, 0, 8]],
+    ["64:ff9b::192.0.2.33", [0x64, 0xff9b, 0, 0, 0, 0, 0xc000, 0x0221]],
+    ["1:2:3:4:5:6:7:8:9", undefined],
+    ["1:2:3:4:5:6:7", undefined],
+    ["1::2::3", undefined],
+    ["1:2:3:4:5:6:7::8", undefined],
+    ["12345::", undefined],
+    ["256.1.1.1", undefined],
+    ["01.2.3.4", undefined],
+    ["1.2.3", undefined],
+    ["::ffff:1.2.3", undefined],
+    ["1.2.3.4::", undefined],
+    ["g::1", undefined],
+    ["", undefined],
+  ])("%s → %j", (s, groups) => {
+    expect(parseIp(s)).toEqual(groups);
+  });
+
+  it.each<[string, string, boolean]>([
+    ["10.0.0.0/8", "10.255.1.2", true],
+    ["10.0.0.0/8", "11.0.0.1", false],
+    ["10.0.0.0/8", "::ffff:10.1.2.3", true],
+    ["10.1.2.3", "10.1.2.3", true],
+    ["10.1.2.3", "10.1.2.4", false],
+    ["0.0.0.0/0", "1.2.3.4", true],
+    ["0.0.0.0/0", "2001:db8::1", false],
+    ["::/0", "2001:db8::1", true],
+    ["2001:db8::/32", "2001:db8:ffff::1", true],
+    ["2001:db8::/33", "2001:db8:8000::1", false],
+    ["2001:db8::/127", "2001:db8::1", true],
+    ["2001:db8::/128", "2001:db8::1", false],
+    ["192.168.1.0/23", "192.168.0.7", true],
+    ["::ffff:0:0/96", "8.8.8.8", true],
+  ])("%s contains %s: %s", (range, ip, expected) => {
+    const r = parseCidr(range);
+    expect(typeof r).not.toBe("string");
+    expect(inRange(parseIp(ip)!, r as number[])).toBe(expected);
+  });
+
+  it.each(["10.0.0.0/33", "2001:db8::/129", "10.0.0.0/-1", "10.0.0.0/", "10.0.0/8", "example.com/8", "2001:db8::/ 32", "10.0.0.0/8/8"])("%s is refused with a sentence", (s) => {
+    expect(parseCidr(s)).toEqual(expect.stringContaining(JSON.stringify(s)));
+  });
+});
+
+// ------------------------------------------------------------------------------------------------ properties
+
+const word = fc.constantFrom("a", "b", "c");
+const selector: fc.Arbitrary<Selector> = fc.oneof(
+  fc.record({ groups: fc.array(word, { minLength: 1, maxLength: 2 }) }),
+  fc.record({ emails: fc.array(fc.constantFrom("x@a.example", "y@b.example"), { minLength: 1, maxLength: 2 }) }),
+  fc.record({ emailDomains: fc.array(fc.constantFrom("a.example", "*.example", "b.example"), { minLength: 1, maxLength: 2 }) }),
+  fc.record({ claim: fc.constantFrom("t", "u"), values: fc.array(word, { minLength: 1, maxLength: 2 }) }),
+  fc.record({ ipRanges: fc.array(fc.constantFrom("10.0.0.0/8", "10.1.0.0/16", "2001:db8::/32", "0.0.0.0/0"), { minLength: 1, maxLength: 2 }) }),
+);
+const sels = fc.option(fc.array(selector, { minLength: 1, maxLength: 3 }), { nil: undefined });
+const rule: fc.Arbitrary<Rule> = fc.record({ path: fc.constant("/*"), include: sels, require: sels, exclude: sels }).map((r) => {
+  const out: Rule = { path: r.path };
+  if (r.include) out.include = r.include;
+  if (r.require) out.require = r.require;
+  if (r.exclude) out.exclude = r.exclude;
+  return out;
+});
+const facts: fc.Arbitrary<PolicyFacts> = fc.record({
+  g: fc.array(word, { maxLength: 3 }),
+  email: fc.option(fc.constantFrom("x@a.example", "y@b.example", "z@c.example"), { nil: undefined }),
+  verified: fc.boolean(),
+  t: fc.array(word, { maxLength: 2 }),
+}).map((f) => ({ g: f.g, ...(f.email ? (f.verified ? { e: f.email } : { n: f.email }) : {}), k: { t: f.t } }));
+const ip = fc.option(fc.constantFrom("10.1.2.3", "10.2.0.1", "192.0.2.1", "2001:db8::5", "::ffff:10.1.0.9", "garbage"), { nil: undefined });
+
+describe("properties: adding a condition never lets more people in", () => {
+  const allowed = (rules: Rule[], f: PolicyFacts, addr: string | undefined) => isAllowed(compileRules(rules), pathForms("/x"), "GET", f, addr);
+  it("adding an exclude selector never allows more", () => {
+    fc.assert(
+      fc.property(fc.array(rule, { minLength: 1, maxLength: 3 }), fc.nat(), selector, facts, ip, (rules, i, extra, f, addr) => {
+        const j = i % rules.length;
+        const more = rules.map((r, k) => (k === j ? { ...r, exclude: [...(r.exclude ?? []), extra] } : r));
+        if (allowed(more, f, addr)) expect(allowed(rules, f, addr)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+  it("adding a require selector never allows more", () => {
+    fc.assert(
+      fc.property(fc.array(rule, { minLength: 1, maxLength: 3 }), fc.nat(), selector, facts, ip, (rules, i, extra, f, addr) => {
+        const j = i % rules.length;
+        const more = rules.map((r, k) => (k === j ? { ...r, require: [...(r.require ?? []), extra] } : r));
+        if (allowed(more, f, addr)) expect(allowed(rules, f, addr)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+  it("adding a rule never allows more", () => {
+    fc.assert(
+      fc.property(fc.array(rule, { maxLength: 3 }), rule, facts, ip, (rules, extra, f, addr) => {
+        if (allowed([...rules, extra], f, addr)) expect(allowed(rules, f, addr)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("the CloudFront Function gets the code of the selector kinds the config uses, no more", () => {
+  const features = (rules: unknown[]) => functionFeatures({ sites: [{ hosts: ["*"], config: testConfig(iss, { rules }) }] });
+  it.each<[string, unknown[], Partial<ReturnType<typeof features>>]>([
+    ["no rules", [], { rules: false, groupsOnly: true, emailSelectors: false, claimSelectors: false, ipSelectors: false, ruleMethods: false }],
+    ["today's form", [{ path: "/a/*", groups: ["a"] }], { rules: true, groupsOnly: true, emailSelectors: false, claimSelectors: false, ipSelectors: false, ruleMethods: false }],
+    ["groups in a require", [{ path: "/a/*", require: [{ groups: ["a"] }] }], { groupsOnly: false, emailSelectors: false }],
+    ["methods", [{ path: "/a/*", methods: ["POST"], groups: ["a"] }], { groupsOnly: false, ruleMethods: true }],
+    ["an e-mail domain", [{ path: "/a/*", include: [{ emailDomains: ["example.com"] }] }], { emailSelectors: true, claimSelectors: false, ipSelectors: false }],
+    ["a claim", [{ path: "/a/*", exclude: [{ claim: "t", values: ["x"] }] }], { emailSelectors: false, claimSelectors: true, ipSelectors: false }],
+    ["a range", [{ path: "/a/*", include: [{ ipRanges: ["10.0.0.0/8"] }] }], { emailSelectors: false, claimSelectors: false, ipSelectors: true }],
+  ])("%s", (_, rules, expected) => {
+    expect(features(rules)).toMatchObject(expected);
+  });
+});
