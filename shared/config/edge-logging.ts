@@ -65,9 +65,10 @@ export const EDGE_SYSTEM_LOG_LEVEL: SystemLogLevel = "WARN";
 /**
  * The config's `logLevel` as Lambda's `ApplicationLogLevel`. Our logger filters at the source already; Lambda's
  * filter is set to the same level so it never drops a line we write (nor lets through a `console.*` line of a
- * library below it). `silent` writes nothing: FATAL, Lambda's highest, which we never write.
+ * library below it). `silent`: ERROR, not FATAL. Our logger writes nothing then anyway, and the runtime's own report
+ * of an uncaught error (an ERROR record it writes through `console.error`) still gets through.
  */
-export const APPLICATION_LOG_LEVEL: Readonly<Record<LogLevel, ApplicationLogLevel>> = { debug: "DEBUG", info: "INFO", warn: "WARN", error: "ERROR", silent: "FATAL" };
+export const APPLICATION_LOG_LEVEL: Readonly<Record<LogLevel, ApplicationLogLevel>> = { debug: "DEBUG", info: "INFO", warn: "WARN", error: "ERROR", silent: "ERROR" };
 
 /**
  * Lambda's advanced logging controls for a Lambda@Edge function of a config at `logLevel`: JSON format (which
