@@ -15,8 +15,8 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
 import type { IConstruct } from "constructs";
-import type { DeployConfig, ResolvedConfig } from "../shared/config/types";
-import { EDGE_LOG_RETENTION_DAYS, edgeLogGroupName, edgeLogRegions } from "../shared/config/edge-logging";
+import type { DeployConfig, LogLevel, ResolvedConfig } from "../shared/config/types";
+import { EDGE_LOG_RETENTION_DAYS, edgeLogGroupName, edgeLogRegions, edgeLoggingConfig } from "../shared/config/edge-logging";
 import { allowedMethodSetFor } from "../shared/config/methods";
 import { deployedEdgeFunctions } from "../shared/catalogue";
 import type { FunctionSpec } from "../shared/catalogue";
@@ -119,7 +119,7 @@ export class EdgeAuth extends Construct {
 
     const deployed = deployedEdgeFunctions(edge);
     const edgeFunctions: Record<string, cloudfront.experimental.EdgeFunction> = {};
-    for (const spec of deployed.filter((f) => f.runtime === "lambda-edge")) edgeFunctions[spec.name] = this.edgeFunction(spec, outdir);
+    for (const spec of deployed.filter((f) => f.runtime === "lambda-edge")) edgeFunctions[spec.name] = this.edgeFunction(spec, outdir, edge.logLevel);
     this.edgeFunctions = edgeFunctions;
 
     let viewer: { edgeLambdas?: cloudfront.EdgeLambda[]; functionAssociations?: cloudfront.FunctionAssociation[] };
@@ -188,14 +188,19 @@ export class EdgeAuth extends Construct {
   /** Set when the construct creates the bucket: the S3 origin with Origin Access Control. */
   private siteOrigin?: cloudfront.IOrigin;
 
-  private edgeFunction(spec: FunctionSpec, outdir: string): cloudfront.experimental.EdgeFunction {
+  private edgeFunction(spec: FunctionSpec, outdir: string, logLevel: LogLevel): cloudfront.experimental.EdgeFunction {
     const id = spec.slsName.charAt(0).toUpperCase() + spec.slsName.slice(1);
+    // Lambda's advanced logging controls: JSON, no START/END/REPORT, the config's level (shared/config/edge-logging.ts).
+    const logging = edgeLoggingConfig(logLevel);
     const fn = new cloudfront.experimental.EdgeFunction(this, id, {
       ...EDGE_LIMITS,
       runtime: EDGE_RUNTIME,
       handler: "index.handler",
       code: lambda.Code.fromAsset(join(outdir, spec.name)),
       description: spec.description,
+      loggingFormat: lambda.LoggingFormat[logging.LogFormat],
+      systemLogLevelV2: lambda.SystemLogLevel[logging.SystemLogLevel],
+      applicationLogLevelV2: lambda.ApplicationLogLevel[logging.ApplicationLogLevel],
     });
     acknowledge(fn.lambda.role!, [
       [IAM4_BASIC_EXECUTION, "AWSLambdaBasicExecutionRole lets the function write its logs; Lambda@Edge writes them in the region nearest each viewer, so no narrower, single-region policy fits."],

@@ -1,7 +1,8 @@
 /**
  * Loads a built Lambda bundle (`dist/<name>/index.js`, CommonJS exporting `handler`) the way the Lambda Node.js
- * runtime does, but with its own `console`, so the stack can tell which request a function's log line belongs to
- * (the edge functions log one JSON line per decision).
+ * runtime does, but with its own `console` and `process.stdout`, so the stack can tell which request a function's
+ * log line belongs to (the edge functions write one JSON line per decision straight to stdout, shared/log.ts
+ * `stdoutSink`; anything else may use `console`).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { readFileSync } from "node:fs";
@@ -24,12 +25,12 @@ const current = new AsyncLocalStorage<InvocationLog>();
 
 /**
  * Loads `file` in a fresh module scope (never from the require cache, so a rebuilt bundle is picked up) whose
- * `console` sends each line to the invocation running at the time, or to `fallback` outside of one.
+ * `console` and `process.stdout.write` send each line to the invocation running at the time, or to `fallback`
+ * outside of one.
  */
 export function loadHandler(file: string, fallback: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): LoadedHandler {
   const code = readFileSync(file, "utf8");
-  const write = (...args: unknown[]) => {
-    const line = format(...args);
+  const push = (line: string) => {
     const inv = current.getStore();
     if (!inv) return fallback(line);
     inv.lines.push(line);
@@ -40,15 +41,38 @@ export function loadHandler(file: string, fallback: (line: string) => void = (l)
       // not JSON: kept as a plain line
     }
   };
+  const write = (...args: unknown[]) => push(format(...args));
   const sandboxConsole = { ...console, log: write, info: write, warn: write, error: write, debug: write };
+  // Raw writes to stdout, split into lines (a write may hold several, or end without a newline yet).
+  let pending = "";
+  const stdout = {
+    write(chunk: string | Uint8Array, ...rest: unknown[]): boolean {
+      pending += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+      const lines = pending.split("\n");
+      pending = lines.pop()!;
+      for (const l of lines) push(l);
+      const done = rest.find((r) => typeof r === "function") as (() => void) | undefined;
+      if (done) queueMicrotask(done);
+      return true;
+    },
+  };
+  // Everything else of `process` as it is (`env`, `hrtime`, ...), called on the real object.
+  const sandboxProcess = new Proxy(process, {
+    get(target, key) {
+      if (key === "stdout") return stdout;
+      const v = Reflect.get(target, key, target) as unknown;
+      return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
   // Compiled like Node compiles any CommonJS file (so `import()` of built-ins works as in Lambda), with one line
-  // added after the "use strict" directive that gives the bundle its own `console`.
-  const m = new Module(file) as Module & { _compile(code: string, filename: string): void; __console?: unknown };
+  // added after the "use strict" directive that gives the bundle its own `console` and `process`.
+  const m = new Module(file) as Module & { _compile(code: string, filename: string): void; __console?: unknown; __process?: unknown };
   m.filename = file;
   m.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(dirname(file));
   m.__console = sandboxConsole;
+  m.__process = sandboxProcess;
   const directive = /^(["'])use strict\1;?/.exec(code)?.[0] ?? "";
-  m._compile(`${directive}var console=module.__console;${code.slice(directive.length)}`, file);
+  m._compile(`${directive}var console=module.__console,process=module.__process;${code.slice(directive.length)}`, file);
   const module = m as unknown as { exports: Record<string, unknown> };
   const handler = module.exports.handler;
   if (typeof handler !== "function") throw new Error(`${file} does not export a handler function`);

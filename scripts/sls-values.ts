@@ -15,6 +15,7 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { hasPreTokenGeneration, poolClients, poolGroups } from "../shared/config/deploy";
+import { edgeLoggingConfig } from "../shared/config/edge-logging";
 import type { PoolClient } from "../shared/config/deploy";
 import { readConfigFile, resolveForDeploy } from "../shared/config/load";
 import type { AuthConfig } from "../shared/config/resolve";
@@ -243,6 +244,7 @@ function edgeFunctions(distDir: string, edge: ResolvedConfig): Cfn {
     OriginAccessControlId: { "Fn::GetAtt": ["SiteOriginAccessControl", "Id"] },
   };
   const fns: Cfn = {};
+  const logging = edgeLoggingConfig(edge.logLevel);
   for (const f of deployedEdgeFunctions(edge).filter((x) => x.runtime === "lambda-edge")) {
     const onDefault = f.behaviour === "default";
     const event: Cfn = {
@@ -259,6 +261,8 @@ function edgeFunctions(distDir: string, edge: ResolvedConfig): Cfn {
       package: { patterns: ["!**", `${distDir}/${f.name}/**`] },
       // osls would create /aws/lambda/<function>, which Lambda@Edge never writes (shared/config/edge-logging.ts).
       disableLogs: true,
+      // Lambda's advanced logging controls: JSON, no START/END/REPORT, the config's level (shared/config/edge-logging.ts).
+      logs: { logFormat: logging.LogFormat, systemLogLevel: logging.SystemLogLevel, applicationLogLevel: logging.ApplicationLogLevel },
       events: [{ cloudFront: event }],
     };
   }

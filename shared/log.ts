@@ -19,6 +19,16 @@ const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error:
 
 export type Sink = (line: string) => void;
 
+/**
+ * Writes the line to stdout as it is, one line: what the Lambda@Edge functions use. In Lambda's JSON log format
+ * (which they run with, shared/config/edge-logging.ts) a line written this way stays our own JSON object, so it is
+ * still an EMF record and Lambda filters it by its `level`; a `console.log` line would become the `message` string
+ * of Lambda's own record, and no metric.
+ */
+export const stdoutSink: Sink = (line) => void process.stdout.write(`${line}\n`);
+/** `console.log`: in Lambda's text format each line gets the time, request id and level in front. The triggers' sink. */
+export const consoleSink: Sink = (line) => console.log(line);
+
 export interface Logger {
   /**
    * Logs a decision: one line with its EMF record; or, for a quiet reason at `info`, one more to the counts.
@@ -73,11 +83,12 @@ export function kindMetric(reason: string): "SignIns" | "Refreshes" | "Rejection
 const EMF_BY_KIND = { SignIns: emfMetrics(["Decisions", "SignIns"]), Refreshes: emfMetrics(["Decisions", "Refreshes"]), Rejections: emfMetrics(["Decisions", "Rejections"]) };
 
 /**
- * A logger for function `fn` writing lines at `level` and above to `sink` (default `console.log`). At `debug`
+ * A logger for function `fn` writing lines at `level` and above to `sink` (default `consoleSink`; the edge
+ * functions pass `stdoutSink`, shared/edge/deps.ts). At `debug`
  * every decision is a line; at `info` the quiet ones are counted (see `LoggerOptions`); above `info` they are
  * neither written nor counted.
  */
-export function createLogger(fn: string, level: LogLevel, sink: Sink = (l) => console.log(l), o: LoggerOptions = {}): Logger {
+export function createLogger(fn: string, level: LogLevel, sink: Sink = consoleSink, o: LoggerOptions = {}): Logger {
   const min = LEVELS[level];
   const now = o.now ?? Date.now;
   const flushMs = o.flushMs ?? DEFAULT_FLUSH_MS;

@@ -8,7 +8,7 @@ import type { ResolvedConfig } from "../config/types";
 import type { EdgeBundleConfig } from "./baked-config";
 import { nodeHttpClient } from "./http";
 import type { HttpClient } from "./http";
-import { createLogger } from "../log";
+import { createLogger, stdoutSink } from "../log";
 import type { Logger, Sink } from "../log";
 import type { RandomSource } from "./sign-in-state";
 import type { TokenVerifier } from "./tokens/verifier";
@@ -29,6 +29,7 @@ export interface ContextOverrides {
   http?: HttpClient;
   now?: () => number;
   random?: RandomSource;
+  /** Where log lines go. Default `stdoutSink`: raw lines, which Lambda's JSON log format keeps as EMF records. */
   sink?: Sink;
   /** The token verifier, or how to make one (`createTokenVerifier`). Functions that verify no tokens leave it
    *  out, so their bundles do not carry the verifier; theirs refuses every token. */
@@ -47,7 +48,7 @@ export function createContext(config: ResolvedConfig, fn: string, o: ContextOver
     http,
     verifier: typeof o.verifier === "function" ? o.verifier(config, http) : (o.verifier ?? refuseAll),
     // The logger's record times and counting window run on the same clock as the decisions.
-    log: createLogger(fn, config.logLevel, o.sink, { now }),
+    log: createLogger(fn, config.logLevel, o.sink ?? stdoutSink, { now }),
     now,
     random: o.random ?? randomBytes,
   };

@@ -8,6 +8,7 @@
  * What no template can show (the nodejs24.x association, the real key value store import) is in the deploy
  * guide's "What gets deployed".
  */
+import { APPLICATION_LOG_LEVEL, EDGE_SYSTEM_LOG_LEVEL } from "../../shared/config/edge-logging";
 import { CLOUDFRONT_ALLOWED_METHOD_SETS, CLOUDFRONT_CACHED_METHOD_SETS, SITE_METHODS } from "../../shared/config/methods";
 
 // `any`: CloudFormation JSON is untyped; every rule checks the shapes it reads.
@@ -111,7 +112,7 @@ function edgeAssociations(d: Deployment): EdgeAssociation[] {
 const isViewer = (eventType: string) => eventType === "viewer-request" || eventType === "viewer-response";
 
 /** Lambda functions of a deployment that run at the edge, by stack and id (once each). */
-function edgeFunctions(d: Deployment): { stack: string; id: string; resource: Resource; viewer: boolean }[] {
+export function edgeFunctions(d: Deployment): { stack: string; id: string; resource: Resource; viewer: boolean }[] {
   const seen = new Map<string, { stack: string; id: string; resource: Resource; viewer: boolean }>();
   for (const a of edgeAssociations(d)) {
     if (!a.fn) continue;
@@ -425,6 +426,30 @@ export const RULES: readonly Rule[] = [
           .filter(([, r]) => dead.includes(JSON.stringify(props(r).LogGroupName)))
           .map(([id]) => `${id} is /aws/lambda/<${f.id}>, which Lambda@Edge never writes`);
       }),
+  },
+  {
+    id: "lambda-edge-logging-controls",
+    doc: `${CF}/edge-functions-logs.html`,
+    says:
+      "every Lambda@Edge function sets LoggingConfig: LogFormat JSON (which log-level filtering needs, https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html), " +
+      `SystemLogLevel ${EDGE_SYSTEM_LOG_LEVEL} (no START/END/REPORT lines), one ApplicationLogLevel for all of them, and no LogGroup (Lambda@Edge would write that name, unprefixed, in every region, where the retention step and \`npm run logs\` do not look)`,
+    check: (d) => {
+      const fns = edgeFunctions(d);
+      const levels = new Set<unknown>();
+      const found = fns.flatMap((f) => {
+        const lc = props(f.resource).LoggingConfig as Json | undefined;
+        if (!lc) return [`${f.id} sets no LoggingConfig`];
+        levels.add(lc.ApplicationLogLevel);
+        const out: string[] = [];
+        if (lc.LogFormat !== "JSON") out.push(`${f.id}: LogFormat ${String(lc.LogFormat)}, not JSON`);
+        if (lc.SystemLogLevel !== EDGE_SYSTEM_LOG_LEVEL) out.push(`${f.id}: SystemLogLevel ${String(lc.SystemLogLevel)}, not ${EDGE_SYSTEM_LOG_LEVEL}`);
+        if (!(Object.values(APPLICATION_LOG_LEVEL) as unknown[]).includes(lc.ApplicationLogLevel)) out.push(`${f.id}: ApplicationLogLevel ${String(lc.ApplicationLogLevel)} is none of ours`);
+        if (lc.LogGroup !== undefined) out.push(`${f.id} sets LogGroup`);
+        return out;
+      });
+      if (levels.size > 1) found.push(`the edge functions' ApplicationLogLevels differ (${[...levels].map(String).join(", ")}); the config has one logLevel`);
+      return found;
+    },
   },
 ];
 

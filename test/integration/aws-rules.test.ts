@@ -13,7 +13,9 @@ import * as cloudfront from "aws-cdk-lib/aws-cloudfront";
 import * as origins from "aws-cdk-lib/aws-cloudfront-origins";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AuthConfigInput } from "../../cdk";
-import { RULES, violations } from "../helpers/aws-rules";
+import { edgeLoggingConfig } from "../../shared/config/edge-logging";
+import type { LogLevel } from "../../shared/config/types";
+import { RULES, edgeFunctions, violations } from "../helpers/aws-rules";
 import type { Deployment, Json, Resource } from "../helpers/aws-rules";
 import { cdkDeployment, serverlessDeployment } from "../helpers/deployments";
 import type { CdkCase } from "../helpers/deployments";
@@ -38,7 +40,8 @@ const poolOptions = {
 };
 const triggersV2 = { postConfirmation: { defaultGroup: "users" }, preTokenGeneration: { groupClaims: { claim: "roles", map: { admins: ["admin"] } } } };
 const optionsConfig = { ...base, triggers: triggersV2, deploy: { service: "rules-opt", stage: "ci", userPool: poolOptions } };
-const cffConfig = { ...existingPool, ...secrets, hotPath: "cloudfront-function", headers: { "Permissions-Policy": "camera=()" } };
+// logLevel warn: a level other than the default, so the logging controls are seen to follow the config on both paths.
+const cffConfig = { ...existingPool, ...secrets, hotPath: "cloudfront-function", logLevel: "warn", headers: { "Permissions-Policy": "camera=()" } };
 
 const SERVERLESS: Record<string, Record<string, unknown>> = {
   /** lambda-edge, an existing pool, one site. */
@@ -111,6 +114,22 @@ describe("the matrix covers what the issue asks for", () => {
   });
 });
 
+describe("Lambda's logging controls follow the config's logLevel", () => {
+  const configOf = (name: string): Record<string, unknown> => {
+    const [path, c] = name.split("/") as ["serverless" | "cdk", string];
+    return path === "serverless" ? SERVERLESS[c]! : (CDK[c]!.config as Record<string, unknown>);
+  };
+  it.each(NAMES)("%s", (name) => {
+    const fns = edgeFunctions(get(name));
+    expect(fns.length).toBeGreaterThan(0);
+    const want = edgeLoggingConfig((configOf(name).logLevel as LogLevel | undefined) ?? "info");
+    for (const f of fns) expect(f.resource.Properties!.LoggingConfig, f.id).toEqual(want);
+  });
+  it("the matrix has a logLevel other than the default on both paths", () => {
+    for (const path of ["serverless", "cdk"]) expect(NAMES.filter((n) => n.startsWith(`${path}/`) && configOf(n).logLevel === "warn").length, path).toBeGreaterThan(0);
+  });
+});
+
 // ---- each rule fails on a template that breaks it -----------------------------------------------------------------
 
 const clone = (d: Deployment): Deployment => ({ ...d, stacks: structuredClone(d.stacks), kvsImports: [...d.kvsImports] });
@@ -173,6 +192,14 @@ const MUTATIONS: [rule: string, base: string, how: string, mutate: (d: Deploymen
     const fnId = Object.entries(resources(d)).find(([, r]) => r.Properties === checkAuthFn(d))![0];
     resources(d).Dead = { Type: "Custom::LogRetention", Properties: { LogGroupName: { "Fn::Join": ["", ["/aws/lambda/", { Ref: fnId }]] }, RetentionInDays: 30 } };
   }],
+  ["lambda-edge-logging-controls", "serverless/existing", "no LoggingConfig (START/END/REPORT written)", (d) => void delete checkAuthFn(d).LoggingConfig],
+  ["lambda-edge-logging-controls", "cdk/existing", "SystemLogLevel INFO", (d) => void (checkAuthFn(d).LoggingConfig.SystemLogLevel = "INFO")],
+  ["lambda-edge-logging-controls", "cdk/existing", "Text format", (d) => void (checkAuthFn(d).LoggingConfig.LogFormat = "Text")],
+  ["lambda-edge-logging-controls", "serverless/cloudfront-function", "a custom LogGroup", (d) => {
+    const fn = Object.values(resources(d)).find((r) => r.Type === "AWS::Lambda::Function" && r.Properties?.LoggingConfig)!;
+    fn.Properties!.LoggingConfig.LogGroup = "/edge-auth";
+  }],
+  ["lambda-edge-logging-controls", "serverless/existing", "one function at another ApplicationLogLevel", (d) => void (checkAuthFn(d).LoggingConfig.ApplicationLogLevel = "DEBUG")],
 ];
 
 describe("each rule fails on a template that breaks it", () => {

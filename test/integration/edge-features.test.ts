@@ -4,6 +4,7 @@
  * with EMF metrics.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { captureLogLines } from "../helpers/log-capture";
 import { CookieJar } from "../helpers/cognito-stand-in";
 import { header, setCookies, viewerRequest } from "../helpers/events";
 import { HOST, hostedUi, issuer, makeSite, req, signIn } from "../helpers/site";
@@ -153,7 +154,7 @@ describe("features (spa mode, identity headers, API paths, IdP, error pages)", (
   });
 
   it("logs one JSON line per decision with a reason code and an EMF counter; a signed-in request only counts (info)", async () => {
-    vi.spyOn(console, "log").mockImplementation((l: unknown) => void lines.push(String(l)));
+    captureLogLines(lines);
     const jar = new CookieJar();
     await signIn(site, jar, { uri: "/" });
     await site.fn.check(req(jar, { uri: "/" }));

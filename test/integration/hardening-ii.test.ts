@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { captureLogLines } from "../helpers/log-capture";
 import { buildViewerRequestEvent } from "../../scripts/cloudfront-function-runtime/event";
 import { runUnderNjs } from "../../scripts/cloudfront-function-runtime/njs";
 import { loadCloudFrontFunction } from "../../scripts/cloudfront-function-runtime/runtime";
@@ -244,7 +245,7 @@ describe("a callback carrying error shows a fixed sentence, never the provider's
     ["made_up_code", "The sign-in service reported an error."],
   ])("error=%s", async (code, sentence) => {
     const lines: string[] = [];
-    vi.spyOn(console, "log").mockImplementation((l: unknown) => void lines.push(String(l)));
+    captureLogLines(lines);
     for (const s of [lambdaEdge, cloudFrontFunction]) {
       lines.length = 0;
       const r = await s.fn.parse(viewerRequest({ host: HOST, uri: "/parseauth", querystring: new URLSearchParams({ error: code, error_description: PHISH, state: "AAAAAAAAAAAAAAAAAAAAAA" }).toString() }));

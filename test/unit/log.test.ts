@@ -10,7 +10,7 @@ import type { ResolvedConfig } from "../../shared/config/types";
 import { createContext } from "../../shared/edge/deps";
 import type { EdgeContext } from "../../shared/edge/deps";
 import type { EdgeRequest, Outcome } from "../../shared/edge/request";
-import { DEFAULT_FLUSH_COUNT, DEFAULT_FLUSH_MS, QUIET_REASONS, createLogger } from "../../shared/log";
+import { DEFAULT_FLUSH_COUNT, DEFAULT_FLUSH_MS, QUIET_REASONS, consoleSink, createLogger, stdoutSink } from "../../shared/log";
 import type { LoggerOptions } from "../../shared/log";
 import { parseAuth } from "../../shared/edge/parse-auth";
 import { refreshAuth } from "../../shared/edge/refresh-auth";
@@ -217,6 +217,44 @@ describe("quiet decisions at info: counted, written now and then as aggregated E
     clock.t += DEFAULT_FLUSH_MS;
     await forward(viewerRequest({ host: HOST, uri: "/docs/y" }));
     expect(emf(lines[1]!)).toMatchObject({ msg: "decisions", Function: "check-auth", Reason: "signed-in", Decisions: 101 });
+  });
+});
+
+describe("where lines go: raw stdout for the edge functions, console.log for the triggers", () => {
+  // In Lambda's JSON log format (which the edge functions run with, shared/config/edge-logging.ts) a console.log
+  // line becomes the `message` string of Lambda's own record, and no metric; a line written to stdout stays ours.
+  afterEach(() => vi.restoreAllMocks());
+  const spies = () => ({
+    out: vi.spyOn(process.stdout, "write").mockImplementation(() => true),
+    log: vi.spyOn(console, "log").mockImplementation(() => undefined),
+  });
+
+  it("stdoutSink writes the line as it is, ended by one newline, and nothing through console.log", () => {
+    const { out, log } = spies();
+    stdoutSink('{"level":"info","msg":"x"}');
+    expect(out.mock.calls).toEqual([['{"level":"info","msg":"x"}\n']]);
+    expect(log).not.toHaveBeenCalled();
+  });
+
+  it("consoleSink (createLogger's default, what the triggers use) goes through console.log", () => {
+    const { out, log } = spies();
+    consoleSink("a");
+    createLogger("post-confirmation", "info").log("info", "hello");
+    expect(log.mock.calls.map((c) => JSON.stringify(c))).toEqual([JSON.stringify(["a"]), JSON.stringify([JSON.stringify({ level: "info", fn: "post-confirmation", msg: "hello" })])]);
+    expect(out).not.toHaveBeenCalled();
+  });
+
+  it("an edge function's context logs to stdout: each decision one EMF line of its own, console.log untouched", () => {
+    const { out, log } = spies();
+    const ctx = createContext(testConfig(iss, { logLevel: "info" }), "check-auth", { now: () => Date.UTC(2030, 0, 1) });
+    ctx.log.decision("no-session", { path: "/docs/" });
+    ctx.log.log("warn", "sign-in service error", { status: 500 });
+    expect(log).not.toHaveBeenCalled();
+    const written = out.mock.calls.map((c) => String(c[0]));
+    expect(written).toHaveLength(2);
+    for (const w of written) expect(w).toMatch(/^\{[^\n]*\}\n$/);
+    expect(emf(written[0]!.trimEnd())).toMatchObject({ level: "info", msg: "decision", reason: "no-session", Function: "check-auth", Reason: "no-session", Decisions: 1 });
+    expect(JSON.parse(written[1]!)).toMatchObject({ level: "warn", fn: "check-auth", msg: "sign-in service error", status: 500 });
   });
 });
 
