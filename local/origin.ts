@@ -26,6 +26,20 @@ export interface OriginRequest {
 /** The demo origin's JSON endpoint (a path with an extension, so check-auth does not rewrite it to index.html). */
 export const WHOAMI_PATH = "/api/whoami.json";
 
+/**
+ * What the local stack runs in front of this origin, which the demo origin reports (`localStack` in its JSON) so
+ * the sample site can say what checked the request. Only the local stack knows it: deployed, the site is on S3 and
+ * there is no demo origin to ask.
+ */
+export interface LocalStackAbout {
+  /** The edge config's `hotPath`: check-auth (Lambda@Edge) or the CloudFront Function. */
+  hotPath: "lambda-edge" | "cloudfront-function";
+  /** Who signs users in: cognito-local behind the Hosted UI front, or the local OpenID Connect provider. */
+  provider: "cognito" | "oidc";
+  /** The edge config's `mode`. */
+  mode: "static" | "spa";
+}
+
 const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
   ".css": "text/css; charset=utf-8",
@@ -63,13 +77,13 @@ function page(status: number, title: string, text: string): OriginResponse {
  * `mounts` serves other folders under a path prefix (`{ "/spa/": dir }`: `/spa/app.js` is `dir/app.js`); files
  * are read at request time, so a mounted folder may be filled after the origin was created.
  */
-export function createOrigin(siteDir: string, mounts: Record<string, string> = {}): (req: OriginRequest) => Promise<OriginResponse> {
+export function createOrigin(siteDir: string, mounts: Record<string, string> = {}, about?: LocalStackAbout): (req: OriginRequest) => Promise<OriginResponse> {
   const site = resolve(siteDir);
   for (const prefix of Object.keys(mounts)) {
     if (!prefix.startsWith("/") || !prefix.endsWith("/")) throw new Error(`mount ${prefix} must start and end with /`);
   }
   return async (req) => {
-    if (req.uri === WHOAMI_PATH) return whoami(req);
+    if (req.uri === WHOAMI_PATH) return whoami(req, about);
     if (req.method !== "GET" && req.method !== "HEAD") return page(405, "Method not allowed", `${req.method} is not allowed here.`);
     let key: string;
     try {
@@ -106,9 +120,10 @@ export function createOrigin(siteDir: string, mounts: Record<string, string> = {
  * The demo origin: decodes the id token check-auth forwarded (already verified at the edge; an origin that wants
  * to be sure verifies it again with aws-jwt-verify) and returns its claims and the identity headers it received.
  * The page learns who is signed in from this endpoint, not from `document.cookie`: in the default (static) mode the
- * token cookies are all HttpOnly (in SPA mode only the refresh token is).
+ * token cookies are all HttpOnly (in SPA mode only the refresh token is). With `about`, it also says what the
+ * local stack runs (`localStack`), so the page can name the check that let the request through.
  */
-function whoami(req: OriginRequest): OriginResponse {
+function whoami(req: OriginRequest, about?: LocalStackAbout): OriginResponse {
   const identity: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (name.startsWith("x-auth-") && name !== "x-auth-id-token") identity[name] = value;
@@ -127,6 +142,7 @@ function whoami(req: OriginRequest): OriginResponse {
     identityHeaders: identity,
     idTokenReceived: token ? `${token.length} characters (x-auth-id-token)` : null,
     claims,
+    ...(about ? { localStack: about } : {}),
   };
   return {
     status: 200,

@@ -290,7 +290,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Any
       port,
       hostname: own ? own.plan.canonicalHost : siteCount === 1 ? "localhost" : SITE_HOSTS[0],
       // The SPA demo page is the sample's; an own site is served as it is.
-      origin: createOrigin(siteDir, mode === "spa" && !own ? { "/spa/": spaDir, "/public/spa/": spaDir } : {}),
+      origin: createOrigin(siteDir, mode === "spa" && !own ? { "/spa/": spaDir, "/public/spa/": spaDir } : {}, { hotPath, provider, mode }),
       log,
       ...(opts.onRequest ? { onRequest: opts.onRequest } : {}),
     });

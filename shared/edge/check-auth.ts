@@ -13,7 +13,7 @@
 import type { ResolvedConfig } from "../config/types";
 import type { EdgeContext } from "./deps";
 import type { Reason, SignInReason } from "../outcomes/errors";
-import { identityHeaders } from "../viewer/identity-headers";
+import { forwardedUsername, identityHeaders } from "../viewer/identity-headers";
 import { originUri } from "../viewer/index-rewrite";
 import { isApiRequest, isPreflight } from "../viewer/navigation";
 import { globMatcher, pathForms } from "../viewer/path-match";
@@ -127,7 +127,9 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
       { href: "/", text: "Home" },
       { href: config.paths.signOut, text: "Sign out or switch account" },
     ];
-    return { ...errorResponse(config, "forbidden", { api: api(), links }), reason: "forbidden" };
+    // Who is signed in, as the CloudFront Function's session cookie holds it: not an unverified address or number.
+    const user = forwardedUsername(pair.id, usernameOf(pair.id, pair.access, config), config.usernameClaim);
+    return { ...errorResponse(config, "forbidden", { api: api(), links, ...(user ? { user } : {}) }), reason: "forbidden" };
   }
   return forward("signed-in", config.forwardIdentity ? identityHeaders(pair.id, usernameOf(pair.id, pair.access, config), facts.g, session.idToken, config.usernameClaim) : undefined);
 }

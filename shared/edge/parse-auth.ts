@@ -38,14 +38,18 @@ export async function parseAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
   const unsealed = validState !== undefined ? openSignIn(store, validState, config.nonceSigningSecret, nowSeconds, origin) : undefined;
   const signIn: SignInState | undefined = unsealed?.ok ? unsealed.signIn : undefined;
   const clearState = validState !== undefined ? endSignIn(store, validState) : [];
-  const fail = (code: ErrorCode, reason: Reason, why?: string): Outcome => ({
+  // A sign-in that cannot go on (no usable code, state or sign-in cookie) offers to start a new one (`again`:
+  // paths.signIn, back to the page first asked for); other failures to try the page again.
+  const back = safeReturnPath(signIn?.returnPath, config.paths);
+  const fail = (code: ErrorCode, reason: Reason, why?: string, again = false): Outcome => ({
     ...errorResponse(config, code, {
       cookies: withRepeatedCleared(store, clearState),
-      retry: safeReturnPath(signIn?.returnPath, config.paths),
+      ...(again ? { retry: `${config.paths.signIn}?${new URLSearchParams({ return: back })}`, retryText: "Sign in again" } : { retry: back }),
       ...(why !== undefined ? { sentence: why } : {}),
     }),
     reason,
   });
+  const startAgain = (code: ErrorCode, reason: Reason): Outcome => fail(code, reason, undefined, true);
 
   const idpError = single(params, "error");
   if (idpError !== undefined || params.has("error")) {
@@ -56,19 +60,22 @@ export async function parseAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
     return fail("idp-error", "idp-error", providerErrorSentence(idpError));
   }
   const code = single(params, "code");
-  if (code === undefined || state === undefined) return fail("missing-code", "missing-code");
+  if (code === undefined || state === undefined) return startAgain("missing-code", "missing-code");
   // RFC 9207: a provider that says who it is must be ours (a mix-up attack sends another provider's code here); one
   // whose discovery says it always says so must have said so (§2.4: a response without `iss` is refused).
   if ((params.has("iss") || config.provider.issParameter) && single(params, "iss") !== config.provider.issuer)
     return fail("idp-error", "idp-error", params.has("iss") ? "The sign-in response came from another sign-in service." : "The sign-in response did not say which sign-in service sent it.");
-  if (!CODE_RE.test(code) || validState === undefined) return fail("bad-request", "bad-request");
+  if (!CODE_RE.test(code) || validState === undefined) return startAgain("bad-callback", "bad-request");
 
   if (unsealed === undefined) {
     // Stale callback URL (back button, bookmark) of a browser that is signed in: nothing to finish.
     if (store.session.idToken !== undefined) return { ...redirect(config, `${origin}/`), reason: "state-mismatch:stale" };
-    return hasPendingSignIns(store) ? fail("state-mismatch", "state-mismatch") : fail("cookies-blocked", "cookies-blocked");
+    // No sign-in cookie at all: a stale or replayed link, another browser, or one that blocks cookies. The edge
+    // cannot tell these apart, so the page names them all; "Cookies are needed" is for what it can tell (a completed
+    // sign-in whose cookies did not come back: check-auth's loop markers). The log reason stays as it was.
+    return hasPendingSignIns(store) ? startAgain("state-mismatch", "state-mismatch") : startAgain("sign-in-expired", "cookies-blocked");
   }
-  if (!signIn) return fail("state-mismatch", `state-mismatch:${unsealed.ok ? "malformed" : unsealed.why}`);
+  if (!signIn) return startAgain("state-mismatch", `state-mismatch:${unsealed.ok ? "malformed" : unsealed.why}`);
 
   try {
     const tokens = await exchangeCode(config, ctx.http, {

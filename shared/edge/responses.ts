@@ -8,6 +8,7 @@ import type { Respond } from "./request";
 import { ERRORS } from "../outcomes/errors";
 import type { ErrorCode } from "../outcomes/errors";
 import { escapeHtml } from "../viewer/html";
+import { errorPageHtml, linksHtml, pageHtml } from "../viewer/page";
 
 /** Lambda@Edge refuses generated bodies over 40 KB (viewer request); we stay well under. */
 export const MAX_BODY_BYTES = 32 * 1024;
@@ -23,23 +24,26 @@ export function redirect(config: ResolvedConfig, location: string, cookies: stri
   return { kind: "respond", status, headers: { ...baseHeaders(config), location }, cookies };
 }
 
-const STYLE =
-  "body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#222}h1{font-size:1.4rem}a{color:#0b5cad}";
-
 /** A link on a generated page: same-origin paths only (callers pass our own paths). */
 export interface PageLink {
   href: string;
   text: string;
 }
 
-function shell(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
+/** The built-in page (shared/viewer/page.ts, the look both hot paths share): the retry link first, then `links`. */
+function page(status: number, title: string, sentence: string, opts: PageOptions): string {
+  const all = [...(opts.retry ? [{ href: opts.retry, text: opts.retryText ?? "Try again" }] : []), ...(opts.links ?? [])];
+  return errorPageHtml(status, escapeHtml(title), escapeHtml(sentence), linksHtml(all.map((l) => [l.href, l.text] as const)), opts.user);
 }
 
-function page(title: string, sentence: string, retry: string | undefined, status: number, links: readonly PageLink[] = []): string {
-  const all = [...(retry ? [{ href: retry, text: "Try again" }] : []), ...links];
-  const nav = all.length ? `<p>${all.map((l) => `<a href="${escapeHtml(l.href)}">${escapeHtml(l.text)}</a>`).join(" · ")}</p>` : "";
-  return shell(title, `<p>${escapeHtml(sentence)}</p>${nav}<p><small>Error ${status}</small></p>`);
+/** What a page offers besides its sentence. */
+interface PageOptions {
+  /** Where "Try again" (or `retryText`) goes; a site's template gets it as `{{retry}}`. */
+  retry?: string;
+  retryText?: string;
+  links?: readonly PageLink[];
+  /** Who is signed in (plain text, escaped when shown): the 403 names the account that was refused. */
+  user?: string;
 }
 
 /** Fills a site owner's template: `{{status}}`, `{{title}}`, `{{reason}}` (the sentence: the placeholder keeps its documented name), `{{retry}}`, `{{signOut}}`, all escaped. */
@@ -53,13 +57,13 @@ export function htmlPage(
   status: number,
   title: string,
   sentence: string,
-  opts: { retry?: string; cookies?: string[]; headers?: Record<string, string>; links?: readonly PageLink[] } = {},
+  opts: PageOptions & { cookies?: string[]; headers?: Record<string, string> } = {},
 ): Respond {
   const template = config.errorPages[String(status)];
   let body = template
     ? fillTemplate(template, { status: String(status), title, reason: sentence, retry: opts.retry ?? "/", signOut: config.paths.signOut })
-    : page(title, sentence, opts.retry, status, opts.links);
-  if (Buffer.byteLength(body) > MAX_BODY_BYTES) body = page(title, sentence, opts.retry, status, opts.links);
+    : page(status, title, sentence, opts);
+  if (Buffer.byteLength(body) > MAX_BODY_BYTES) body = page(status, title, sentence, opts);
   return {
     kind: "respond",
     status,
@@ -73,7 +77,7 @@ export function htmlPage(
 export function errorResponse(
   config: ResolvedConfig,
   code: ErrorCode,
-  opts: { retry?: string; cookies?: string[]; api?: boolean; sentence?: string; links?: readonly PageLink[] } = {},
+  opts: PageOptions & { cookies?: string[]; api?: boolean; sentence?: string } = {},
 ): Respond {
   const e = ERRORS[code];
   const sentence = opts.sentence ?? e.sentence;
@@ -89,12 +93,7 @@ export function errorResponse(
       body: JSON.stringify({ error: code, message: sentence }),
     };
   }
-  return htmlPage(config, e.status, e.title, sentence, {
-    ...(opts.retry ? { retry: opts.retry } : {}),
-    cookies: opts.cookies ?? [],
-    headers: extra,
-    ...(opts.links ? { links: opts.links } : {}),
-  });
+  return htmlPage(config, e.status, e.title, sentence, { ...opts, cookies: opts.cookies ?? [], headers: extra });
 }
 
 /**
@@ -117,12 +116,12 @@ export function navigatePage(config: ResolvedConfig, location: string, cookies: 
  * sign-out request did not come from this site: a cross-site link must not sign anyone out.
  */
 export function confirmPage(config: ResolvedConfig, p: { title: string; text: string; action: string; button: string; cancel: PageLink }): Respond {
-  const form = `<form method="get" action="${escapeHtml(p.action)}"><p><button type="submit">${escapeHtml(p.button)}</button> <a href="${escapeHtml(p.cancel.href)}">${escapeHtml(p.cancel.text)}</a></p></form>`;
+  const main = `<p>${escapeHtml(p.text)}</p><form method="get" action="${escapeHtml(p.action)}"><button type="submit">${escapeHtml(p.button)}</button> <a href="${escapeHtml(p.cancel.href)}">${escapeHtml(p.cancel.text)}</a></form>`;
   return {
     kind: "respond",
     status: 200,
     headers: { ...baseHeaders(config), "content-type": "text/html; charset=utf-8" },
     cookies: [],
-    body: shell(p.title, `<p>${escapeHtml(p.text)}</p>${form}`),
+    body: pageHtml(escapeHtml(p.title), main),
   };
 }

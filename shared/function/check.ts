@@ -25,6 +25,7 @@ import { siteOrigin } from "../viewer/redirect";
 import { isAllowed } from "../viewer/rules";
 import { idTokenHash, openSession } from "../viewer/session-cookie";
 import { siteFor } from "../viewer/sites";
+import { errorPageHtml } from "../viewer/page";
 import type { FunctionConfig, FunctionErrorCode } from "./config";
 import type { ViewerRequest } from "../viewer/navigation";
 
@@ -91,7 +92,8 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
     if (body !== undefined) r.body = { encoding: "text", data: body };
     return r;
   };
-  const error = (code: FunctionErrorCode, api?: boolean, set?: CfResponse["cookies"]): CfResponse => {
+  // `user`: who is signed in, for the 403 (the session's username, escaped when the page is laid out).
+  const error = (code: FunctionErrorCode, api?: boolean, set?: CfResponse["cookies"], user?: string): CfResponse => {
     // The build bakes every code this config can reach, its texts already escaped (shared/function/config.ts).
     const e = all.errors[code]!;
     const status = e[0];
@@ -103,9 +105,7 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
       status,
       extra,
       set,
-      api
-        ? JSON.stringify({ error: code, message: e[4] || e[2] })
-        : `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${e[1]}</title><body style="font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem"><h1>${e[1]}</h1><p>${e[2]}</p><p>${e[3]}</p><p><small>Error ${status}</small></p>`,
+      api ? JSON.stringify({ error: code, message: e[4] || e[2] }) : errorPageHtml(status, e[1], e[2], e[3], user),
     );
   };
 
@@ -168,7 +168,7 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
   const s = check.session;
   // The build bakes rules into every site when some site has them. The session carries what they read.
   if ((typeof __HAS_RULES__ === "undefined" || __HAS_RULES__) && (!isAllowed(c.rules!, forms, req.method, s, ip) || (targetForms !== undefined && !isAllowed(c.rules!, targetForms, req.method, s, ip))))
-    return error("forbidden", api());
+    return error("forbidden", api(), undefined, s.u);
   if ((typeof __FORWARD_IDENTITY__ === "undefined" || __FORWARD_IDENTITY__) && c.forwardIdentity) {
     const set = (header: string, value: string) => (headers[header] = { value });
     // "" when the username is an unverified e-mail address or phone number (sealed so by parse-auth / refresh-auth).

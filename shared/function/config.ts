@@ -7,6 +7,7 @@ import type { ResolvedConfig } from "../config/types";
 import type { AuthConfig } from "../config/resolve";
 import { ERRORS } from "../outcomes/errors";
 import { escapeHtml } from "../viewer/html";
+import { linksHtml } from "../viewer/page";
 import { globSet } from "../viewer/path-match";
 import type { GlobSet } from "../viewer/path-match";
 import { CLAIM, EMAILS, EMAIL_DOMAINS, IP_RANGES, compileRules, groupsOnly } from "../viewer/rules";
@@ -47,8 +48,9 @@ export interface FunctionSiteConfig {
 }
 
 /**
- * An error page's parts, HTML-escaped at build time: status, title, sentence, the links under it; and the sentence
- * as plain text (for the JSON answer) when escaping changed it.
+ * An error page's parts, HTML-escaped at build time: status, title, sentence, the links under it (`linksHtml`); and
+ * the sentence as plain text (for the JSON answer) when escaping changed it. The function lays them out with
+ * shared/viewer/page.ts's `errorPageHtml`, as Lambda@Edge does.
  */
 export type FunctionErrorPage = [number, string, string, string] | [number, string, string, string, string];
 
@@ -125,7 +127,7 @@ export function functionConfigFor(all: Pick<AuthConfig, "sites">): FunctionConfi
   for (const code of FUNCTION_ERRORS) {
     if ((code === "unknown-host" && features.anyHost) || (code === "forbidden" && !features.rules)) continue;
     const e = ERRORS[code];
-    const nav = links(code, paths).map((l) => `<a href="${escapeHtml(l[0])}">${escapeHtml(l[1])}</a>`).join(" · ");
+    const nav = linksHtml(links(code, paths));
     const page: FunctionErrorPage = [e.status, escapeHtml(e.title), escapeHtml(e.sentence), nav];
     if (page[2] !== e.sentence) page.push(e.sentence);
     errors[code] = page;

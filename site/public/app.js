@@ -68,14 +68,50 @@ function countDown(cell, exp) {
   tick();
 }
 
+/**
+ * What let this request through, in words, from what the demo origin reports (`localStack`: the local stack's hot
+ * path, provider and mode). Deployed there is no demo origin, and nothing else this page can see tells the hot
+ * path, so it says that instead of guessing.
+ */
+function whatRan(stack, status) {
+  if (!stack || typeof stack !== "object") {
+    return [
+      el("p", { id: "what-ran-unknown" }, `This page cannot tell which check ran: only the local stack's demo origin (npm start) reports it, and /api/whoami.json answered ${status} here. Either hot path lets this page through only for a signed-in visitor.`),
+    ];
+  }
+  const check =
+    stack.hotPath === "cloudfront-function"
+      ? "The CloudFront Function (hotPath cloudfront-function) checked your session cookie, which parse-auth (or refresh-auth) signed with HMAC after verifying your tokens. No Lambda@Edge ran for this page."
+      : "check-auth, a Lambda@Edge function (hotPath lambda-edge), verified your tokens' signatures and claims.";
+  const provider =
+    stack.provider === "oidc"
+      ? "You signed in at an OpenID Connect provider (provider type oidc; locally panva's oidc-provider)."
+      : "You signed in at the Cognito Hosted UI (locally cognito-local, behind the Hosted UI front).";
+  const mode =
+    stack.mode === "spa"
+      ? "SPA mode: the id and access token cookies are readable by scripts (Amplify JS reads them); the refresh token stays HttpOnly."
+      : "Static mode: every token cookie is HttpOnly.";
+  return [el("p", { id: "what-ran-check" }, check), el("p", { id: "what-ran-provider" }, provider), el("p", { id: "what-ran-mode" }, mode)];
+}
+
 async function showWhoami() {
   const target = document.getElementById("whoami");
   if (!target) return;
   const res = await fetch("/api/whoami.json", { headers: { accept: "application/json" } });
   const data = await res.json().catch(() => ({}));
+  const ran = document.getElementById("what-ran");
+  if (ran) ran.replaceChildren(el("h2", {}, "What checked this request"), ...whatRan(res.ok ? data.localStack : undefined, res.status));
   target.replaceChildren();
-  if (!res.ok || !data.signedIn) {
-    target.append(el("p", {}, `Not signed in (the API answered ${res.status}).`));
+  if (res.status === 401) {
+    target.append(el("p", {}, "Not signed in (the API answered 401)."));
+    return;
+  }
+  if (!res.ok) {
+    target.append(el("p", {}, `The demo origin is not here (/api/whoami.json answered ${res.status}): it runs with npm start, so this page cannot show what the origin received.`));
+    return;
+  }
+  if (!data.signedIn) {
+    target.append(el("p", {}, "The origin received no id token with this request (forwardIdentity is off), so it cannot show who you are."));
     return;
   }
   const c = data.claims;

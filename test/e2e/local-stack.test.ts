@@ -133,6 +133,14 @@ describe.each(HOT_PATHS)("local stack in a real browser, hotPath %s", (hotPath) 
       // Enriched by the pre-token-generation trigger (groupClaims: users → reader); V1 claims are strings.
       expect(me.claims.roles).toBe("reader");
       await b.page.locator("#claims").waitFor();
+      // The page says what let it through, as the demo origin reports the stack: this hot path, Cognito, static.
+      await expect(b.page.locator("#what-ran-check").textContent()).resolves.toBe(
+        cff
+          ? "The CloudFront Function (hotPath cloudfront-function) checked your session cookie, which parse-auth (or refresh-auth) signed with HMAC after verifying your tokens. No Lambda@Edge ran for this page."
+          : "check-auth, a Lambda@Edge function (hotPath lambda-edge), verified your tokens' signatures and claims.",
+      );
+      await expect(b.page.locator("#what-ran-provider").textContent()).resolves.toBe("You signed in at the Cognito Hosted UI (locally cognito-local, behind the Hosted UI front).");
+      await expect(b.page.locator("#what-ran-mode").textContent()).resolves.toBe("Static mode: every token cookie is HttpOnly.");
       // Static mode: the page says the session cookies are HttpOnly, and document.cookie indeed has none of them.
       await expect(b.page.locator("#cookie-note").textContent()).resolves.toContain("they are all HttpOnly");
       expect(await b.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")).toBe(true);
@@ -157,6 +165,14 @@ describe.each(HOT_PATHS)("local stack in a real browser, hotPath %s", (hotPath) 
         const res = await b.page.goto(`${stack.url}${path}`);
         expect({ path, status: res?.status() }).toEqual({ path, status: 403 });
         await expect(b.page.locator("h1").textContent()).resolves.toBe("Access denied");
+        // Who is signed in (cognito-local's username is the user's sub), and the ways out.
+        await expect(b.page.locator("main > p").nth(1).textContent()).resolves.toBe(`Signed in as ${String(sub)}.`);
+        await expect(b.page.locator("nav a").allTextContents()).resolves.toEqual(["Home", "Sign out or switch account"]);
+        // The sign-in page's look, rendered: the card on the grey page, the primary button's colour.
+        const look = await b.page.evaluate(
+          `(() => { const css = (sel) => getComputedStyle(document.querySelector(sel)).backgroundColor; return { page: css("body"), card: css("main"), button: css("nav a") }; })()`,
+        );
+        expect(look).toEqual({ page: "rgb(246, 248, 250)", card: "rgb(255, 255, 255)", button: "rgb(11, 92, 173)" });
         expect(await securityHeaders(res)).toEqual(DEFAULT_SECURITY_HEADERS);
         expect(answered(from, [path])).toEqual([`${check}:forbidden`]);
       }

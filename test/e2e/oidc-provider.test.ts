@@ -134,6 +134,9 @@ describe.each(HOT_PATHS)("the local stack on an OpenID Connect provider (oidc-pr
       expect([me.claims.iss, me.claims.aud, me.claims.email, me.claims.groups]).toEqual([s.stack.issuer, site.clientId, demo.email, ["users"]]);
       expect(me.identityHeaders).toEqual({ "x-auth-user": demo.email, "x-auth-email": demo.email, "x-auth-groups": "users" });
       firstExp = me.claims.exp as number;
+      // The sample page names the provider and the hot path that ran, as the demo origin reports the stack.
+      await expect.poll(() => b.page.locator("#what-ran-provider").textContent()).toBe("You signed in at an OpenID Connect provider (provider type oidc; locally panva's oidc-provider).");
+      await expect(b.page.locator("#what-ran-check").textContent()).resolves.toMatch(cff ? /^The CloudFront Function \(hotPath cloudfront-function\)/ : /^check-auth, a Lambda@Edge function \(hotPath lambda-edge\)/);
       // The code was exchanged with HTTP Basic (form-encoded secret): the provider, which checks it, answered 200.
       expect(s.providerLog.some((l) => l.startsWith("oidc POST /token → 200"))).toBe(true);
     });

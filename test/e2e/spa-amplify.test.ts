@@ -184,6 +184,10 @@ describe.each(HOT_PATHS)("SPA mode with Amplify JS v6 in a real browser, hotPath
       for (const name of ["LastAuthUser", ".idToken", ".accessToken"]) expect(text).toContain(name);
       expect(text).not.toContain(".refreshToken");
       expect(text).not.toContain("they are all HttpOnly");
+      // The page names the mode the stack runs, as the demo origin reports it.
+      await expect(b.page.locator("#what-ran-mode").textContent()).resolves.toBe(
+        "SPA mode: the id and access token cookies are readable by scripts (Amplify JS reads them); the refresh token stays HttpOnly.",
+      );
       expect(await b.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")).toBe(true);
     });
 

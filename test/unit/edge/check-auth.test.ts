@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { escapeHtml } from "../../../shared/viewer/html";
 import { checkAuth } from "../../../shared/edge/check-auth";
 import { viewerHandler } from "../../../shared/edge/lambda-edge";
 import { encodeCookieName } from "../../../shared/edge/cookie-codec";
@@ -302,6 +303,23 @@ describe("authorization rules", () => {
     // Somewhere to go: home, or sign out to switch to an account that may open the page.
     expect(r.body).toContain('<a href="&#47;">Home</a>');
     expect(r.body).toContain('<a href="&#47;signout">Sign out or switch account</a>');
+  });
+
+  it("the 403 says who is signed in, escaped", async () => {
+    const r = asRespond((await decide({ uri: "/admin/x", cookies: [cookiesFor(fresh)] })).outcome);
+    expect(r.body).toContain(`<p>Signed in as <b>${escapeHtml(USER)}</b>.</p>`);
+  });
+
+  it.each([
+    [true, true],
+    [false, false],
+  ])("with usernameClaim email, email_verified %s: the 403 names the address only when it is verified (as the function's session cookie holds it): %s", async (verified, named) => {
+    const cfg = testConfig(iss, { ...RAW, usernameClaim: "email" });
+    const u: UserSpec = { ...fresh, email: USER, extra: { email_verified: verified } };
+    const r = asRespond((await decide({ uri: "/admin/x", cookies: [cookiesFor(u)] }, cfg)).outcome);
+    expect(r.status).toBe(403);
+    expect(r.body!.includes(`<p>Signed in as <b>${escapeHtml(USER)}</b>.</p>`)).toBe(named);
+    expect(r.body).not.toContain("Signed in as <b></b>");
   });
 
   it.each(["/admin/x", "/public/../admin/x", "/%61dmin/x", "//admin/x"])("%s with the group → forward; without → 403", async (uri) => {

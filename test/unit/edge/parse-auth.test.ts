@@ -171,11 +171,34 @@ describe("failures end on a 4xx page", () => {
     expect(r.status).toBe(302);
   });
 
-  it("no cookies at all → the cookies-blocked page", async () => {
+  it("no sign-in cookie at all (stale or replayed link, another browser, cookies blocked) → link expired or used, blocked cookies named, sign in again", async () => {
     const s = await startSignIn(config, stand, new CookieJar(), { uri: "/" });
     const r = await page(hostedUiCallback(stand, s));
     expect(r.status).toBe(400);
-    expect(r.body).toContain("Cookies are needed");
+    expect(r.reason).toBe("cookies-blocked");
+    expect(r.body).toContain("<h1>Sign-in link expired</h1>");
+    expect(r.body).toContain("<p>This sign-in link has expired or was already used. It also happens when your browser blocks this site&#39;s cookies: then allow them. Sign in again to start over.</p>");
+    expect(r.body).toContain('<nav><a href="&#47;signin?return&#61;%2F">Sign in again</a></nav>');
+    expect(r.body).not.toContain("Cookies are needed");
+    expect(tokenCalls()).toHaveLength(0);
+  });
+
+  it.each([
+    // The state names this browser's sign-in: the new one goes back to the page first asked for.
+    ["a code with a forbidden character", (code: string, state: string) => `code=${encodeURIComponent(`${code}<`)}&state=${state}`, "%2Fdocs%2Fx.html%3Fy%3D1"],
+    // No sign-in to go back to: home.
+    ["a malformed state", (code: string) => `code=${code}&state=not-a-state`, "%2F"],
+  ])("%s → the sign-in could not be completed, sign in again, not only \"Bad request\"", async (_, qs, back) => {
+    const s = await startSignIn(config, stand, jar, { uri: "/docs/x.html", querystring: "y=1" });
+    const cb = new URLSearchParams(hostedUiCallback(stand, s, user));
+    const r = await page(qs(cb.get("code")!, cb.get("state")!));
+    expect(r.status).toBe(400);
+    expect(r.reason).toBe("bad-request");
+    expect(r.body).toContain("<h1>Sign-in not completed</h1>");
+    expect(r.body).toContain("<p>The sign-in could not be completed: the answer from the sign-in service is malformed. Please sign in again.</p>");
+    expect(r.body).toContain(`<nav><a href="&#47;signin?return&#61;${back}">Sign in again</a></nav>`);
+    expect(r.body).not.toContain("Bad request");
+    expect(r.body).not.toContain(cb.get("code")!);
     expect(tokenCalls()).toHaveLength(0);
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ERRORS } from "../../../shared/outcomes/errors";
 import type { ErrorCode } from "../../../shared/outcomes/errors";
 import { MAX_BODY_BYTES, errorResponse, escapeHtml, htmlPage, navigatePage, redirect } from "../../../shared/edge/responses";
+import { PAGE_STYLE } from "../../../shared/viewer/page";
 import { makeIssuer, testConfig } from "../../helpers/tokens";
 
 const iss = makeIssuer();
@@ -18,6 +19,8 @@ describe("every generated response", () => {
     expect(r.headers["strict-transport-security"]).toBeDefined();
     expect(r.headers["x-content-type-options"]).toBe("nosniff");
     expect(r.body).toContain(`Error ${ERRORS[code].status}`);
+    // The sign-in page's look: the one stylesheet both hot paths use.
+    expect(r.body).toContain(`<style>${PAGE_STYLE}</style>`);
     expect(Buffer.byteLength(r.body!)).toBeLessThan(MAX_BODY_BYTES);
   });
 
@@ -62,6 +65,13 @@ describe("escaping", () => {
     expect(r.body).not.toContain("<img");
     expect(r.body).not.toMatch(/href="[^"]*"onmouseover/);
     expect(r.body).toContain("&#60;script&#62;");
+  });
+
+  it("the 403 says who is signed in, escaped; the JSON answer does not", () => {
+    const r = errorResponse(config, "forbidden", { user: HOSTILE });
+    expect(r.body).toContain("<p>Signed in as <b>&#34;&#62;&#60;script&#62;alert(1)&#60;&#47;script&#62;&#60;img src&#61;x onerror&#61;&#39;x&#39;&#62;&#96;&#61;&#38;</b>.</p>");
+    expect(r.body).not.toContain("<script>");
+    expect(errorResponse(config, "forbidden", { user: HOSTILE, api: true }).body).not.toContain("script");
   });
 
   it("site templates are filled with escaped values", () => {

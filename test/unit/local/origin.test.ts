@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { request } from "node:http";
 import { canonicalHostRedirect, resultProblems, startLocalCloudFront, toCloudFrontHeaders } from "../../../local/cloudfront";
 import { WHOAMI_PATH, contentType, createOrigin } from "../../../local/origin";
+import type { LocalStackAbout } from "../../../local/origin";
 
 const site = resolve(__dirname, "..", "..", "..", "site");
 const origin = createOrigin(site);
@@ -68,6 +69,19 @@ describe("local origin", () => {
     expect(res.body.toString()).not.toContain("secret");
     const anonymous = JSON.parse((await get(WHOAMI_PATH)).body.toString()) as Record<string, unknown>;
     expect(anonymous).toMatchObject({ signedIn: false, claims: null });
+  });
+
+  it.each<[LocalStackAbout]>([
+    [{ hotPath: "lambda-edge", provider: "cognito", mode: "static" }],
+    [{ hotPath: "cloudfront-function", provider: "oidc", mode: "static" }],
+    [{ hotPath: "lambda-edge", provider: "cognito", mode: "spa" }],
+  ])("the demo endpoint says what the local stack runs (%o), for the sample site to name it", async (about) => {
+    const res = await createOrigin(site, {}, about)({ method: "GET", uri: WHOAMI_PATH, querystring: "", headers: {} });
+    expect((JSON.parse(res.body.toString()) as Record<string, unknown>).localStack).toEqual(about);
+  });
+
+  it("an origin not told what runs says nothing about it", async () => {
+    expect(JSON.parse((await get(WHOAMI_PATH)).body.toString())).not.toHaveProperty("localStack");
   });
 
   it("unknown extensions are binary", () => {
