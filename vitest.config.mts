@@ -6,6 +6,8 @@ import type { TestProjectInlineConfiguration } from "vitest/config";
 const common = {
   testTimeout: 30_000,
   hookTimeout: 120_000,
+  // The edge functions' log lines, written straight to stdout, become console output vitest can hold back.
+  setupFiles: ["test/helpers/quiet-stdout.ts"],
 } satisfies TestProjectInlineConfiguration["test"];
 
 /**

@@ -7,11 +7,13 @@
 import type { EdgeContext } from "./deps";
 import { AuthError } from "../outcomes/errors";
 import { refreshTokens } from "./oauth";
+import { isApiRequest } from "../viewer/navigation";
 import { safeReturnPath, siteOrigin } from "../viewer/redirect";
 import type { EdgeRequest, Outcome } from "./request";
 import { errorResponse, redirect } from "./responses";
 import { expireMarkers, expireSession, expireTokens, isBoundSession, mark, openSessionStore, sessionCookie, usernameOf, withRepeatedCleared, writeSession } from "./session-store";
 import { subjectOf } from "./session-binding";
+import { startSignIn } from "./sign-in";
 import { verifyIssuedTokens } from "./tokens/token-pair";
 import type { Claims } from "./tokens/verifier";
 import { decomposeUnverifiedJwt } from "aws-jwt-verify/jwt";
@@ -82,9 +84,13 @@ export async function refreshAuth(req: EdgeRequest, ctx: EdgeContext): Promise<O
       ctx.log.log("warn", "refresh failed", { code: err.code, detail: err.detail });
       return { ...errorResponse(config, "cognito-unavailable", { retry: back.slice(origin.length) }), reason: "cognito-unavailable" };
     }
-    // Refused (revoked, expired) or unusable: drop the tokens; the next request starts a sign-in, which an
-    // earlier sign-in's loop marker must not stop.
+    // Refused (revoked, expired, another browser's) or unusable: the tokens go (and an earlier sign-in's loop
+    // marker, which must not stop the sign-in), and the sign-in starts here rather than on the next request. A
+    // refresh token we cannot expire (a sibling subdomain planted it under its own Domain or Path: issue 17) would
+    // otherwise send every request back here, a redirect loop. A fetch cannot follow a sign-in: 401 JSON.
     const clear = [...expireTokens(store, ["idToken", "accessToken", "refreshToken"]), ...expireMarkers(store), ...expireSession(store)];
-    return { ...redirect(config, back, withRepeatedCleared(store, clear), status), reason: `refresh-refused:${err.code}` };
+    const reason = `refresh-refused:${err.code}` as const;
+    if (isApiRequest(req, false)) return { ...errorResponse(config, "unauthenticated", { api: true, cookies: withRepeatedCleared(store, clear) }), reason };
+    return { ...startSignIn(ctx, store, origin, back.slice(origin.length), clear), reason };
   }
 }

@@ -3,7 +3,8 @@ import { encodeCookieName } from "../../../shared/edge/cookie-codec";
 import { bindingCookieName, lastAuthUserName, tokenCookieName } from "../../../shared/edge/session-store";
 import { refreshAuth } from "../../../shared/edge/refresh-auth";
 import { asRespond } from "../../helpers/flow";
-import { NOW_S, ORIGIN, cognitoStandIn, edgeRequest, makeContext, parseSetCookie, useFixedClock } from "../../helpers/harness";
+import { signInSite, unsealSignIn } from "../../../shared/edge/sign-in-state";
+import { HOSTED_UI, NOW_S, ORIGIN, cognitoStandIn, edgeRequest, makeContext, parseSetCookie, useFixedClock } from "../../helpers/harness";
 import type { StandIn } from "../../helpers/harness";
 import type { RequestSpec } from "../../helpers/events";
 import { bindingFor, sessionCookieHeader } from "../../helpers/session";
@@ -30,6 +31,21 @@ async function refresh(spec: RequestSpec) {
   return { r, logs, set: new Map(r.cookies.map(parseSetCookie).map((c) => [c.name, c])) };
 }
 const tokenCalls = () => stand.calls.filter((c) => c.url.endsWith("/oauth2/token"));
+
+/**
+ * A refused refresh starts a sign-in right away (302 to the Hosted UI, a sign-in cookie for its state whose sealed
+ * return path is `returnPath`): sending the browser back would loop on a refresh token the edge cannot expire.
+ */
+function expectSignInFor(r: ReturnType<typeof asRespond>, returnPath: string): void {
+  expect(r.status).toBe(302);
+  const loc = new URL(r.headers.location!);
+  expect(`${loc.origin}${loc.pathname}`).toBe(`${HOSTED_UI}/oauth2/authorize`);
+  const state = loc.searchParams.get("state")!;
+  const signIn = r.cookies.map(parseSetCookie).find((c) => c.name === `__Host-edgeauth-signin.${state}`);
+  expect(signIn).toBeDefined();
+  const unsealed = unsealSignIn(state, decodeURIComponent(signIn!.value), config.nonceSigningSecret, NOW_S, signInSite(config.clientId, ORIGIN));
+  expect(unsealed.ok && unsealed.signIn.returnPath).toBe(returnPath);
+}
 
 describe("refresh-auth", () => {
   it("happy path: refresh_token grant, new id/access cookies, back to the return URL", async () => {
@@ -73,12 +89,30 @@ describe("refresh-auth", () => {
     expect(r.headers.location).toBe(`${ORIGIN}${path}`);
   });
 
-  it("refused refresh token (invalid_grant) → token cookies cleared, back to the return URL", async () => {
+  it("refused refresh token (invalid_grant) → token cookies cleared, a sign-in back to the return URL starts here", async () => {
     stand.override.token = { status: 400, body: Buffer.from('{"error":"invalid_grant"}') };
     const { r, set } = await refresh({ querystring: "return=%2Fdocs%2F" });
-    expect(r.status).toBe(302);
-    expect(r.headers.location).toBe(`${ORIGIN}/docs/`);
+    expectSignInFor(r, "/docs/");
     for (const k of ["idToken", "accessToken", "refreshToken"] as const) expect(set.get(n(k))?.attrs["max-age"]).toBe("0");
+  });
+
+  it("a refresh token the edge cannot expire (planted under a parent Domain) does not loop: the refusal signs in", async () => {
+    // Another browser's refresh token: valid at the provider, but not bound to this browser's sign-in.
+    cookie = sessionCookieHeader(iss.clientId, { username: USER, refreshToken });
+    const first = await refresh({ querystring: "return=%2Fdocs%2F" });
+    expect(first.r.reason).toBe("refresh-refused:token-invalid");
+    expectSignInFor(first.r, "/docs/");
+  });
+
+  it.each([
+    ["fetch()", { "sec-fetch-mode": "cors", accept: "*/*" }],
+    ["an API client", { accept: "application/json" }],
+  ])("refused, for %s → 401 JSON with the tokens cleared, no sign-in redirect", async (_, headers) => {
+    stand.override.token = { status: 400, body: Buffer.from('{"error":"invalid_grant"}') };
+    const { r, set } = await refresh({ querystring: "return=%2Fapi%2Fx", headers });
+    expect(r.status).toBe(401);
+    expect(JSON.parse(r.body!)).toMatchObject({ error: "unauthenticated" });
+    expect(set.get(n("refreshToken"))?.attrs["max-age"]).toBe("0");
   });
 
   it("refreshed tokens of another user → treated as refused", async () => {
@@ -100,14 +134,15 @@ describe("refresh-auth", () => {
     const old = tokensFor(differ.iss ? { ...iss, issuer: differ.iss } : iss, { username: USER, iat: NOW_S - 7200, ttl: 3600, ...(differ.sub ? { sub: differ.sub } : {}) });
     cookie = sessionCookieHeader(iss.clientId, { username: USER, ...old, refreshToken });
     const { r, set, logs } = await refresh({ querystring: "return=%2Fdocs%2F" });
-    expect(r.status).toBe(302);
-    expect(r.headers.location).toBe(`${ORIGIN}/docs/`);
     if (kept) {
+      expect(r.status).toBe(302);
+      expect(r.headers.location).toBe(`${ORIGIN}/docs/`);
       expect(r.reason).toBe("refreshed");
       expect(set.get(n("idToken"))?.attrs["max-age"]).not.toBe("0");
     } else {
-      // The session ends: every token cookie and marker goes, and the next request signs in again.
+      // The session ends: every token cookie and marker goes, and a sign-in starts.
       expect(r.reason).toBe("refresh-refused:token-invalid");
+      expectSignInFor(r, "/docs/");
       for (const k of ["idToken", "accessToken", "refreshToken"] as const) expect(set.get(n(k))?.attrs["max-age"]).toBe("0");
       expect(logs.join("\n")).not.toContain(refreshToken);
     }
