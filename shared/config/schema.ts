@@ -299,7 +299,7 @@ export const edgeShape = {
   errorPages: z
     .record(z.string(), z.string().min(1, { error: "must be the path of an HTML template file" }), { error: "must be an object of status code to HTML template path" })
     .optional()
-    .describe('HTML templates per status code ("403": "pages/403.html"), read at build; {{status}}, {{title}}, {{reason}}, {{retry}} are filled in. Default: none (built-in pages).'),
+    .describe('HTML templates per status code ("403": "pages/403.html"), read at build; {{status}}, {{title}}, {{reason}}, {{retry}} are filled in. Default: none (the built-in pages, in the sign-in page\'s look with one small inline stylesheet: a site whose Content-Security-Policy forbids inline styles shows them unstyled but readable).'),
 };
 
 // ------------------------------------------------------------------------------------------------ sites
