@@ -1,37 +1,65 @@
 /**
- * The response headers policy of the local distribution. With the cloudfront-function hot path the security headers
- * come from a CloudFront response headers policy on the cache behaviours (the config's resolved `headers`), not from
- * the origin-response http-headers Lambda, which runs only when `mergeOriginCsp` asks for it
- * (`deployedEdgeFunctions`). The policy's headers are set with "Origin override" on: they replace a header of the
- * same name in any response of the behaviour — the origin's and the ones functions generate — so a
- * misconfigured object cannot weaken them. Unlike http-headers it never merges an origin's
- * Content-Security-Policy: a policy can only keep or replace a header.
+ * The response headers policy of the local distribution, as both deploy paths attach it: with the
+ * cloudfront-function hot path, every cache behaviour carries the policy that shared/config/response-headers.ts
+ * `policyHeaders` builds from the config's resolved `headers` (with `mergeOriginCsp` too: the origin-response
+ * http-headers Lambda then merges our CSP into the origin's, and the policy keeps that merged one). Each header
+ * follows the policy's own "Origin override" flag: ours replaces the response's (every header but one, so a
+ * misconfigured object cannot weaken them), and Content-Security-Policy (`Override: false`) is sent only when the
+ * response has none, so a site's own CSP is kept, as on CloudFront.
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/adding-response-headers.html
  */
 import type { ResolvedConfig } from "../shared/config/types";
-import { deployedEdgeFunctions } from "../shared/catalogue";
+import { policyHeaders } from "../shared/config/response-headers";
+import type { SecurityHeadersConfig } from "../shared/config/response-headers";
 
-/** The headers a response headers policy sets: lower-case name → value. */
-export type ResponseHeadersPolicy = Readonly<Record<string, string>>;
+/** A header the policy sends: its value, and whether it replaces the response's own (`Override`). */
+export interface PolicyHeader {
+  value: string;
+  override: boolean;
+}
+
+/** The headers a response headers policy sets: lower-case name → value and override flag. */
+export type ResponseHeadersPolicy = Readonly<Record<string, PolicyHeader>>;
 
 /** Response headers as the local CloudFront writes them: lower-case name → every value (one per line). */
 export type ResponseHeaders = Record<string, string[]>;
 
+/** The header each part of `SecurityHeadersConfig` sends. */
+const SECURITY_HEADER_NAMES: Record<keyof SecurityHeadersConfig, string> = {
+  StrictTransportSecurity: "strict-transport-security",
+  ContentTypeOptions: "x-content-type-options",
+  FrameOptions: "x-frame-options",
+  ReferrerPolicy: "referrer-policy",
+  ContentSecurityPolicy: "content-security-policy",
+  XSSProtection: "x-xss-protection",
+};
+
 /**
- * The policy the distribution has for a config: the resolved `headers` with the cloudfront-function hot path when
- * http-headers is not deployed; undefined otherwise (the lambda-edge hot path, or `mergeOriginCsp: true`, where
- * http-headers adds them to origin responses and generated responses carry them already).
+ * The policy the distribution has for a config: the resolved `headers` with the policy's override flags, with the
+ * cloudfront-function hot path; undefined with lambda-edge (http-headers adds them to origin responses, and
+ * generated responses carry them already) or when no header is configured.
  */
-export function responseHeadersPolicyFor(config: Pick<ResolvedConfig, "hotPath" | "mergeOriginCsp" | "headers">): ResponseHeadersPolicy | undefined {
+export function responseHeadersPolicyFor(config: Pick<ResolvedConfig, "hotPath" | "headers">): ResponseHeadersPolicy | undefined {
   if (config.hotPath !== "cloudfront-function") return undefined;
-  if (deployedEdgeFunctions(config).some((f) => f.name === "http-headers")) return undefined;
-  return { ...config.headers };
+  const built = policyHeaders(config.headers);
+  // The build refuses a config whose headers a policy cannot express; nothing to emulate then.
+  if (!built.ok || Object.keys(built.config).length === 0) return undefined;
+  const override = new Map<string, boolean>();
+  const security = built.config.SecurityHeadersConfig ?? {};
+  for (const [part, name] of Object.entries(SECURITY_HEADER_NAMES)) {
+    const entry = security[part as keyof SecurityHeadersConfig];
+    if (entry) override.set(name, entry.Override);
+  }
+  for (const item of built.config.CustomHeadersConfig?.Items ?? []) override.set(item.Header.toLowerCase(), item.Override);
+  const out: Record<string, PolicyHeader> = {};
+  for (const [name, value] of Object.entries(config.headers)) out[name.toLowerCase()] = { value, override: override.get(name.toLowerCase()) ?? true };
+  return out;
 }
 
-/** `headers` with the policy applied: each of its headers set to the policy's one value, whatever was there. */
+/** `headers` with the policy applied: a header it overrides set to its one value; one it does not, only when absent. */
 export function applyResponseHeadersPolicy(headers: ResponseHeaders, policy: ResponseHeadersPolicy | undefined): ResponseHeaders {
   if (!policy) return headers;
   const out: ResponseHeaders = { ...headers };
-  for (const [name, value] of Object.entries(policy)) out[name.toLowerCase()] = [value];
+  for (const [name, h] of Object.entries(policy)) if (h.override || !out[name]?.length) out[name] = [h.value];
   return out;
 }

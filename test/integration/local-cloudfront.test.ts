@@ -137,11 +137,11 @@ describe("hotPath cloudfront-function", () => {
     expect(cff.entries.at(-1)).toMatchObject({ status: 200, answeredBy: "origin", reason: "check-auth-function:signed-in" });
   });
 
-  it("the response headers policy replaces the origin's security headers (its CSP too: a policy cannot merge)", async () => {
+  it("the response headers policy replaces the origin's security headers but keeps its own CSP (Override false, as deployed)", async () => {
     const res = await cff.get("/public/page.html");
     expect(res.status).toBe(200);
     expect(cff.entries.at(-1)).toMatchObject({ answeredBy: "origin", reason: "check-auth-function:public" });
-    expect(securityHeaders(res.headers)).toEqual(POLICY);
+    expect(securityHeaders(res.headers)).toEqual({ ...POLICY, "content-security-policy": ORIGIN_HEADERS["content-security-policy"] });
     expect(res.headers["content-type"]).toBe(ORIGIN_HEADERS["content-type"]);
   });
 
@@ -175,7 +175,7 @@ describe("hotPath cloudfront-function", () => {
 });
 
 describe("hotPath cloudfront-function with mergeOriginCsp", () => {
-  it("http-headers runs on origin responses and merges the origin's CSP; there is no policy", async () => {
+  it("http-headers runs on origin responses and merges the origin's CSP; the policy keeps the merged one", async () => {
     const res = await merged.get("/public/page.html");
     expect(res.status).toBe(200);
     expect(res.headers["content-security-policy"]).toBe("default-src 'self'; frame-ancestors 'none'");

@@ -123,7 +123,7 @@ describe("a local CloudFront whose default behaviour runs a CloudFront Function"
       hotPath: "cloudfront-function",
       functions: new Map(),
       cloudFrontFunctions: new Map([["check-auth-function", { name: "check-auth-function", fn: loadCloudFrontFunction(code), kvsKeys: [] }]]),
-      responseHeadersPolicy: { "x-frame-options": "DENY" },
+      responseHeadersPolicy: { "x-frame-options": { value: "DENY", override: true } },
     };
     cf.setDistribution(dist);
     return { port: cf.port, seen, entries, lines };
