@@ -202,7 +202,7 @@ export function ruleApplies(r: CompiledRule, paths: readonly PathForms[], method
  */
 export function isAllowed(rules: readonly CompiledRule[], paths: readonly PathForms[], method: string, f: PolicyFacts, addr?: string): boolean {
   // Rules of today's form only (`groups`, nothing else): `judge` comes down to this, and the function is smaller.
-  return rules.every((r) => !ruleApplies(r, paths, method) || (typeof __GROUPS_ONLY__ !== "undefined" && __GROUPS_ONLY__ ? anyIn(f.g, r.include![0]!.list!) : judge(r, f, addr).charAt(0) === "+"));
+  return rules.every((r) => !ruleApplies(r, paths, method) || (typeof __GROUPS_ONLY__ !== "undefined" && __GROUPS_ONLY__ ? anyIn(f.g, r.include![0]!.list!) : judge(r, f, addr)[0] === "+"));
 }
 
 /** Whether every rule is of today's form: one include selector of groups, nothing else (build time). */
