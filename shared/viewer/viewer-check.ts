@@ -12,8 +12,9 @@
  * - The order of the answers without a usable session (refresh when there is a refresh token; a loop marker stops a
  *   refresh or sign-in that did not stick, as cookies-blocked or session-rejected; API requests get 401 JSON;
  *   everything else signs in). The order is the same on both sides, but a shared function returning a tagged answer
- *   cost the CloudFront Function more bytes (a function, the tags, a mapping) than the few ternaries it replaced,
- *   and the function is at its 10 KB limit; the differential table holds the two orders together instead.
+ *   (with callbacks for the loop markers, which each side reads its own way) made the CloudFront Function about 70
+ *   bytes bigger than the few ternaries it replaced, and the function is at its 10 KB limit; the differential table
+ *   (test/integration/differential.test.ts) holds the two orders together instead.
  * - What counts as a session. check-auth verifies the provider's RS256 tokens (aws-jwt-verify, a JWKS, the binding
  *   cookie of this browser's sign-in: shared/edge/check-auth.ts); the function has no asymmetric crypto or network
  *   budget, so it checks the HMAC-signed session cookie parse-auth and refresh-auth seal (session-cookie.ts), and
