@@ -18,12 +18,12 @@
 import { AMPLIFY_PREFIX, markerActive } from "../viewer/cookie-names";
 import { encodeIdentityValue, groupsHeader, isIdentityHeaderName } from "../viewer/identity-headers";
 import { isApiRequest, isPreflight } from "../viewer/navigation";
+import { inEitherForm } from "../viewer/path-match";
 import { siteOrigin } from "../viewer/redirect";
+import { isAllowed } from "../viewer/rules";
 import { idTokenHash, openSession } from "../viewer/session-cookie";
 import { siteFor } from "../viewer/sites";
 import { errorPageHtml } from "../viewer/page";
-import { isAllowed } from "../viewer/rules";
-import { inEitherForm } from "../viewer/path-match";
 import { isPublicRequest, judgedPaths } from "../viewer/viewer-check";
 import type { FunctionConfig, FunctionErrorCode } from "./config";
 import type { ViewerRequest } from "../viewer/navigation";
