@@ -10,11 +10,10 @@
  */
 import type { ResolvedConfig } from "../shared/config/types";
 import type { QuietReason } from "../shared/log";
-import { originUri } from "../shared/viewer/index-rewrite";
 import { isPreflight } from "../shared/viewer/navigation";
-import { globMatcher, pathForms } from "../shared/viewer/path-match";
-import type { PathForms } from "../shared/viewer/path-match";
+import { globSet } from "../shared/viewer/path-match";
 import { siteFor } from "../shared/viewer/sites";
+import { isPublicRequest, judgedPaths } from "../shared/viewer/viewer-check";
 
 /** A site of the distribution: its host names and the config its part of the functions was built with. */
 export interface ForwardSite {
@@ -36,10 +35,7 @@ export function forwardReason(sites: readonly ForwardSite[], req: ForwardedReque
   const site = siteFor(sites, req.header("host"));
   // Forwarded, so a site took it; without one, whatever passed it on was not about public paths.
   if (site) {
-    const pub = globMatcher(site.config.publicPaths);
-    const isPublic = (f: PathForms) => pub(f.raw) && f.normalized !== undefined && pub(f.normalized);
-    const target = originUri(req.uri, site.config);
-    if (isPublic(pathForms(req.uri)) && (target === undefined || isPublic(pathForms(target)))) return "public";
+    if (isPublicRequest(globSet(site.config.publicPaths), judgedPaths(req.uri, site.config))) return "public";
   }
   if (isPreflight(req)) return "preflight";
   return "signed-in";

@@ -14,9 +14,8 @@ import { ConfigError, readConfigFile, resolveOrThrow, withPoolPlaceholders } fro
 import { resolveDeployConfig } from "../shared/config/resolve";
 import type { AuthConfig, ResolvedSite } from "../shared/config/resolve";
 import type { ResolvedConfig, Selector } from "../shared/config/types";
-import { originUri } from "../shared/viewer/index-rewrite";
-import { globMatcher, pathForms } from "../shared/viewer/path-match";
-import type { PathForms } from "../shared/viewer/path-match";
+import { globSet } from "../shared/viewer/path-match";
+import { isPublicRequest, judgedPaths } from "../shared/viewer/viewer-check";
 import { compileRules, judge, policyFacts, policyNeeds, ruleApplies } from "../shared/viewer/rules";
 import type { PolicyFacts } from "../shared/viewer/rules";
 import { inRange, parseCidr, parseIp } from "../shared/viewer/ip";
@@ -87,19 +86,17 @@ function verdictWords(verdict: string, rule: ResolvedConfig["rules"][number], f:
  * the object the origin will serve, must be satisfied (shared/edge/check-auth.ts, shared/function/check.ts).
  */
 export function explain(config: ResolvedConfig, query: PolicyQuery): PolicyAnswer {
-  const forms = pathForms(query.path);
-  const target = originUri(query.path, config);
-  const targetForms = target === undefined ? undefined : pathForms(target);
-  const pub = globMatcher(config.publicPaths);
-  const isPublic = (f: PathForms) => pub(f.raw) && f.normalized !== undefined && pub(f.normalized);
+  const paths = judgedPaths(query.path, config);
+  const forms = paths[0]!;
+  const target = paths[1] ? paths[1].raw : undefined;
   const head = `${query.method} ${query.path}${target !== undefined ? ` (the origin serves ${target})` : ""}`;
-  if (isPublic(forms) && (targetForms === undefined || isPublic(targetForms))) return { allow: true, lines: [`allow: ${head}`, "  a public path (publicPaths): no sign-in and no rule"] };
+  if (isPublicRequest(globSet(config.publicPaths), paths)) return { allow: true, lines: [`allow: ${head}`, "  a public path (publicPaths): no sign-in and no rule"] };
   const rules = compileRules(config.rules);
   const facts = policyFacts(query.claims, config.groupsClaim, policyNeeds(config.rules));
   const lines: string[] = [];
   let allow = true;
   rules.forEach((r, i) => {
-    if (!ruleApplies(r, forms, query.method) && !(targetForms !== undefined && ruleApplies(r, targetForms, query.method))) return;
+    if (!ruleApplies(r, paths, query.method)) return;
     const rule = config.rules[i]!;
     const verdict = judge(r, facts, query.ip);
     if (verdict.charAt(0) !== "+") allow = false;

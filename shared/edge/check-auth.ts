@@ -14,23 +14,23 @@ import type { ResolvedConfig } from "../config/types";
 import type { EdgeContext } from "./deps";
 import type { Reason, SignInReason } from "../outcomes/errors";
 import { forwardedUsername, identityHeaders } from "../viewer/identity-headers";
-import { originUri } from "../viewer/index-rewrite";
 import { isApiRequest, isPreflight } from "../viewer/navigation";
-import { globMatcher, pathForms } from "../viewer/path-match";
-import type { PathForms } from "../viewer/path-match";
+import { globSet, inEitherForm } from "../viewer/path-match";
+import type { GlobSet } from "../viewer/path-match";
 import { requestedPath, siteOrigin } from "../viewer/redirect";
 import type { EdgeRequest, Outcome } from "./request";
 import { errorResponse, redirect } from "./responses";
 import { compileRules, isAllowed, policyFacts, policyNeeds } from "../viewer/rules";
 import type { CompiledRule, PolicyNeeds } from "../viewer/rules";
+import { isPublicRequest, judgedPaths } from "../viewer/viewer-check";
 import { expireTokens, isBoundSession, justFinished, openSessionStore, usernameOf, withRepeatedCleared } from "./session-store";
 import { startSignIn } from "./sign-in";
 import { verifyTokenPair } from "./tokens/token-pair";
 
 /** The config's globs and rules, compiled once per config (at the first request of a container). */
 interface Compiled {
-  isPublic: (forms: PathForms) => boolean;
-  isApiPath: (forms: PathForms) => boolean;
+  publicPaths: GlobSet;
+  apiPaths: GlobSet;
   rules: CompiledRule[];
   needs: PolicyNeeds;
 }
@@ -38,12 +38,9 @@ const compiledConfigs = new WeakMap<ResolvedConfig, Compiled>();
 function compiled(config: ResolvedConfig): Compiled {
   let c = compiledConfigs.get(config);
   if (!c) {
-    const pub = globMatcher(config.publicPaths);
-    const api = globMatcher(config.apiPaths);
     c = {
-      // Public only when both forms are public; an API path when either form is one.
-      isPublic: (f) => pub(f.raw) && f.normalized !== undefined && pub(f.normalized),
-      isApiPath: (f) => api(f.raw) || (f.normalized !== undefined && api(f.normalized)),
+      publicPaths: globSet(config.publicPaths),
+      apiPaths: globSet(config.apiPaths),
       rules: compileRules(config.rules),
       needs: policyNeeds(config.rules),
     };
@@ -54,14 +51,12 @@ function compiled(config: ResolvedConfig): Compiled {
 
 export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Outcome> {
   const { config } = ctx;
-  const { isPublic, isApiPath, rules, needs } = compiled(config);
+  const { publicPaths, apiPaths, rules, needs } = compiled(config);
   const origin = siteOrigin(req);
   if (!origin) return { ...errorResponse(config, "bad-host"), reason: "error:bad-host" };
-  const forms = pathForms(req.uri);
-  // What the origin will serve: `/docs/` is `/docs/index.html`, an SPA route is `/index.html`. Public paths and
-  // rules are judged on it too, so a public-looking path cannot serve a protected object.
-  const target = originUri(req.uri, config);
-  const targetForms = target === undefined ? undefined : pathForms(target);
+  // The path asked for and, when it is rewritten, the object the origin will serve (shared/viewer/viewer-check.ts).
+  const paths = judgedPaths(req.uri, config);
+  const target = paths[1] ? paths[1].raw : undefined;
   const forward = (reason: Reason, setHeaders?: Record<string, string>): Outcome => ({
     kind: "forward",
     reason,
@@ -69,13 +64,13 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
     ...(setHeaders ? { setHeaders } : {}),
   });
 
-  if (isPublic(forms) && (targetForms === undefined || isPublic(targetForms))) return forward("public");
+  if (isPublicRequest(publicPaths, paths)) return forward("public");
   if (isPreflight(req)) return forward("preflight");
 
   const store = openSessionStore(req.cookieHeader, config);
   const { session } = store;
   // Only the answers without a session depend on it: not worked out for signed-in requests.
-  const api = () => isApiRequest(req, isApiPath(forms));
+  const api = () => isApiRequest(req, inEitherForm(apiPaths, paths[0]!));
   const nowMs = ctx.now();
   const nowSeconds = Math.floor(nowMs / 1000);
 
@@ -119,10 +114,7 @@ export async function checkAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
   if (!isBoundSession(store, pair.id, config.nonceSigningSecret)) return signIn("unbound", expireTokens(store, ["idToken", "accessToken", "refreshToken"]));
 
   const facts = policyFacts(pair.id, config.groupsClaim, needs);
-  // Rules also apply to the object the origin will serve: `/admin` is rewritten to `/admin/index.html`, which
-  // `/admin/*` protects even though `/admin` itself does not match it.
-  const allowed = isAllowed(rules, forms, req.method, facts, req.clientIp) && (targetForms === undefined || isAllowed(rules, targetForms, req.method, facts, req.clientIp));
-  if (!allowed) {
+  if (!isAllowed(rules, paths, req.method, facts, req.clientIp)) {
     const links = [
       { href: "/", text: "Home" },
       { href: config.paths.signOut, text: "Sign out or switch account" },

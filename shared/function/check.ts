@@ -17,15 +17,14 @@
  */
 import { AMPLIFY_PREFIX, markerActive } from "../viewer/cookie-names";
 import { encodeIdentityValue, groupsHeader, isIdentityHeaderName } from "../viewer/identity-headers";
-import { originUri } from "../viewer/index-rewrite";
 import { isApiRequest, isPreflight } from "../viewer/navigation";
-import { inGlobSet, pathForms } from "../viewer/path-match";
-import type { PathForms } from "../viewer/path-match";
+import { inEitherForm } from "../viewer/path-match";
 import { siteOrigin } from "../viewer/redirect";
 import { isAllowed } from "../viewer/rules";
 import { idTokenHash, openSession } from "../viewer/session-cookie";
 import { siteFor } from "../viewer/sites";
 import { errorPageHtml } from "../viewer/page";
+import { isPublicRequest, judgedPaths } from "../viewer/viewer-check";
 import type { FunctionConfig, FunctionErrorCode } from "./config";
 import type { ViewerRequest } from "../viewer/navigation";
 
@@ -115,15 +114,12 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
   if (uri.charAt(0) !== "/") return error("bad-request");
   if (uri.length > MAX_URI || querystring.length > MAX_URI) return error("uri-too-long");
 
-  const pub = (f: PathForms) => inGlobSet(c.publicPaths, f.raw) && f.normalized !== undefined && inGlobSet(c.publicPaths, f.normalized);
-  const forms = pathForms(uri);
-  const target = originUri(uri, c);
-  const targetForms = target === undefined ? undefined : pathForms(target);
+  const paths = judgedPaths(uri, c);
   const forward = (): CfRequest => {
-    if (target !== undefined) req.uri = target;
+    if (paths[1]) req.uri = paths[1].raw;
     return req;
   };
-  if ((pub(forms) && (targetForms === undefined || pub(targetForms))) || isPreflight(edge)) return forward();
+  if (isPublicRequest(c.publicPaths, paths) || isPreflight(edge)) return forward();
 
   // Cookies are read under the names as sent (CloudFront does not decode them). One of ours sent more than once (a
   // planted parent-domain copy next to ours: browsers send the longer Path first) is judged as absent, and expired
@@ -136,7 +132,7 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
     return v;
   };
   // The build bakes apiPaths into every site when some site has them.
-  const api = () => isApiRequest(edge, (typeof __HAS_API_PATHS__ === "undefined" || __HAS_API_PATHS__) && (inGlobSet(c.apiPaths!, forms.raw) || (forms.normalized !== undefined && inGlobSet(c.apiPaths!, forms.normalized))));
+  const api = () => isApiRequest(edge, (typeof __HAS_API_PATHS__ === "undefined" || __HAS_API_PATHS__) && inEitherForm(c.apiPaths!, paths[0]!));
   // Where to come back to: the Lambda@Edge function behind paths.signIn / paths.refresh keeps it only when it is
   // a safe same-origin path (shared/viewer/redirect.ts), so the function passes it on as it is.
   const back = encodeURIComponent(querystring ? `${uri}?${querystring}` : uri);
@@ -167,7 +163,7 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
 
   const s = check.session;
   // The build bakes rules into every site when some site has them. The session carries what they read.
-  if ((typeof __HAS_RULES__ === "undefined" || __HAS_RULES__) && (!isAllowed(c.rules!, forms, req.method, s, ip) || (targetForms !== undefined && !isAllowed(c.rules!, targetForms, req.method, s, ip))))
+  if ((typeof __HAS_RULES__ === "undefined" || __HAS_RULES__) && !isAllowed(c.rules!, paths, req.method, s, ip))
     return error("forbidden", api(), undefined, s.u);
   if ((typeof __FORWARD_IDENTITY__ === "undefined" || __FORWARD_IDENTITY__) && c.forwardIdentity) {
     const set = (header: string, value: string) => (headers[header] = { value });

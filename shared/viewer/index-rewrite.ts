@@ -10,8 +10,9 @@ import type { ResolvedConfig } from "../config/types";
 /** The URI to request from the origin, or undefined to keep it. */
 export function originUri(uri: string, config: Pick<ResolvedConfig, "indexRewrite" | "spaFallback">): string | undefined {
   const last = uri.slice(uri.lastIndexOf("/") + 1);
-  if (last === "") return config.indexRewrite ? `${uri}index.html` : undefined;
+  // A file name with an extension is served as it is.
   if (last.includes(".")) return undefined;
-  if (config.spaFallback) return "/index.html";
-  return config.indexRewrite ? `${uri}/index.html` : undefined;
+  // A client-side route (not a directory: `/docs/` is the docs' index even in an SPA).
+  if (config.spaFallback && last) return "/index.html";
+  return config.indexRewrite ? uri + (last ? "/" : "") + "index.html" : undefined;
 }

@@ -10,11 +10,9 @@ import type { PlainRequest } from "./request";
 export type ViewerRequest = Pick<PlainRequest, "method" | "header">;
 
 export function isApiRequest(req: ViewerRequest, matchesApiPath: boolean): boolean {
-  if (matchesApiPath) return true;
   const mode = req.header("sec-fetch-mode");
-  if (mode !== undefined && mode !== "navigate") return true;
   const accept = req.header("accept");
-  return !!accept && !/text\/html|\*\/\*/i.test(accept);
+  return matchesApiPath || (mode !== undefined && mode !== "navigate") || (!!accept && !/text\/html|\*\/\*/i.test(accept));
 }
 
 /** A CORS preflight: never redirected, it carries no credentials. */

@@ -120,3 +120,8 @@ export interface PathForms {
 export function pathForms(uri: string): PathForms {
   return { raw: uri, normalized: normalizePath(uri) };
 }
+
+/** True when the path matches the set in either form (apiPaths; rules.ts `ruleApplies`, which also fails closed). */
+export function inEitherForm(set: GlobSet, f: PathForms): boolean {
+  return inGlobSet(set, f.raw) || (f.normalized !== undefined && inGlobSet(set, f.normalized));
+}

@@ -185,21 +185,24 @@ function find(list: CompiledSelector[] | undefined, f: PolicyFacts, excluding: b
   return -1;
 }
 
-/** Whether a rule applies: its path matches either form of the path, and its methods (if any) include the method. */
-export function ruleApplies(r: CompiledRule, forms: PathForms, method: string): boolean {
+/**
+ * Whether a rule applies: its path matches either form of one of the judged paths (the path asked for and the object
+ * the origin will serve: viewer-check.ts `judgedPaths`), and its methods (if any) include the method.
+ */
+export function ruleApplies(r: CompiledRule, paths: readonly PathForms[], method: string): boolean {
   if ((typeof __RULE_METHODS__ === "undefined" || __RULE_METHODS__) && r.methods && r.methods.indexOf(method) === -1) return false;
   // An undecodable path fails closed: every rule applies to it.
-  return inGlobSet(r.paths, forms.raw) || forms.normalized === undefined || inGlobSet(r.paths, forms.normalized);
+  return paths.some((p) => inGlobSet(r.paths, p.raw) || p.normalized === undefined || inGlobSet(r.paths, p.normalized));
 }
 
-/** True when the user may make this request (`addr`: the viewer's IP): every rule that applies is satisfied. */
-export function isAllowed(rules: readonly CompiledRule[], forms: PathForms, method: string, f: PolicyFacts, addr?: string): boolean {
-  for (let i = 0; i < rules.length; i++) {
-    const r = rules[i]!;
-    // Rules of today's form only (`groups`, nothing else): `judge` comes down to this, and the function is smaller.
-    if (ruleApplies(r, forms, method) && (typeof __GROUPS_ONLY__ !== "undefined" && __GROUPS_ONLY__ ? !anyIn(f.g, r.include![0]!.list!) : judge(r, f, addr).charAt(0) !== "+")) return false;
-  }
-  return true;
+/**
+ * True when the user may make this request (`addr`: the viewer's IP): every rule that applies to one of the judged
+ * paths is satisfied. Judged on the served object too: `/admin` is rewritten to `/admin/index.html`, which
+ * `/admin/*` protects even though `/admin` itself does not match it.
+ */
+export function isAllowed(rules: readonly CompiledRule[], paths: readonly PathForms[], method: string, f: PolicyFacts, addr?: string): boolean {
+  // Rules of today's form only (`groups`, nothing else): `judge` comes down to this, and the function is smaller.
+  return rules.every((r) => !ruleApplies(r, paths, method) || (typeof __GROUPS_ONLY__ !== "undefined" && __GROUPS_ONLY__ ? anyIn(f.g, r.include![0]!.list!) : judge(r, f, addr)[0] === "+"));
 }
 
 /** Whether every rule is of today's form: one include selector of groups, nothing else (build time). */

@@ -31,11 +31,11 @@ describe("isAllowed: every matching rule must pass", () => {
     ["/%ZZ/admin", [], false],
     ["/%ZZ", [], false],
   ])("%s with %j → %s", (uri, groups, expected) => {
-    expect(isAllowed(rules, pathForms(uri), "GET", { g: groups })).toBe(expected);
+    expect(isAllowed(rules, [pathForms(uri)], "GET", { g: groups })).toBe(expected);
   });
 
   it("no rules: everything allowed", () => {
-    expect(isAllowed([], pathForms("/admin/x"), "GET", { g: [] })).toBe(true);
+    expect(isAllowed([], [pathForms("/admin/x")], "GET", { g: [] })).toBe(true);
   });
 });
 
