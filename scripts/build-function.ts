@@ -16,6 +16,7 @@ import type { Plugin } from "esbuild";
 import type { AuthConfig } from "../shared/config/resolve";
 import { functionConfigFor, functionFeatures } from "../shared/function/config";
 import { SESSION_KEY } from "../shared/viewer/session-cookie";
+import { PAGE_STYLE, PAGE_STYLE_KEY } from "../shared/viewer/page";
 import type { FunctionSpec } from "../shared/catalogue";
 import { CloudFrontFunctionError } from "./cloudfront-function-runtime/errors";
 import { MAX_FUNCTION_BYTES, loadCloudFrontFunction } from "./cloudfront-function-runtime/runtime";
@@ -215,7 +216,7 @@ export async function functionCode(all: Pick<AuthConfig, "sites">, entry: string
 
 /** CloudFront's KeyValueStore import format: `{"data":[{"key":…,"value":…}]}`. */
 export function kvsContent(all: Pick<AuthConfig, "edge">): string {
-  return `${JSON.stringify({ data: [{ key: SESSION_KEY, value: all.edge.session.signingSecret }] })}\n`;
+  return `${JSON.stringify({ data: [{ key: SESSION_KEY, value: all.edge.session.signingSecret }, { key: PAGE_STYLE_KEY, value: PAGE_STYLE }] })}\n`;
 }
 
 /** Builds `dist/<name>/index.js` and `kvs.json`; returns the code's size in bytes. */

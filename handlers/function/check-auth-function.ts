@@ -6,6 +6,7 @@
 import { checkRequest } from "../../shared/function/check";
 import type { CfRequest, CfResponse } from "../../shared/function/check";
 import { SESSION_KEY } from "../../shared/viewer/session-cookie";
+import { PAGE_STYLE_KEY, STYLE_SLOT } from "../../shared/viewer/page";
 import type { FunctionConfig } from "../../shared/function/config";
 
 declare const __FUNCTION_CONFIG__: FunctionConfig;
@@ -21,5 +22,18 @@ export async function handler(event: { request: CfRequest; viewer?: { ip?: strin
   } catch (e) {
     // No key (a store without it, or none at all): every session is unverifiable; the check answers 503.
   }
-  return checkRequest(event.request, __FUNCTION_CONFIG__, key, now, event.viewer ? event.viewer.ip : undefined);
+  const r = checkRequest(event.request, __FUNCTION_CONFIG__, key, now, event.viewer ? event.viewer.ip : undefined);
+  // An HTML page of ours: its stylesheet is in the store, not in this code (shared/viewer/page.ts). Without it the
+  // page goes out unstyled.
+  const body = "statusCode" in r ? r.body : undefined;
+  if (body && body.data.indexOf(STYLE_SLOT) !== -1) {
+    let style = "";
+    try {
+      style = await cf.kvs().get(PAGE_STYLE_KEY);
+    } catch (e) {
+      // No stylesheet in the store: the page is readable without it.
+    }
+    body.data = body.data.replace(STYLE_SLOT, `<style>${style}</style>`);
+  }
+  return r;
 }

@@ -8,7 +8,7 @@ import type { Respond } from "./request";
 import { ERRORS } from "../outcomes/errors";
 import type { ErrorCode } from "../outcomes/errors";
 import { escapeHtml } from "../viewer/html";
-import { errorPageHtml, linksHtml, pageHtml } from "../viewer/page";
+import { PAGE_STYLE, errorPageHtml, linksHtml, pageHtml } from "../viewer/page";
 
 /** Lambda@Edge refuses generated bodies over 40 KB (viewer request); we stay well under. */
 export const MAX_BODY_BYTES = 32 * 1024;
@@ -33,7 +33,7 @@ export interface PageLink {
 /** The built-in page (shared/viewer/page.ts, the look both hot paths share): the retry link first, then `links`. */
 function page(status: number, title: string, sentence: string, opts: PageOptions): string {
   const all = [...(opts.retry ? [{ href: opts.retry, text: opts.retryText ?? "Try again" }] : []), ...(opts.links ?? [])];
-  return errorPageHtml(status, escapeHtml(title), escapeHtml(sentence), linksHtml(all.map((l) => [l.href, l.text] as const)), opts.user);
+  return errorPageHtml(status, escapeHtml(title), escapeHtml(sentence), linksHtml(all.map((l) => [l.href, l.text] as const)), PAGE_STYLE, opts.user);
 }
 
 /** What a page offers besides its sentence. */
@@ -122,6 +122,6 @@ export function confirmPage(config: ResolvedConfig, p: { title: string; text: st
     status: 200,
     headers: { ...baseHeaders(config), "content-type": "text/html; charset=utf-8" },
     cookies: [],
-    body: pageHtml(escapeHtml(p.title), main),
+    body: pageHtml(escapeHtml(p.title), main, PAGE_STYLE),
   };
 }

@@ -104,7 +104,7 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
       status,
       extra,
       set,
-      api ? JSON.stringify({ error: code, message: e[4] || e[2] }) : errorPageHtml(status, e[1], e[2], e[3], user),
+      api ? JSON.stringify({ error: code, message: e[4] || e[2] }) : errorPageHtml(status, e[1], e[2], e[3], "", user),
     );
   };
 

@@ -18,7 +18,7 @@ import { functionCode } from "../../scripts/build-function";
 import { resolveAuthConfig } from "../../shared/config/resolve";
 import { ERRORS } from "../../shared/outcomes/errors";
 import { markerName, sessionCookieName } from "../../shared/viewer/cookie-names";
-import { PAGE_STYLE } from "../../shared/viewer/page";
+import { PAGE_STYLE, PAGE_STYLE_KEY } from "../../shared/viewer/page";
 import { sealSession } from "../../shared/viewer/session-cookie";
 import { buildWith } from "../helpers/build";
 import type { Built } from "../helpers/build";
@@ -140,11 +140,22 @@ describe("one look, one page, on both hot paths", () => {
     if (c.title === "Cookies are needed") expect(e.body).toContain('<nav><a href="&#47;">Try again</a></nav>');
   });
 
-  it("the function carries the stylesheet once, as the Lambda@Edge bundles do", () => {
-    expect(fnCode.split(PAGE_STYLE)).toHaveLength(2);
+  it("the Lambda@Edge bundles carry the stylesheet; the function's KeyValueStore does, its code does not (its 10 KB)", () => {
     for (const name of ["check-auth", "parse-auth", "sign-out"]) expect(readFileSync(join(built.outdir, name, "index.js"), "utf8"), name).toContain(PAGE_STYLE);
-    // Tiny: a few hundred bytes of the function's 10 KB.
+    expect(fnCode).not.toContain(PAGE_STYLE);
+    const store = JSON.parse(readFileSync(join(built.outdir, "check-auth-function", "kvs.json"), "utf8")) as { data: { key: string; value: string }[] };
+    expect(store.data.find((d) => d.key === PAGE_STYLE_KEY)?.value).toBe(PAGE_STYLE);
+    // Tiny, and within a KeyValueStore value's 1 KB.
     expect(Buffer.byteLength(PAGE_STYLE)).toBeLessThan(600);
+  });
+
+  it("a store without the stylesheet: the function's page goes out unstyled, never broken", async () => {
+    const bare = loadCloudFrontFunction(fnCode, { kvs: { data: kvs.data.filter((d) => d.key !== PAGE_STYLE_KEY) }, now: () => NOW * 1000 });
+    const r = await bare.run(buildViewerRequestEvent({ method: "GET", path: `/${"a".repeat(9000)}`, query: "", headers: [["Host", HOST], ["Accept", "text/html"]], ip: "203.0.113.1" }));
+    expect(r.kind).toBe("response");
+    const body = String(((r as { response: CffResponse }).response.body as { data: string }).data);
+    expect(body).toContain("<style></style>");
+    expect(body).toContain(`<h1>${ERRORS["uri-too-long"].title}</h1>`);
   });
 });
 
@@ -203,7 +214,7 @@ describe("the function's 10 KB, with the page code in it", () => {
     const r = resolveAuthConfig(config);
     if (!r.ok) throw new Error(r.errors.join("\n"));
     const code = await functionCode(r.config, "handlers/function/check-auth-function.ts");
-    expect(code).toContain(PAGE_STYLE);
+    expect(code).toContain("<style></style>");
     expect(Buffer.byteLength(code)).toBeLessThanOrEqual(MAX_FUNCTION_BYTES);
   });
 });
