@@ -21,5 +21,5 @@ export async function handler(event: { request: CfRequest; viewer?: { ip?: strin
   } catch (e) {
     // No key (a store without it, or none at all): every session is unverifiable; the check answers 503.
   }
-  return checkRequest(event.request, __FUNCTION_CONFIG__, key, now, event.viewer ? event.viewer.ip : undefined);
+  return checkRequest(event.request, __FUNCTION_CONFIG__, key, now, (event.viewer || {}).ip);
 }
