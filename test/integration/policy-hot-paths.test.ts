@@ -25,7 +25,7 @@ import type { Site } from "../helpers/site";
 import type { Built } from "../helpers/build";
 import { viewerRequest } from "../helpers/events";
 import { sessionCookieHeader } from "../helpers/session";
-import { idClaims, makeIssuer, sign, accessClaims } from "../helpers/tokens";
+import { TEST_NONCE_SECRET, idClaims, makeIssuer, sign, accessClaims } from "../helpers/tokens";
 
 const iss = makeIssuer({ region: "us-east-1", userPoolId: "us-east-1_Policy1", clientId: "policyclient1234567890" });
 const NOW = Math.floor(Date.now() / 1000);
@@ -39,6 +39,8 @@ const RAW = {
   publicPaths: ["/public/*"],
   apiPaths: ["/api/*"],
   rules: POLICY_RULES,
+  // Known, so the Lambda@Edge requests carry the binding cookie parse-auth would have written (test/helpers/session.ts).
+  nonceSigningSecret: TEST_NONCE_SECRET,
 };
 
 let edge: Built;
