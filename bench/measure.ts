@@ -138,8 +138,9 @@ export interface ColdStart {
   /** Median wall time of a fresh Node process that only verifies one token. */
   bareMs: number;
   /**
-   * The overhead: the median of the pairs' differences. Each pair runs back to back, so a busy machine slows
-   * both alike; the difference of the two medians (reported beside it) mixes pairs run at different loads.
+   * The overhead: the median of the pairs' differences. Each pair runs back to back (which kind first alternating),
+   * so a busy machine slows both alike; the difference of the two medians (reported beside it) mixes pairs run at
+   * different loads.
    */
   overheadMs: number;
   differenceOfMediansMs: number;
@@ -172,9 +173,16 @@ export async function coldStart(s: BenchSetup, runs: number): Promise<ColdStart>
   );
   const cold: { wallMs: number; cpuMs: number }[] = [];
   const bare: { wallMs: number; cpuMs: number }[] = [];
+  // Each pair back to back, which kind goes first alternating: whatever the second of two processes started in a
+  // row gains or loses (a core still busy with the first, caches warm) falls on each kind in half of the pairs.
   for (let i = 0; i < runs; i++) {
-    cold.push(await freshProcess(coldScript, reporter));
-    bare.push(await freshProcess(bareScript, reporter));
+    if (i % 2 === 0) {
+      cold.push(await freshProcess(coldScript, reporter));
+      bare.push(await freshProcess(bareScript, reporter));
+    } else {
+      bare.push(await freshProcess(bareScript, reporter));
+      cold.push(await freshProcess(coldScript, reporter));
+    }
   }
   const wall = (xs: typeof cold) => median(xs.map((x) => x.wallMs));
   const cpu = (xs: typeof cold) => median(xs.map((x) => x.cpuMs));

@@ -117,7 +117,7 @@ and measures, in one run:
   \`crypto.verify\` RS256-2048 of the same token in the same process; the same for a request without a session, an
   expired token and a forged one;
 - cold start: a fresh Node process loading check-auth and answering its first signed-in request, minus a fresh
-  Node process that only verifies one token: ${c.coldRuns} pairs run back to back, the overhead being the median of
+  Node process that only verifies one token: ${c.coldRuns} pairs run back to back (which goes first alternating), the overhead being the median of
   the pairs' differences in wall time (the target's figure), with the CPU time each process reports beside it;
 - bundle sizes, minified and gzip;
 - parse-auth's own overhead per callback against a token endpoint in another process on loopback;
