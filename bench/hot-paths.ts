@@ -56,21 +56,51 @@ function measureLines(lines: string[], requests: number): LogMeasure {
 type Handler = (event: unknown) => Promise<Record<string, unknown>>;
 
 /**
+ * Runs `fn` with what the process writes to stdout handed to `line` instead: `process.stdout.write`, where the
+ * Lambda@Edge functions write their lines (shared/log.ts `stdoutSink`), and `console.log` (the triggers' sink, and
+ * any stray line), each call split into its lines. The bench's timing loops pass a `line` that drops them: every
+ * line is still produced, JSON.stringify included.
+ */
+export async function capturingStdout<T>(line: (l: string) => void, fn: () => Promise<T>): Promise<T> {
+  const realWrite = process.stdout.write;
+  const realLog = console.log;
+  let partial = "";
+  const take = (text: string) => {
+    const parts = (partial + text).split("\n");
+    partial = parts.pop()!;
+    for (const p of parts) line(p);
+  };
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    take(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+    const cb = rest.find((r) => typeof r === "function") as (() => void) | undefined;
+    cb?.();
+    return true;
+  }) as typeof process.stdout.write;
+  console.log = (...args: unknown[]) => take(`${args.map(String).join(" ")}\n`);
+  try {
+    return await fn();
+  } finally {
+    process.stdout.write = realWrite;
+    console.log = realLog;
+    if (partial) line(partial);
+  }
+}
+
+/**
  * Runs `n` requests through a fresh instance of the built Lambda@Edge bundle in `file` (its own logger state, as a
- * new container has) and measures what it writes with `console.log`, where Lambda's Node runtime takes its logs from.
+ * new container has) and measures what it writes to stdout (`capturingStdout`), where Lambda takes its logs from.
  * `check` throws when a result is not the one expected (so a broken session cannot pass as a quiet one).
  */
 export async function lambdaLogs(file: string, event: () => unknown, n: number, check: (r: Record<string, unknown>) => void): Promise<LogMeasure> {
   delete require.cache[require.resolve(file)];
   const handler = (require(file) as { handler: Handler }).handler;
   const lines: string[] = [];
-  const real = console.log;
-  console.log = (...args: unknown[]) => void lines.push(args.map(String).join(" "));
-  try {
-    for (let i = 0; i < n; i++) check(await handler(event()));
-  } finally {
-    console.log = real;
-  }
+  await capturingStdout(
+    (l) => lines.push(l),
+    async () => {
+      for (let i = 0; i < n; i++) check(await handler(event()));
+    },
+  );
   return measureLines(lines, n);
 }
 

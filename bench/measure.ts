@@ -14,13 +14,17 @@ import { gzipSync } from "node:zlib";
 import { buildViewerRequestEvent } from "../scripts/cloudfront-function-runtime/event";
 import { resolveConfig } from "../shared/config/resolve";
 import { EDGE_FUNCTIONS } from "../shared/catalogue";
+import { EDGE_LOGGING_CONTROLS, EDGE_PLATFORM_LINES_WRITTEN, EDGE_SYSTEM_LOG_LEVEL } from "../shared/config/edge-logging";
+import type { LoggingControl, SystemLogLevel } from "../shared/config/edge-logging";
 import { createLogger } from "../shared/log";
 import { sessionCookieName } from "../shared/viewer/cookie-names";
 import { SESSION_KEY, idTokenHash, sealSession } from "../shared/viewer/session-cookie";
 import { accessClaims, idClaims, sign } from "../test/helpers/tokens";
+import { FOUR_POLICY_RULES, policySizeFigures } from "../scripts/policy-size";
+import type { PolicySizeFigures } from "../scripts/policy-size";
 import { PRICES, costPerMillion, invocationsFor, platformLogBytes } from "./cost";
 import type { CostPerMillion, Invocations } from "./cost";
-import { functionMeasures, lambdaLogs } from "./hot-paths";
+import { capturingStdout, functionMeasures, lambdaLogs } from "./hot-paths";
 import type { FunctionMeasure, LogMeasure } from "./hot-paths";
 import { ACCEPT, HOST, PAGE, USER_AGENT, edgeEvent, loadHandler } from "./setup";
 import type { BenchSetup } from "./setup";
@@ -71,16 +75,8 @@ export async function perCall(fn: () => Promise<unknown> | unknown, n: number, w
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** Runs `fn` with `console.log` discarded (every log line is still produced, JSON.stringify included). */
-async function quietly<T>(fn: () => Promise<T>): Promise<T> {
-  const real = console.log;
-  console.log = () => undefined;
-  try {
-    return await fn();
-  } finally {
-    console.log = real;
-  }
-}
+/** Runs `fn` with stdout writes discarded (`process.stdout.write` and `console.log`; every log line is still produced). */
+const quietly = <T>(fn: () => Promise<T>): Promise<T> => capturingStdout(() => undefined, fn);
 
 /** µs of one bare `crypto.verify` RS256-2048 of the session's id token, in this process. */
 export async function bareVerifyUs(s: BenchSetup, c: Pick<BenchCounts, "bare" | "bareWarm">): Promise<number> {
@@ -142,8 +138,9 @@ export interface ColdStart {
   /** Median wall time of a fresh Node process that only verifies one token. */
   bareMs: number;
   /**
-   * The overhead: the median of the pairs' differences. Each pair runs back to back, so a busy machine slows
-   * both alike; the difference of the two medians (reported beside it) mixes pairs run at different loads.
+   * The overhead: the median of the pairs' differences. Each pair runs back to back (which kind first alternating),
+   * so a busy machine slows both alike; the difference of the two medians (reported beside it) mixes pairs run at
+   * different loads.
    */
   overheadMs: number;
   differenceOfMediansMs: number;
@@ -156,13 +153,18 @@ export interface ColdStart {
 
 /** Cold start of check-auth against a process that only verifies one token; each exits 1 unless it passed. */
 export async function coldStart(s: BenchSetup, runs: number): Promise<ColdStart> {
-  // Preloaded by both kinds of process alike: writes the process's CPU time (µs, user + system) to fd 3 at exit.
+  // Preloaded by both kinds of process alike: stdout writes silenced (`process.stdout.write`, where the edge
+  // functions write their lines, and `console.log`; making the stream costs both processes the same, and a Lambda
+  // container has it anyway), and the process's CPU time (µs, user + system) written to fd 3 at exit.
   const reporter = join(s.work, "cpu-reporter.js");
-  writeFileSync(reporter, `process.on("exit",()=>{const u=process.cpuUsage();require("fs").writeSync(3,String(u.user+u.system))});`);
+  writeFileSync(
+    reporter,
+    `process.stdout.write=()=>true;console.log=()=>{};process.on("exit",()=>{const u=process.cpuUsage();require("fs").writeSync(3,String(u.user+u.system))});`,
+  );
   const coldScript = join(s.work, "cold.js");
   writeFileSync(
     coldScript,
-    `const h=require(${JSON.stringify(join(s.outdir, "check-auth", "index.js"))}).handler;console.log=()=>{};h(${JSON.stringify(edgeEvent(s.cookies.signedIn))}).then(r=>{if(r.status!==undefined)process.exit(1)});`,
+    `const h=require(${JSON.stringify(join(s.outdir, "check-auth", "index.js"))}).handler;h(${JSON.stringify(edgeEvent(s.cookies.signedIn))}).then(r=>{if(r.status!==undefined)process.exit(1)});`,
   );
   const bareScript = join(s.work, "bare.js");
   writeFileSync(
@@ -171,9 +173,16 @@ export async function coldStart(s: BenchSetup, runs: number): Promise<ColdStart>
   );
   const cold: { wallMs: number; cpuMs: number }[] = [];
   const bare: { wallMs: number; cpuMs: number }[] = [];
+  // Each pair back to back, which kind goes first alternating: whatever the second of two processes started in a
+  // row gains or loses (a core still busy with the first, caches warm) falls on each kind in half of the pairs.
   for (let i = 0; i < runs; i++) {
-    cold.push(await freshProcess(coldScript, reporter));
-    bare.push(await freshProcess(bareScript, reporter));
+    if (i % 2 === 0) {
+      cold.push(await freshProcess(coldScript, reporter));
+      bare.push(await freshProcess(bareScript, reporter));
+    } else {
+      bare.push(await freshProcess(bareScript, reporter));
+      cold.push(await freshProcess(coldScript, reporter));
+    }
   }
   const wall = (xs: typeof cold) => median(xs.map((x) => x.wallMs));
   const cpu = (xs: typeof cold) => median(xs.map((x) => x.cpuMs));
@@ -275,7 +284,21 @@ export interface HotPathResult {
 export interface HotPaths {
   page: string;
   prices: typeof PRICES;
-  "lambda-edge": HotPathResult & { debugLineBytes: number; platformLogBytesEstimate: number; platformLogCostPerMillion: number; originResponseCostPerMillionMisses: number };
+  "lambda-edge": HotPathResult & {
+    debugLineBytes: number;
+    /** Lambda's advanced logging controls on Lambda@Edge, and which our templates apply (shared/config/edge-logging.ts). */
+    loggingControls: readonly LoggingControl[];
+    /** Whether Lambda writes its START/END/REPORT lines with those controls; when it does, they are in `cost`. */
+    platformLinesWritten: boolean;
+    /** The system log level the deploy sets (START/END/REPORT are INFO). */
+    systemLogLevel: SystemLogLevel;
+    /** Bytes of those lines an invocation (an estimate, bench/cost.ts), and what they cost per million as applied. */
+    platformLogBytesEstimate: number;
+    platformLogCostPerMillion: number;
+    /** What they would cost if written (without the system log level filter). */
+    platformLogCostPerMillionIfWritten: number;
+    originResponseCostPerMillionMisses: number;
+  };
   "cloudfront-function": HotPathResult & { function: FunctionMeasure; costWithoutKvsReads: number; kvsReads: number };
 }
 
@@ -297,7 +320,9 @@ export async function hotPaths(s: BenchSetup, c: Pick<BenchCounts, "logRequests"
   // What a signed-in request still writes at debug (and wrote at info before decisions were counted): its line.
   let debugLineBytes = 0;
   createLogger("check-auth", "debug", (l) => (debugLineBytes = Buffer.byteLength(l) + 1)).decision("signed-in", { path: PAGE });
+  // Lambda's own START/END/REPORT lines, per viewer invocation: billed only when the logging controls let them through.
   const platformBytes = platformLogBytes();
+  const platformWritten = EDGE_PLATFORM_LINES_WRITTEN ? platformBytes * edgeInv.lambdaViewer.length : 0;
 
   const fnDir = join(s.fnOutdir, "check-auth-function");
   const kvsData = JSON.parse(readFileSync(join(fnDir, "kvs.json"), "utf8")) as { data: { key: string; value: string }[] };
@@ -327,10 +352,20 @@ export async function hotPaths(s: BenchSetup, c: Pick<BenchCounts, "logRequests"
     "lambda-edge": {
       invocations: edgeInv,
       logs: edgeLogs,
-      cost: costPerMillion({ lambdaInvocations: edgeInv.lambdaViewer.length, lambdaDurationUs: signedInUs, functionInvocations: edgeInv.cloudfrontFunctions.length, kvsReads: 0, logBytes: edgeLogs.bytesPerRequest }),
+      cost: costPerMillion({
+        lambdaInvocations: edgeInv.lambdaViewer.length,
+        lambdaDurationUs: signedInUs,
+        functionInvocations: edgeInv.cloudfrontFunctions.length,
+        kvsReads: 0,
+        logBytes: edgeLogs.bytesPerRequest + platformWritten,
+      }),
       debugLineBytes,
+      loggingControls: EDGE_LOGGING_CONTROLS,
+      platformLinesWritten: EDGE_PLATFORM_LINES_WRITTEN,
+      systemLogLevel: EDGE_SYSTEM_LOG_LEVEL,
       platformLogBytesEstimate: platformBytes,
-      platformLogCostPerMillion: costPerMillion({ ...none, logBytes: platformBytes }).logs,
+      platformLogCostPerMillion: costPerMillion({ ...none, logBytes: platformWritten }).logs,
+      platformLogCostPerMillionIfWritten: costPerMillion({ ...none, logBytes: platformBytes }).logs,
       // The origin-response functions run on cache misses only; their duration is not measured: the 1 ms minimum.
       originResponseCostPerMillionMisses: costPerMillion({ ...none, lambdaInvocations: edgeInv.lambdaOriginResponse.length, lambdaDurationUs: 1 }).total,
     },
@@ -343,6 +378,20 @@ export async function hotPaths(s: BenchSetup, c: Pick<BenchCounts, "logRequests"
       function: fn,
     },
   };
+}
+
+/** What access policies cost the CloudFront Function (issue 21): scripts/policy-size.ts on the bench's config. */
+export interface PolicySize extends PolicySizeFigures {
+  /** How many rules were added for `bytesWithFourRules` (the bench's own rules are kept besides). */
+  fourRules: number;
+}
+
+/**
+ * The CloudFront Function's size with the bench's config plus four rules that together use every selector kind,
+ * `forwardIdentity` on and `apiPaths` given, and how many such rules fit in 10 KB.
+ */
+export async function policySize(s: BenchSetup): Promise<PolicySize> {
+  return { ...(await policySizeFigures(s.rawConfig)), fourRules: FOUR_POLICY_RULES.length };
 }
 
 /** A target, its figure and whether it is met. */
@@ -365,6 +414,7 @@ export interface BenchResult {
   sizes: Sizes;
   parseAuth: ParseAuth;
   hotPaths: HotPaths;
+  policySize: PolicySize;
   targets: Record<string, Target>;
 }
 
@@ -395,6 +445,11 @@ export function targetsOf(r: Omit<BenchResult, "targets">): Record<string, Targe
       met: fnPath.cost.total <= 0.11,
       result: `$${fnPath.cost.total.toFixed(3)} ($${fnPath.costWithoutKvsReads.toFixed(3)} without the KeyValueStore read)`,
     },
+    functionBytesWithPolicies: {
+      label: "cloudfront-function with four policy rules (every selector kind), forwardIdentity and apiPaths within CloudFront's 10,240 B",
+      met: r.policySize.bytesWithFourRules <= r.policySize.limit,
+      result: `${r.policySize.bytesWithFourRules.toLocaleString("en-US")} B; ${r.policySize.rulesThatFit} such rules fit`,
+    },
     functionBytes: { label: "cloudfront-function: ≤ 6 KB (6,144 B; the limit is 10,240 B)", met: fnPath.function.bytes <= 6144, result: `${fnPath.function.bytes.toLocaleString("en-US")} B` },
   };
 }
@@ -407,7 +462,8 @@ export async function runBench(s: BenchSetup, c: BenchCounts = BENCH_COUNTS): Pr
   const sizes = bundleSizes(s);
   const parseAuth = await parseAuthOverhead(s, c);
   const paths = await hotPaths(s, c, checkAuth[0]!.us);
+  const policy = await policySize(s);
   const machine = { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform}-${process.arch}` };
-  const result = { date: new Date().toISOString(), machine, counts: c, bareVerifyUs: bare, checkAuth, coldStart: cold, sizes, parseAuth, hotPaths: paths };
+  const result = { date: new Date().toISOString(), machine, counts: c, bareVerifyUs: bare, checkAuth, coldStart: cold, sizes, parseAuth, hotPaths: paths, policySize: policy };
   return { ...result, targets: targetsOf(result) };
 }

@@ -65,9 +65,19 @@ export function renderTables(r: BenchResult): string {
   line(`| Lambda@Edge duration (${edge.cost.billedMs} ms × ${p.lambdaEdgeMemoryMb} MB at $${p.lambdaEdgePerGbSecond}/GB-s) | ${usd(edge.cost.lambdaDuration)} per 1M |`);
   line(`| CloudWatch Logs ingestion of our lines ($${p.logsPerGbIngested}/GB) | ${usd(edge.cost.logs)} per 1M |`);
   line(`| **cost per million signed-in requests** | **${usd(edge.cost.total)}** |`);
-  line(`| not included: Lambda's own START/END/REPORT lines (~${edge.platformLogBytesEstimate} B an invocation, estimate) | ${usd(edge.platformLogCostPerMillion)} per 1M |`);
+  line(
+    edge.platformLinesWritten
+      ? `| CloudWatch Logs ingestion of Lambda's own START/END/REPORT lines (~${edge.platformLogBytesEstimate} B an invocation, estimate; in the cost) | ${usd(edge.platformLogCostPerMillion)} per 1M |`
+      : `| Lambda's own START/END/REPORT lines: not written (system log level ${edge.systemLogLevel}); written, ~${edge.platformLogBytesEstimate} B an invocation (estimate) would cost ${usd(edge.platformLogCostPerMillionIfWritten)} per 1M | ${usd(edge.platformLogCostPerMillion)} per 1M |`,
+  );
   if (edge.invocations.lambdaOriginResponse.length)
     line(`| not included: ${edge.invocations.lambdaOriginResponse.join(", ")} on each cache miss (origin response, 1 ms billed) | ${usd(edge.originResponseCostPerMillionMisses)} per 1M misses |`);
+  line();
+  line(`Lambda's advanced logging controls on the Lambda@Edge functions (shared/config/edge-logging.ts):`);
+  line();
+  line("| control | honoured by Lambda@Edge | applied | why |");
+  line("|---|---|---|---|");
+  for (const c of edge.loggingControls) line(`| \`${c.key}\` | ${c.honouredByLambdaEdge ? "yes" : "no"} | ${c.applied ? "yes" : "no"} | ${c.why} |`);
   line();
   line("| cloudfront-function | per signed-in request |");
   line("|---|---:|");
@@ -77,6 +87,8 @@ export function renderTables(r: BenchResult): string {
   line(`| KeyValueStore reads | ${fnPath.kvsReads} |`);
   line(`| log bytes, built function in the emulator, ${n(fnPath.logs.requests)} requests | ${logRow(fnPath.logs)} |`);
   line(`| function size (limit 10,240 B; target ≤ 6,144 B) | ${n(fn.bytes)} B (${f(fn.bytes / 1024)} KB) |`);
+  line(`| function size with ${r.policySize.fourRules} more rules using every selector kind, forwardIdentity and apiPaths on (scripts/policy-size.ts) | ${n(r.policySize.bytesWithFourRules)} B (${f(r.policySize.bytesWithFourRules / 1024)} KB) |`);
+  line(`| such rules that fit in ${n(r.policySize.limit)} B on top of the bench's own | ${r.policySize.rulesThatFit} |`);
   line(`| time per request in the emulator, handler only, warm (indicator only: the real runtime is not Node) | ${f(fn.handlerUs)} µs |`);
   line(`| the same for a function that only returns the request | ${f(fn.emptyHandlerUs)} µs |`);
   line(`| time per request through the emulator's run (a fresh sandbox each; the empty function: ${f(fn.emptyFunctionUs)} µs) | ${f(fn.emulatorUs)} µs |`);
@@ -105,14 +117,17 @@ and measures, in one run:
   \`crypto.verify\` RS256-2048 of the same token in the same process; the same for a request without a session, an
   expired token and a forged one;
 - cold start: a fresh Node process loading check-auth and answering its first signed-in request, minus a fresh
-  Node process that only verifies one token: ${c.coldRuns} pairs run back to back, the overhead being the median of
+  Node process that only verifies one token: ${c.coldRuns} pairs run back to back (which goes first alternating), the overhead being the median of
   the pairs' differences in wall time (the target's figure), with the CPU time each process reports beside it;
 - bundle sizes, minified and gzip;
 - parse-auth's own overhead per callback against a token endpoint in another process on loopback;
 - a signed-in request on each hot path, from the bundles built for it: which functions run (the routing the local
   CloudFront uses over the function catalogue), the log bytes the built function writes, its cost per million at
   AWS's published prices (\`bench/cost.ts\`), and for the CloudFront Function its size against the 10 KB limit and
-  its time in the local emulator (an indicator only: the real runtime is not Node).
+  its time in the local emulator (an indicator only: the real runtime is not Node);
+- the CloudFront Function's size with the benchmark config plus four access-policy rules that together use every
+  selector kind, with \`forwardIdentity\` and \`apiPaths\` on, and how many such rules fit in 10 KB
+  (\`scripts/policy-size.ts\`).
 
 It writes this page and \`.build/bench/latest.json\` (untracked). \`npm test\` runs every one of these measurements
 with tiny counts (test/unit/bench/smoke.test.ts), so a measurement that breaks fails the tests. Times depend on the
@@ -125,8 +140,9 @@ costs a cookie parse and two map lookups, not two RSA verifications; expired and
 are remembered too.
 
 Costs are per million signed-in requests served from CloudFront's cache, us-east-1, on demand, without free tiers.
-Not in either total: CloudFront's own request fee (the same on both paths), and Lambda's START/END/REPORT lines on
-the \`lambda-edge\` path unless its log level filtering drops them. The sources of each price are written next to it
+Not in either total: CloudFront's own request fee (the same on both paths). Lambda's START/END/REPORT lines on the
+\`lambda-edge\` path are in its total only when the logging controls the deploy applies (listed below, from
+\`shared/config/edge-logging.ts\`) let Lambda write them. The sources of each price are written next to it
 in \`bench/cost.ts\`; the KeyValueStore price is from secondary sources only.
 
 ## The last run

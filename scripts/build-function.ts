@@ -27,8 +27,12 @@ const root = resolve(__dirname, "..");
 /** The built function is over CloudFront Functions' 10 KB: the config asks for more than fits. */
 export class FunctionTooLargeError extends BuildError {}
 
-/** The top-level binding of `require('crypto')` the wrapper adds, which shared/viewer/crypto.ts stands for. */
-const CRYPTO = "__cfCrypto";
+/**
+ * The top-level binding of `require('crypto')` the wrapper adds, which shared/viewer/crypto.ts stands for. Short:
+ * esbuild never gives one of its own names a name the code reads as a global (as it does this one), so it cannot clash
+ * (and a clash would be a second declaration, which the emulator's check below refuses).
+ */
+const CRYPTO = "cr";
 
 /** shared/viewer/crypto.ts, in the function: the module the wrapper loaded at the top level. */
 const cryptoModule: Plugin = {
@@ -211,7 +215,7 @@ export async function functionCode(all: Pick<AuthConfig, "sites">, entry: string
   const m = /export\s*\{\s*([\w$]+) as handler\s*\};?$/.exec(body);
   if (!m) throw new BuildError("check-auth-function: the entry must export a handler");
   const code = body.slice(0, m.index).trim();
-  return `import cf from 'cloudfront';\nconst ${CRYPTO} = require('crypto');\n${code}\nasync function handler(event) { return ${m[1]}(event); }\n`;
+  return `import cf from 'cloudfront';\nconst ${CRYPTO}=require('crypto');\n${code}\nasync function handler(event) {return ${m[1]}(event)}\n`;
 }
 
 /** CloudFront's KeyValueStore import format: `{"data":[{"key":…,"value":…}]}`. */

@@ -22,7 +22,7 @@ export async function handler(event: { request: CfRequest; viewer?: { ip?: strin
   } catch (e) {
     // No key (a store without it, or none at all): every session is unverifiable; the check answers 503.
   }
-  const r = checkRequest(event.request, __FUNCTION_CONFIG__, key, now, event.viewer ? event.viewer.ip : undefined);
+  const r = checkRequest(event.request, __FUNCTION_CONFIG__, key, now, (event.viewer || {}).ip);
   // An HTML page of ours: its stylesheet is in the store, not in this code (shared/viewer/page.ts). Without it the
   // page goes out unstyled.
   const body = "statusCode" in r ? r.body : undefined;

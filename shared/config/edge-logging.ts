@@ -119,6 +119,6 @@ export const EDGE_LOGGING_CONTROLS: readonly LoggingControl[] = [
     applied: true,
     why: "JSON, which log-level filtering needs; our lines are written to stdout as they are (not through console.log), so they stay EMF records",
   },
-  { key: "SystemLogLevel", honouredByLambdaEdge: true, applied: true, why: "WARN: Lambda's START/END/REPORT lines (INFO) are dropped, about $0.13 per million requests; its warnings and errors stay" },
+  { key: "SystemLogLevel", honouredByLambdaEdge: true, applied: true, why: "WARN: Lambda's START/END/REPORT lines (INFO) are dropped (what they would cost: `npm run bench`, docs/performance.md); its warnings and errors stay" },
   { key: "ApplicationLogLevel", honouredByLambdaEdge: true, applied: true, why: "the config's logLevel, so Lambda's filter agrees with the one our logger applies at the source" },
 ];

@@ -193,7 +193,7 @@ function verifiedIdToken(cookies: Record<string, CfValue>, amplify: string, hash
   for (const n in cookies) {
     const m = /^(.*\.idToken)(?:\.(\d{1,2}))?$/.exec(n);
     const v = once(cookies[n]);
-    if (n.indexOf(amplify) === 0 && m && v !== undefined) (parts[m[1]!] = parts[m[1]!] || [])[Number(m[2] || 0)] = v;
+    if (n.indexOf(amplify) === 0 && m && v !== undefined) (parts[m[1]!] = parts[m[1]!] || [])[+(m[2] || 0)] = v;
   }
   for (const base in parts) {
     const token = parts[base]!.join("");

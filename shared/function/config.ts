@@ -37,8 +37,9 @@ export interface FunctionSiteConfig {
   refreshedMarker: string;
   /** `cookie.domain`, for the Domain attribute of the cookie the function expires. */
   cookieDomain?: string;
-  indexRewrite: boolean;
-  spaFallback: boolean;
+  /** Absent when off (fewer bytes baked). */
+  indexRewrite?: boolean;
+  spaFallback?: boolean;
   forwardIdentity?: boolean;
   /**
    * Headers every generated response carries (the configured security headers), as [name, value] pairs: names are
@@ -95,7 +96,7 @@ export interface FunctionFeatures {
 export function functionFeatures(all: Pick<AuthConfig, "sites">): FunctionFeatures {
   const any = (f: (c: ResolvedConfig) => boolean) => all.sites.some((s) => f(s.config));
   // Judged on the sets the function gets, so it can never be told "no general glob" and be given one.
-  const sets = all.sites.flatMap((s) => [globSet(s.config.publicPaths), globSet(s.config.apiPaths), ...compileRules(s.config.rules).map((r) => r.paths)]);
+  const sets = all.sites.flatMap((s) => [globSet(s.config.publicPaths), globSet(s.config.apiPaths), ...compileRules(s.config.rules)]);
   // Judged on the compiled rules the function gets, as the globs are.
   const rules = all.sites.flatMap((s) => compileRules(s.config.rules));
   const kinds = new Set(rules.flatMap((r) => [...(r.include ?? []), ...(r.require ?? []), ...(r.exclude ?? [])].map((x) => x.kind)));
@@ -104,7 +105,7 @@ export function functionFeatures(all: Pick<AuthConfig, "sites">): FunctionFeatur
     forwardIdentity: any((c) => c.forwardIdentity),
     rules: any((c) => c.rules.length > 0),
     apiPaths: any((c) => c.apiPaths.length > 0),
-    generalGlobs: sets.some((set) => set.general.length > 0),
+    generalGlobs: sets.some((set) => set.general !== undefined),
     emailSelectors: kinds.has(EMAILS) || kinds.has(EMAIL_DOMAINS),
     claimSelectors: kinds.has(CLAIM),
     ipSelectors: kinds.has(IP_RANGES),
@@ -146,8 +147,8 @@ function siteConfig(hosts: string[], c: ResolvedConfig, features: FunctionFeatur
     signedInMarker: markerName("signedin", c.cookie, c.clientId),
     refreshedMarker: markerName("refreshed", c.cookie, c.clientId),
     ...(c.cookie.domain ? { cookieDomain: c.cookie.domain } : {}),
-    indexRewrite: c.indexRewrite,
-    spaFallback: c.spaFallback,
+    ...(c.indexRewrite ? { indexRewrite: true } : {}),
+    ...(c.spaFallback ? { spaFallback: true } : {}),
     ...(features.forwardIdentity ? { forwardIdentity: c.forwardIdentity } : {}),
     securityHeaders: Object.entries(c.headers),
   };

@@ -8,7 +8,7 @@
 import type { ResolvedConfig } from "../config/types";
 
 /** The URI to request from the origin, or undefined to keep it. */
-export function originUri(uri: string, config: Pick<ResolvedConfig, "indexRewrite" | "spaFallback">): string | undefined {
+export function originUri(uri: string, config: Partial<Pick<ResolvedConfig, "indexRewrite" | "spaFallback">>): string | undefined {
   const last = uri.slice(uri.lastIndexOf("/") + 1);
   // A file name with an extension is served as it is.
   if (last.includes(".")) return undefined;

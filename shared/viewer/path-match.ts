@@ -14,26 +14,33 @@
  * (such as assets/STAR/STAR/STAR.js) takes time that grows with a power of the path's length, so a crafted path of a
  * few KB could stall a viewer request for seconds. Exact globs are a list lookup, `prefix*` a prefix test, and the
  * rest go through `globMatch`, whose time grows linearly with the path. Plain data, so the CloudFront Function's
- * build can sort its globs ahead of time (shared/function/config.ts).
+ * build can sort its globs ahead of time (shared/function/config.ts). A list is there only when it holds a glob:
+ * the function bakes every set, and an empty list would be bytes of its 10 KB for nothing.
  */
 export interface GlobSet {
   /** Globs without `*` or `?`. */
-  exact: string[];
+  exact?: string[];
   /** `prefix*` globs (one `*`, at the end, no `?`), without the `*`. */
-  prefixes: string[];
+  prefixes?: string[];
   /** Every other glob. */
-  general: string[];
+  general?: string[];
 }
 
 export function globSet(globs: readonly string[]): GlobSet {
-  const set: GlobSet = { exact: [], prefixes: [], general: [] };
+  const exact: string[] = [];
+  const prefixes: string[] = [];
+  const general: string[] = [];
   for (let i = 0; i < globs.length; i++) {
     const g = globs[i]!;
     const star = g.indexOf("*");
-    if (star === -1 && g.indexOf("?") === -1) set.exact.push(g);
-    else if (star === g.length - 1 && g.indexOf("?") === -1) set.prefixes.push(g.slice(0, -1));
-    else set.general.push(g);
+    if (star === -1 && g.indexOf("?") === -1) exact.push(g);
+    else if (star === g.length - 1 && g.indexOf("?") === -1) prefixes.push(g.slice(0, -1));
+    else general.push(g);
   }
+  const set: GlobSet = {};
+  if (exact.length) set.exact = exact;
+  if (prefixes.length) set.prefixes = prefixes;
+  if (general.length) set.general = general;
   return set;
 }
 
@@ -41,12 +48,16 @@ export function globSet(globs: readonly string[]): GlobSet {
 // `globMatch` out (shared/function/config.ts works it out from the very sets it bakes). Elsewhere: undefined.
 declare const __GENERAL_GLOBS__: boolean | undefined;
 
+/** A list a set leaves out (it has no glob of that kind). */
+const NONE: string[] = [];
+
 /** True when the path matches a glob of the set. */
 export function inGlobSet(set: GlobSet, path: string): boolean {
   return (
-    set.exact.indexOf(path) !== -1 ||
-    set.prefixes.some((p) => path.indexOf(p) === 0) ||
-    ((typeof __GENERAL_GLOBS__ === "undefined" || __GENERAL_GLOBS__) && set.general.some((g) => globMatch(g, path)))
+    // General globs first: where the build leaves them out, `false ||` folds away with nothing left behind.
+    ((typeof __GENERAL_GLOBS__ === "undefined" || __GENERAL_GLOBS__) && (set.general || NONE).some((g) => globMatch(g, path))) ||
+    (set.exact || NONE).indexOf(path) !== -1 ||
+    (set.prefixes || NONE).some((p) => path.indexOf(p) === 0)
   );
 }
 

@@ -9,8 +9,8 @@ import type { Paths } from "../config/types";
 import type { PlainRequest } from "./request";
 import { normalizePath } from "./path-match";
 
-/** host[:port], IPv4/DNS names or a bracketed IPv6 literal. */
-const HOST_RE = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+/** host[:port], IPv4/DNS names or a bracketed IPv6 literal; ASCII letters in either case (`i`, without `u`: no other letter folds to one). */
+const HOST_RE = /^(?:[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?(?:\.[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?)*\.?|\[[\da-f:.]+\])(?::\d{1,5})?$/i;
 
 /** The public origin of the site (`https://<host>`), or undefined when the Host header is missing or malformed. */
 export function siteOrigin(req: Pick<PlainRequest, "header">): string | undefined {

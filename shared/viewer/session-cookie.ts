@@ -82,7 +82,8 @@ export function sealedLength(claims: SessionClaims): number {
   return Math.floor(n / 3) * 4 + [0, 2, 3][n % 3]! + 1 + 43;
 }
 
-const B64URL = /^[A-Za-z0-9_-]+$/;
+/** base64url text (`\w` is `[A-Za-z0-9_]`). */
+const B64URL = /^[\w-]+$/;
 
 type Refusal = Extract<SessionCheck, { ok: false }>;
 // One answer object for every malformed cookie: callers read it, never change it.
@@ -102,8 +103,8 @@ export function openSession(value: string | undefined, key: string, clientId: st
   } catch (e) {
     return MALFORMED;
   }
-  if (!s || typeof s !== "object" || typeof s.c !== "string" || typeof s.s !== "string" || typeof s.u !== "string" || typeof s.x !== "number" || !isArrayOfStrings(s.g))
-    return MALFORMED;
+  // c, s and u strings (one test for the three: shorter in the function's 10 KB), x a number, g a list of strings.
+  if (!s || typeof s !== "object" || !isArrayOfStrings([s.c, s.s, s.u]) || typeof s.x !== "number" || !isArrayOfStrings(s.g)) return MALFORMED;
   if (s.c !== clientId) return { ok: false, why: "other-client" };
   if (!(s.x > nowSeconds)) return { ok: false, why: "expired" };
   return { ok: true, session: s };

@@ -41,7 +41,7 @@ import type { GlobSet, PathForms } from "./path-match";
  * that object's, so a public-looking path cannot serve a protected object. The second one's raw form is the URI
  * to forward to the origin.
  */
-export function judgedPaths(uri: string, config: Pick<ResolvedConfig, "indexRewrite" | "spaFallback">): PathForms[] {
+export function judgedPaths(uri: string, config: Partial<Pick<ResolvedConfig, "indexRewrite" | "spaFallback">>): PathForms[] {
   const target = originUri(uri, config);
   return target === undefined ? [pathForms(uri)] : [pathForms(uri), pathForms(target)];
 }

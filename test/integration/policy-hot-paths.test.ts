@@ -39,7 +39,7 @@ const RAW = {
   publicPaths: ["/public/*"],
   apiPaths: ["/api/*"],
   rules: POLICY_RULES,
-  // Known, so the sessions below carry the binding cookie parse-auth would write (test/helpers/session.ts).
+  // Known, so the Lambda@Edge requests carry the binding cookie parse-auth would have written (test/helpers/session.ts).
   nonceSigningSecret: TEST_NONCE_SECRET,
 };
 

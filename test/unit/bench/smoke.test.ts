@@ -7,11 +7,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildViewerRequestEvent } from "../../../scripts/cloudfront-function-runtime/event";
-import { functionMeasures } from "../../../bench/hot-paths";
-import { bareVerifyUs, bundleSizes, checkAuthCases, coldStart, hotPaths, parseAuthOverhead, perCall, runBench, targetsOf } from "../../../bench/measure";
+import { functionMeasures, lambdaLogs } from "../../../bench/hot-paths";
+import { bareVerifyUs, bundleSizes, checkAuthCases, coldStart, hotPaths, parseAuthOverhead, perCall, policySize, runBench, targetsOf } from "../../../bench/measure";
 import type { BenchCounts, BenchResult } from "../../../bench/measure";
 import { renderPerformance } from "../../../bench/report";
-import { HOST, PAGE, setUpBench } from "../../../bench/setup";
+import { HOST, PAGE, edgeEvent, setUpBench } from "../../../bench/setup";
 import type { BenchSetup } from "../../../bench/setup";
 import { repoRoot } from "../../helpers/build";
 
@@ -94,7 +94,30 @@ describe("each bench measurement, tiny counts", () => {
     expect(fn.function.bytes).toBeLessThanOrEqual(10_240);
     for (const us of [fn.function.handlerUs, fn.function.emptyHandlerUs, fn.function.emulatorUs, fn.function.emptyFunctionUs]) positive(us);
     positive(fn.cost.total);
+    // Lambda's own lines: priced only when the logging controls the deploy applies let Lambda write them.
+    const edge = h["lambda-edge"];
+    expect(edge.loggingControls.map((c) => c.key)).toEqual(expect.arrayContaining(["LogFormat", "SystemLogLevel", "ApplicationLogLevel"]));
+    positive(edge.platformLogCostPerMillionIfWritten);
+    expect(edge.platformLogCostPerMillion).toBe(edge.platformLinesWritten ? edge.platformLogCostPerMillionIfWritten : 0);
   });
+
+  it("the log measurement sees the lines the edge writes: a forged session at info writes a decision line each", async () => {
+    // check-auth writes with process.stdout.write (shared/log.ts stdoutSink): a capture that missed it would
+    // measure 0 bytes, and "0 log lines per signed-in request" would pass for nothing.
+    const forged = await lambdaLogs(join(s.outdir, "check-auth", "index.js"), () => edgeEvent(s.cookies.forged), 3, (r) => {
+      if (r.status === undefined) throw new Error("a forged session was let through");
+    });
+    expect(forged.perRequestLines).toBe(3);
+    positive(forged.bytes);
+  });
+
+  it("policy size: the function with four rules of every selector kind, and how many fit", async () => {
+    const p = await policySize(s);
+    expect(p.fourRules).toBe(4);
+    expect(p.bytesWithFourRules).toBeGreaterThan(1000);
+    expect(p.limit).toBe(10_240);
+    expect(p.rulesThatFit).toBeGreaterThanOrEqual(0);
+  }, 60_000);
 });
 
 describe("a measurement refuses to time the wrong answer", () => {

@@ -1,6 +1,17 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { globMatch, globMatcher, normalizePath, pathForms } from "../../../shared/viewer/path-match";
+import { globMatch, globMatcher, globSet, normalizePath, pathForms } from "../../../shared/viewer/path-match";
+
+describe("globSet: sorted by how each glob is matched, no empty list (the CloudFront Function bakes every set)", () => {
+  it.each<[string[], object]>([
+    [[], {}],
+    [["/public/*"], { prefixes: ["/public/"] }],
+    [["/favicon.ico", "/public/*"], { exact: ["/favicon.ico"], prefixes: ["/public/"] }],
+    [["/a/*.js", "/b?"], { general: ["/a/*.js", "/b?"] }],
+  ])("%j → %j", (globs, set) => {
+    expect(globSet(globs)).toEqual(set);
+  });
+});
 
 describe("globMatcher: CloudFront path-pattern semantics", () => {
   it.each<[string[], string, boolean]>([

@@ -4,7 +4,7 @@ import type { Rule, Selector } from "../../../shared/config/types";
 import { openSessionStore, sessionCookie } from "../../../shared/edge/session-store";
 import { inRange, parseCidr, parseIp } from "../../../shared/viewer/ip";
 import { pathForms } from "../../../shared/viewer/path-match";
-import { compileRules, isAllowed, judge, policyFacts, policyNeeds } from "../../../shared/viewer/rules";
+import { compileRules, isAllowed, judge, policyFacts, policyNeeds, satisfied } from "../../../shared/viewer/rules";
 import type { PolicyFacts } from "../../../shared/viewer/rules";
 import { openSession } from "../../../shared/viewer/session-cookie";
 import { judgedPaths } from "../../../shared/viewer/viewer-check";
@@ -135,6 +135,27 @@ describe("IP addresses and ranges", () => {
     expect(inRange(parseIp(ip)!, r as number[])).toBe(expected);
   });
 
+  it.each<[string, number[]]>([
+    ["2001:db8::/32", [32, 0x2001, 0xdb8]],
+    ["2001:db8::/33", [33, 0x2001, 0xdb8, 0]],
+    ["10.0.0.0/8", [104, 0, 0, 0, 0, 0, 0xffff, 0x0a00]],
+    ["::/0", [0]],
+    ["10.1.2.3", [128, 0, 0, 0, 0, 0, 0xffff, 0x0a01, 0x0203]],
+  ])("%s is baked with the groups its prefix reaches into only: %j", (range, baked) => {
+    expect(parseCidr(range)).toEqual(baked);
+  });
+
+  it("a range without the groups past its prefix holds exactly the addresses the whole range holds", () => {
+    const group = fc.integer({ min: 0, max: 0xffff });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 128 }), fc.array(group, { minLength: 8, maxLength: 8 }), fc.array(group, { minLength: 8, maxLength: 8 }), (bits, net, addr) => {
+        const whole = [bits].concat(net);
+        expect(inRange(addr, whole.slice(0, 1 + Math.ceil(bits / 16)))).toBe(inRange(addr, whole));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it.each(["10.0.0.0/33", "2001:db8::/129", "10.0.0.0/-1", "10.0.0.0/", "10.0.0/8", "example.com/8", "2001:db8::/ 32", "10.0.0.0/8/8"])("%s is refused with a sentence", (s) => {
     expect(parseCidr(s)).toEqual(expect.stringContaining(JSON.stringify(s)));
   });
@@ -186,6 +207,15 @@ describe("properties: adding a condition never lets more people in", () => {
         if (allowed(more, f, addr)) expect(allowed(rules, f, addr)).toBe(true);
       }),
       { numRuns: 500 },
+    );
+  });
+  it("satisfied (what the hot paths ask) is judge's verdict starting with + (what npm run policy says)", () => {
+    fc.assert(
+      fc.property(rule, facts, ip, (r, f, addr) => {
+        const c = compileRules([r])[0]!;
+        expect(satisfied(c, f, addr)).toBe(judge(c, f, addr).charAt(0) === "+");
+      }),
+      { numRuns: 1000 },
     );
   });
   it("adding a rule never allows more", () => {
