@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Rule, Selector } from "../../../shared/config/types";
-import { openSessionStore, sessionCookie } from "../../../shared/edge/session-store";
+import { openSessionStore } from "../../../shared/edge/session-store";
+import { sessionCookie } from "../../../shared/edge/session-cookie-writer";
 import { inRange, parseCidr, parseIp } from "../../../shared/viewer/ip";
 import { pathForms } from "../../../shared/viewer/path-match";
 import { compileRules, isAllowed, judge, policyFacts, policyNeeds } from "../../../shared/viewer/rules";
