@@ -16,7 +16,7 @@ import { startLocalStack } from "../../local/stack";
 import type { LocalStack } from "../../local/stack";
 import type { HotPath } from "../../shared/config/types";
 import { DEFAULT_SECURITY_HEADERS } from "../../shared/config/types";
-import { E2E_FUNCTION_BUDGET_MS } from "../helpers/function-budget";
+import { testStackOptions } from "../helpers/local-stack";
 import { closeBrowser, freshBrowser, submitSignIn } from "./browser";
 import type { FreshBrowser } from "./browser";
 
@@ -56,18 +56,7 @@ describe.each(HOT_PATHS)("local stack in a real browser, hotPath %s", (hotPath) 
   const stateDir = join(root, ".local", `e2e-${process.pid}-${hotPath}`);
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      hotPath,
-      port: 0,
-      cognitoPort: 0,
-      authFrontPort: 0,
-      lambdaPort: 0,
-      stateDir,
-      tokenValiditySeconds: TOKEN_VALIDITY_SECONDS,
-      cloudFrontFunctionBudgetMs: E2E_FUNCTION_BUDGET_MS,
-      onRequest: (e) => requests.push(e),
-      log: (l) => (process.env.E2E_VERBOSE ? console.log(`[${hotPath}] ${l}`) : undefined),
-    });
+    stack = await startLocalStack({ hotPath, ...testStackOptions(stateDir, hotPath), tokenValiditySeconds: TOKEN_VALIDITY_SECONDS, onRequest: (e) => requests.push(e) });
     expect(stack.config.hotPath).toBe(hotPath);
   });
   afterAll(async () => {

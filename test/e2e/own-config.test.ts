@@ -5,7 +5,7 @@
  * local host name answers, a user of the users file signs in with the groups it names, and the pool's keys are the
  * local ones, each replacement named. Once per hot path, as the config sets it.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,8 +14,7 @@ import type { RequestLogEntry } from "../../local/cloudfront";
 import { LOCAL_USERS_FILE } from "../../local/local-users";
 import { startLocalStack } from "../../local/stack";
 import type { LocalStack } from "../../local/stack";
-import { ownFromEnv } from "../../local/start";
-import { E2E_FUNCTION_BUDGET_MS } from "../helpers/function-budget";
+import { ownConfigAndSite, testStackOptions } from "../helpers/local-stack";
 import { closeBrowser, freshBrowser, submitSignIn } from "./browser";
 
 const root = resolve(__dirname, "..", "..");
@@ -59,25 +58,10 @@ describe.each(["lambda-edge", "cloudfront-function"] as const)("npm start with t
   let site: string;
 
   beforeAll(async () => {
-    writeFileSync(join(dir, "auth.config.json"), JSON.stringify({ ...CONFIG, hotPath }, null, 2));
     writeFileSync(join(dir, LOCAL_USERS_FILE), JSON.stringify([{ ...member, groups: ["members"] }], null, 2));
-    for (const [file, title] of Object.entries(PAGES)) {
-      mkdirSync(join(dir, "site", file, ".."), { recursive: true });
-      writeFileSync(join(dir, "site", file), `<!doctype html><title>${title}</title><h1>${title}</h1>`);
-    }
     // What npm start does with AUTH_CONFIG and SITE_DIR (and local-users.json next to the config).
-    const own = ownFromEnv({ AUTH_CONFIG: join(dir, "auth.config.json"), SITE_DIR: join(dir, "site") });
-    stack = await startLocalStack({
-      ...own,
-      port: 0,
-      cognitoPort: 0,
-      authFrontPort: 0,
-      lambdaPort: 0,
-      stateDir,
-      cloudFrontFunctionBudgetMs: E2E_FUNCTION_BUDGET_MS,
-      onRequest: (e) => requests.push(e),
-      log: (l) => (process.env.E2E_VERBOSE ? console.log(`[own-config] ${l}`) : undefined),
-    });
+    const own = ownConfigAndSite(dir, { ...CONFIG, hotPath }, PAGES);
+    stack = await startLocalStack({ ...own, ...testStackOptions(stateDir, "own-config"), onRequest: (e) => requests.push(e) });
     site = stack.sites[0]!.url;
     expect(stack.hotPath).toBe(hotPath);
   });

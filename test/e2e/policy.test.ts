@@ -4,7 +4,7 @@
  * the admin); a rule lets only acme's people from example.com into /acme/. The claim reaches the edge in the id
  * token (Lambda@Edge) or in the session cookie parse-auth seals (the CloudFront Function).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,8 +13,7 @@ import type { RequestLogEntry } from "../../local/cloudfront";
 import { DEMO_USERS } from "../../local/seed";
 import { startLocalStack } from "../../local/stack";
 import type { LocalStack } from "../../local/stack";
-import { ownFromEnv } from "../../local/start";
-import { E2E_FUNCTION_BUDGET_MS } from "../helpers/function-budget";
+import { ownConfigAndSite, testStackOptions } from "../helpers/local-stack";
 import { closeBrowser, freshBrowser, submitSignIn } from "./browser";
 
 const root = resolve(__dirname, "..", "..");
@@ -41,23 +40,8 @@ describe.each(["lambda-edge", "cloudfront-function"] as const)("an access policy
   let site: string;
 
   beforeAll(async () => {
-    writeFileSync(join(dir, "auth.config.json"), JSON.stringify({ ...CONFIG, hotPath }, null, 2));
-    for (const [file, title] of Object.entries(PAGES)) {
-      mkdirSync(join(dir, "site", file, ".."), { recursive: true });
-      writeFileSync(join(dir, "site", file), `<!doctype html><title>${title}</title><h1>${title}</h1>`);
-    }
-    const own = ownFromEnv({ AUTH_CONFIG: join(dir, "auth.config.json"), SITE_DIR: join(dir, "site") });
-    stack = await startLocalStack({
-      ...own,
-      port: 0,
-      cognitoPort: 0,
-      authFrontPort: 0,
-      lambdaPort: 0,
-      stateDir,
-      cloudFrontFunctionBudgetMs: E2E_FUNCTION_BUDGET_MS,
-      onRequest: (e) => requests.push(e),
-      log: (l) => (process.env.E2E_VERBOSE ? console.log(`[policy] ${l}`) : undefined),
-    });
+    const own = ownConfigAndSite(dir, { ...CONFIG, hotPath }, PAGES);
+    stack = await startLocalStack({ ...own, ...testStackOptions(stateDir, "policy"), onRequest: (e) => requests.push(e) });
     site = stack.sites[0]!.url;
     expect(stack.hotPath).toBe(hotPath);
   });

@@ -9,14 +9,13 @@
  * 10 KB (each site repeats its settings in the function), which the last case shows the stack refusing cleanly.
  */
 import { rmSync } from "node:fs";
-import { createServer } from "node:net";
-import type { AddressInfo, Server } from "node:net";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import type { RequestLogEntry } from "../../local/cloudfront";
 import { startLocalStack } from "../../local/stack";
 import { rawRequest } from "../helpers/http";
+import { freePorts, testStackOptions } from "../helpers/local-stack";
 import type { LocalStack } from "../../local/stack";
 import { closeBrowser, freshBrowser, submitSignIn } from "./browser";
 import type { FreshBrowser } from "./browser";
@@ -26,19 +25,6 @@ const demo = { email: "demo@example.com", password: "Demo-Passw0rd!" };
 const AMPLIFY = "CognitoIdentityServiceProvider.";
 
 afterAll(closeBrowser);
-
-/** `n` ports that were free a moment ago (all held at once, so they differ). */
-async function freePorts(n: number): Promise<number[]> {
-  const servers: Server[] = [];
-  for (let i = 0; i < n; i++) {
-    const s = createServer();
-    await new Promise<void>((ok) => s.listen(0, "localhost", ok));
-    servers.push(s);
-  }
-  const ports = servers.map((s) => (s.address() as AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((ok) => s.close(ok))));
-  return ports;
-}
 
 /** Who the demo origin says is signed in on the page's site (401 JSON when nobody is). */
 async function whoami(page: Page): Promise<{ status: number; email?: unknown; aud?: unknown }> {
@@ -56,16 +42,7 @@ describe("two sites on one local stack, hotPath lambda-edge", () => {
   let b: FreshBrowser;
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      sites: 2,
-      port: 0,
-      cognitoPort: 0,
-      authFrontPort: 0,
-      lambdaPort: 0,
-      stateDir,
-      onRequest: (e) => requests.push(e),
-      log: (l) => (process.env.E2E_VERBOSE ? console.log(`[two-sites] ${l}`) : undefined),
-    });
+    stack = await startLocalStack({ sites: 2, ...testStackOptions(stateDir, "two-sites"), onRequest: (e) => requests.push(e) });
     b = await freshBrowser();
   });
   afterAll(async () => {

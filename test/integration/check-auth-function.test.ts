@@ -16,7 +16,7 @@ import { sealSession } from "../../shared/viewer/session-cookie";
 import type { SessionClaims } from "../../shared/viewer/session-cookie";
 import { buildWith } from "../helpers/build";
 import type { Built } from "../helpers/build";
-import { makeIssuer } from "../helpers/tokens";
+import { makeIssuer, poolConfig } from "../helpers/tokens";
 
 const iss = makeIssuer({ region: "us-east-1", userPoolId: "us-east-1_Fn1", clientId: "functionclient1234567890" });
 const HOST = "www.example.com";
@@ -31,11 +31,7 @@ let kvs: { data: { key: string; value: string }[] };
 
 beforeAll(async () => {
   built = await buildWith({
-    region: iss.region,
-    userPoolId: iss.userPoolId,
-    clientId: iss.clientId,
-    domain: "auth.example.com",
-    jwks: { keys: [iss.key.jwk] },
+    ...poolConfig(iss),
     hotPath: "cloudfront-function",
     publicPaths: ["/public/*", "/favicon.ico"],
     apiPaths: ["/api/*"],
@@ -97,11 +93,7 @@ describe("the built function", () => {
 
 describe("a config too large for the function", () => {
   const tooLarge = (hotPath: string) => ({
-    region: iss.region,
-    userPoolId: iss.userPoolId,
-    clientId: iss.clientId,
-    domain: "auth.example.com",
-    jwks: { keys: [iss.key.jwk] },
+    ...poolConfig(iss),
     hotPath,
     publicPaths: Array.from({ length: 400 }, (_, i) => `/public-${i}/*`),
   });

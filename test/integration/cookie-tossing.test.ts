@@ -23,7 +23,7 @@ import { CookieJar } from "../helpers/cognito-stand-in";
 import { header, setCookies, viewerRequest } from "../helpers/events";
 import { HOST, hostedUi, makeSite, req, signIn } from "../helpers/site";
 import type { Site } from "../helpers/site";
-import { TEST_NONCE_SECRET, makeIssuer, tokensFor } from "../helpers/tokens";
+import { makeIssuer, poolConfig, TEST_NONCE_SECRET, tokensFor } from "../helpers/tokens";
 
 const NOW = Math.floor(Date.now() / 1000);
 const enc = (name: string) => name.replace(/_/g, "%5F");
@@ -163,11 +163,7 @@ describe("the CloudFront Function (built, in the emulator and under njs)", () =>
 
   beforeAll(async () => {
     const built = await buildWith({
-      region: iss.region,
-      userPoolId: iss.userPoolId,
-      clientId: iss.clientId,
-      domain: "auth.example.com",
-      jwks: { keys: [iss.key.jwk] },
+      ...poolConfig(iss),
       hotPath: "cloudfront-function",
       nonceSigningSecret: TEST_NONCE_SECRET,
       forwardIdentity: true,
@@ -320,7 +316,7 @@ describe("two sites sharing one cookie.domain", () => {
 describe("with cookie.domain, a repeated cookie of ours is expired with and without the Domain", () => {
   it("Lambda@Edge check-auth expires both copies of a repeated sign-in marker", async () => {
     const iss = makeIssuer({ region: "us-east-1", userPoolId: "us-east-1_Dom1", clientId: "domclient1" });
-    const built = await buildWith({ region: iss.region, userPoolId: iss.userPoolId, clientId: iss.clientId, domain: "auth.example.com", jwks: { keys: [iss.key.jwk] }, cookie: { domain: "example.com" } });
+    const built = await buildWith({ ...poolConfig(iss), cookie: { domain: "example.com" } });
     expect(built.status, built.stderr + built.stdout).toBe(0);
     const name = "edgeauth-domclient1-signedin";
     const res = await (built.load("check-auth").handler as (e: unknown) => Promise<Record<string, unknown>>)(

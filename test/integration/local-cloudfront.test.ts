@@ -18,7 +18,7 @@ import type { SessionClaims } from "../../shared/viewer/session-cookie";
 import { buildWith } from "../helpers/build";
 import type { Built } from "../helpers/build";
 import { rawRequest } from "../helpers/http";
-import { makeIssuer } from "../helpers/tokens";
+import { makeIssuer, poolConfig } from "../helpers/tokens";
 import { E2E_FUNCTION_BUDGET_MS } from "../helpers/function-budget";
 
 const iss = makeIssuer({ region: "us-east-1", userPoolId: "us-east-1_Local1", clientId: "localclient1234567890" });
@@ -27,11 +27,7 @@ const SESSION = "__Host-edgeauth-session";
 const ORIGIN_HEADERS = { "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'self'", "x-frame-options": "SAMEORIGIN" };
 
 const raw = (extra: Record<string, unknown>) => ({
-  region: iss.region,
-  userPoolId: iss.userPoolId,
-  clientId: iss.clientId,
-  domain: "auth.example.com",
-  jwks: { keys: [iss.key.jwk] },
+  ...poolConfig(iss),
   publicPaths: ["/public/*"],
   apiPaths: ["/api/*"],
   rules: [{ path: "/admin/*", groups: ["admins"] }],

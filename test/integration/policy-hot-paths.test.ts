@@ -25,17 +25,13 @@ import type { Site } from "../helpers/site";
 import type { Built } from "../helpers/build";
 import { viewerRequest } from "../helpers/events";
 import { sessionCookieHeader } from "../helpers/session";
-import { idClaims, makeIssuer, sign, accessClaims } from "../helpers/tokens";
+import { accessClaims, idClaims, makeIssuer, poolConfig, sign } from "../helpers/tokens";
 
 const iss = makeIssuer({ region: "us-east-1", userPoolId: "us-east-1_Policy1", clientId: "policyclient1234567890" });
 const NOW = Math.floor(Date.now() / 1000);
 const HOST = "www.example.com";
 const RAW = {
-  region: iss.region,
-  userPoolId: iss.userPoolId,
-  clientId: iss.clientId,
-  domain: "auth.example.com",
-  jwks: { keys: [iss.key.jwk] },
+  ...poolConfig(iss),
   publicPaths: ["/public/*"],
   apiPaths: ["/api/*"],
   rules: POLICY_RULES,
