@@ -12,6 +12,7 @@ import { originUri } from "../../../shared/viewer/index-rewrite";
 import { DEFAULT_IP, POLICY_CASES, POLICY_RULES, caseClaims } from "../../fixtures/policy-table";
 import { makeIssuer, testConfig } from "../../helpers/tokens";
 import { functionFeatures } from "../../../shared/function/config";
+import { cases } from "../../helpers/cases";
 
 const iss = makeIssuer();
 const KEY = "k".repeat(43);
@@ -89,7 +90,7 @@ describe("judge: the selector that decided", () => {
 });
 
 describe("IP addresses and ranges", () => {
-  it.each<[string, number[] | undefined]>([
+  cases("%s → %j", parseIp, [
     ["203.0.113.9", [0, 0, 0, 0, 0, 0xffff, 0xcb00, 0x7109]],
     ["::ffff:203.0.113.9", [0, 0, 0, 0, 0, 0xffff, 0xcb00, 0x7109]],
     ["::FFFF:cb00:7109", [0, 0, 0, 0, 0, 0xffff, 0xcb00, 0x7109]],
@@ -112,9 +113,7 @@ describe("IP addresses and ranges", () => {
     ["1.2.3.4::", undefined],
     ["g::1", undefined],
     ["", undefined],
-  ])("%s → %j", (s, groups) => {
-    expect(parseIp(s)).toEqual(groups);
-  });
+  ]);
 
   it.each<[string, string, boolean]>([
     ["10.0.0.0/8", "10.255.1.2", true],
