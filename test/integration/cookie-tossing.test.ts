@@ -44,6 +44,15 @@ describe("Lambda@Edge (built bundles)", () => {
     return jar;
   }
   const cookieOf = (jar: CookieJar, suffix: string) => [...jar.cookies].find(([n]) => n.endsWith(suffix))!;
+  /** `user` starts a sign-in at check-auth and gets through the Hosted UI: the browser's jar (holding the sign-in
+   *  cookie) and the callback URL parse-auth would be sent to, not yet followed. */
+  async function atCallback(user: typeof VICTIM): Promise<{ jar: CookieJar; callback: URL }> {
+    site.cognito.user = { ...user };
+    const jar = new CookieJar();
+    const first = await site.fn.check(req(jar, { uri: "/" }));
+    jar.apply(setCookies(first));
+    return { jar, callback: await hostedUi(header(first, "location")!) };
+  }
 
   beforeAll(async () => {
     site = await makeSite();
@@ -51,11 +60,7 @@ describe("Lambda@Edge (built bundles)", () => {
   afterAll(() => site?.cognito.stop());
 
   it("login CSRF: the attacker's own sign-in cookie planted as %5F%5FHost-edgeauth-signin.<state> does not finish his sign-in in the victim's browser", async () => {
-    site.cognito.user = { ...ATTACKER };
-    const attacker = new CookieJar();
-    const first = await site.fn.check(req(attacker, { uri: "/" }));
-    attacker.apply(setCookies(first));
-    const callback = await hostedUi(header(first, "location")!);
+    const { jar: attacker, callback } = await atCallback(ATTACKER);
     const state = callback.searchParams.get("state")!;
     const [name, { value }] = cookieOf(attacker, `signin.${state}`);
     expect(name).toBe(`__Host-edgeauth-signin.${state}`);
@@ -90,11 +95,7 @@ describe("Lambda@Edge (built bundles)", () => {
   });
 
   it("a sign-in cookie sent twice finishes no sign-in", async () => {
-    site.cognito.user = { ...VICTIM };
-    const jar = new CookieJar();
-    const first = await site.fn.check(req(jar, { uri: "/" }));
-    jar.apply(setCookies(first));
-    const callback = await hostedUi(header(first, "location")!);
+    const { jar, callback } = await atCallback(VICTIM);
     const [name, { value }] = cookieOf(jar, `signin.${callback.searchParams.get("state")}`);
     const res = await site.fn.parse(viewerRequest({ host: HOST, uri: callback.pathname, querystring: callback.search.slice(1), cookies: [`${name}=${value}; ${name}=${value}`] }));
     expect(res.status).toBe("400");
@@ -103,11 +104,7 @@ describe("Lambda@Edge (built bundles)", () => {
   });
 
   it("a sign-in with a repeated LastAuthUser finishes with the new one kept, not expired after it was written", async () => {
-    site.cognito.user = { ...VICTIM };
-    const jar = new CookieJar();
-    const first = await site.fn.check(req(jar, { uri: "/" }));
-    jar.apply(setCookies(first));
-    const callback = await hostedUi(header(first, "location")!);
+    const { jar, callback } = await atCallback(VICTIM);
     const lau = `CognitoIdentityServiceProvider.${site.cognito.opts.issuer.clientId}.LastAuthUser`;
     const done = await site.fn.parse(viewerRequest({ host: HOST, uri: callback.pathname, querystring: callback.search.slice(1), cookies: [`${lau}=a; ${lau}=b; ${jar.header()}`] }));
     expect(done.status).toBe("302");
