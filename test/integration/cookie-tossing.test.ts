@@ -8,8 +8,6 @@
  * - the token cookies (Amplify's names, no prefix) count only with the `__Host-` binding cookie of their user;
  * - sites sharing `cookie.domain` name their cookies per app client and seal sign-ins for their own site.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildViewerRequestEvent } from "../../scripts/cloudfront-function-runtime/event";
 import { runUnderNjs } from "../../scripts/cloudfront-function-runtime/njs";
@@ -18,7 +16,8 @@ import type { CffRequest, CffResponse } from "../../scripts/cloudfront-function-
 import { markerName, sessionCookieName, signInCookieName } from "../../shared/viewer/cookie-names";
 import { idTokenHash, sealSession } from "../../shared/viewer/session-cookie";
 import type { SessionClaims } from "../../shared/viewer/session-cookie";
-import { buildWith } from "../helpers/build";
+import { buildWith, builtFunction } from "../helpers/build";
+import type { KvsData } from "../helpers/build";
 import { CookieJar } from "../helpers/cognito-stand-in";
 import { header, setCookies, viewerRequest } from "../helpers/events";
 import { HOST, hostedUi, makeSite, req, signIn } from "../helpers/site";
@@ -154,7 +153,7 @@ describe("Lambda@Edge (built bundles)", () => {
 describe("the CloudFront Function (built, in the emulator and under njs)", () => {
   const iss = makeIssuer({ region: "us-east-1", userPoolId: "us-east-1_Toss1", clientId: "tossclient1234567890" });
   let code: string;
-  let kvs: { data: { key: string; value: string }[] };
+  let kvs: KvsData;
   let key: string;
   const claims = (o: Partial<SessionClaims> = {}): SessionClaims => ({ c: iss.clientId, s: "sub-victim", u: "victim", g: [], x: NOW + 600, h: "h".repeat(22), ...o });
 
@@ -166,9 +165,7 @@ describe("the CloudFront Function (built, in the emulator and under njs)", () =>
       forwardIdentity: true,
     });
     expect(built.status, built.stderr + built.stdout).toBe(0);
-    code = readFileSync(join(built.outdir, "check-auth-function", "index.js"), "utf8");
-    kvs = JSON.parse(readFileSync(join(built.outdir, "check-auth-function", "kvs.json"), "utf8"));
-    key = kvs.data.find((d) => d.key === "session-key")!.value;
+    ({ code, kvs, sessionKey: key } = builtFunction(built));
   }, 120_000);
 
   /** Runs the built function in the emulator and under njs; both answers must be the same. */
@@ -248,14 +245,13 @@ describe("two sites sharing one cookie.domain", () => {
   const b = names(B.clientId);
   let edge: Awaited<ReturnType<typeof buildWith>>;
   let fnCode: string;
-  let kvs: { data: { key: string; value: string }[] };
+  let kvs: KvsData;
   beforeAll(async () => {
     const [e, f] = await Promise.all([buildWith(config("lambda-edge")), buildWith(config("cloudfront-function"))]);
     expect(e.status, e.stderr + e.stdout).toBe(0);
     expect(f.status, f.stderr + f.stdout).toBe(0);
     edge = e;
-    fnCode = readFileSync(join(f.outdir, "check-auth-function", "index.js"), "utf8");
-    kvs = JSON.parse(readFileSync(join(f.outdir, "check-auth-function", "kvs.json"), "utf8"));
+    ({ code: fnCode, kvs } = builtFunction(f));
   }, 180_000);
 
   it("the build warns that cookie.domain shares the cookies with every host under it", () => {

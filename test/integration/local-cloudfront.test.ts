@@ -6,7 +6,6 @@
  * http-headers merges the origin's CSP instead; with `lambda-edge` check-auth and http-headers run as before.
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDistribution, startLocalCloudFront } from "../../local/cloudfront";
 import type { LocalCloudFront, RequestLogEntry } from "../../local/cloudfront";
@@ -15,7 +14,7 @@ import { resolveConfig } from "../../shared/config/resolve";
 import type { ResolvedConfig } from "../../shared/config/types";
 import { idTokenHash, sealSession } from "../../shared/viewer/session-cookie";
 import type { SessionClaims } from "../../shared/viewer/session-cookie";
-import { buildWith } from "../helpers/build";
+import { buildWith, builtFunction } from "../helpers/build";
 import type { Built } from "../helpers/build";
 import { rawRequest } from "../helpers/http";
 import { makeIssuer, poolConfig } from "../helpers/tokens";
@@ -97,8 +96,7 @@ const POLICY = {
 
 /** A session cookie the way parse-auth seals it, under the key the build put into kvs.json, and its id token cookie. */
 function session(r: Running, claims: Partial<SessionClaims> = {}): Record<string, string> {
-  const kvs = JSON.parse(readFileSync(join(r.built.outdir, "check-auth-function", "kvs.json"), "utf8")) as { data: { key: string; value: string }[] };
-  const key = kvs.data.find((d) => d.key === "session-key")!.value;
+  const key = builtFunction(r.built).sessionKey;
   const idToken = "header.payload-of-jane.signature";
   const c: SessionClaims = { c: iss.clientId, s: "sub-1", u: "jane", e: "jane@example.com", g: ["users"], x: Math.floor(Date.now() / 1000) + 600, h: idTokenHash(idToken), ...claims };
   return { cookie: `${SESSION}=${sealSession(c, key)}; CognitoIdentityServiceProvider.${iss.clientId}.jane.idToken=${idToken}` };
