@@ -36,6 +36,13 @@ describe("features (spa mode, identity headers, API paths, IdP, error pages)", (
     vi.restoreAllMocks();
     site.cognito.user = { email: "user@example.com" };
   });
+  /** Signs in, from `uri`, a user in `count` groups with long names: tokens too big for one cookie, or for any. */
+  async function signInWithGroups(count: number, username: string, uri: string) {
+    const groups = Array.from({ length: count }, (_, i) => `group-with-a-rather-long-name-${i}`);
+    site.cognito.user = { username, email: "many@example.com", groups };
+    const jar = new CookieJar();
+    return { jar, done: await signIn(site, jar, { uri }) };
+  }
 
   it.each([
     ["fetch() with Accept: application/json", { accept: "application/json" }],
@@ -95,10 +102,7 @@ describe("features (spa mode, identity headers, API paths, IdP, error pages)", (
   });
 
   it("keeps a user with a token too big for one cookie signed in, through chunked cookies", async () => {
-    const groups = Array.from({ length: 120 }, (_, i) => `group-with-a-rather-long-name-${i}`);
-    site.cognito.user = { username: "many-groups", email: "many@example.com", groups };
-    const jar = new CookieJar();
-    const done = await signIn(site, jar, { uri: "/big" });
+    const { jar, done } = await signInWithGroups(120, "many-groups", "/big");
     expect(done.status).toBe("302");
     const names = [...jar.cookies.keys()];
     expect(names.some((n) => /\.idToken\.1$/.test(n))).toBe(true);
@@ -109,10 +113,7 @@ describe("features (spa mode, identity headers, API paths, IdP, error pages)", (
   });
 
   it("ends a session too big for CloudFront's header limits on a clear page, not a loop or a 502", async () => {
-    const groups = Array.from({ length: 400 }, (_, i) => `group-with-a-rather-long-name-${i}`);
-    site.cognito.user = { username: "too-many-groups", email: "many@example.com", groups };
-    const jar = new CookieJar();
-    const done = await signIn(site, jar, { uri: "/" });
+    const { done } = await signInWithGroups(400, "too-many-groups", "/");
     expect(done.status).toBe("400");
     expect(String(done.body)).toMatch(/does not fit/i);
     expect(header(done, "location")).toBeUndefined();
