@@ -1,14 +1,14 @@
 /**
  * Resolves the deploy keys of shared/config/schema-operate.ts (the created pool's sign-in options, the dashboard and
  * the alarms): defaults that depend on other keys and the checks that involve several keys. Called from
- * `deployPart` in shared/config/resolve.ts; every problem names its field.
+ * `deployPart` in shared/config/resolve-deploy.ts; every problem names its field.
  */
 import type { z } from "zod";
 import type { alarmsSchema, dashboardSchema, userPoolSignInShape } from "./schema-operate";
 import { edgeCacheRegions } from "./edge-regions";
 import type { AlarmSettings, DashboardSettings, MfaMethod, PriceClass, UserPoolSignIn } from "./types";
+import type { Fail } from "./resolve-common";
 
-type Fail = (field: string, why: string) => void;
 type SignInData = Partial<{ [K in keyof typeof userPoolSignInShape]: z.output<(typeof userPoolSignInShape)[K]> }>;
 const F = "deploy.userPool";
 

@@ -8,13 +8,14 @@
  * - Amplify JS's names, so a page using Amplify sees the session:
  *   `CognitoIdentityServiceProvider.<clientId>.LastAuthUser` = username, and
  *   `CognitoIdentityServiceProvider.<clientId>.<username>.{idToken,accessToken,refreshToken}` = the token.
- *   A token bigger than one cookie can hold is split into `<name>.0`, `<name>.1`, ...
+ *   A token bigger than one cookie can hold is split into `<name>.0`, `<name>.1`, ... (shared/edge/chunked-cookies.ts).
  * - One sign-in cookie per started sign-in, `__Host-edgeauth-signin.<state>` = the sealed sign-in state
  *   (shared/edge/sign-in-state.ts), for 15 minutes.
  * - Two loop markers, `__Host-edgeauth-signedin` and `__Host-edgeauth-refreshed` = the new id token's `exp`, for
  *   15 seconds after a sign-in or refresh.
  * - With the CloudFront Function hot path, `__Host-edgeauth-session` = the sealed session
- *   (shared/viewer/session-cookie.ts), which the CloudFront Function checks on every request.
+ *   (shared/viewer/session-cookie.ts), which the CloudFront Function checks on every request; written and expired
+ *   by shared/edge/session-cookie-writer.ts.
  * - `__Host-edgeauth-binding` = the HMAC that binds the token cookies to this browser's sign-in
  *   (shared/edge/session-binding.ts), as long as the refresh token.
  * Our own cookies carry the `__Host-` prefix unless `cookie.domain` is set, so a sibling subdomain cannot plant
@@ -25,29 +26,22 @@
  * ours that arrives more than once (a host-only one and a planted parent-domain one: browsers send the longer
  * `Path` first, so "first wins" would let the planted one win) is judged as absent and expired (`withRepeatedCleared`).
  */
-import type { CookieSettings, ResolvedConfig } from "../config/types";
+import type { ResolvedConfig } from "../config/types";
 import { AMPLIFY_PREFIX, bindingCookieName, lastAuthUserName, markerActive, markerName, sessionCookieName, signInCookieName, tokenCookieName } from "../viewer/cookie-names";
 import type { MarkerKind, TokenKind } from "../viewer/cookie-names";
 import { encodeCookieName, parseCookieHeader, serializeCookie } from "./cookie-codec";
+import { cookieWriter, readChunked } from "./chunked-cookies";
 import { bindingValue, isBound, subjectOf } from "./session-binding";
 import type { BindingSubject } from "./session-binding";
 import type { TokenSet } from "./oauth";
 import { SIGNIN_TTL_SECONDS, STATE_RE, peekExpiry, sealSignIn, signInSite, unsealSignIn } from "./sign-in-state";
 import type { SignInState, UnsealResult } from "./sign-in-state";
 import type { Claims } from "./tokens/verifier";
-import { claimAt, policyFacts, policyNeeds, ruleGroups } from "../viewer/rules";
-import { forwardedUsername } from "../viewer/identity-headers";
-import { idTokenHash, sealSession, sealedLength } from "../viewer/session-cookie";
-import type { SessionClaims } from "../viewer/session-cookie";
+import { claimAt } from "../viewer/rules";
 
 export { AMPLIFY_PREFIX, bindingCookieName, lastAuthUserName, markerActive, markerName, sessionCookieName, signInCookieName, tokenCookieName } from "../viewer/cookie-names";
 export type { MarkerKind, TokenKind } from "../viewer/cookie-names";
 
-/**
- * Browsers keep a cookie only while name + value stay within 4096 bytes; tokens bigger than this are split into
- * chunks `<name>.0`, `<name>.1`, ... (issue: big tokens with many groups).
- */
-export const CHUNK_SIZE = 3800;
 /** A cookie header beyond this no longer fits CloudFront's limits on viewer request headers (about 20 KB). */
 export const MAX_SESSION_COOKIE_BYTES = 14_000;
 /** At most this many cookies are expired in one response: each costs header bytes, and Lambda@Edge caps a
@@ -89,18 +83,6 @@ export function ownCookieNames(cookies: ReadonlyMap<string, string>, c: Pick<Sto
 }
 
 // ---------------------------------------------------------------------------------------------------- reading
-
-/** Reads a possibly chunked cookie value: `<name>` itself, or `<name>.0`, `<name>.1`, ... joined. */
-export function readChunked(cookies: ReadonlyMap<string, string>, name: string): string | undefined {
-  const whole = cookies.get(name);
-  if (whole !== undefined) return whole;
-  let value = "";
-  for (let i = 0; ; i++) {
-    const part = cookies.get(`${name}.${i}`);
-    if (part === undefined) return i === 0 ? undefined : value;
-    value += part;
-  }
-}
 
 export interface StoredSession {
   username?: string;
@@ -157,78 +139,6 @@ export function signInsToDrop(pending: ReadonlyMap<string, string>): string[] {
 }
 
 // ---------------------------------------------------------------------------------------------------- writing
-
-export interface CookieWriter {
-  /** `Set-Cookie` values for one cookie (several when a big value is chunked). Removes stale chunks/whole cookie. */
-  set(name: string, value: string, opts: { maxAge: number; httpOnly: boolean; existing?: ReadonlyMap<string, string> }): string[];
-  /** `Set-Cookie` value that deletes the cookie. */
-  expire(name: string): string;
-  /** Our own short-lived cookies (sign-in state, markers): always HttpOnly and `Lax`, since they must come back
-   *  with the redirect from the Hosted UI even when the token cookies are `Strict`. */
-  own(name: string, value: string, maxAge: number): string;
-}
-
-/** Bytes of a cookie value as the codec sends it (percent-encoded UTF-8; a lone surrogate as its 9-byte U+FFFD). */
-function encodedValueLength(value: string): number {
-  let n = 0;
-  for (const c of value) n += encodedCharLength(c);
-  return n;
-}
-function encodedCharLength(c: string): number {
-  try {
-    return encodeURIComponent(c).length;
-  } catch {
-    return 9;
-  }
-}
-
-/**
- * A value cut into pieces whose encoded form is at most `size` bytes each, between characters (never inside a
- * character's UTF-8 bytes or a surrogate pair), so every chunk is whole text and within the browser's limit.
- */
-export function splitEncoded(value: string, size: number): string[] {
-  const out: string[] = [];
-  let piece = "";
-  let bytes = 0;
-  for (const c of value) {
-    const n = encodedCharLength(c);
-    if (bytes + n > size && piece) {
-      out.push(piece);
-      piece = "";
-      bytes = 0;
-    }
-    piece += c;
-    bytes += n;
-  }
-  if (piece) out.push(piece);
-  return out;
-}
-
-/** Writes cookies with the site's attributes: `Secure; Path=/; SameSite=<setting>`, optional `Domain`. */
-export function cookieWriter(settings: CookieSettings): CookieWriter {
-  const domain = settings.domain ? { domain: settings.domain } : {};
-  const write = (name: string, value: string, maxAge: number, httpOnly: boolean) =>
-    serializeCookie(name, value, { maxAge, httpOnly, sameSite: settings.sameSite, ...domain });
-  const expire = (name: string) => write(name, "", 0, true);
-  return {
-    expire,
-    own: (name, value, maxAge) => serializeCookie(name, value, { maxAge, httpOnly: true, sameSite: "Lax", ...domain }),
-    set(name, value, { maxAge, httpOnly, existing }) {
-      const encodedLength = encodeCookieName(name).length + encodedValueLength(value);
-      if (encodedLength <= CHUNK_SIZE) {
-        const out = [write(name, value, maxAge, httpOnly)];
-        for (let i = 0; existing?.has(`${name}.${i}`); i++) out.push(expire(`${name}.${i}`));
-        return out;
-      }
-      const out: string[] = [];
-      let i = 0;
-      for (const part of splitEncoded(value, CHUNK_SIZE - encodeCookieName(name).length - 8)) out.push(write(`${name}.${i++}`, part, maxAge, httpOnly));
-      if (existing?.has(name)) out.push(expire(name));
-      for (; existing?.has(`${name}.${i}`); i++) out.push(expire(`${name}.${i}`));
-      return out;
-    },
-  };
-}
 
 export interface NewSession {
   username: string;
@@ -297,7 +207,8 @@ export function isBoundSession(store: SessionStore, id: Record<string, unknown>,
 }
 
 const writer = (store: SessionStore) => cookieWriter(store.config.cookie);
-const expireIfPresent = (store: SessionStore, names: string[]) => names.filter((n) => store.cookies.has(n)).map((n) => writer(store).expire(n));
+/** `Set-Cookie` values expiring those of `names` the request carries. */
+export const expireIfPresent = (store: SessionStore, names: string[]): string[] => names.filter((n) => store.cookies.has(n)).map((n) => writer(store).expire(n));
 
 /** A sign-in (`signedin`) or refresh (`refreshed`) finished moments ago and handed out a session still valid now. */
 export function justFinished(store: SessionStore, kind: MarkerKind, nowSeconds: number): boolean {
@@ -392,9 +303,6 @@ export function expireTokens(store: SessionStore, kinds: readonly TokenKind[]): 
   return out;
 }
 
-/** Expires the session cookie when present (a refused refresh ends the CloudFront Function's session too). */
-export const expireSession = (store: SessionStore): string[] => expireIfPresent(store, [sessionCookieName(store.config.cookie, store.config.clientId)]);
-
 /** Expires the loop markers present. */
 export const expireMarkers = (store: SessionStore): string[] =>
   expireIfPresent(store, [markerName("signedin", store.config.cookie, store.config.clientId), markerName("refreshed", store.config.cookie, store.config.clientId)]);
@@ -407,48 +315,4 @@ export function expireAll(store: SessionStore): string[] {
   if (session.username) for (const k of ["idToken", "accessToken", "refreshToken"] as const) names.add(tokenCookieName(config.clientId, session.username, k));
   const w = writer(store);
   return [...names].map((n) => w.expire(n));
-}
-
-/**
- * The CloudFront Function hot path's session cookie, for a user whose tokens were just verified: it lives until
- * the id token's `exp`, or `session.maxAge` from now if sooner. It carries every group when identity headers are
- * forwarded (cut, and marked, when they would not fit), else only the groups the rules name. Always one cookie:
- * its name and sealed value as sent stay within CHUNK_SIZE bytes (the CloudFront Function reads one cookie, never
- * chunks). Undefined when even the groups the rules need do not fit: the caller answers `session-too-large`.
- */
-export function sessionCookie(
-  store: SessionStore,
-  config: Pick<ResolvedConfig, "forwardIdentity" | "rules" | "session" | "groupsClaim" | "usernameClaim">,
-  s: { username: string; id: Claims; idToken: string; nowSeconds: number },
-): string | undefined {
-  const idExp = s.id.exp as number;
-  const x = config.session.maxAge !== undefined ? Math.min(idExp, s.nowSeconds + config.session.maxAge) : idExp;
-  // What the rules read, and nothing more (shared/viewer/rules.ts): the groups they name, the claim values they
-  // compare with, and an unverified e-mail only when an exclusion reads e-mails. The verified e-mail is the
-  // `email_verified` true or "true" that identity-headers.ts `isVerifiedIdentity` reads too.
-  const needs = policyNeeds(config.rules);
-  const facts = policyFacts(s.id, config.groupsClaim, needs);
-  const all = facts.g;
-  const named = ruleGroups(config.rules).filter((g) => all.includes(g));
-  const claims: SessionClaims = { c: store.config.clientId, s: String(s.id.sub), u: forwardedUsername(s.id, s.username, config.usernameClaim) ?? "", g: config.forwardIdentity ? [] : named, x, h: idTokenHash(s.idToken) };
-  if (facts.e !== undefined) claims.e = facts.e;
-  else if (facts.n !== undefined && needs.anyEmail) claims.n = facts.n;
-  if (facts.k) claims.k = facts.k;
-  const name = sessionCookieName(store.config.cookie, store.config.clientId);
-  // Bytes as sent: the name as the codec writes it, "=", the sealed value (ASCII).
-  const room = CHUNK_SIZE - encodeCookieName(name).length - 1;
-  if (config.forwardIdentity) {
-    // The groups the rules need first, then the others while they fit.
-    for (const g of [...named, ...all.filter((x) => !named.includes(x))]) {
-      claims.g.push(g);
-      if (sealedLength(claims) > room) {
-        claims.g.pop();
-        claims.gt = 1;
-        break;
-      }
-    }
-  }
-  // The groups the rules name cannot be cut (a rule would then refuse its own member): too big is a clear page.
-  if (sealedLength(claims) > room || claims.g.length < named.length) return undefined;
-  return cookieWriter(store.config.cookie).set(name, sealSession(claims, config.session.signingSecret), { maxAge: x - s.nowSeconds, httpOnly: true })[0]!;
 }

@@ -51,3 +51,13 @@ export async function submitSignIn(page: Page, email: string, password: string):
   await page.locator('input[name="password"]').fill(password);
   await Promise.all([page.waitForNavigation(), page.locator('button[type="submit"]').click()]);
 }
+
+/** Runs `fn` in a `freshBrowser()`, closing it afterwards whatever happens. */
+export async function inFreshBrowser<T>(fn: (b: FreshBrowser) => Promise<T>): Promise<T> {
+  const b = await freshBrowser();
+  try {
+    return await fn(b);
+  } finally {
+    await b.close();
+  }
+}

@@ -16,8 +16,8 @@ import { startLocalStack } from "../../local/stack";
 import type { LocalStack } from "../../local/stack";
 import type { HotPath } from "../../shared/config/types";
 import { DEFAULT_SECURITY_HEADERS } from "../../shared/config/types";
-import { E2E_FUNCTION_BUDGET_MS } from "../helpers/function-budget";
-import { closeBrowser, freshBrowser, submitSignIn } from "./browser";
+import { testStackOptions } from "../helpers/local-stack";
+import { closeBrowser, freshBrowser, inFreshBrowser, submitSignIn } from "./browser";
 import type { FreshBrowser } from "./browser";
 
 const root = resolve(__dirname, "..", "..");
@@ -56,18 +56,7 @@ describe.each(HOT_PATHS)("local stack in a real browser, hotPath %s", (hotPath) 
   const stateDir = join(root, ".local", `e2e-${process.pid}-${hotPath}`);
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      hotPath,
-      port: 0,
-      cognitoPort: 0,
-      authFrontPort: 0,
-      lambdaPort: 0,
-      stateDir,
-      tokenValiditySeconds: TOKEN_VALIDITY_SECONDS,
-      cloudFrontFunctionBudgetMs: E2E_FUNCTION_BUDGET_MS,
-      onRequest: (e) => requests.push(e),
-      log: (l) => (process.env.E2E_VERBOSE ? console.log(`[${hotPath}] ${l}`) : undefined),
-    });
+    stack = await startLocalStack({ hotPath, ...testStackOptions(stateDir, hotPath), tokenValiditySeconds: TOKEN_VALIDITY_SECONDS, onRequest: (e) => requests.push(e) });
     expect(stack.config.hotPath).toBe(hotPath);
   });
   afterAll(async () => {
@@ -180,8 +169,7 @@ describe.each(HOT_PATHS)("local stack in a real browser, hotPath %s", (hotPath) 
   });
 
   it("a deep link with a unicode path and query survives sign-in; the cookies are HttpOnly", async () => {
-    const c = await freshBrowser();
-    try {
+    await inFreshBrowser(async (c) => {
       await signIn(c.page, "/deep/päth/?q=ü&x=1", demo);
       expect(c.page.url()).toBe(new URL(`${stack.url}/deep/päth/?q=ü&x=1`).href);
       const cookies = await ourCookies(c.context);
@@ -196,14 +184,11 @@ describe.each(HOT_PATHS)("local stack in a real browser, hotPath %s", (hotPath) 
       expect(names.filter((n) => n.includes("edgeauth-signin."))).toEqual([]);
       // `document` exists in the page, not in this (Node) program: the function is serialised and run there.
       expect(await c.page.evaluate("document.cookie")).not.toMatch(/idToken|accessToken|refreshToken|edgeauth-session/);
-    } finally {
-      await c.close();
-    }
+    });
   });
 
   it("the favicon and a parallel sign-in do not break a pending sign-in", async () => {
-    const c = await freshBrowser();
-    try {
+    await inFreshBrowser(async (c) => {
       await c.page.goto(`${stack.url}/`);
       expect(c.page.url().startsWith(`${stack.authUrl}/oauth2/authorize?`)).toBe(true);
       // What a page's favicon request looks like, while the sign-in form is open: public, no new sign-in.
@@ -221,9 +206,7 @@ describe.each(HOT_PATHS)("local stack in a real browser, hotPath %s", (hotPath) 
       await submitSignIn(c.page, demo.email, demo.password);
       expect(c.page.url()).toBe(`${stack.url}/`);
       await expect.poll(() => c.page.locator("#user").textContent()).toBe(demo.email);
-    } finally {
-      await c.close();
-    }
+    });
   });
 
   it("127.0.0.1 is redirected to localhost first; the sign-in page lists the demo accounts and says a password is wrong", async () => {
@@ -231,8 +214,7 @@ describe.each(HOT_PATHS)("local stack in a real browser, hotPath %s", (hotPath) 
     const { address, family } = await lookup("localhost");
     const literal = family === 6 ? `[${address}]` : address;
     const port = new URL(stack.url).port;
-    const c = await freshBrowser();
-    try {
+    await inFreshBrowser(async (c) => {
       const from = requests.length;
       await c.page.goto(`http://${literal}:${port}/deep/?x=1`);
       expect(c.page.url().startsWith(`${stack.authUrl}/oauth2/authorize?`)).toBe(true);
@@ -252,14 +234,11 @@ describe.each(HOT_PATHS)("local stack in a real browser, hotPath %s", (hotPath) 
       await Promise.all([c.page.waitForNavigation(), c.page.locator('button[type="submit"]').click()]);
       expect(c.page.url()).toBe(`${stack.url}/deep/?x=1`);
       expect((await ourCookies(c.context)).some((x) => x.name.endsWith(".idToken"))).toBe(true);
-    } finally {
-      await c.close();
-    }
+    });
   });
 
   it("the admin user opens the admin page", async () => {
-    const c = await freshBrowser();
-    try {
+    await inFreshBrowser(async (c) => {
       await signIn(c.page, "/admin/", admin);
       expect(c.page.url()).toBe(`${stack.url}/admin/`);
       await expect(c.page.locator("#admin-ok").count()).resolves.toBe(1);
@@ -268,9 +247,7 @@ describe.each(HOT_PATHS)("local stack in a real browser, hotPath %s", (hotPath) 
       const me = await whoami(c.page);
       expect(me.claims["cognito:groups"]).toEqual(["admins"]);
       expect(me.claims.roles).toBe("admin,reader");
-    } finally {
-      await c.close();
-    }
+    });
   });
 
   it("a user who signs up and confirms lands in the default group, and their token says so", async () => {
@@ -288,17 +265,14 @@ describe.each(HOT_PATHS)("local stack in a real browser, hotPath %s", (hotPath) 
       Username: UserSub,
     });
     expect(Groups.map((g) => g.GroupName)).toEqual(["users"]);
-    const c = await freshBrowser();
-    try {
+    await inFreshBrowser(async (c) => {
       await signIn(c.page, "/", user);
       expect(c.page.url()).toBe(`${stack.url}/`);
       const me = await whoami(c.page);
       expect(me.claims.email).toBe(user.email);
       expect(me.claims["cognito:groups"]).toEqual(["users"]);
       expect(me.claims.roles).toBe("reader");
-    } finally {
-      await c.close();
-    }
+    });
   });
 
   it("the Hosted UI front's /logout redirects only to a sign-out URL of a known client", async () => {

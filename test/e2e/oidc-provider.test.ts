@@ -17,7 +17,7 @@ import { startLocalStack } from "../../local/stack";
 import type { LocalStackOptions, OidcLocalStack } from "../../local/stack";
 import type { HotPath } from "../../shared/config/types";
 import { E2E_FUNCTION_BUDGET_MS } from "../helpers/function-budget";
-import { closeBrowser, freshBrowser, submitSignIn } from "./browser";
+import { closeBrowser, freshBrowser, inFreshBrowser, submitSignIn } from "./browser";
 import type { FreshBrowser } from "./browser";
 
 const root = resolve(__dirname, "..", "..");
@@ -144,8 +144,7 @@ describe.each(HOT_PATHS)("the local stack on an OpenID Connect provider (oidc-pr
     it("rules read the groups claim: the demo user gets 403 on /admin/; the admin (after a wrong password) gets in", async () => {
       const res = await b.page.goto(`${s.stack.url}/admin/`);
       expect(res?.status()).toBe(403);
-      const c = await freshBrowser();
-      try {
+      await inFreshBrowser(async (c) => {
         await c.page.goto(`${s.stack.url}/admin/`);
         await submitSignIn(c.page, admin.email, "Wrong-Passw0rd!");
         await expect(c.page.locator('[role="alert"]').textContent()).resolves.toBe("Incorrect username or password.");
@@ -154,9 +153,7 @@ describe.each(HOT_PATHS)("the local stack on an OpenID Connect provider (oidc-pr
         expect(c.page.url()).toBe(`${s.stack.url}/admin/`);
         await expect(c.page.locator("#admin-ok").count()).resolves.toBe(1);
         expect((await whoami(c.page)).identityHeaders["x-auth-groups"]).toBe("admins");
-      } finally {
-        await c.close();
-      }
+      });
     });
 
     it("refreshes silently once the id token has expired, and the provider rotates the refresh token", async () => {
@@ -223,17 +220,14 @@ describe.each(HOT_PATHS)("the local stack on an OpenID Connect provider (oidc-pr
     it("signs in with PKCE and no secret", async () => {
       expect(s.stack.sites[0]!.clientSecret).toBeUndefined();
       expect([s.stack.config.clientSecret, s.stack.config.provider.clientAuth]).toEqual([undefined, "none"]);
-      const c = await freshBrowser();
-      try {
+      await inFreshBrowser(async (c) => {
         const authorize = await signIn(c, s.stack, "/deep/?x=1", demo);
         expect([authorize.searchParams.get("client_id"), authorize.searchParams.get("code_challenge_method")]).toEqual([s.stack.clientId, "S256"]);
         expect(authorize.searchParams.get("code_challenge")).toMatch(/^[\w-]{43}$/);
         expect(c.page.url()).toBe(`${s.stack.url}/deep/?x=1`);
         const me = await whoami(c.page);
         expect([me.status, me.claims.aud, me.identityHeaders["x-auth-user"]]).toEqual([200, s.stack.clientId, demo.email]);
-      } finally {
-        await c.close();
-      }
+      });
     });
   });
 });

@@ -4,20 +4,11 @@
  * the admin); a rule lets only acme's people from example.com into /acme/. The claim reaches the edge in the id
  * token (Lambda@Edge) or in the session cookie parse-auth seals (the CloudFront Function).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Page } from "playwright-core";
-import type { RequestLogEntry } from "../../local/cloudfront";
+import { afterAll, describe, expect, it } from "vitest";
 import { DEMO_USERS } from "../../local/seed";
-import { startLocalStack } from "../../local/stack";
-import type { LocalStack } from "../../local/stack";
-import { ownFromEnv } from "../../local/start";
-import { E2E_FUNCTION_BUDGET_MS } from "../helpers/function-budget";
-import { closeBrowser, freshBrowser, submitSignIn } from "./browser";
+import { closeBrowser, inFreshBrowser } from "./browser";
+import { ownStack } from "./own-stack";
 
-const root = resolve(__dirname, "..", "..");
 const [demo, admin] = DEMO_USERS;
 
 const CONFIG = {
@@ -34,62 +25,23 @@ afterAll(closeBrowser);
 
 describe.each(["lambda-edge", "cloudfront-function"] as const)("an access policy on a claim, hotPath %s", (hotPath) => {
   const check = hotPath === "cloudfront-function" ? "check-auth-function" : "check-auth";
-  const dir = mkdtempSync(join(tmpdir(), "edge-auth-policy-"));
-  const stateDir = join(root, ".local", `e2e-${process.pid}-policy-${hotPath}`);
-  const requests: RequestLogEntry[] = [];
-  let stack: LocalStack;
-  let site: string;
-
-  beforeAll(async () => {
-    writeFileSync(join(dir, "auth.config.json"), JSON.stringify({ ...CONFIG, hotPath }, null, 2));
-    for (const [file, title] of Object.entries(PAGES)) {
-      mkdirSync(join(dir, "site", file, ".."), { recursive: true });
-      writeFileSync(join(dir, "site", file), `<!doctype html><title>${title}</title><h1>${title}</h1>`);
-    }
-    const own = ownFromEnv({ AUTH_CONFIG: join(dir, "auth.config.json"), SITE_DIR: join(dir, "site") });
-    stack = await startLocalStack({
-      ...own,
-      port: 0,
-      cognitoPort: 0,
-      authFrontPort: 0,
-      lambdaPort: 0,
-      stateDir,
-      cloudFrontFunctionBudgetMs: E2E_FUNCTION_BUDGET_MS,
-      onRequest: (e) => requests.push(e),
-      log: (l) => (process.env.E2E_VERBOSE ? console.log(`[policy] ${l}`) : undefined),
-    });
-    site = stack.sites[0]!.url;
-    expect(stack.hotPath).toBe(hotPath);
-  });
-  afterAll(async () => {
-    await stack?.stop();
-    rmSync(stateDir, { recursive: true, force: true });
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function signIn(page: Page, path: string, user: { email: string; password: string }) {
-    await page.goto(`${site}${path}`);
-    expect(page.url().startsWith(`${stack.authUrl}/oauth2/authorize?`)).toBe(true);
-    await submitSignIn(page, user.email, user.password);
-  }
+  const own = ownStack("policy", hotPath, CONFIG, PAGES);
+  const signIn = own.signIn;
 
   it.each<[string, { email: string; password: string }, number, string]>([
     ["the demo user (tenant acme, example.com) is let in", demo!, 200, "Acme only"],
     ["the admin (tenant globex) is kept out, whatever their group", admin!, 403, "Access denied"],
   ])("%s", async (_, user, status, heading) => {
-    const b = await freshBrowser();
-    try {
+    await inFreshBrowser(async (b) => {
       await signIn(b.page, "/acme/", user);
-      expect(b.page.url()).toBe(`${site}/acme/`);
+      expect(b.page.url()).toBe(`${own.site}/acme/`);
       await expect(b.page.locator("h1").textContent()).resolves.toBe(heading);
       // Once more, signed in: the status the edge gives, and who gave it.
-      const res = await b.page.goto(`${site}/acme/`);
+      const res = await b.page.goto(`${own.site}/acme/`);
       expect(res?.status()).toBe(status);
-      expect(requests.filter((e) => e.path === "/acme/").at(-1)).toMatchObject(status === 200 ? { answeredBy: "origin", reason: `${check}:signed-in` } : { answeredBy: check });
+      expect(own.requests.filter((e) => e.path === "/acme/").at(-1)).toMatchObject(status === 200 ? { answeredBy: "origin", reason: `${check}:signed-in` } : { answeredBy: check });
       // Everything else stays open to both.
-      expect((await b.page.goto(`${site}/`))?.status()).toBe(200);
-    } finally {
-      await b.close();
-    }
+      expect((await b.page.goto(`${own.site}/`))?.status()).toBe(200);
+    });
   });
 });

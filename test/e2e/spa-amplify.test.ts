@@ -17,7 +17,7 @@ import { encodeCookieName } from "../../shared/edge/cookie-codec";
 import { openSessionStore, writeSession } from "../../shared/edge/session-store";
 import { startLocalStack } from "../../local/stack";
 import type { LocalStack } from "../../local/stack";
-import { E2E_FUNCTION_BUDGET_MS } from "../helpers/function-budget";
+import { testStackOptions } from "../helpers/local-stack";
 import { closeBrowser, freshBrowser, submitSignIn } from "./browser";
 import type { FreshBrowser } from "./browser";
 
@@ -77,18 +77,7 @@ describe.each(HOT_PATHS)("SPA mode with Amplify JS v6 in a real browser, hotPath
   const stateDir = join(root, ".local", `e2e-spa-${process.pid}-${hotPath}`);
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      mode: "spa",
-      hotPath,
-      port: 0,
-      cognitoPort: 0,
-      authFrontPort: 0,
-      lambdaPort: 0,
-      stateDir,
-      tokenValiditySeconds: TOKEN_VALIDITY_SECONDS,
-      cloudFrontFunctionBudgetMs: E2E_FUNCTION_BUDGET_MS,
-      log: (l) => (process.env.E2E_VERBOSE ? console.log(l) : undefined),
-    });
+    stack = await startLocalStack({ mode: "spa", hotPath, ...testStackOptions(stateDir, `spa ${hotPath}`), tokenValiditySeconds: TOKEN_VALIDITY_SECONDS });
   });
   afterAll(async () => {
     await stack?.stop();

@@ -9,16 +9,15 @@
  * 10 KB (each site repeats its settings in the function), which the last case shows the stack refusing cleanly.
  */
 import { rmSync } from "node:fs";
-import { createServer } from "node:net";
-import type { AddressInfo, Server } from "node:net";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import type { RequestLogEntry } from "../../local/cloudfront";
 import { startLocalStack } from "../../local/stack";
 import { rawRequest } from "../helpers/http";
+import { freePorts, testStackOptions } from "../helpers/local-stack";
 import type { LocalStack } from "../../local/stack";
-import { closeBrowser, freshBrowser, submitSignIn } from "./browser";
+import { closeBrowser, freshBrowser, inFreshBrowser, submitSignIn } from "./browser";
 import type { FreshBrowser } from "./browser";
 
 const root = resolve(__dirname, "..", "..");
@@ -26,19 +25,6 @@ const demo = { email: "demo@example.com", password: "Demo-Passw0rd!" };
 const AMPLIFY = "CognitoIdentityServiceProvider.";
 
 afterAll(closeBrowser);
-
-/** `n` ports that were free a moment ago (all held at once, so they differ). */
-async function freePorts(n: number): Promise<number[]> {
-  const servers: Server[] = [];
-  for (let i = 0; i < n; i++) {
-    const s = createServer();
-    await new Promise<void>((ok) => s.listen(0, "localhost", ok));
-    servers.push(s);
-  }
-  const ports = servers.map((s) => (s.address() as AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((ok) => s.close(ok))));
-  return ports;
-}
 
 /** Who the demo origin says is signed in on the page's site (401 JSON when nobody is). */
 async function whoami(page: Page): Promise<{ status: number; email?: unknown; aud?: unknown }> {
@@ -56,16 +42,7 @@ describe("two sites on one local stack, hotPath lambda-edge", () => {
   let b: FreshBrowser;
 
   beforeAll(async () => {
-    stack = await startLocalStack({
-      sites: 2,
-      port: 0,
-      cognitoPort: 0,
-      authFrontPort: 0,
-      lambdaPort: 0,
-      stateDir,
-      onRequest: (e) => requests.push(e),
-      log: (l) => (process.env.E2E_VERBOSE ? console.log(`[two-sites] ${l}`) : undefined),
-    });
+    stack = await startLocalStack({ sites: 2, ...testStackOptions(stateDir, "two-sites"), onRequest: (e) => requests.push(e) });
     b = await freshBrowser();
   });
   afterAll(async () => {
@@ -121,8 +98,7 @@ describe("two sites on one local stack, hotPath lambda-edge", () => {
   });
 
   it("site A's cookies copied onto site B's host give no access there", async () => {
-    const c = await freshBrowser();
-    try {
+    await inFreshBrowser(async (c) => {
       const aCookies = await cookiesOf(b.context, 0);
       await c.context.addCookies(aCookies.map((x) => ({ name: x.name, value: x.value, domain: site(1).host, path: "/", secure: true, httpOnly: x.httpOnly, sameSite: "Lax" as const })));
       expect((await cookiesOf(c.context, 1)).length).toBe(aCookies.length);
@@ -137,14 +113,11 @@ describe("two sites on one local stack, hotPath lambda-edge", () => {
       else expect(res?.status()).toBe(400);
       await c.page.goto(`${site(1).url}/public/`);
       expect((await whoami(c.page)).status).toBe(401);
-    } finally {
-      await c.close();
-    }
+    });
   });
 
   it("site A's tokens under site B's cookie names are refused by B (their audience is A's client), and their refresh token goes with them", async () => {
-    const c = await freshBrowser();
-    try {
+    await inFreshBrowser(async (c) => {
       const aCookies = (await cookiesOf(b.context, 0)).filter((x) => x.name.startsWith(`${AMPLIFY}${site(0).clientId}.`));
       expect(aCookies.some((x) => x.name.endsWith(".idToken"))).toBe(true);
       const renamed = aCookies.map((x) => ({ ...x, name: x.name.replace(`${AMPLIFY}${site(0).clientId}.`, `${AMPLIFY}${site(1).clientId}.`) }));
@@ -160,9 +133,7 @@ describe("two sites on one local stack, hotPath lambda-edge", () => {
       await c.page.goto(`${site(1).url}/public/`);
       expect((await whoami(c.page)).status).toBe(401);
       expect(answered(before, "site-b.localhost", "/refreshauth")).toEqual([]);
-    } finally {
-      await c.close();
-    }
+    });
   });
 
   it("signing in on site B gives B's page; B's own rules let the demo user into /admin/, which A refuses", async () => {
@@ -186,8 +157,7 @@ describe("two sites on one local stack, hotPath lambda-edge", () => {
   });
 
   it("a host no site names gets the 421 page; localhost and 127.0.0.1 go to site A", async () => {
-    const c = await freshBrowser();
-    try {
+    await inFreshBrowser(async (c) => {
       const port = new URL(stack.url).port;
       const from = requests.length;
       const res = await c.page.goto(`http://other.localhost:${port}/admin/`);
@@ -199,9 +169,7 @@ describe("two sites on one local stack, hotPath lambda-edge", () => {
         await c.page.goto(start);
         expect(c.page.url()).toBe(`${site(0).url}/public/`);
       }
-    } finally {
-      await c.close();
-    }
+    });
   });
 });
 

@@ -3,7 +3,7 @@
  * bundles. Its folder is in the run's temp folder (test/helpers/run-temp-dir.ts), removed when the run ends.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -18,6 +18,18 @@ export interface Built {
   status: number | null;
   /** `require`s a built bundle afresh (own module instance) and returns its exports. */
   load<T = { handler: (event: unknown) => Promise<unknown> }>(name: string): T;
+}
+
+/** The key value store data the build writes next to the CloudFront Function (`kvs.json`). */
+export interface KvsData {
+  data: { key: string; value: string }[];
+}
+
+/** The built CloudFront Function: its code, its key value store data and the session key in it. */
+export function builtFunction(built: Pick<Built, "outdir">): { code: string; kvs: KvsData; sessionKey: string } {
+  const dir = join(built.outdir, "check-auth-function");
+  const kvs = JSON.parse(readFileSync(join(dir, "kvs.json"), "utf8")) as KvsData;
+  return { code: readFileSync(join(dir, "index.js"), "utf8"), kvs, sessionKey: kvs.data.find((d) => d.key === "session-key")!.value };
 }
 
 /** Async, so servers in the test process (e.g. a JWKS endpoint the build fetches) keep answering. */

@@ -14,6 +14,11 @@ export interface RequestSpec {
   headers?: Record<string, string>;
 }
 
+/** The `cf.config` of an event: AWS's sample distribution and request id, with the event type. */
+function cfConfig(eventType: "viewer-request" | "origin-response") {
+  return { distributionDomainName: "d111111abcdef8.cloudfront.net", distributionId: "EDFDVBD6EXAMPLE", eventType, requestId: "4TyzHTaYWb1GX1qTfsHhEqV6HUDd_BzoBZnwfnvQc_1oF26ClkoUSEQ==" };
+}
+
 export function viewerRequest(spec: RequestSpec = {}): CloudFrontRequestEvent {
   const headers: CloudFrontHeaders = {
     host: [{ key: "Host", value: spec.host ?? "d111111abcdef8.cloudfront.net" }],
@@ -26,12 +31,7 @@ export function viewerRequest(spec: RequestSpec = {}): CloudFrontRequestEvent {
     Records: [
       {
         cf: {
-          config: {
-            distributionDomainName: "d111111abcdef8.cloudfront.net",
-            distributionId: "EDFDVBD6EXAMPLE",
-            eventType: "viewer-request",
-            requestId: "4TyzHTaYWb1GX1qTfsHhEqV6HUDd_BzoBZnwfnvQc_1oF26ClkoUSEQ==",
-          },
+          config: cfConfig("viewer-request"),
           request: {
             clientIp: "203.0.113.178",
             headers,
@@ -50,12 +50,7 @@ export function originResponse(headers: CloudFrontHeaders = {}, status = "200"):
     Records: [
       {
         cf: {
-          config: {
-            distributionDomainName: "d111111abcdef8.cloudfront.net",
-            distributionId: "EDFDVBD6EXAMPLE",
-            eventType: "origin-response",
-            requestId: "4TyzHTaYWb1GX1qTfsHhEqV6HUDd_BzoBZnwfnvQc_1oF26ClkoUSEQ==",
-          },
+          config: cfConfig("origin-response"),
           request: { clientIp: "203.0.113.178", headers: {}, method: "GET", querystring: "", uri: "/index.html" },
           response: { status, statusDescription: "OK", headers },
         },

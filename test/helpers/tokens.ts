@@ -68,49 +68,32 @@ export interface UserSpec {
   extra?: Record<string, unknown>;
 }
 
-export function idClaims(iss: Issuer, u: UserSpec = {}): Record<string, unknown> {
+/** What both tokens of a user carry: subject, groups, issuer, times and ids. */
+function commonClaims(iss: Issuer, u: UserSpec): Record<string, unknown> & { sub: string } {
   const iat = u.iat ?? Math.floor(Date.now() / 1000);
   const sub = u.sub ?? "11111111-2222-3333-4444-555555555555";
+  return { sub, ...(u.groups ? { "cognito:groups": u.groups } : {}), iss: iss.issuer, origin_jti: randomUUID(), event_id: randomUUID(), auth_time: iat, exp: iat + (u.ttl ?? 3600), iat, jti: randomUUID() };
+}
+
+/** An id token's claims, shaped like Cognito's. */
+export function idClaims(iss: Issuer, u: UserSpec = {}): Record<string, unknown> {
+  const common = commonClaims(iss, u);
   return {
-    sub,
-    ...(u.groups ? { "cognito:groups": u.groups } : {}),
+    ...common,
     email_verified: true,
-    iss: iss.issuer,
-    "cognito:username": u.username ?? sub,
+    "cognito:username": u.username ?? common.sub,
     ...(u.nonce ? { nonce: u.nonce } : {}),
-    origin_jti: randomUUID(),
     aud: iss.clientId,
-    event_id: randomUUID(),
     token_use: "id",
-    auth_time: iat,
-    exp: iat + (u.ttl ?? 3600),
-    iat,
-    jti: randomUUID(),
     email: u.email ?? "user@example.com",
     ...u.extra,
   };
 }
 
+/** An access token's claims, shaped like Cognito's. */
 export function accessClaims(iss: Issuer, u: UserSpec = {}): Record<string, unknown> {
-  const iat = u.iat ?? Math.floor(Date.now() / 1000);
-  const sub = u.sub ?? "11111111-2222-3333-4444-555555555555";
-  return {
-    sub,
-    ...(u.groups ? { "cognito:groups": u.groups } : {}),
-    iss: iss.issuer,
-    version: 2,
-    client_id: iss.clientId,
-    origin_jti: randomUUID(),
-    event_id: randomUUID(),
-    token_use: "access",
-    scope: "openid email profile",
-    auth_time: iat,
-    exp: iat + (u.ttl ?? 3600),
-    iat,
-    jti: randomUUID(),
-    username: u.username ?? sub,
-    ...u.extra,
-  };
+  const common = commonClaims(iss, u);
+  return { ...common, version: 2, client_id: iss.clientId, token_use: "access", scope: "openid email profile", username: u.username ?? common.sub, ...u.extra };
 }
 
 /** An id + access token pair for a user. */
@@ -121,21 +104,14 @@ export function tokensFor(iss: Issuer, u: UserSpec = {}): { idToken: string; acc
 /** The `nonceSigningSecret` of `testConfig` (it also keys the binding cookie, see test/helpers/session.ts). */
 export const TEST_NONCE_SECRET = "test-secret-test-secret-test-secret-123";
 
+/** The config keys of the issuer's pool and app client, its key embedded (no JWKS fetch): a raw config's start. */
+export function poolConfig(iss: Issuer): { region: string; userPoolId: string; clientId: string; domain: string; jwks: { keys: unknown[] } } {
+  return { region: iss.region, userPoolId: iss.userPoolId, clientId: iss.clientId, domain: "auth.example.com", jwks: { keys: [iss.key.jwk] } };
+}
+
 /** A resolved config for unit tests, keys embedded. */
 export function testConfig(iss: Issuer, raw: Record<string, unknown> = {}): ResolvedConfig {
-  const result = resolveConfig(
-    {
-      region: iss.region,
-      userPoolId: iss.userPoolId,
-      clientId: iss.clientId,
-      domain: "auth.example.com",
-      issuer: iss.issuer,
-      jwks: { keys: [iss.key.jwk] },
-      nonceSigningSecret: TEST_NONCE_SECRET,
-      ...raw,
-    },
-    {},
-  );
+  const result = resolveConfig({ ...poolConfig(iss), issuer: iss.issuer, nonceSigningSecret: TEST_NONCE_SECRET, ...raw }, {});
   if (!result.ok) throw new Error(result.errors.join("; "));
   return result.config;
 }

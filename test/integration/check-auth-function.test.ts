@@ -14,9 +14,9 @@ import type { CloudFrontFunction } from "../../scripts/cloudfront-function-runti
 import type { CffRequest, CffResponse } from "../../scripts/cloudfront-function-runtime/types";
 import { sealSession } from "../../shared/viewer/session-cookie";
 import type { SessionClaims } from "../../shared/viewer/session-cookie";
-import { buildWith } from "../helpers/build";
-import type { Built } from "../helpers/build";
-import { makeIssuer } from "../helpers/tokens";
+import { buildWith, builtFunction } from "../helpers/build";
+import type { Built, KvsData } from "../helpers/build";
+import { makeIssuer, poolConfig } from "../helpers/tokens";
 
 const iss = makeIssuer({ region: "us-east-1", userPoolId: "us-east-1_Fn1", clientId: "functionclient1234567890" });
 const HOST = "www.example.com";
@@ -27,15 +27,11 @@ let built: Built;
 let fn: CloudFrontFunction;
 let key: string;
 let code: string;
-let kvs: { data: { key: string; value: string }[] };
+let kvs: KvsData;
 
 beforeAll(async () => {
   built = await buildWith({
-    region: iss.region,
-    userPoolId: iss.userPoolId,
-    clientId: iss.clientId,
-    domain: "auth.example.com",
-    jwks: { keys: [iss.key.jwk] },
+    ...poolConfig(iss),
     hotPath: "cloudfront-function",
     publicPaths: ["/public/*", "/favicon.ico"],
     apiPaths: ["/api/*"],
@@ -43,9 +39,7 @@ beforeAll(async () => {
     forwardIdentity: true,
   });
   expect(built.status, built.stderr + built.stdout).toBe(0);
-  code = readFileSync(join(built.outdir, "check-auth-function", "index.js"), "utf8");
-  kvs = JSON.parse(readFileSync(join(built.outdir, "check-auth-function", "kvs.json"), "utf8"));
-  key = kvs.data.find((d) => d.key === "session-key")!.value;
+  ({ code, kvs, sessionKey: key } = builtFunction(built));
   fn = loadCloudFrontFunction(code, { kvs, now: () => NOW * 1000 });
 }, 120_000);
 afterAll(() => undefined);
@@ -97,11 +91,7 @@ describe("the built function", () => {
 
 describe("a config too large for the function", () => {
   const tooLarge = (hotPath: string) => ({
-    region: iss.region,
-    userPoolId: iss.userPoolId,
-    clientId: iss.clientId,
-    domain: "auth.example.com",
-    jwks: { keys: [iss.key.jwk] },
+    ...poolConfig(iss),
     hotPath,
     publicPaths: Array.from({ length: 400 }, (_, i) => `/public-${i}/*`),
   });

@@ -8,8 +8,6 @@
  * - the token cookies (Amplify's names, no prefix) count only with the `__Host-` binding cookie of their user;
  * - sites sharing `cookie.domain` name their cookies per app client and seal sign-ins for their own site.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildViewerRequestEvent } from "../../scripts/cloudfront-function-runtime/event";
 import { runUnderNjs } from "../../scripts/cloudfront-function-runtime/njs";
@@ -18,12 +16,13 @@ import type { CffRequest, CffResponse } from "../../scripts/cloudfront-function-
 import { markerName, sessionCookieName, signInCookieName } from "../../shared/viewer/cookie-names";
 import { idTokenHash, sealSession } from "../../shared/viewer/session-cookie";
 import type { SessionClaims } from "../../shared/viewer/session-cookie";
-import { buildWith } from "../helpers/build";
+import { buildWith, builtFunction } from "../helpers/build";
+import type { KvsData } from "../helpers/build";
 import { CookieJar } from "../helpers/cognito-stand-in";
 import { header, setCookies, viewerRequest } from "../helpers/events";
 import { HOST, hostedUi, makeSite, req, signIn } from "../helpers/site";
 import type { Site } from "../helpers/site";
-import { TEST_NONCE_SECRET, makeIssuer, tokensFor } from "../helpers/tokens";
+import { makeIssuer, poolConfig, TEST_NONCE_SECRET, tokensFor } from "../helpers/tokens";
 
 const NOW = Math.floor(Date.now() / 1000);
 const enc = (name: string) => name.replace(/_/g, "%5F");
@@ -44,6 +43,15 @@ describe("Lambda@Edge (built bundles)", () => {
     return jar;
   }
   const cookieOf = (jar: CookieJar, suffix: string) => [...jar.cookies].find(([n]) => n.endsWith(suffix))!;
+  /** `user` starts a sign-in at check-auth and gets through the Hosted UI: the browser's jar (holding the sign-in
+   *  cookie) and the callback URL parse-auth would be sent to, not yet followed. */
+  async function atCallback(user: typeof VICTIM): Promise<{ jar: CookieJar; callback: URL }> {
+    site.cognito.user = { ...user };
+    const jar = new CookieJar();
+    const first = await site.fn.check(req(jar, { uri: "/" }));
+    jar.apply(setCookies(first));
+    return { jar, callback: await hostedUi(header(first, "location")!) };
+  }
 
   beforeAll(async () => {
     site = await makeSite();
@@ -51,11 +59,7 @@ describe("Lambda@Edge (built bundles)", () => {
   afterAll(() => site?.cognito.stop());
 
   it("login CSRF: the attacker's own sign-in cookie planted as %5F%5FHost-edgeauth-signin.<state> does not finish his sign-in in the victim's browser", async () => {
-    site.cognito.user = { ...ATTACKER };
-    const attacker = new CookieJar();
-    const first = await site.fn.check(req(attacker, { uri: "/" }));
-    attacker.apply(setCookies(first));
-    const callback = await hostedUi(header(first, "location")!);
+    const { jar: attacker, callback } = await atCallback(ATTACKER);
     const state = callback.searchParams.get("state")!;
     const [name, { value }] = cookieOf(attacker, `signin.${state}`);
     expect(name).toBe(`__Host-edgeauth-signin.${state}`);
@@ -90,11 +94,7 @@ describe("Lambda@Edge (built bundles)", () => {
   });
 
   it("a sign-in cookie sent twice finishes no sign-in", async () => {
-    site.cognito.user = { ...VICTIM };
-    const jar = new CookieJar();
-    const first = await site.fn.check(req(jar, { uri: "/" }));
-    jar.apply(setCookies(first));
-    const callback = await hostedUi(header(first, "location")!);
+    const { jar, callback } = await atCallback(VICTIM);
     const [name, { value }] = cookieOf(jar, `signin.${callback.searchParams.get("state")}`);
     const res = await site.fn.parse(viewerRequest({ host: HOST, uri: callback.pathname, querystring: callback.search.slice(1), cookies: [`${name}=${value}; ${name}=${value}`] }));
     expect(res.status).toBe("400");
@@ -103,11 +103,7 @@ describe("Lambda@Edge (built bundles)", () => {
   });
 
   it("a sign-in with a repeated LastAuthUser finishes with the new one kept, not expired after it was written", async () => {
-    site.cognito.user = { ...VICTIM };
-    const jar = new CookieJar();
-    const first = await site.fn.check(req(jar, { uri: "/" }));
-    jar.apply(setCookies(first));
-    const callback = await hostedUi(header(first, "location")!);
+    const { jar, callback } = await atCallback(VICTIM);
     const lau = `CognitoIdentityServiceProvider.${site.cognito.opts.issuer.clientId}.LastAuthUser`;
     const done = await site.fn.parse(viewerRequest({ host: HOST, uri: callback.pathname, querystring: callback.search.slice(1), cookies: [`${lau}=a; ${lau}=b; ${jar.header()}`] }));
     expect(done.status).toBe("302");
@@ -157,25 +153,19 @@ describe("Lambda@Edge (built bundles)", () => {
 describe("the CloudFront Function (built, in the emulator and under njs)", () => {
   const iss = makeIssuer({ region: "us-east-1", userPoolId: "us-east-1_Toss1", clientId: "tossclient1234567890" });
   let code: string;
-  let kvs: { data: { key: string; value: string }[] };
+  let kvs: KvsData;
   let key: string;
   const claims = (o: Partial<SessionClaims> = {}): SessionClaims => ({ c: iss.clientId, s: "sub-victim", u: "victim", g: [], x: NOW + 600, h: "h".repeat(22), ...o });
 
   beforeAll(async () => {
     const built = await buildWith({
-      region: iss.region,
-      userPoolId: iss.userPoolId,
-      clientId: iss.clientId,
-      domain: "auth.example.com",
-      jwks: { keys: [iss.key.jwk] },
+      ...poolConfig(iss),
       hotPath: "cloudfront-function",
       nonceSigningSecret: TEST_NONCE_SECRET,
       forwardIdentity: true,
     });
     expect(built.status, built.stderr + built.stdout).toBe(0);
-    code = readFileSync(join(built.outdir, "check-auth-function", "index.js"), "utf8");
-    kvs = JSON.parse(readFileSync(join(built.outdir, "check-auth-function", "kvs.json"), "utf8"));
-    key = kvs.data.find((d) => d.key === "session-key")!.value;
+    ({ code, kvs, sessionKey: key } = builtFunction(built));
   }, 120_000);
 
   /** Runs the built function in the emulator and under njs; both answers must be the same. */
@@ -255,14 +245,13 @@ describe("two sites sharing one cookie.domain", () => {
   const b = names(B.clientId);
   let edge: Awaited<ReturnType<typeof buildWith>>;
   let fnCode: string;
-  let kvs: { data: { key: string; value: string }[] };
+  let kvs: KvsData;
   beforeAll(async () => {
     const [e, f] = await Promise.all([buildWith(config("lambda-edge")), buildWith(config("cloudfront-function"))]);
     expect(e.status, e.stderr + e.stdout).toBe(0);
     expect(f.status, f.stderr + f.stdout).toBe(0);
     edge = e;
-    fnCode = readFileSync(join(f.outdir, "check-auth-function", "index.js"), "utf8");
-    kvs = JSON.parse(readFileSync(join(f.outdir, "check-auth-function", "kvs.json"), "utf8"));
+    ({ code: fnCode, kvs } = builtFunction(f));
   }, 180_000);
 
   it("the build warns that cookie.domain shares the cookies with every host under it", () => {
@@ -320,7 +309,7 @@ describe("two sites sharing one cookie.domain", () => {
 describe("with cookie.domain, a repeated cookie of ours is expired with and without the Domain", () => {
   it("Lambda@Edge check-auth expires both copies of a repeated sign-in marker", async () => {
     const iss = makeIssuer({ region: "us-east-1", userPoolId: "us-east-1_Dom1", clientId: "domclient1" });
-    const built = await buildWith({ region: iss.region, userPoolId: iss.userPoolId, clientId: iss.clientId, domain: "auth.example.com", jwks: { keys: [iss.key.jwk] }, cookie: { domain: "example.com" } });
+    const built = await buildWith({ ...poolConfig(iss), cookie: { domain: "example.com" } });
     expect(built.status, built.stderr + built.stdout).toBe(0);
     const name = "edgeauth-domclient1-signedin";
     const res = await (built.load("check-auth").handler as (e: unknown) => Promise<Record<string, unknown>>)(

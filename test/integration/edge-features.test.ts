@@ -32,7 +32,17 @@ describe("features (spa mode, identity headers, API paths, IdP, error pages)", (
     });
   }, 120_000);
   afterAll(() => site?.cognito.stop());
-  afterEach(() => vi.restoreAllMocks());
+  afterEach(() => {
+    vi.restoreAllMocks();
+    site.cognito.user = { email: "user@example.com" };
+  });
+  /** Signs in, from `uri`, a user in `count` groups with long names: tokens too big for one cookie, or for any. */
+  async function signInWithGroups(count: number, username: string, uri: string) {
+    const groups = Array.from({ length: count }, (_, i) => `group-with-a-rather-long-name-${i}`);
+    site.cognito.user = { username, email: "many@example.com", groups };
+    const jar = new CookieJar();
+    return { jar, done: await signIn(site, jar, { uri }) };
+  }
 
   it.each([
     ["fetch() with Accept: application/json", { accept: "application/json" }],
@@ -69,21 +79,17 @@ describe("features (spa mode, identity headers, API paths, IdP, error pages)", (
 
   it("forwards the verified identity to the origin and drops what the client sent", async () => {
     site.cognito.user = { username: "jane.doe+test@example.com", email: "jane@example.com", groups: ["editors", "staff"] };
-    try {
-      const jar = new CookieJar();
-      await signIn(site, jar, { uri: "/" });
-      const res = await site.fn.check(req(jar, { uri: "/page", headers: { "x-auth-groups": "admins", "X-Auth-Anything": "spoof" } }));
-      expect(res.status).toBeUndefined();
-      const h = res.headers as Record<string, { value: string }[]>;
-      expect(h["x-auth-user"]?.[0]?.value).toBe("jane.doe+test@example.com");
-      expect(h["x-auth-email"]?.[0]?.value).toBe("jane@example.com");
-      expect(h["x-auth-groups"]?.[0]?.value).toBe("editors,staff");
-      const idCookie = [...jar.cookies].find(([n]) => n.endsWith(".idToken"))![1].value;
-      expect(h["x-auth-id-token"]?.[0]?.value).toBe(idCookie);
-      expect(h["x-auth-anything"]).toBeUndefined();
-    } finally {
-      site.cognito.user = { email: "user@example.com" };
-    }
+    const jar = new CookieJar();
+    await signIn(site, jar, { uri: "/" });
+    const res = await site.fn.check(req(jar, { uri: "/page", headers: { "x-auth-groups": "admins", "X-Auth-Anything": "spoof" } }));
+    expect(res.status).toBeUndefined();
+    const h = res.headers as Record<string, { value: string }[]>;
+    expect(h["x-auth-user"]?.[0]?.value).toBe("jane.doe+test@example.com");
+    expect(h["x-auth-email"]?.[0]?.value).toBe("jane@example.com");
+    expect(h["x-auth-groups"]?.[0]?.value).toBe("editors,staff");
+    const idCookie = [...jar.cookies].find(([n]) => n.endsWith(".idToken"))![1].value;
+    expect(h["x-auth-id-token"]?.[0]?.value).toBe(idCookie);
+    expect(h["x-auth-anything"]).toBeUndefined();
   });
 
   it("in spa mode, lets scripts read LastAuthUser and the id/access tokens but never the refresh token; no clockDrift", async () => {
@@ -96,35 +102,21 @@ describe("features (spa mode, identity headers, API paths, IdP, error pages)", (
   });
 
   it("keeps a user with a token too big for one cookie signed in, through chunked cookies", async () => {
-    const groups = Array.from({ length: 120 }, (_, i) => `group-with-a-rather-long-name-${i}`);
-    site.cognito.user = { username: "many-groups", email: "many@example.com", groups };
-    try {
-      const jar = new CookieJar();
-      const done = await signIn(site, jar, { uri: "/big" });
-      expect(done.status).toBe("302");
-      const names = [...jar.cookies.keys()];
-      expect(names.some((n) => /\.idToken\.1$/.test(n))).toBe(true);
-      for (const sc of setCookies(done)) expect(sc.split(";")[0]!.length).toBeLessThanOrEqual(4096);
-      const res = await site.fn.check(req(jar, { uri: "/big" }));
-      expect(res.status).toBeUndefined();
-      expect((res.headers as Record<string, { value: string }[]>)["x-auth-groups"]?.[0]?.value.split(",")).toHaveLength(120);
-    } finally {
-      site.cognito.user = { email: "user@example.com" };
-    }
+    const { jar, done } = await signInWithGroups(120, "many-groups", "/big");
+    expect(done.status).toBe("302");
+    const names = [...jar.cookies.keys()];
+    expect(names.some((n) => /\.idToken\.1$/.test(n))).toBe(true);
+    for (const sc of setCookies(done)) expect(sc.split(";")[0]!.length).toBeLessThanOrEqual(4096);
+    const res = await site.fn.check(req(jar, { uri: "/big" }));
+    expect(res.status).toBeUndefined();
+    expect((res.headers as Record<string, { value: string }[]>)["x-auth-groups"]?.[0]?.value.split(",")).toHaveLength(120);
   });
 
   it("ends a session too big for CloudFront's header limits on a clear page, not a loop or a 502", async () => {
-    const groups = Array.from({ length: 400 }, (_, i) => `group-with-a-rather-long-name-${i}`);
-    site.cognito.user = { username: "too-many-groups", email: "many@example.com", groups };
-    try {
-      const jar = new CookieJar();
-      const done = await signIn(site, jar, { uri: "/" });
-      expect(done.status).toBe("400");
-      expect(String(done.body)).toMatch(/does not fit/i);
-      expect(header(done, "location")).toBeUndefined();
-    } finally {
-      site.cognito.user = { email: "user@example.com" };
-    }
+    const { done } = await signInWithGroups(400, "too-many-groups", "/");
+    expect(done.status).toBe("400");
+    expect(String(done.body)).toMatch(/does not fit/i);
+    expect(header(done, "location")).toBeUndefined();
   });
 
   it("uses the site's own error page template, with the reason escaped", async () => {

@@ -26,7 +26,16 @@ describe("edge flow through the built bundles", () => {
   afterEach(() => {
     vi.useRealTimers();
     vi.restoreAllMocks();
+    site.cognito.user = { email: "user@example.com" };
   });
+  /** A session signed in a moment ago, with the clock (Date only) moved two hours on: its tokens have expired. */
+  async function expiredSession(): Promise<CookieJar> {
+    const jar = new CookieJar();
+    await signIn(site, jar, { uri: "/" });
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + 2 * 3600_000);
+    return jar;
+  }
 
   it("no bundle carries the config schema library (zod is build-time only)", () => {
     for (const { name } of FUNCTIONS) {
@@ -111,21 +120,14 @@ describe("edge flow through the built bundles", () => {
 
   it("lets an admin into /admin/", async () => {
     site.cognito.user = { email: "admin@example.com", sub: "aaaaaaaa-0000-0000-0000-000000000001", groups: ["admins"] };
-    try {
-      const jar = new CookieJar();
-      await signIn(site, jar, { uri: "/admin/" });
-      const res = await site.fn.check(req(jar, { uri: "/admin/" }));
-      expect(res.status).toBeUndefined();
-    } finally {
-      site.cognito.user = { email: "user@example.com" };
-    }
+    const jar = new CookieJar();
+    await signIn(site, jar, { uri: "/admin/" });
+    const res = await site.fn.check(req(jar, { uri: "/admin/" }));
+    expect(res.status).toBeUndefined();
   });
 
   it("refreshes an expired session silently and keeps the URL", async () => {
-    const jar = new CookieJar();
-    await signIn(site, jar, { uri: "/" });
-    vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(Date.now() + 2 * 3600_000);
+    const jar = await expiredSession();
     const expired = await site.fn.check(req(jar, { uri: "/reports/q3.html", querystring: "sort=desc" }));
     expect(expired.status).toBe("302");
     const loc = new URL(header(expired, "location")!);
@@ -161,10 +163,7 @@ describe("edge flow through the built bundles", () => {
   });
 
   it("stops with a page when a refresh did not stick (the browser kept the old, expired token)", async () => {
-    const jar = new CookieJar();
-    await signIn(site, jar, { uri: "/" });
-    vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(Date.now() + 2 * 3600_000);
+    const jar = await expiredSession();
     const loc = new URL(header(await site.fn.check(req(jar, { uri: "/r" })), "location")!);
     const refreshed = await site.fn.refresh(req(jar, { uri: loc.pathname, querystring: loc.search.slice(1) }));
     // Keep only the marker: the browser dropped the new token cookies.
@@ -175,10 +174,7 @@ describe("edge flow through the built bundles", () => {
   });
 
   it("keeps the method of a non-GET request that needs a refresh (307)", async () => {
-    const jar = new CookieJar();
-    await signIn(site, jar, { uri: "/" });
-    vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(Date.now() + 2 * 3600_000);
+    const jar = await expiredSession();
     const res = await site.fn.check(req(jar, { uri: "/form", method: "POST" }));
     expect(res.status).toBe("307");
   });

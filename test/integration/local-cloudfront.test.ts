@@ -6,7 +6,6 @@
  * http-headers merges the origin's CSP instead; with `lambda-edge` check-auth and http-headers run as before.
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDistribution, startLocalCloudFront } from "../../local/cloudfront";
 import type { LocalCloudFront, RequestLogEntry } from "../../local/cloudfront";
@@ -15,10 +14,10 @@ import { resolveConfig } from "../../shared/config/resolve";
 import type { ResolvedConfig } from "../../shared/config/types";
 import { idTokenHash, sealSession } from "../../shared/viewer/session-cookie";
 import type { SessionClaims } from "../../shared/viewer/session-cookie";
-import { buildWith } from "../helpers/build";
+import { buildWith, builtFunction } from "../helpers/build";
 import type { Built } from "../helpers/build";
 import { rawRequest } from "../helpers/http";
-import { makeIssuer } from "../helpers/tokens";
+import { makeIssuer, poolConfig } from "../helpers/tokens";
 import { E2E_FUNCTION_BUDGET_MS } from "../helpers/function-budget";
 
 const iss = makeIssuer({ region: "us-east-1", userPoolId: "us-east-1_Local1", clientId: "localclient1234567890" });
@@ -27,11 +26,7 @@ const SESSION = "__Host-edgeauth-session";
 const ORIGIN_HEADERS = { "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'self'", "x-frame-options": "SAMEORIGIN" };
 
 const raw = (extra: Record<string, unknown>) => ({
-  region: iss.region,
-  userPoolId: iss.userPoolId,
-  clientId: iss.clientId,
-  domain: "auth.example.com",
-  jwks: { keys: [iss.key.jwk] },
+  ...poolConfig(iss),
   publicPaths: ["/public/*"],
   apiPaths: ["/api/*"],
   rules: [{ path: "/admin/*", groups: ["admins"] }],
@@ -101,8 +96,7 @@ const POLICY = {
 
 /** A session cookie the way parse-auth seals it, under the key the build put into kvs.json, and its id token cookie. */
 function session(r: Running, claims: Partial<SessionClaims> = {}): Record<string, string> {
-  const kvs = JSON.parse(readFileSync(join(r.built.outdir, "check-auth-function", "kvs.json"), "utf8")) as { data: { key: string; value: string }[] };
-  const key = kvs.data.find((d) => d.key === "session-key")!.value;
+  const key = builtFunction(r.built).sessionKey;
   const idToken = "header.payload-of-jane.signature";
   const c: SessionClaims = { c: iss.clientId, s: "sub-1", u: "jane", e: "jane@example.com", g: ["users"], x: Math.floor(Date.now() / 1000) + 600, h: idTokenHash(idToken), ...claims };
   return { cookie: `${SESSION}=${sealSession(c, key)}; CognitoIdentityServiceProvider.${iss.clientId}.jane.idToken=${idToken}` };

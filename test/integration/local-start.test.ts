@@ -7,29 +7,16 @@ import { spawn, spawnSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
 import { createServer } from "node:net";
-import type { AddressInfo, Server } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, describe, expect, it } from "vitest";
 import { portIsFree } from "../../local/ports";
 import { repoRoot } from "../helpers/build";
+import { freePorts } from "../helpers/local-stack";
 
 const TIMEOUT = 120_000;
 const stateDirs: string[] = [];
 const started: ChildProcess[] = [];
-
-/** `n` ports that were free a moment ago (all held at once, so they differ). */
-async function freePorts(n: number): Promise<number[]> {
-  const servers: Server[] = [];
-  for (let i = 0; i < n; i++) {
-    const s = createServer();
-    await new Promise<void>((ok) => s.listen(0, "localhost", ok));
-    servers.push(s);
-  }
-  const ports = servers.map((s) => (s.address() as AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((ok) => s.close(ok))));
-  return ports;
-}
 
 /** Every process below `pid`, with its command line. */
 function descendants(pid: number): { pid: number; command: string }[] {

@@ -6,7 +6,7 @@
  * function's size with four policy rules on top of the bench's config.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,24 +18,20 @@ import { explain, loadPolicyConfig } from "../../scripts/policy";
 import { FOUR_POLICY_RULES, policySizeFigures } from "../../scripts/policy-size";
 import { DEFAULT_IP, POLICY_CASES, POLICY_RULES, caseClaims } from "../fixtures/policy-table";
 import type { PolicyCase } from "../fixtures/policy-table";
-import { buildWith, repoRoot } from "../helpers/build";
+import { buildWith, builtFunction, repoRoot } from "../helpers/build";
 import { CookieJar } from "../helpers/cognito-stand-in";
 import { makeSite, signIn } from "../helpers/site";
 import type { Site } from "../helpers/site";
-import type { Built } from "../helpers/build";
+import type { Built, KvsData } from "../helpers/build";
 import { viewerRequest } from "../helpers/events";
 import { sessionCookieHeader } from "../helpers/session";
-import { TEST_NONCE_SECRET, idClaims, makeIssuer, sign, accessClaims } from "../helpers/tokens";
+import { TEST_NONCE_SECRET, accessClaims, idClaims, makeIssuer, poolConfig, sign } from "../helpers/tokens";
 
 const iss = makeIssuer({ region: "us-east-1", userPoolId: "us-east-1_Policy1", clientId: "policyclient1234567890" });
 const NOW = Math.floor(Date.now() / 1000);
 const HOST = "www.example.com";
 const RAW = {
-  region: iss.region,
-  userPoolId: iss.userPoolId,
-  clientId: iss.clientId,
-  domain: "auth.example.com",
-  jwks: { keys: [iss.key.jwk] },
+  ...poolConfig(iss),
   publicPaths: ["/public/*"],
   apiPaths: ["/api/*"],
   rules: POLICY_RULES,
@@ -48,7 +44,7 @@ let fnSite: Site;
 let fnBuilt: Built;
 let fn: CloudFrontFunction;
 let fnCode: string;
-let kvs: { data: { key: string; value: string }[] };
+let kvs: KvsData;
 
 beforeAll(async () => {
   // The function's site signs users in through its built parse-auth against a Cognito stand-in (site.ts).
@@ -56,8 +52,7 @@ beforeAll(async () => {
   [edge, fnSite] = await Promise.all([buildWith(RAW), makeSite({ extra: { ...policy, hotPath: "cloudfront-function", forwardIdentity: true } })]);
   expect(edge.status, edge.stderr + edge.stdout).toBe(0);
   fnBuilt = fnSite.built;
-  fnCode = readFileSync(join(fnBuilt.outdir, "check-auth-function", "index.js"), "utf8");
-  kvs = JSON.parse(readFileSync(join(fnBuilt.outdir, "check-auth-function", "kvs.json"), "utf8"));
+  ({ code: fnCode, kvs } = builtFunction(fnBuilt));
   // The session key lives in the KeyValueStore only, never in the code the rules are baked into.
   expect(fnCode).not.toContain(kvs.data.find((d) => d.key === "session-key")!.value);
   fn = loadCloudFrontFunction(fnCode, { kvs, now: () => NOW * 1000 });

@@ -2,13 +2,11 @@
  * One deployment, two sites, through the BUILT bundles: each host is its own site with its own app client; a
  * session of one is never a session of the other, in either hot path; a host no site names gets 421.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildViewerRequestEvent } from "../../scripts/cloudfront-function-runtime/event";
 import { loadCloudFrontFunction } from "../../scripts/cloudfront-function-runtime/runtime";
 import { sealSession } from "../../shared/viewer/session-cookie";
-import { buildWith } from "../helpers/build";
+import { buildWith, builtFunction } from "../helpers/build";
 import type { Built } from "../helpers/build";
 import { header, viewerRequest } from "../helpers/events";
 import { sessionCookieHeader } from "../helpers/session";
@@ -79,8 +77,7 @@ describe("check-auth (Lambda@Edge) picks the site by Host", () => {
 
 describe("the CloudFront Function picks the site by Host", () => {
   const fnFor = () => {
-    const code = readFileSync(join(built.outdir, "check-auth-function", "index.js"), "utf8");
-    const kvs = JSON.parse(readFileSync(join(built.outdir, "check-auth-function", "kvs.json"), "utf8")) as { data: { key: string; value: string }[] };
+    const { code, kvs } = builtFunction(built);
     return { fn: loadCloudFrontFunction(code, { kvs }), key: kvs.data[0]!.value };
   };
   const event = (host: string, cookie: string) =>

@@ -3,6 +3,7 @@ import { resolveConfig } from "../../../shared/config/resolve";
 import { DEFAULT_PATHS, DEFAULT_SECURITY_HEADERS } from "../../../shared/config/types";
 import type { ConfigResult } from "../../../shared/config/resolve";
 import type { ResolvedConfig } from "../../../shared/config/types";
+import { cases } from "../../helpers/cases";
 
 const BASE = {
   region: "eu-west-1",
@@ -137,7 +138,7 @@ describe("resolveConfig: wrong types and values", () => {
 });
 
 describe("resolveConfig: domain forms", () => {
-  it.each<[string, string]>([
+  cases("%s → %s", (domain: string) => ok({ domain }).domain, [
     ["auth.example.com", "https://auth.example.com"],
     ["Auth.Example.COM", "https://auth.example.com"],
     ["my-pool.auth.eu-west-1.amazoncognito.com", "https://my-pool.auth.eu-west-1.amazoncognito.com"],
@@ -147,9 +148,7 @@ describe("resolveConfig: domain forms", () => {
     ["http://localhost:9229", "http://localhost:9229"],
     ["http://127.0.0.1:9229", "http://127.0.0.1:9229"],
     ["http://localhost", "http://localhost"],
-  ])("%s → %s", (domain, expected) => {
-    expect(ok({ domain }).domain).toBe(expected);
-  });
+  ]);
 
   it.each([
     "http://auth.example.com",

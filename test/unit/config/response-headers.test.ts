@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { resolveConfig } from "../../../shared/config/resolve";
 import { canonicalHeaderName, policyHeaders } from "../../../shared/config/response-headers";
 import { DEFAULT_SECURITY_HEADERS } from "../../../shared/config/types";
+import { cases } from "../../helpers/cases";
 
 const BASE = { region: "eu-west-1", userPoolId: "eu-west-1_AbCdEf123", clientId: "abcdef1234567890", domain: "auth.example.com" } as const;
 
@@ -70,13 +71,11 @@ describe("policyHeaders", () => {
     expect(!r.ok && r.problems.map((p) => p.field)).toEqual([`headers.${name}`]);
   });
 
-  it.each([
+  cases("canonicalHeaderName(%s) = %s", canonicalHeaderName, [
     ["x-frame-options", "X-Frame-Options"],
     ["content-security-policy", "Content-Security-Policy"],
     ["x-auth-USER", "X-Auth-User"],
-  ])("canonicalHeaderName(%s) = %s", (name, expected) => {
-    expect(canonicalHeaderName(name)).toBe(expected);
-  });
+  ]);
 });
 
 describe("resolveConfig: headers a response headers policy cannot send", () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { aliasCovers, missingDeployKeys, missingEndpoints, resolveAuthConfig, resolveDeployConfig } from "../../../shared/config/resolve";
 import { absolutePaths, resolveForDeploy, withPoolPlaceholders } from "../../../shared/config/load";
 import type { ResolveExtra } from "../../../shared/config/resolve";
+import { cases } from "../../helpers/cases";
 
 const JWKS = { keys: [{ kty: "RSA", kid: "k", n: "AQAB", e: "AQAB" }] };
 const COGNITO = { region: "eu-west-1", userPoolId: "eu-west-1_AbC123", domain: "auth.example.com", jwks: JWKS };
@@ -70,7 +71,7 @@ describe("sites, deployed", () => {
     return r.config;
   };
 
-  it.each<[string, string, boolean]>([
+  cases("alias %s covers %s: %s", aliasCovers, [
     ["a.example.com", "a.example.com", true],
     ["A.Example.com", "a.example.com", true],
     ["*.a.example.com", "x.a.example.com", true],
@@ -80,7 +81,7 @@ describe("sites, deployed", () => {
     ["*.a.example.com", "xa.example.com", false],
     ["*.example.com", "*.a.example.com", false],
     ["b.example.com", "a.example.com", false],
-  ])("alias %s covers %s: %s", (alias, host, covers) => expect(aliasCovers(alias, host)).toBe(covers));
+  ]);
 
   it("every site's host names are the aliases when deploy.aliases is left out, and a deploy then needs the certificate", () => {
     const d = deployOf({ ...COGNITO, sites });

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { configJsonSchema } from "../../../shared/config/json-schema";
 import { OUTPUT_FILE, cell, configReferenceMarkdown, configurationDocText, typeOf } from "../../../scripts/config-reference";
+import { cases } from "../../helpers/cases";
 
 /** Every key path of a JSON Schema as the reference names it (`a.b`, `a[].b`). */
 function keyPaths(node: Record<string, unknown>, prefix = ""): string[] {
@@ -41,14 +42,12 @@ describe("docs/configuration.md", () => {
 });
 
 describe("table cells", () => {
-  it.each([
+  cases("%j → %j", cell, [
     ["Default: https://cognito-idp.<region>.amazonaws.com", "Default: https://cognito-idp.&lt;region&gt;.amazonaws.com"],
     ["a | b and `x | y`", "a \\| b and `x \\| y`"],
     ['["/public/*"]. `*` matches anything', '["/public/\\*"]. `*` matches anything'],
     ["two\nlines", "two lines"],
-  ])("%j → %j", (input, expected) => {
-    expect(cell(input)).toBe(expected);
-  });
+  ]);
 
   it.each([
     [{ type: "integer", minimum: 0, maximum: 300 }, "integer, 0–300"],

@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { anchorsOf, checkLinks, linksOf, slug, unnamedFolders } from "./doc-links";
 import type { DocFiles } from "./doc-links";
+import { cases } from "../../helpers/cases";
 
 const root = resolve(__dirname, "../../..");
 const disk: DocFiles = {
@@ -30,7 +31,7 @@ const fixture = (files: Record<string, string>): DocFiles => ({
 });
 
 describe("GitHub heading slugs", () => {
-  it.each([
+  cases("%s → #%s", slug, [
     ["Two hot paths: Lambda@Edge, or a CloudFront Function", "two-hot-paths-lambdaedge-or-a-cloudfront-function"],
     ["API and background requests: 401, not a redirect", "api-and-background-requests-401-not-a-redirect"],
     ["Logs: `npm run logs`", "logs-npm-run-logs"],
@@ -38,9 +39,7 @@ describe("GitHub heading slugs", () => {
     ["The session cookie (`hotPath: \"cloudfront-function\"`)", "the-session-cookie-hotpath-cloudfront-function"],
     ["1. Install and configure", "1-install-and-configure"],
     ["Deploy to AWS", "deploy-to-aws"],
-  ])("%s → #%s", (heading, expected) => {
-    expect(slug(heading)).toBe(expected);
-  });
+  ]);
 
   it("numbers repeated headings, ignores headings in code blocks and takes <a id> anchors", () => {
     const text = "# A\n## Notes\n```sh\n# not a heading\n```\n## Notes\n- <a id=\"old-name\"></a>[x](y.md)\n";

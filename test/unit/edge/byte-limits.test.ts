@@ -6,7 +6,9 @@
 import { describe, expect, it } from "vitest";
 import { encodeCookieName } from "../../../shared/edge/cookie-codec";
 import { responseSize } from "../../../shared/edge/lambda-edge";
-import { CHUNK_SIZE, cookieWriter, openSessionStore, sessionCookie, splitEncoded } from "../../../shared/edge/session-store";
+import { openSessionStore } from "../../../shared/edge/session-store";
+import { CHUNK_SIZE, cookieWriter, splitEncoded } from "../../../shared/edge/chunked-cookies";
+import { sessionCookie } from "../../../shared/edge/session-cookie-writer";
 import { MAX_IDENTITY_VALUE, encodeIdentityValue, groupsHeader } from "../../../shared/viewer/identity-headers";
 import { MAX_SESSION_VALUE, openSession, sealSession, sealedLength } from "../../../shared/viewer/session-cookie";
 import type { SessionClaims } from "../../../shared/viewer/session-cookie";

@@ -1,18 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SECURITY_HEADERS } from "../../../shared/config/types";
 import { mergeCsp, securityHeaders } from "../../../shared/edge/security-headers";
+import { cases } from "../../helpers/cases";
 
 describe("mergeCsp", () => {
-  it.each([
+  cases("origin %j + ours %j → %j", mergeCsp, [
     ["default-src 'self'", "frame-ancestors 'none'", "default-src 'self'; frame-ancestors 'none'"],
     ["default-src 'self';", "frame-ancestors 'none'", "default-src 'self'; frame-ancestors 'none'"],
     ["frame-ancestors https://a.example; script-src 'self'", "frame-ancestors 'none'", "frame-ancestors https://a.example; script-src 'self'"],
     ["FRAME-ANCESTORS 'self'", "frame-ancestors 'none'", "FRAME-ANCESTORS 'self'"],
     ["script-src 'self'", "frame-ancestors 'none'; upgrade-insecure-requests", "script-src 'self'; frame-ancestors 'none'; upgrade-insecure-requests"],
     ["", "frame-ancestors 'none'", "frame-ancestors 'none'"],
-  ])("origin %j + ours %j → %j", (origin, ours, expected) => {
-    expect(mergeCsp(origin, ours)).toBe(expected);
-  });
+  ]);
 });
 
 describe("securityHeaders", () => {

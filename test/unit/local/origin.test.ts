@@ -10,6 +10,7 @@ import { request } from "node:http";
 import { canonicalHostRedirect, resultProblems, startLocalCloudFront, toCloudFrontHeaders } from "../../../local/cloudfront";
 import { WHOAMI_PATH, contentType, createOrigin } from "../../../local/origin";
 import type { LocalStackAbout } from "../../../local/origin";
+import { cases } from "../../helpers/cases";
 
 const site = resolve(__dirname, "..", "..", "..", "site");
 const origin = createOrigin(site);
@@ -112,7 +113,7 @@ describe("local CloudFront", () => {
     expect(resultProblems(result, generated)).toEqual(problems);
   });
 
-  it.each<[string | undefined, string, string | undefined]>([
+  cases("Host %s, %s → %s", (host: string | undefined, url: string) => canonicalHostRedirect(host, url, "http://localhost:3000"), [
     ["127.0.0.1:3000", "/", "http://localhost:3000/"],
     ["127.0.0.1:3000", "/deep/p%C3%A4th/?q=%C3%BC&x=1", "http://localhost:3000/deep/p%C3%A4th/?q=%C3%BC&x=1"],
     ["[::1]:3000", "/parseauth?code=c&state=s", "http://localhost:3000/parseauth?code=c&state=s"],
@@ -124,11 +125,9 @@ describe("local CloudFront", () => {
     ["127.0.0.1", "/", undefined],
     ["example.com:3000", "/", undefined],
     [undefined, "/", undefined],
-  ])("Host %s, %s → %s", (host, url, expected) => {
-    expect(canonicalHostRedirect(host, url, "http://localhost:3000")).toBe(expected);
-  });
+  ]);
 
-  it.each<[string | undefined, string, string | undefined]>([
+  cases("with two sites (canonical site-a.localhost): Host %s, %s → %s", (host: string | undefined, url: string) => canonicalHostRedirect(host, url, "http://site-a.localhost:3000"), [
     ["localhost:3000", "/admin/?x=1", "http://site-a.localhost:3000/admin/?x=1"],
     ["LocalHost:3000", "/", "http://site-a.localhost:3000/"],
     ["127.0.0.1:3000", "/parseauth?code=c", "http://site-a.localhost:3000/parseauth?code=c"],
@@ -138,9 +137,7 @@ describe("local CloudFront", () => {
     ["site-b.localhost:3000", "/", undefined],
     ["other.localhost:3000", "/", undefined],
     ["localhost:3001", "/", undefined],
-  ])("with two sites (canonical site-a.localhost): Host %s, %s → %s", (host, url, expected) => {
-    expect(canonicalHostRedirect(host, url, "http://site-a.localhost:3000")).toBe(expected);
-  });
+  ]);
 
   it("redirects 127.0.0.1 to localhost before any function runs (even while still starting)", async () => {
     const cf = await startLocalCloudFront({ port: 0, origin: async () => ({ status: 200, headers: {}, body: Buffer.from("origin") }), log: () => {} });

@@ -1,6 +1,6 @@
 /**
- * `npm start`'s environment: `EDGE_AUTH_HOT_PATH`, `EDGE_AUTH_SITES` and `EDGE_AUTH_PROVIDER` are validated like
- * `EDGE_AUTH_MODE` (and the combinations the stack cannot serve are refused), the generated local config carries
+ * `npm start`'s environment: `EDGE_AUTH_MODE`, `EDGE_AUTH_HOT_PATH`, `EDGE_AUTH_SITES` and `EDGE_AUTH_PROVIDER` are
+ * validated alike (and the combinations the stack cannot serve are refused), the generated local config carries
  * them through the config pipeline, and the banner says where everything is.
  */
 import { describe, expect, it } from "vitest";
@@ -10,7 +10,8 @@ import { SITE_HOSTS, localConfig } from "../../../local/local-config";
 import type { LocalConfigInput } from "../../../local/local-config";
 import { DEMO_USERS } from "../../../local/seed";
 import type { AnyLocalStack } from "../../../local/stack";
-import { banner, formatEntry, hotPathFromEnv, optionsFromEnv, providerFromEnv, sitesFromEnv, startFailure } from "../../../local/start";
+import { banner, formatEntry, hotPathFromEnv, modeFromEnv, optionsFromEnv, providerFromEnv, sitesFromEnv, startFailure } from "../../../local/start";
+import { cases } from "../../helpers/cases";
 
 /** What `npm start` prints for an error thrown while reading the environment. */
 const failure = (f: () => unknown) => {
@@ -22,48 +23,25 @@ const failure = (f: () => unknown) => {
   return "no error";
 };
 
-describe("EDGE_AUTH_HOT_PATH", () => {
-  it.each([
-    [undefined, "lambda-edge"],
-    ["", "lambda-edge"],
-    ["lambda-edge", "lambda-edge"],
-    ["cloudfront-function", "cloudfront-function"],
-  ] as const)("%s is %s", (value, hotPath) => {
-    expect(hotPathFromEnv(value)).toBe(hotPath);
-  });
+/** Each variable: the values it accepts (and what they mean), the values it refuses, and the refusal's words. */
+const VARIABLES: [string, (value: string | undefined) => unknown, [string | undefined, unknown][], string[], string][] = [
+  ["EDGE_AUTH_MODE", modeFromEnv, [[undefined, "static"], ["", "static"], ["static", "static"], ["spa", "spa"]], ["SPA", "token", " spa"], "is not a mode (static or spa)"],
+  [
+    "EDGE_AUTH_HOT_PATH",
+    hotPathFromEnv,
+    [[undefined, "lambda-edge"], ["", "lambda-edge"], ["lambda-edge", "lambda-edge"], ["cloudfront-function", "cloudfront-function"]],
+    ["cloudfront", "CloudFront-Function", " lambda-edge", "function"],
+    "is not a hot path (lambda-edge or cloudfront-function)",
+  ],
+  ["EDGE_AUTH_SITES", sitesFromEnv, [[undefined, 1], ["", 1], ["1", 1], ["2", 2]], ["0", "3", "two", " 2", "2.0", "-1"], "is not a number of sites (1 or 2)"],
+  ["EDGE_AUTH_PROVIDER", providerFromEnv, [[undefined, "cognito"], ["", "cognito"], ["cognito", "cognito"], ["oidc", "oidc"]], ["OIDC", "okta", "cognito-local", " oidc"], "is not a provider (cognito or oidc)"],
+];
 
-  it.each(["cloudfront", "CloudFront-Function", " lambda-edge", "function"])("%s is refused, naming the variable and the choices", (value) => {
-    expect(failure(() => hotPathFromEnv(value))).toBe(`npm start failed: EDGE_AUTH_HOT_PATH=${value} is not a hot path (lambda-edge or cloudfront-function)`);
-  });
-});
+describe.each(VARIABLES)("%s", (name, read, accepted, refused, why) => {
+  cases("%s is %s", read, accepted);
 
-describe("EDGE_AUTH_SITES", () => {
-  it.each([
-    [undefined, 1],
-    ["", 1],
-    ["1", 1],
-    ["2", 2],
-  ] as const)("%s is %s", (value, sites) => {
-    expect(sitesFromEnv(value)).toBe(sites);
-  });
-
-  it.each(["0", "3", "two", " 2", "2.0", "-1"])("%s is refused, naming the variable and the choices", (value) => {
-    expect(failure(() => sitesFromEnv(value))).toBe(`npm start failed: EDGE_AUTH_SITES=${value} is not a number of sites (1 or 2)`);
-  });
-});
-
-describe("EDGE_AUTH_PROVIDER", () => {
-  it.each([
-    [undefined, "cognito"],
-    ["", "cognito"],
-    ["cognito", "cognito"],
-    ["oidc", "oidc"],
-  ] as const)("%s is %s", (value, provider) => {
-    expect(providerFromEnv(value)).toBe(provider);
-  });
-
-  it.each(["OIDC", "okta", "cognito-local", " oidc"])("%s is refused, naming the variable and the choices", (value) => {
-    expect(failure(() => providerFromEnv(value))).toBe(`npm start failed: EDGE_AUTH_PROVIDER=${value} is not a provider (cognito or oidc)`);
+  it.each(refused)("%s is refused, naming the variable and the choices", (value) => {
+    expect(failure(() => read(value))).toBe(`npm start failed: ${name}=${value} ${why}`);
   });
 });
 

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EdgeLogsError, defaultLogsClients, followEdgeLogs, logGroupName, readEdgeLogs, reasonMatcher } from "../../../scripts/operate/edge-logs";
 import type { EdgeLogEvent } from "../../../scripts/operate/edge-logs";
 import { edgeFunctionNames } from "../../../scripts/operate/function-names";
+import { cases } from "../../helpers/cases";
 
 const T0 = Date.UTC(2030, 0, 1, 12, 0, 0);
 const fns = edgeFunctionNames({ service: "edge-auth", stage: "prod" });
@@ -161,7 +162,7 @@ describe("followEdgeLogs", () => {
 });
 
 describe("reasonMatcher", () => {
-  it.each([
+  cases("%s on %s: %s", (glob: string, reason: string) => reasonMatcher(glob)(reason), [
     ["rejected:*", "rejected:signature", true],
     ["rejected:*", "rejected:", true],
     ["rejected:*", "refresh-refused:code-refused", false],
@@ -172,7 +173,5 @@ describe("reasonMatcher", () => {
     ["a*b*c", "abc", true],
     ["a*b*c", "acb", false],
     ["ab*ba", "aba", false],
-  ])("%s on %s: %s", (glob, reason, expected) => {
-    expect(reasonMatcher(glob)(reason)).toBe(expected);
-  });
+  ]);
 });

@@ -13,6 +13,7 @@ import {
 import { loadCloudFrontFunction } from "../../../scripts/cloudfront-function-runtime/runtime";
 import type { CffValue } from "../../../scripts/cloudfront-function-runtime/types";
 import { ADD_HEADER } from "../../fixtures/cloudfront-functions";
+import { cases } from "../../helpers/cases";
 
 describe("buildViewerRequestEvent", () => {
   // The request of AWS's "Example event object", built from the HTTP request it stands for.
@@ -156,15 +157,13 @@ describe("serializeQuerystring", () => {
 });
 
 describe("capitalizeHeaderName", () => {
-  it.each([
+  cases("%s → %s", capitalizeHeaderName, [
     ["example-header-name", "Example-Header-Name"],
     ["host", "Host"],
     ["x-amz-date", "X-Amz-Date"],
     ["www-authenticate", "Www-Authenticate"],
     ["content-md5", "Content-Md5"],
-  ])("%s → %s", (name, expected) => {
-    expect(capitalizeHeaderName(name)).toBe(expected);
-  });
+  ]);
 });
 
 describe("toOriginRequest", () => {

@@ -4,6 +4,7 @@ import { loadCloudFrontFunction } from "../../../scripts/cloudfront-function-run
 import type { LoadOptions } from "../../../scripts/cloudfront-function-runtime/runtime";
 import { LOG_LIMIT_BYTES } from "../../../scripts/cloudfront-function-runtime/sandbox";
 import { KVS_DATA, viewerRequest } from "../../fixtures/cloudfront-functions";
+import { cases } from "../../helpers/cases";
 
 const NOW = Date.UTC(2024, 0, 2, 3, 4, 5, 678);
 
@@ -20,7 +21,7 @@ async function probe(expr: string, opts: LoadOptions = {}, prefix = ""): Promise
 }
 
 describe("the sandbox holds only what runtime 2.0 documents", () => {
-  it.each([
+  cases("%s is %s", (expr: string) => probe(expr), [
     // Restricted features: no timers, network, process, file system or environment.
     ["typeof setTimeout", "undefined"],
     ["typeof setInterval", "undefined"],
@@ -76,20 +77,16 @@ describe("the sandbox holds only what runtime 2.0 documents", () => {
     ["[Object.getPrototypeOf(function () {}).constructor][0]('return 1')", "threw EvalError"],
     // Strict mode, which the runtime always uses.
     ["(function () { return this; })()", "undefined"],
-  ])("%s is %s", async (expr, expected) => {
-    expect(await probe(expr)).toBe(expected);
-  });
+  ]);
 
-  it.each([
+  cases("Date is frozen at the run's start: %s is %s", (expr: string) => probe(expr), [
     ["Date.now()", String(NOW)],
     ["new Date().getTime()", String(NOW)],
     ["new Date(0).getTime()", "0"],
     ["Date() === new Date(" + NOW + ").toString()", "true"],
     ["new Date() instanceof Date", "true"],
     ["(function () { var a = Date.now(); for (var i = 0; i < 1e6; i++) {} return Date.now() - a; })()", "0"],
-  ])("Date is frozen at the run's start: %s is %s", async (expr, expected) => {
-    expect(await probe(expr)).toBe(expected);
-  });
+  ]);
 
   it("gives each run a fresh context: top-level state does not carry over", async () => {
     const fn = loadCloudFrontFunction("var runs = 0;\nfunction handler(event) {\n  runs++;\n  return { statusCode: 200, statusDescription: String(runs) };\n}");
@@ -115,7 +112,7 @@ describe("require('crypto') offers hashes and HMAC only", () => {
     },
   );
 
-  it.each([
+  cases("%s is %s", (expr: string) => probe(expr), [
     ["Object.keys(require('crypto')).sort().join()", "createHash,createHmac"],
     ["require('crypto').createHash('sha512')", "threw TypeError"],
     ["require('crypto').createHash('sha256').update('a').digest('latin1')", "threw TypeError"],
@@ -126,9 +123,7 @@ describe("require('crypto') offers hashes and HMAC only", () => {
     ["typeof require('crypto').createSign", "undefined"],
     ["require('querystring').stringify({ a: ['1', '2'], b: 'x y' })", "a=1&a=2&b=x%20y"],
     ["JSON.stringify(require('querystring').parse('a=1&a=2&b=x%20y'))", '{"a":["1","2"],"b":"x y"}'],
-  ])("%s is %s", async (expr, expected) => {
-    expect(await probe(expr)).toBe(expected);
-  });
+  ]);
 });
 
 describe("the cloudfront module", () => {

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SITE_CACHE_POLICY, SITE_CACHE_POLICY_ID, slsValues } from "../../../scripts/sls-values";
+import { slsValues } from "../../../scripts/sls-values";
+import { SITE_CACHE_POLICY, SITE_CACHE_POLICY_ID } from "../../../scripts/sls-values-edge";
 
 const root = resolve(__dirname, "../../..");
 const EXISTING = { region: "eu-west-1", userPoolId: "eu-west-1_Abc123", clientId: "abc123", domain: "auth.example.com", jwks: { keys: [] } };

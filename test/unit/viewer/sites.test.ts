@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { hostMatches, hostnameOf, siteFor } from "../../../shared/viewer/sites";
+import { cases } from "../../helpers/cases";
 
 describe("hostnameOf", () => {
   it.each([
@@ -11,7 +12,7 @@ describe("hostnameOf", () => {
 });
 
 describe("hostMatches: exact, or one label of wildcard", () => {
-  it.each<[string, string, boolean]>([
+  cases("%s ~ %s: %s", hostMatches, [
     ["a.example.com", "a.example.com", true],
     ["a.example.com", "b.example.com", false],
     ["*.example.com", "a.example.com", true],
@@ -20,7 +21,7 @@ describe("hostMatches: exact, or one label of wildcard", () => {
     ["*.example.com", "evilexample.com", false],
     ["*.example.com", "a.example.com.evil.net", false],
     ["*", "anything.example", true],
-  ])("%s ~ %s: %s", (p, h, m) => expect(hostMatches(p, h)).toBe(m));
+  ]);
 });
 
 describe("siteFor", () => {
