@@ -12,6 +12,7 @@ import { EdgeAuth, EdgeAuthUserPool } from "../../cdk";
 import type { AuthConfigInput, PoolIds } from "../../cdk";
 import { DEFAULT_PATHS } from "../../shared/config/types";
 import type { Deployment, Template } from "./aws-rules";
+import { withOslsLockSync } from "./osls-lock";
 
 const root = resolve(__dirname, "../..");
 
@@ -41,7 +42,7 @@ export function serverlessDeployment(name: string, config: Record<string, unknow
   const env: NodeJS.ProcessEnv = { ...process.env, AUTH_CONFIG: configPath, AUTH_OUTDIR: out, EDGE_AUTH_PACKAGE_DIR: pkg };
   for (const k of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"]) delete env[k];
   env.AWS_CONFIG_FILE = env.AWS_SHARED_CREDENTIALS_FILE = join(work, "no-such-file");
-  const res = spawnSync("npm", ["run", "--silent", "package"], { cwd: root, env, encoding: "utf8", timeout: 120_000 });
+  const res = withOslsLockSync(() => spawnSync("npm", ["run", "--silent", "package"], { cwd: root, env, encoding: "utf8", timeout: 120_000 }));
   if (res.status !== 0) throw new Error(`npm run package (${name}) failed (${res.status}):\n${res.stdout}\n${res.stderr}`);
   const read = (stack: string) => JSON.parse(readFileSync(join(pkg, stack, "cloudformation-template-update-stack.json"), "utf8")) as Template;
   const stacks = [{ name: "edge", region: "us-east-1", template: read("edge") }];

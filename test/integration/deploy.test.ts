@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, wri
 import { join, resolve } from "node:path";
 import { inflateRawSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
+import { withOslsLockSync } from "../helpers/osls-lock";
 
 const root = resolve(__dirname, "../..");
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
@@ -131,7 +132,7 @@ function runPackage(c: Case) {
   // No credentials: packaging must not need AWS.
   for (const k of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"]) delete env[k];
   env.AWS_CONFIG_FILE = env.AWS_SHARED_CREDENTIALS_FILE = join(work, "no-such-file");
-  const res = spawnSync("npm", ["run", "--silent", "package"], { cwd: root, env, encoding: "utf8", timeout: 120_000 });
+  const res = withOslsLockSync(() => spawnSync("npm", ["run", "--silent", "package"], { cwd: root, env, encoding: "utf8", timeout: 120_000 }));
   if (res.status !== 0) throw new Error(`npm run package failed (${res.status}):\n${res.stdout}\n${res.stderr}`);
   const read = (stack: string) => JSON.parse(readFileSync(join(pkg, stack, "cloudformation-template-update-stack.json"), "utf8")) as Template;
   templates[c] = { edge: read("edge"), ...(existsSync(join(pkg, "pool")) ? { pool: read("pool") } : {}), output: `${res.stdout}\n${res.stderr}` };

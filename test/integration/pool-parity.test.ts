@@ -16,6 +16,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { EdgeAuthUserPool } from "../../cdk";
 import { deploySchema } from "../../shared/config/schema";
 import { sls } from "../../scripts/sls";
+import { withOslsLock } from "../helpers/osls-lock";
 
 const root = resolve(__dirname, "../..");
 const work = join(root, ".build", "test-pool-parity");
@@ -104,7 +105,7 @@ beforeAll(async () => {
     mkdirSync(dir, { recursive: true });
     const configPath = join(dir, "auth.config.json");
     writeFileSync(configPath, JSON.stringify(config(MATRIX[name]!)));
-    await sls("pool", ["package", "--package", join(dir, "pkg")], { configPath, outdir: join(dir, "dist"), siteHosts: ["d111111abcdef8.cloudfront.net"] }, { quiet: true });
+    await withOslsLock(() => sls("pool", ["package", "--package", join(dir, "pkg")], { configPath, outdir: join(dir, "dist"), siteHosts: ["d111111abcdef8.cloudfront.net"] }, { quiet: true }));
     serverless[name] = (JSON.parse(readFileSync(join(dir, "pkg", "cloudformation-template-update-stack.json"), "utf8")) as { Resources: Resources }).Resources;
 
     const app = new App({ outdir: join(dir, "cdk.out") });

@@ -9,6 +9,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { withOslsLockSync } from "../helpers/osls-lock";
 
 const root = resolve(__dirname, "../..");
 const cli = join(root, "node_modules", "osls", "bin", "serverless.js");
@@ -24,7 +25,7 @@ function osls(name: string, config: Record<string, unknown>, args: string[]) {
   const env: NodeJS.ProcessEnv = { ...process.env, AUTH_CONFIG: join(work, "auth.config.json"), AUTH_OUTDIR: join(work, "dist"), SLS_TELEMETRY_DISABLED: "1", SLS_NOTIFICATIONS_MODE: "off" };
   for (const k of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "EDGE_AUTH_BUILT", "EDGE_AUTH_WITHOUT_BUILD"]) delete env[k];
   env.AWS_CONFIG_FILE = env.AWS_SHARED_CREDENTIALS_FILE = join(work, "no-such-file");
-  const res = spawnSync(process.execPath, [cli, ...args], { cwd: root, env, encoding: "utf8", timeout: 120_000 });
+  const res = withOslsLockSync(() => spawnSync(process.execPath, [cli, ...args], { cwd: root, env, encoding: "utf8", timeout: 120_000 }));
   return { status: res.status, output: `${res.stdout}\n${res.stderr}`, work };
 }
 
