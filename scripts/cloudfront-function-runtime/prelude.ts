@@ -104,6 +104,7 @@ export const PRELUDE = String.raw`(function (host) {
     var entries = store.entries;
     return {
       get: function get(key, options) {
+        host.kvsRead();
         return new P(function (resolve, reject) {
           var format = options && options.format !== undefined ? options.format : "string";
           if (!hasOwn.call(entries, key)) return reject(new Error("KeyNotFound"));

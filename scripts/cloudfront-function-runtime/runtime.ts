@@ -134,7 +134,7 @@ export function loadCloudFrontFunction(code: string, opts: LoadOptions = {}): Cl
     size,
     async run(event) {
       const local = checked.cloudfrontImport?.local;
-      const { context, logs } = createSandbox({ now: now(), ...(kvs ? { kvs } : {}), ...(local ? { cloudfrontLocal: local } : {}) });
+      const { context, logs, kvsReads } = createSandbox({ now: now(), ...(kvs ? { kvs } : {}), ...(local ? { cloudfrontLocal: local } : {}) });
       evaluate(script, context, budgetMs, logs);
       const out = evaluate(invocation(event), context, budgetMs, logs) as { state: string; value?: unknown; error?: unknown };
       if (out.state === "pending") {
@@ -146,7 +146,7 @@ export function loadCloudFrontFunction(code: string, opts: LoadOptions = {}): Cl
       try {
         const result = checkResult(out.value, event);
         const plain = JSON.parse(JSON.stringify(result.kind === "request" ? result.request : result.response));
-        return result.kind === "request" ? { kind: "request", request: plain, logs } : { kind: "response", response: plain, logs };
+        return result.kind === "request" ? { kind: "request", request: plain, logs, kvsReads: kvsReads() } : { kind: "response", response: plain, logs, kvsReads: kvsReads() };
       } catch (err) {
         if (err instanceof CloudFrontFunctionError) err.logs = logs;
         throw err;

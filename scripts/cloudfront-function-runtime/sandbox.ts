@@ -28,10 +28,11 @@ function digest(kind: "hash" | "hmac", algorithm: string, key: Data, parts: Data
   return encoding === undefined ? h.digest() : h.digest(encoding);
 }
 
-/** A context ready to run one function, and the lines that function logs. */
+/** A context ready to run one function, the lines that function logs, and its key value store reads so far. */
 export interface Sandbox {
   context: vm.Context;
   logs: string[];
+  kvsReads(): number;
 }
 
 /**
@@ -41,7 +42,11 @@ export interface Sandbox {
 export function createSandbox(opts: { now: number; kvs?: KvsStore; cloudfrontLocal?: string }): Sandbox {
   const logs: string[] = [];
   let logged = 0;
+  let reads = 0;
   const host = {
+    kvsRead() {
+      reads++;
+    },
     now: opts.now,
     cloudfrontLocal: opts.cloudfrontLocal ?? null,
     kvsJson: opts.kvs ? JSON.stringify(opts.kvs) : null,
@@ -65,5 +70,5 @@ export function createSandbox(opts: { now: number; kvs?: KvsStore; cloudfrontLoc
   };
   const context = vm.createContext({}, { codeGeneration: { strings: false, wasm: false }, microtaskMode: "afterEvaluate" });
   (prelude.runInContext(context) as (h: typeof host) => void)(host);
-  return { context, logs };
+  return { context, logs, kvsReads: () => reads };
 }

@@ -44,7 +44,10 @@ export interface CffViewerRequestEvent {
   request: CffRequest & { querystring: Record<string, CffValue> };
 }
 
-/** What a function run produced: the request to forward, or a response for the viewer, plus its log lines. */
+/**
+ * What a function run produced: the request to forward, or a response for the viewer, plus its log lines and how
+ * many key value store reads (`get`) it made (each one billed by CloudFront).
+ */
 export type CffRunResult =
-  | { kind: "request"; request: CffRequest; logs: string[] }
-  | { kind: "response"; response: CffResponse; logs: string[] };
+  | { kind: "request"; request: CffRequest; logs: string[]; kvsReads: number }
+  | { kind: "response"; response: CffResponse; logs: string[]; kvsReads: number };

@@ -149,6 +149,14 @@ describe("one look, one page, on both hot paths", () => {
     expect(Buffer.byteLength(PAGE_STYLE)).toBeLessThan(600);
   });
 
+  it("the function reads the stylesheet only for an HTML page of its own: one store read for JSON, two for a page", async () => {
+    const ev = (path: string, accept: string) => buildViewerRequestEvent({ method: "GET", path, query: "", headers: [["Host", HOST], ["Accept", accept]], ip: "203.0.113.1" });
+    const json = await fn.run(ev("/api/x", "application/json"));
+    const page = await fn.run(ev(`/${"a".repeat(9000)}`, "text/html"));
+    expect([json.kind, json.kvsReads]).toEqual(["response", 1]);
+    expect([page.kind, page.kvsReads]).toEqual(["response", 2]);
+  });
+
   it("a store without the stylesheet: the function's page goes out unstyled, never broken", async () => {
     const bare = loadCloudFrontFunction(fnCode, { kvs: { data: kvs.data.filter((d) => d.key !== PAGE_STYLE_KEY) }, now: () => NOW * 1000 });
     const r = await bare.run(buildViewerRequestEvent({ method: "GET", path: `/${"a".repeat(9000)}`, query: "", headers: [["Host", HOST], ["Accept", "text/html"]], ip: "203.0.113.1" }));

@@ -92,6 +92,9 @@ describe("each bench measurement, tiny counts", () => {
     expect(fn.logs.requests).toBe(TINY.functionRuns);
     expect(fn.function.bytes).toBeGreaterThan(1000);
     expect(fn.function.bytes).toBeLessThanOrEqual(10_240);
+    // A signed-in request reads the session key and nothing else (the page stylesheet only for a page of its own).
+    expect(fn.function.kvsReadsPerRequest).toBe(1);
+    expect(fn.kvsReads).toBe(1);
     for (const us of [fn.function.handlerUs, fn.function.emptyHandlerUs, fn.function.emulatorUs, fn.function.emptyFunctionUs]) positive(us);
     positive(fn.cost.total);
     // Lambda's own lines: priced only when the logging controls the deploy applies let Lambda write them.

@@ -142,6 +142,16 @@ describe("the cloudfront module", () => {
     expect(await probe(expr, opts, withKvs)).toBe(expected);
   });
 
+  it.each([
+    ["no read", "", 0],
+    ["one get", "await kvs.get('greeting');", 1],
+    ["two gets, one of a missing key (billed as well)", "await kvs.get('greeting'); await kvs.get('nope').catch(function () {});", 2],
+    ["exists and meta are not gets", "await kvs.exists('greeting'); await kvs.meta();", 0],
+  ])("counts the key value store reads of a run: %s", async (_, body, reads) => {
+    const fn = loadCloudFrontFunction(`${withKvs}async function handler(event) {\n${body}\nreturn event.request;\n}`, opts);
+    expect((await fn.run(viewerRequest("/"))).kvsReads).toBe(reads);
+  });
+
   it("reports meta() dates in ISO 8601", async () => {
     const expr = "(await kvs.meta()).creationDateTime + ' ' + (await kvs.meta()).lastUpdatedDateTime";
     const dates = (await probe(expr, opts, withKvs)).split(" ");
