@@ -26,6 +26,7 @@ describe("loadCloudFrontFunction: passing samples", () => {
     expect(r).toEqual({
       kind: "response",
       logs: [],
+      kvsReads: 0,
       response: {
         statusCode: 302,
         statusDescription: "Found",
