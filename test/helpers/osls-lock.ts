@@ -8,21 +8,13 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { repoRoot } from "./build";
+import { isRunning } from "./run-temp-dir";
 
 /** The lock the tests' osls runs share. */
 export const OSLS_LOCK = join(repoRoot, ".build", "osls.lock");
 const WAIT_MS = 100;
 /** Longer than any osls run the tests start (each has a 120 s timeout). */
 const GIVE_UP_MS = 600_000;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** Takes the lock if it is free (or its owner is gone); true when this process holds it. */
 function tryLock(lock: string): boolean {
@@ -38,7 +30,7 @@ function tryLock(lock: string): boolean {
       // Made a moment ago, its pid not written yet: its owner is alive.
       return false;
     }
-    if (!owner || alive(owner)) return false;
+    if (!owner || isRunning(owner)) return false;
     rmSync(lock, { recursive: true, force: true });
     return tryLock(lock);
   }

@@ -29,7 +29,8 @@ function removeStaleRunDirs(system: string): void {
   }
 }
 
-function isRunning(pid: number): boolean {
+/** Whether a process with this pid is alive (one of another user's counts as alive). */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
