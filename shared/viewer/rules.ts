@@ -228,10 +228,26 @@ export interface PolicyNeeds {
   anyEmail: boolean;
 }
 
+/** True when `m` has its own key `name`: never one of Object.prototype's (`toString`, `__proto__`, ...). */
+function hasOwn(m: object, name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(m, name);
+}
+
+/**
+ * A map keyed by names the config or a token chooses (claim names): no prototype, so `toString`, `constructor`
+ * or `__proto__` are keys like any other. Build time and Lambda@Edge only (the function reads `k` with `hasOwn`).
+ */
+function nameMap<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
 export function policyNeeds(rules: readonly Rule[]): PolicyNeeds {
-  const needs: PolicyNeeds = { claims: {}, anyEmail: false };
+  const needs: PolicyNeeds = { claims: nameMap<string[]>(), anyEmail: false };
   const add = (s: Selector, excluding: boolean) => {
-    if ("claim" in s) needs.claims[s.claim] = (needs.claims[s.claim] || []).concat(s.values.filter((v) => (needs.claims[s.claim] || []).indexOf(v) === -1));
+    if ("claim" in s) {
+      const had = hasOwn(needs.claims, s.claim) ? needs.claims[s.claim]! : [];
+      needs.claims[s.claim] = had.concat(s.values.filter((v) => had.indexOf(v) === -1));
+    }
     if (excluding && ("emails" in s || "emailDomains" in s)) needs.anyEmail = true;
   };
   for (let i = 0; i < rules.length; i++) {
@@ -255,9 +271,10 @@ export function policyFacts(claims: Record<string, unknown>, groupsClaim: string
     if (claims.email_verified === true || claims.email_verified === "true") f.e = claims.email;
     else f.n = claims.email;
   }
-  const k: Record<string, string[]> = {};
+  const k = nameMap<string[]>();
   let any = false;
   for (const name in needs.claims) {
+    if (!hasOwn(needs.claims, name)) continue;
     const v = claimAt(claims, name);
     const have: string[] = [];
     const items = Array.isArray(v) ? v : [v];

@@ -232,3 +232,29 @@ describe("the CloudFront Function gets the code of the selector kinds the config
     expect(features(rules)).toMatchObject(expected);
   });
 });
+
+describe("claim names are names: Object.prototype's properties are not claims the rules already read (issue 21 review)", () => {
+  // Every own name of Object.prototype, `__proto__` included: policyNeeds keyed a plain {} by them and threw.
+  const names = Object.getOwnPropertyNames(Object.prototype);
+  it.each(names)("a claim selector on %s: needs, facts and the decision", (name) => {
+    const rules: Rule[] = [{ path: "/p/*", include: [{ claim: name, values: ["yes"] }], exclude: [{ claim: name, values: ["no"] }] }];
+    const needs = policyNeeds(rules);
+    expect(Object.keys(needs.claims)).toEqual([name]);
+    expect(needs.claims[name]).toEqual(["yes", "no"]);
+    const compiled = compileRules(rules);
+    const decide = (claims: Record<string, unknown>) => isAllowed(compiled, [pathForms("/p/x")], "GET", policyFacts(claims, "cognito:groups", needs), DEFAULT_IP);
+    // The claim as a token carries it (JSON.parse makes `__proto__` an own key too).
+    const token = (v: string) => JSON.parse(`{"sub":"s",${JSON.stringify(name)}:${JSON.stringify(v)}}`) as Record<string, unknown>;
+    expect(decide(token("yes"))).toBe(true);
+    expect(decide(token("no"))).toBe(false);
+    expect(decide({ sub: "s" })).toBe(false);
+    // The session cookie carries the claim, and the function's facts read it as its own key (the names the config
+    // refuses, `__proto__` and `constructor`, only as far as the evaluator).
+    if (name === "__proto__" || name === "constructor") return;
+    const config = testConfig(iss, { rules, hotPath: "cloudfront-function", session: { signingSecret: KEY } });
+    const set = sessionCookie(openSessionStore("", config), config, { username: "u", id: { ...token("yes"), exp: NOW + 600 }, idToken: "t", nowSeconds: NOW });
+    const opened = openSession(/=([^;]*)/.exec(set!)![1], KEY, config.clientId, NOW);
+    expect(opened.ok && Object.prototype.hasOwnProperty.call(opened.session.k, name) && opened.session.k![name]).toEqual(["yes"]);
+    if (opened.ok) expect(isAllowed(compiled, [pathForms("/p/x")], "GET", opened.session, DEFAULT_IP)).toBe(true);
+  });
+});
