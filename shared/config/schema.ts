@@ -126,6 +126,18 @@ const DOMAIN_WHY = (v: string) =>
   /^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(v) && v.length <= 253
     ? undefined
     : `${JSON.stringify(v)} is not a bare host name (e.g. "example.com", or "*.example.com" for its subdomains)`;
+/**
+ * An `emails` entry: an address in ASCII (as emailDomains, a domain in its punycode form), with no trailing dot,
+ * which the user's address loses before it is compared (shared/viewer/rules.ts), so such an entry never matches.
+ */
+const EMAIL_WHY = (v: string) =>
+  !/^[^\s@]+@[^\s@]+$/.test(v)
+    ? `${JSON.stringify(v)} is not an e-mail address`
+    : !/^[\x21-\x7e]+$/.test(v)
+      ? `${JSON.stringify(v)} has non-ASCII characters: write the domain in its punycode form (xn--...), as the provider sends it`
+      : /\.$/.test(v)
+        ? `${JSON.stringify(v)} ends with a dot: write the address without it (the user's address is compared without trailing dots, so this entry would never match)`
+        : undefined;
 /** Claim names a selector may read: those Cognito's claims use, never an object's own machinery. */
 const SELECTOR_CLAIM_WHY = (v: string) =>
   !/^[^\s]{1,256}$/.test(v)
@@ -141,7 +153,7 @@ export const selectorSchema = z
       groups: list(z.string().min(1, { error: "must be a non-empty group name" }), "must be a non-empty array of group names")
         .optional()
         .describe("The user is in any of these groups (the groupsClaim). Default: none (one kind per selector)."),
-      emails: list(checked((v) => (/^[^\s@]+@[^\s@]+$/.test(v) ? undefined : `${JSON.stringify(v)} is not an e-mail address`)), "must be a non-empty array of e-mail addresses")
+      emails: list(checked(EMAIL_WHY), "must be a non-empty array of e-mail addresses")
         .optional()
         .describe("The user's e-mail is one of these, compared case-insensitively; verified (email_verified true or \"true\") except in exclude. Default: none."),
       emailDomains: list(checked(DOMAIN_WHY), "must be a non-empty array of domain names")

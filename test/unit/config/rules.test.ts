@@ -37,6 +37,10 @@ describe("rules: the build refuses, naming the field", () => {
     ["a domain with a path", { path: "/x/*", include: [{ emailDomains: ["example.com/x"] }] }, "rules[2].include[0].emailDomains[0]", /bare host name/],
     ["a wildcard in the middle", { path: "/x/*", include: [{ emailDomains: ["a.*.example.com"] }] }, "rules[2].include[0].emailDomains[0]", /bare host name/],
     ["not an e-mail", { path: "/x/*", include: [{ emails: ["cfo"] }] }, "rules[2].include[0].emails[0]", /not an e-mail address/],
+    ["an e-mail with a trailing dot", { path: "/x/*", exclude: [{ emails: ["a@b.c", "Bad@Evil.com."] }] }, "rules[2].exclude[0].emails[1]", /^rules\[2\]\.exclude\[0\]\.emails\[1\]: "Bad@Evil\.com\." ends with a dot: write the address without it/],
+    ["an e-mail with trailing dots", { path: "/x/*", include: [{ emails: ["cfo@example.com.."] }] }, "rules[2].include[0].emails[0]", /ends with a dot/],
+    ["a non-ASCII e-mail domain", { path: "/x/*", exclude: [{ emails: ["eve@bücher.example"] }] }, "rules[2].exclude[0].emails[0]", /"eve@bücher\.example" has non-ASCII characters: write the domain in its punycode form \(xn--/],
+    ["a non-ASCII e-mail local part", { path: "/x/*", include: [{ emails: ["jösé@example.com"] }] }, "rules[2].include[0].emails[0]", /non-ASCII/],
     ["a claim that reaches into the prototype", { path: "/x/*", include: [{ claim: "__proto__", values: ["a"] }] }, "rules[2].include[0].claim", /cannot be read/],
     ["a claim value that is an object", { path: "/x/*", include: [{ claim: "t", values: [{}] }] }, "rules[2].include[0].values[0]", /string, number or boolean/],
   ])("%s", (_, rule, field, why) => {
@@ -49,6 +53,14 @@ describe("rules: the build refuses, naming the field", () => {
   it("a site's rules are named with the site", () => {
     const r = resolveAuthConfig({ ...BASE, sites: [{ hosts: ["a.example.com"], rules: [{ path: "/x/*", include: [{ ipRanges: ["1.2.3.4/40"] }] }] }] });
     expect(r.ok ? [] : r.errors).toEqual([expect.stringMatching(/^sites\[0\]\.rules\[0\]\.include\[0\]\.ipRanges\[0\]: /)]);
+  });
+});
+
+describe("rules: what the build accepts at the edges of a refusal", () => {
+  it.each<[string, unknown]>([
+    ["a punycode e-mail domain", { emails: ["eve@xn--bcher-kva.example"] }],
+  ])("%s", (_, selector) => {
+    expect(errors([{ path: "/x/*", include: [selector] }])).toEqual([]);
   });
 });
 
