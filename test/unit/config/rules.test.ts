@@ -41,6 +41,8 @@ describe("rules: the build refuses, naming the field", () => {
     ["an e-mail with trailing dots", { path: "/x/*", include: [{ emails: ["cfo@example.com.."] }] }, "rules[2].include[0].emails[0]", /ends with a dot/],
     ["a non-ASCII e-mail domain", { path: "/x/*", exclude: [{ emails: ["eve@bücher.example"] }] }, "rules[2].exclude[0].emails[0]", /"eve@bücher\.example" has non-ASCII characters: write the domain in its punycode form \(xn--/],
     ["a non-ASCII e-mail local part", { path: "/x/*", include: [{ emails: ["jösé@example.com"] }] }, "rules[2].include[0].emails[0]", /non-ASCII/],
+    ["an IPv4-mapped IPv6 range below /96", { path: "/x/*", include: [{ ipRanges: ["::ffff:10.0.0.0/8"] }] }, "rules[2].include[0].ipRanges[0]", /^rules\[2\]\.include\[0\]\.ipRanges\[0\]: "::ffff:10\.0\.0\.0\/8": an IPv4-mapped IPv6 range needs a prefix of 96 or more .*write the IPv4 form, "10\.0\.0\.0\/8"$/],
+    ["an IPv4-mapped IPv6 range, hex, below /96", { path: "/x/*", exclude: [{ ipRanges: ["::FFFF:c0a8:0/95"] }] }, "rules[2].exclude[0].ipRanges[0]", /prefix of 96 or more.*IPv4 form$/],
     ["a claim that reaches into the prototype", { path: "/x/*", include: [{ claim: "__proto__", values: ["a"] }] }, "rules[2].include[0].claim", /cannot be read/],
     ["a claim value that is an object", { path: "/x/*", include: [{ claim: "t", values: [{}] }] }, "rules[2].include[0].values[0]", /string, number or boolean/],
   ])("%s", (_, rule, field, why) => {
@@ -58,6 +60,8 @@ describe("rules: the build refuses, naming the field", () => {
 
 describe("rules: what the build accepts at the edges of a refusal", () => {
   it.each<[string, unknown]>([
+    ["an IPv4-mapped range at /96 and over", { ipRanges: ["::ffff:10.0.0.0/104", "::ffff:0.0.0.0/96", "::ffff:1.2.3.4"] }],
+    ["an IPv6 range below /96 that is not IPv4-mapped", { ipRanges: ["2001:db8::/32", "::/8"] }],
     ["a punycode e-mail domain", { emails: ["eve@xn--bcher-kva.example"] }],
   ])("%s", (_, selector) => {
     expect(errors([{ path: "/x/*", include: [selector] }])).toEqual([]);
