@@ -98,13 +98,33 @@ describe("rules: what the hot paths get", () => {
   });
 });
 
+/** The warning for a claim selector on a Cognito custom attribute, exactly. */
+const CUSTOM = (field: string, what: string, rule: number) =>
+  new RegExp(
+    `^${esc(field)}: ${esc(what)}, which app clients can write by default, so users may be able to set it themselves and choose what rules\\[${rule}\\] lets them do; ` +
+      `${esc("leave it out of the app client's write attributes (and list the ones it can write in triggers.preTokenGeneration.writableAttributes), or base access on a claim users cannot change")}$`,
+  );
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 describe("rules: a claim users can write themselves is a warning", () => {
   const triggers = (writable: string[]) => ({ preTokenGeneration: { attributeClaims: { "custom:tenant": "tenant" }, writableAttributes: writable } });
   it.each<[string, unknown[], string[], RegExp | undefined]>([
     ["the attribute by its own name", [{ path: "/x/*", require: [{ claim: "custom:tenant", values: ["acme"] }] }], ["custom:tenant"], /^rules\[0\]\.require\[0\]\.claim: users can write "custom:tenant"/],
     ["through the claim it is copied into", [{ path: "/x/*", include: [{ claim: "tenant", values: ["acme"] }] }], ["custom:tenant"], /^rules\[0\]\.include\[0\]\.claim: users can write "custom:tenant".*claim "tenant"/],
     ["in an exclusion too", [{ path: "/x/*", exclude: [{ claim: "custom:tenant", values: ["x"] }] }], ["custom:tenant"], /^rules\[0\]\.exclude\[0\]\.claim/],
-    ["not when the app client cannot write it", [{ path: "/x/*", require: [{ claim: "custom:tenant", values: ["acme"] }] }], ["custom:nickname"], undefined],
+    [
+      "a custom attribute not in writableAttributes: app clients can write custom attributes by default",
+      [{ path: "/x/*", require: [{ claim: "custom:tenant", values: ["acme"] }] }],
+      ["custom:nickname"],
+      CUSTOM("rules[0].require[0].claim", '"custom:tenant" is a Cognito custom attribute', 0),
+    ],
+    [
+      "through the claim a custom attribute is copied into",
+      [{ path: "/x/*", exclude: [{ claim: "tenant", values: ["globex"] }] }],
+      [],
+      CUSTOM("rules[0].exclude[0].claim", '"custom:tenant" is a Cognito custom attribute (copied into claim "tenant")', 0),
+    ],
+    ["not for a claim users cannot write", [{ path: "/x/*", require: [{ claim: "cognito:username", values: ["a"] }, { claim: "sub", values: ["b"] }] }], ["custom:tenant"], undefined],
   ])("%s", (_, rules, writable, warning) => {
     const r = resolveAuthConfig({ ...BASE, rules, triggers: triggers(writable) });
     expect(r.ok).toBe(true);
