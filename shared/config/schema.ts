@@ -284,7 +284,12 @@ export const edgeShape = {
     .string()
     .min(32, { error: "must be at least 32 characters (or leave it out and the build generates one)" })
     .optional()
-    .describe("HMAC key of the sign-in cookies (at least 32 characters). Default: generated at each build."),
+    .describe(
+      "HMAC key (at least 32 characters) of the sign-in cookies and of the binding cookie that ties the token cookies to this browser. " +
+        "Default: generated at build. A new key signs everyone out (no binding cookie verifies any more) and restarts sign-ins in progress, so keep it: " +
+        "npm run deploy and sls deploy keep it between deploys (in .build/<service>-<stage>/auth.config.generated.json), the EdgeAuth CDK construct in its " +
+        "secretsFile (default .edge-auth/<construct id>.secrets.json); npm run build, npm run package and sls package make a new one each time unless it is set here.",
+    ),
   hotPath: z
     .enum(["lambda-edge", "cloudfront-function"], { error: 'must be "lambda-edge" or "cloudfront-function"' })
     .default("lambda-edge")
