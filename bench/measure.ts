@@ -18,6 +18,7 @@ import { EDGE_LOGGING_CONTROLS, EDGE_PLATFORM_LINES_WRITTEN, EDGE_SYSTEM_LOG_LEV
 import type { LoggingControl, SystemLogLevel } from "../shared/config/edge-logging";
 import { createLogger } from "../shared/log";
 import { sessionCookieName } from "../shared/viewer/cookie-names";
+import { rulesFingerprint } from "../shared/viewer/rules";
 import { SESSION_KEY, idTokenHash, sealSession } from "../shared/viewer/session-cookie";
 import { accessClaims, idClaims, sign } from "../test/helpers/tokens";
 import { FOUR_POLICY_RULES, policySizeFigures } from "../scripts/policy-size";
@@ -327,7 +328,9 @@ export async function hotPaths(s: BenchSetup, c: Pick<BenchCounts, "logRequests"
   const fnDir = join(s.fnOutdir, "check-auth-function");
   const kvsData = JSON.parse(readFileSync(join(fnDir, "kvs.json"), "utf8")) as { data: { key: string; value: string }[] };
   const sessionKey = kvsData.data.find((d) => d.key === SESSION_KEY)!.value;
-  const session = sealSession({ c: s.iss.clientId, s: s.user.username, u: s.user.username, g: s.user.groups, x: Math.floor(Date.now() / 1000) + 3600, h: idTokenHash(s.idToken) }, sessionKey);
+  // As parse-auth seals it: with the fingerprint of the rules it was sealed under (`r`), or the function refreshes it.
+  const fnRules = resolved(s.rawFnConfig).rules;
+  const session = sealSession({ c: s.iss.clientId, s: s.user.username, u: s.user.username, g: s.user.groups, ...(fnRules.length ? { r: rulesFingerprint(fnRules)! } : {}), x: Math.floor(Date.now() / 1000) + 3600, h: idTokenHash(s.idToken) }, sessionKey);
   const fnEvent = buildViewerRequestEvent({
     method: "GET",
     path: PAGE,

@@ -52,7 +52,7 @@ const cryptoModule: Plugin = {
  */
 export const MANGLED_PROPS = [
   // FunctionConfig, FunctionSiteConfig
-  "sites", "errors", "hosts", "clientId", "paths", "signIn", "refresh", "signOut", "publicPaths", "apiPaths", "rules",
+  "sites", "errors", "hosts", "clientId", "paths", "signIn", "refresh", "signOut", "publicPaths", "apiPaths", "rules", "rulesFingerprint",
   "sessionCookie", "signedInMarker", "refreshedMarker", "cookieDomain", "indexRewrite", "spaFallback", "forwardIdentity", "securityHeaders",
   // GlobSet, CompiledRule, CompiledSelector, PathForms
   "exact", "prefixes", "general", "groups", "raw", "normalized", "methods", "include", "require", "exclude", "kind", "list", "ranges", "claim",

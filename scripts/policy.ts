@@ -6,7 +6,7 @@
  * both forms and the object the origin would serve (shared/viewer/path-match.ts, index-rewrite.ts), public paths,
  * then every rule that applies (shared/viewer/rules.ts), on the claims of an id token (a JSON file, or a token
  * read without verifying it). It prints allow or deny, each rule that applied (index and path) and the selector
- * that decided, in words. Exit status: 0 allow, 1 deny, 2 bad input (arguments, files, config).
+ * that decided, in words. Exit status: 0 allow, 1 deny, 2 bad input (arguments, files, config) or any other error.
  */
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -55,7 +55,7 @@ function selectorWords(s: Selector, f: PolicyFacts, addr: string | undefined, ex
     return `the e-mail ${q(email)} does not match ${what}`;
   }
   if ("claim" in s) {
-    const have = f.k?.[s.claim];
+    const have = f.k && Object.prototype.hasOwnProperty.call(f.k, s.claim) ? f.k[s.claim] : undefined;
     return matched ? `claim ${q(s.claim)} is ${listed(have ?? [])}` : `claim ${q(s.claim)} is not one of ${listed(s.values)}`;
   }
   const a = parseIp(addr);
@@ -191,11 +191,11 @@ function main(argv: readonly string[]): number {
     console.log(answer.lines.join("\n"));
     return answer.allow ? 0 : 1;
   } catch (e) {
-    if (e instanceof BadInput || e instanceof ConfigError) {
-      console.error(e.message);
-      return 2;
-    }
-    throw e;
+    // Exit status 1 means "deny": anything else that goes wrong is 2, never 1, so a script cannot read a crash
+    // as a verdict.
+    if (e instanceof BadInput || e instanceof ConfigError) console.error(e.message);
+    else console.error(`policy: unexpected error: ${e instanceof Error ? e.message : String(e)}`);
+    return 2;
   }
 }
 

@@ -38,7 +38,9 @@ export function usernameClaimWarnings(sites: ResolvedSite[], triggers: TriggersC
 
 /**
  * Claim selectors that read what users can write themselves: a Cognito attribute in the app client's write
- * attributes, by its own name or through the claim pre-token-generation copies it into. Warnings, as the triggers'.
+ * attributes, by its own name or through the claim pre-token-generation copies it into; and, as for
+ * `usernameClaim`, any Cognito custom attribute (`custom:*`), which app clients can write unless their write
+ * attributes leave it out (Cognito's default). Warnings, as the triggers'.
  */
 export function writableClaimWarnings(sites: readonly ResolvedSite[], t: TriggersConfig): string[] {
   const p = t.preTokenGeneration;
@@ -49,8 +51,18 @@ export function writableClaimWarnings(sites: readonly ResolvedSite[], t: Trigger
         (r[k] ?? []).forEach((s, i) => {
           if (!("claim" in s)) return;
           const attr = p.writableAttributes.find((a) => a === s.claim || p.attributeClaims[a] === s.claim);
-          if (attr === undefined) return;
           const field = `${sites.length > 1 ? `sites[${si}].` : ""}rules[${ri}].${k}[${i}].claim`;
+          if (attr === undefined) {
+            // The custom attribute the selector reads, by its own name or through the claim it is copied into.
+            const custom = /^custom:/.test(s.claim) ? s.claim : Object.keys(p.attributeClaims).find((a) => /^custom:/.test(a) && p.attributeClaims[a] === s.claim);
+            if (site.config.provider.type === "cognito" && custom !== undefined)
+              out.push(
+                `${field}: "${custom}" is a Cognito custom attribute${custom === s.claim ? "" : ` (copied into claim "${s.claim}")`}, which app clients can write by default, so users may be able to set it ` +
+                  `themselves and choose what rules[${ri}] lets them do; leave it out of the app client's write attributes ` +
+                  "(and list the ones it can write in triggers.preTokenGeneration.writableAttributes), or base access on a claim users cannot change",
+              );
+            return;
+          }
           out.push(`${field}: users can write "${attr}" themselves (it is in triggers.preTokenGeneration.writableAttributes), so they can choose the value of claim "${s.claim}"; never base access on it (remove it from the app client's write attributes)`);
         }),
       ),

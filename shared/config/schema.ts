@@ -126,6 +126,18 @@ const DOMAIN_WHY = (v: string) =>
   /^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(v) && v.length <= 253
     ? undefined
     : `${JSON.stringify(v)} is not a bare host name (e.g. "example.com", or "*.example.com" for its subdomains)`;
+/**
+ * An `emails` entry: an address in ASCII (as emailDomains, a domain in its punycode form), with no trailing dot,
+ * which the user's address loses before it is compared (shared/viewer/rules.ts), so such an entry never matches.
+ */
+const EMAIL_WHY = (v: string) =>
+  !/^[^\s@]+@[^\s@]+$/.test(v)
+    ? `${JSON.stringify(v)} is not an e-mail address`
+    : !/^[\x21-\x7e]+$/.test(v)
+      ? `${JSON.stringify(v)} has non-ASCII characters: write the domain in its punycode form (xn--...), as the provider sends it`
+      : /\.$/.test(v)
+        ? `${JSON.stringify(v)} ends with a dot: write the address without it (the user's address is compared without trailing dots, so this entry would never match)`
+        : undefined;
 /** Claim names a selector may read: those Cognito's claims use, never an object's own machinery. */
 const SELECTOR_CLAIM_WHY = (v: string) =>
   !/^[^\s]{1,256}$/.test(v)
@@ -141,7 +153,7 @@ export const selectorSchema = z
       groups: list(z.string().min(1, { error: "must be a non-empty group name" }), "must be a non-empty array of group names")
         .optional()
         .describe("The user is in any of these groups (the groupsClaim). Default: none (one kind per selector)."),
-      emails: list(checked((v) => (/^[^\s@]+@[^\s@]+$/.test(v) ? undefined : `${JSON.stringify(v)} is not an e-mail address`)), "must be a non-empty array of e-mail addresses")
+      emails: list(checked(EMAIL_WHY), "must be a non-empty array of e-mail addresses")
         .optional()
         .describe("The user's e-mail is one of these, compared case-insensitively; verified (email_verified true or \"true\") except in exclude. Default: none."),
       emailDomains: list(checked(DOMAIN_WHY), "must be a non-empty array of domain names")
@@ -272,7 +284,12 @@ export const edgeShape = {
     .string()
     .min(32, { error: "must be at least 32 characters (or leave it out and the build generates one)" })
     .optional()
-    .describe("HMAC key of the sign-in cookies (at least 32 characters). Default: generated at each build."),
+    .describe(
+      "HMAC key (at least 32 characters) of the sign-in cookies and of the binding cookie that ties the token cookies to this browser. " +
+        "Default: generated at build. A new key signs everyone out (no binding cookie verifies any more) and restarts sign-ins in progress, so keep it: " +
+        "npm run deploy and sls deploy keep it between deploys (in .build/<service>-<stage>/auth.config.generated.json), the EdgeAuth CDK construct in its " +
+        "secretsFile (default .edge-auth/<construct id>.secrets.json); npm run build, npm run package and sls package make a new one each time unless it is set here.",
+    ),
   hotPath: z
     .enum(["lambda-edge", "cloudfront-function"], { error: 'must be "lambda-edge" or "cloudfront-function"' })
     .default("lambda-edge")

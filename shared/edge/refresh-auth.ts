@@ -1,8 +1,8 @@
 /**
  * refresh-auth (viewer request on `paths.refresh`): new id and access tokens from the refresh token, then back
  * to the return path (same origin only, never one of our own endpoints). A refused refresh token, or an answer for
- * another user (username, or `sub` and `iss` of the session's id token), clears the token cookies and the next
- * request signs in again; an unreachable Cognito gives a 503 page with a link to try again.
+ * another user (username, or `sub` and `iss` of the session's id token), or a session without its binding cookie
+ * (refused before the token endpoint is called), clears the token cookies and the next request signs in again; an unreachable Cognito gives a 503 page with a link to try again.
  */
 import type { EdgeContext } from "./deps";
 import { AuthError } from "../outcomes/errors";
@@ -11,7 +11,7 @@ import { isApiRequest } from "../viewer/navigation";
 import { safeReturnPath, siteOrigin } from "../viewer/redirect";
 import type { EdgeRequest, Outcome } from "./request";
 import { errorResponse, redirect } from "./responses";
-import { expireMarkers, expireTokens, isBoundSession, mark, openSessionStore, usernameOf, withRepeatedCleared, writeSession } from "./session-store";
+import { bindingCookieName, expireMarkers, expireTokens, isBoundSession, mark, openSessionStore, usernameOf, withRepeatedCleared, writeSession } from "./session-store";
 import { expireSession, sessionCookie } from "./session-cookie-writer";
 import { subjectOf } from "./session-binding";
 import { startSignIn } from "./sign-in";
@@ -58,6 +58,9 @@ export async function refreshAuth(req: EdgeRequest, ctx: EdgeContext): Promise<O
   if (!session.refreshToken || !session.username) return { ...redirect(config, back, withRepeatedCleared(store, []), status), reason: "no-refresh-token" };
 
   try {
+    // Without a binding cookie (absent, or sent twice and so judged absent) no refresh can be this browser's:
+    // refused before a grant is spent at the provider, with the same outcome as an unbound answer below.
+    if (!store.cookies.has(bindingCookieName(config.cookie, config.clientId))) throw new AuthError("token-invalid", "session not bound to this browser");
     const tokens = await refreshTokens(config, ctx.http, session.refreshToken);
     const { id, access } = await verifyIssuedTokens(ctx, tokens);
     const username = usernameOf(id, access, config);

@@ -5,7 +5,7 @@
  */
 import type { ResolvedConfig } from "../config/types";
 import { sessionCookieName } from "../viewer/cookie-names";
-import { policyFacts, policyNeeds, ruleGroups } from "../viewer/rules";
+import { policyFacts, policyNeeds, ruleGroups, rulesFingerprint } from "../viewer/rules";
 import { forwardedUsername } from "../viewer/identity-headers";
 import { idTokenHash, sealSession, sealedLength } from "../viewer/session-cookie";
 import type { SessionClaims } from "../viewer/session-cookie";
@@ -40,6 +40,9 @@ export function sessionCookie(
   if (facts.e !== undefined) claims.e = facts.e;
   else if (facts.n !== undefined && needs.anyEmail) claims.n = facts.n;
   if (facts.k) claims.k = facts.k;
+  // What the rules read when sealed: the function refuses this session once they read something else.
+  const r = rulesFingerprint(config.rules);
+  if (r !== undefined) claims.r = r;
   const name = sessionCookieName(store.config.cookie, store.config.clientId);
   // Bytes as sent: the name as the codec writes it, "=", the sealed value (ASCII).
   const room = CHUNK_SIZE - encodeCookieName(name).length - 1;

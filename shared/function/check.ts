@@ -140,7 +140,8 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
   if (key.length < 32) return error("cognito-unavailable", api());
 
   const name = c.sessionCookie;
-  const check = openSession(cookie(name), key, c.clientId, now);
+  // Sealed under other rules, a session may lack what these read (a group a new exclusion names): run out, as expired.
+  const check = openSession(cookie(name), key, c.clientId, now, c.rulesFingerprint);
   // This app client's Amplify cookies: `CognitoIdentityServiceProvider.<clientId>.`
   const amplify = `${AMPLIFY_PREFIX}.${c.clientId}.`;
   if (!check.ok) {

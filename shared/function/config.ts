@@ -10,7 +10,7 @@ import { escapeHtml } from "../viewer/html";
 import { linksHtml } from "../viewer/page";
 import { globSet } from "../viewer/path-match";
 import type { GlobSet } from "../viewer/path-match";
-import { CLAIM, EMAILS, EMAIL_DOMAINS, IP_RANGES, compileRules, groupsOnly } from "../viewer/rules";
+import { CLAIM, EMAILS, EMAIL_DOMAINS, IP_RANGES, compileRules, groupsOnly, rulesFingerprint } from "../viewer/rules";
 import { markerName, sessionCookieName } from "../viewer/cookie-names";
 import type { CompiledRule } from "../viewer/rules";
 
@@ -31,6 +31,11 @@ export interface FunctionSiteConfig {
   publicPaths: GlobSet;
   apiPaths?: GlobSet;
   rules?: CompiledRule[];
+  /**
+   * The fingerprint of the site's rules a session must have been sealed under (`rulesFingerprint`), baked when some
+   * site has rules and this one does (a session of a site without rules carries none).
+   */
+  rulesFingerprint?: string;
   /** Our cookies' names (shared/viewer/cookie-names.ts): the session cookie and the two loop markers. */
   sessionCookie: string;
   signedInMarker: string;
@@ -143,6 +148,7 @@ function siteConfig(hosts: string[], c: ResolvedConfig, features: FunctionFeatur
     publicPaths: globSet(c.publicPaths),
     ...(features.apiPaths ? { apiPaths: globSet(c.apiPaths) } : {}),
     ...(features.rules ? { rules: compileRules(c.rules) } : {}),
+    ...(features.rules && c.rules.length ? { rulesFingerprint: rulesFingerprint(c.rules)! } : {}),
     sessionCookie: sessionCookieName(c.cookie, c.clientId),
     signedInMarker: markerName("signedin", c.cookie, c.clientId),
     refreshedMarker: markerName("refreshed", c.cookie, c.clientId),

@@ -63,6 +63,9 @@ export function parseCidr(s: string): IpRange | string {
   if (slash === -1) return [128].concat(a);
   const p = s.slice(slash + 1);
   if (!/^\d{1,3}$/.test(p) || Number(p) > max) return `"${s}": the prefix length must be 0-${max} for an ${v4 ? "IPv4" : "IPv6"} range`;
+  // `::ffff:10.0.0.0/8` is `::/8` (every IPv4 address and far more), not 10/8: refused, with the IPv4 form.
+  if (!v4 && Number(p) < 96 && a[5] === 0xffff && a[0] === 0 && a[1] === 0 && a[2] === 0 && a[3] === 0 && a[4] === 0)
+    return `"${s}": an IPv4-mapped IPv6 range needs a prefix of 96 or more (its first 96 bits are ::ffff:); for IPv4 addresses write the IPv4 form${Number(p) <= 32 ? `, "${a[6]! >> 8}.${a[6]! & 255}.${a[7]! >> 8}.${a[7]! & 255}/${p}"` : ""}`;
   const bits = Number(p) + (v4 ? 96 : 0);
   // The groups past the prefix are never compared (`inRange`): not baked.
   return [bits].concat(a.slice(0, Math.ceil(bits / 16)));

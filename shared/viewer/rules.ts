@@ -17,6 +17,7 @@ import { inRange, parseCidr, parseIp } from "./ip";
 import type { IpRange } from "./ip";
 
 import { CLAIM, EMAILS, EMAIL_DOMAINS, GROUPS, IP_RANGES } from "./selector-kinds";
+import { crypto } from "./crypto";
 
 /** Selector kinds, as numbers in the baked data (shared/viewer/selector-kinds.ts). */
 export { CLAIM, EMAILS, EMAIL_DOMAINS, GROUPS, IP_RANGES };
@@ -228,10 +229,26 @@ export interface PolicyNeeds {
   anyEmail: boolean;
 }
 
+/** True when `m` has its own key `name`: never one of Object.prototype's (`toString`, `__proto__`, ...). */
+function hasOwn(m: object, name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(m, name);
+}
+
+/**
+ * A map keyed by names the config or a token chooses (claim names): no prototype, so `toString`, `constructor`
+ * or `__proto__` are keys like any other. Build time and Lambda@Edge only (the function reads `k` with `hasOwn`).
+ */
+function nameMap<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
 export function policyNeeds(rules: readonly Rule[]): PolicyNeeds {
-  const needs: PolicyNeeds = { claims: {}, anyEmail: false };
+  const needs: PolicyNeeds = { claims: nameMap<string[]>(), anyEmail: false };
   const add = (s: Selector, excluding: boolean) => {
-    if ("claim" in s) needs.claims[s.claim] = (needs.claims[s.claim] || []).concat(s.values.filter((v) => (needs.claims[s.claim] || []).indexOf(v) === -1));
+    if ("claim" in s) {
+      const had = hasOwn(needs.claims, s.claim) ? needs.claims[s.claim]! : [];
+      needs.claims[s.claim] = had.concat(s.values.filter((v) => had.indexOf(v) === -1));
+    }
     if (excluding && ("emails" in s || "emailDomains" in s)) needs.anyEmail = true;
   };
   for (let i = 0; i < rules.length; i++) {
@@ -255,9 +272,10 @@ export function policyFacts(claims: Record<string, unknown>, groupsClaim: string
     if (claims.email_verified === true || claims.email_verified === "true") f.e = claims.email;
     else f.n = claims.email;
   }
-  const k: Record<string, string[]> = {};
+  const k = nameMap<string[]>();
   let any = false;
   for (const name in needs.claims) {
+    if (!hasOwn(needs.claims, name)) continue;
     const v = claimAt(claims, name);
     const have: string[] = [];
     const items = Array.isArray(v) ? v : [v];
@@ -272,4 +290,24 @@ export function policyFacts(claims: Record<string, unknown>, groupsClaim: string
   }
   if (any) f.k = k;
   return f;
+}
+
+/**
+ * A short fingerprint of what the rules read (8 base64url characters of SHA-256): the claims and the values they
+ * compare with, the groups they name, whether an exclusion reads unverified e-mails and whether any selector reads
+ * e-mails. The session cookie carries it (`r`, shared/edge/session-cookie-writer.ts) and the CloudFront Function's
+ * build bakes it per site (shared/function/config.ts): a session sealed under other rules lacks what new rules may
+ * read (a group an added `exclude` names reads as "not in it"), so the function treats it as run out. Build time
+ * and Lambda@Edge only. Rules that read the same things have the same fingerprint (order does not matter); no
+ * rules, none.
+ */
+export function rulesFingerprint(rules: readonly Rule[]): string | undefined {
+  if (!rules.length) return undefined;
+  const needs = policyNeeds(rules);
+  const claims = Object.keys(needs.claims)
+    .sort()
+    .map((name) => [name, needs.claims[name]!.slice().sort()]);
+  const emails = rules.some((r) => [...(r.include || []), ...(r.require || []), ...(r.exclude || [])].some((s) => "emails" in s || "emailDomains" in s));
+  const canonical = JSON.stringify({ c: claims, g: ruleGroups(rules).sort(), n: needs.anyEmail, e: emails });
+  return crypto().createHash("sha256").update(canonical).digest("base64url").slice(0, 8);
 }

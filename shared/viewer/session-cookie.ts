@@ -7,7 +7,8 @@
  *
  * Value: `<payload>.<mac>`, both base64url. The payload is JSON binding the app client (`c`), the user (`s` = sub,
  * `u` = username), the verified e-mail when there is one (`e`), the groups (`g`; `gt` when cut), what else the
- * rules read (`k`: claim values; `n`: an unverified e-mail, for exclusions), the expiry (`x`,
+ * rules read (`k`: claim values; `n`: an unverified e-mail, for exclusions) and a fingerprint of those rules (`r`),
+ * the expiry (`x`,
  * seconds: never after the id token's `exp`, nor after `session.maxAge`) and a hash of the id token (`h`), so the
  * id token cookie can be forwarded as verified. The MAC is HMAC-SHA256 over a fixed prefix and the payload, under
  * a key of at least 32 random bytes, compared in constant time.
@@ -29,6 +30,11 @@ export interface SessionClaims {
   n?: string;
   /** For each claim the rules read, the user's values among those they compare with (shared/viewer/rules.ts). */
   k?: Record<string, string[]>;
+  /**
+   * The rules' fingerprint when sealed (shared/viewer/rules.ts `rulesFingerprint`), with rules only: the function
+   * treats a session sealed under other rules as run out (refresh, else sign in).
+   */
+  r?: string;
   /** 1 when `g` was cut to fit the cookie. */
   gt?: 1;
   /** Expiry, seconds since the epoch. */
@@ -89,8 +95,16 @@ type Refusal = Extract<SessionCheck, { ok: false }>;
 // One answer object for every malformed cookie: callers read it, never change it.
 const MALFORMED: Refusal = { ok: false, why: "malformed" };
 
-/** Checks a session cookie: shape, MAC (constant time), app client, expiry. Never throws. */
-export function openSession(value: string | undefined, key: string, clientId: string, nowSeconds: number): SessionCheck {
+// Build-time switch of the CloudFront Function (shared/function/config.ts): false when no site has rules, so the
+// fingerprint test is left out. Undefined elsewhere: on.
+declare const __HAS_RULES__: boolean | undefined;
+
+/**
+ * Checks a session cookie: shape, MAC (constant time), app client, expiry, and that it was sealed under the rules
+ * of now (`rules`: their fingerprint, shared/viewer/rules.ts `rulesFingerprint`; undefined for a site without
+ * rules): a session sealed under other rules has run out, as an expired one. Never throws.
+ */
+export function openSession(value: string | undefined, key: string, clientId: string, nowSeconds: number, rules: string | undefined): SessionCheck {
   if (typeof value !== "string" || value.length > MAX_SESSION_VALUE || key.length < 32) return MALFORMED;
   const dot = value.indexOf(".");
   const payload = value.slice(0, dot);
@@ -106,7 +120,7 @@ export function openSession(value: string | undefined, key: string, clientId: st
   // c, s and u strings (one test for the three: shorter in the function's 10 KB), x a number, g a list of strings.
   if (!s || typeof s !== "object" || !isArrayOfStrings([s.c, s.s, s.u]) || typeof s.x !== "number" || !isArrayOfStrings(s.g)) return MALFORMED;
   if (s.c !== clientId) return { ok: false, why: "other-client" };
-  if (!(s.x > nowSeconds)) return { ok: false, why: "expired" };
+  if (!(s.x > nowSeconds && ((typeof __HAS_RULES__ !== "undefined" && !__HAS_RULES__) || s.r === rules))) return { ok: false, why: "expired" };
   return { ok: true, session: s };
 }
 

@@ -12,6 +12,7 @@ import { runUnderNjs } from "../../scripts/cloudfront-function-runtime/njs";
 import { loadCloudFrontFunction } from "../../scripts/cloudfront-function-runtime/runtime";
 import type { CloudFrontFunction } from "../../scripts/cloudfront-function-runtime/runtime";
 import type { CffRequest, CffResponse } from "../../scripts/cloudfront-function-runtime/types";
+import { rulesFingerprint } from "../../shared/viewer/rules";
 import { sealSession } from "../../shared/viewer/session-cookie";
 import type { SessionClaims } from "../../shared/viewer/session-cookie";
 import { buildWith, builtFunction } from "../helpers/build";
@@ -35,7 +36,7 @@ beforeAll(async () => {
     hotPath: "cloudfront-function",
     publicPaths: ["/public/*", "/favicon.ico"],
     apiPaths: ["/api/*"],
-    rules: [{ path: "/admin/*", groups: ["admins"] }],
+    rules: RULES,
     forwardIdentity: true,
   });
   expect(built.status, built.stderr + built.stdout).toBe(0);
@@ -44,7 +45,9 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => undefined);
 
-const claims = (o: Partial<SessionClaims> = {}): SessionClaims => ({ c: iss.clientId, s: "sub-1", u: "jane+x@example.com", g: ["users"], x: NOW + 600, h: "h".repeat(22), ...o });
+const RULES = [{ path: "/admin/*", groups: ["admins"] }];
+/** What parse-auth seals under this build's rules: their fingerprint (`r`) included. */
+const claims = (o: Partial<SessionClaims> = {}): SessionClaims => ({ c: iss.clientId, s: "sub-1", u: "jane+x@example.com", g: ["users"], r: rulesFingerprint(RULES), x: NOW + 600, h: "h".repeat(22), ...o });
 
 function event(o: { path?: string; query?: string; cookies?: Record<string, string>; headers?: [string, string][]; method?: string; host?: string } = {}) {
   const cookie = Object.entries(o.cookies ?? {}).map(([k, v]) => `${k}=${v}`).join("; ");
@@ -195,6 +198,24 @@ describe("every way a session cookie can be wrong is refused (and the cookie cle
     expect(res.statusCode).toBe(302);
     expect(res.headers.location!.value).toContain("/signin?return=");
     expect(res.cookies[SESSION]?.attributes).toMatch(/Max-Age=0/);
+  });
+
+  it("a session sealed under other rules (the key kept between deploys) is run out: refresh, and through njs too", async () => {
+    // Sealed before `exclude: [{ groups: ["interns"] }]` was added: the cookie never recorded the interns group.
+    const before = sealSession(claims({ g: ["admins"], r: rulesFingerprint([{ path: "/admin/*", groups: ["admins"] }, { path: "/x/*", groups: ["x"] }]) }), key);
+    const refresh = "CognitoIdentityServiceProvider." + iss.clientId + ".jane.refreshToken";
+    const res = asResponse(await run({ path: "/admin/x", cookies: { [SESSION]: before, [refresh]: "r" } }));
+    expect(res.statusCode).toBe(302);
+    expect(res.headers.location!.value).toBe(`https://${HOST}/refreshauth?return=${encodeURIComponent("/admin/x")}`);
+    expect(res.cookies[SESSION]?.attributes).toMatch(/Max-Age=0/);
+    // Sealed under these rules: through.
+    asRequest(await run({ path: "/admin/x", cookies: { [SESSION]: sealSession(claims({ g: ["admins"] }), key), [refresh]: "r" } }));
+    for (const [cookie, through] of [[before, false], [sealSession(claims({ g: ["admins"] }), key), true]] as const) {
+      const out = await runUnderNjs(code, event({ path: "/admin/x", cookies: { [SESSION]: cookie, [refresh]: "r" } }), { kvs, now: new Date(NOW * 1000) });
+      expect(out.ok, out.ok ? "" : out.error).toBe(true);
+      const r = (out as { result: { statusCode?: number } }).result;
+      expect(r.statusCode === undefined).toBe(through);
+    }
   });
 
   it("a session cookie without the __Host- prefix is not ours", async () => {

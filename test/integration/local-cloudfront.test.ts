@@ -12,6 +12,7 @@ import type { LocalCloudFront, RequestLogEntry } from "../../local/cloudfront";
 import type { OriginRequest } from "../../local/origin";
 import { resolveConfig } from "../../shared/config/resolve";
 import type { ResolvedConfig } from "../../shared/config/types";
+import { rulesFingerprint } from "../../shared/viewer/rules";
 import { idTokenHash, sealSession } from "../../shared/viewer/session-cookie";
 import type { SessionClaims } from "../../shared/viewer/session-cookie";
 import { buildWith, builtFunction } from "../helpers/build";
@@ -98,7 +99,7 @@ const POLICY = {
 function session(r: Running, claims: Partial<SessionClaims> = {}): Record<string, string> {
   const key = builtFunction(r.built).sessionKey;
   const idToken = "header.payload-of-jane.signature";
-  const c: SessionClaims = { c: iss.clientId, s: "sub-1", u: "jane", e: "jane@example.com", g: ["users"], x: Math.floor(Date.now() / 1000) + 600, h: idTokenHash(idToken), ...claims };
+  const c: SessionClaims = { c: iss.clientId, s: "sub-1", u: "jane", e: "jane@example.com", g: ["users"], r: rulesFingerprint([{ path: "/admin/*", groups: ["admins"] }]), x: Math.floor(Date.now() / 1000) + 600, h: idTokenHash(idToken), ...claims };
   return { cookie: `${SESSION}=${sealSession(c, key)}; CognitoIdentityServiceProvider.${iss.clientId}.jane.idToken=${idToken}` };
 }
 

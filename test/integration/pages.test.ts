@@ -19,6 +19,7 @@ import { resolveAuthConfig } from "../../shared/config/resolve";
 import { ERRORS } from "../../shared/outcomes/errors";
 import { markerName, sessionCookieName } from "../../shared/viewer/cookie-names";
 import { PAGE_STYLE, PAGE_STYLE_KEY } from "../../shared/viewer/page";
+import { rulesFingerprint } from "../../shared/viewer/rules";
 import { sealSession } from "../../shared/viewer/session-cookie";
 import { buildWith } from "../helpers/build";
 import type { Built } from "../helpers/build";
@@ -104,7 +105,7 @@ describe("one look, one page, on both hot paths", () => {
       "403 for a hostile username: who is signed in, escaped; home and sign out",
       () => {
         const t = tokensFor(iss, { username: HOSTILE, iat: NOW - 60, groups: ["users"] });
-        const session = sealSession({ c: iss.clientId, s: "sub-1", u: HOSTILE, g: ["users"], x: NOW + 600, h: "h".repeat(22) }, key);
+        const session = sealSession({ c: iss.clientId, s: "sub-1", u: HOSTILE, g: ["users"], r: rulesFingerprint([{ path: "/admin/*", groups: ["admins"] }]), x: NOW + 600, h: "h".repeat(22) }, key);
         secrets.push(t.idToken, t.accessToken, session, key);
         return {
           edge: { host: HOST, uri: "/admin/x", cookies: [sessionCookieHeader(iss.clientId, { username: HOSTILE, ...t })] },

@@ -196,6 +196,13 @@ describe("npm run policy, as a process", () => {
     expect(none.err).toMatch(/2 sites: give --site/);
   }, 60_000);
 
+  it("an unexpected error is exit status 2, never 1 (which means deny)", async () => {
+    // A directory where the config file should be: reading it throws an error no check foresaw.
+    const r = await policyCli(["--path", "/x", "--claims", file("u.json", "{}")], dir);
+    expect(r.status, r.out + r.err).toBe(2);
+    expect(r.err).toMatch(/^policy: unexpected error: /);
+  }, 60_000);
+
   it("a config the build refuses is bad input, naming the field", async () => {
     const cfg = file("bad.json", JSON.stringify({ ...RAW, rules: [{ path: "/x/*", include: [{ ipRanges: ["10.0.0.0/33"] }] }] }));
     const r = await policyCli(["--path", "/x", "--claims", file("h.json", "{}")], cfg);

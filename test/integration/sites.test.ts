@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildViewerRequestEvent } from "../../scripts/cloudfront-function-runtime/event";
 import { loadCloudFrontFunction } from "../../scripts/cloudfront-function-runtime/runtime";
+import { rulesFingerprint } from "../../shared/viewer/rules";
 import { sealSession } from "../../shared/viewer/session-cookie";
 import { buildWith, builtFunction } from "../helpers/build";
 import type { Built } from "../helpers/build";
@@ -90,7 +91,7 @@ describe("the CloudFront Function picks the site by Host", () => {
     ["A's session on no site's host", A.clientId, "evil.example.com", 421],
   ])("%s", async (_, client, host, expected) => {
     const { fn, key } = fnFor();
-    const cookie = `__Host-edgeauth-session=${sealSession({ c: client, s: "s", u: "jane", g: [], x: NOW + 600, h: "" }, key)}`;
+    const cookie = `__Host-edgeauth-session=${sealSession({ c: client, s: "s", u: "jane", g: [], ...(client === A.clientId ? { r: rulesFingerprint([{ path: "/admin/*", groups: ["admins"] }]) } : {}), x: NOW + 600, h: "" }, key)}`;
     const r = await fn.run(event(host, cookie));
     if (expected === "request") expect(r.kind).toBe("request");
     else expect(r.kind === "response" && r.response.statusCode).toBe(expected);

@@ -11,6 +11,7 @@ import { CHUNK_SIZE, cookieWriter, splitEncoded } from "../../../shared/edge/chu
 import { sessionCookie } from "../../../shared/edge/session-cookie-writer";
 import { MAX_IDENTITY_VALUE, encodeIdentityValue, groupsHeader } from "../../../shared/viewer/identity-headers";
 import { MAX_SESSION_VALUE, openSession, sealSession, sealedLength } from "../../../shared/viewer/session-cookie";
+import { rulesFingerprint } from "../../../shared/viewer/rules";
 import type { SessionClaims } from "../../../shared/viewer/session-cookie";
 import { NOW_S, parseSetCookie } from "../../helpers/harness";
 import { makeIssuer, testConfig } from "../../helpers/tokens";
@@ -62,7 +63,7 @@ describe("the CloudFront Function's session cookie is always one cookie within t
     expect(c.name).toBe("__Host-edgeauth-session");
     expect(pairBytes(cookie!)).toBeLessThanOrEqual(CHUNK_SIZE);
     expect(c.value.length).toBeLessThanOrEqual(MAX_SESSION_VALUE);
-    const opened = openSession(c.value, SECRET, cfg.clientId, NOW_S);
+    const opened = openSession(c.value, SECRET, cfg.clientId, NOW_S, rulesFingerprint(cfg.rules));
     expect(opened.ok).toBe(true);
     if (!opened.ok) return;
     expect(opened.session.gt === 1).toBe(cut);
@@ -76,8 +77,8 @@ describe("the CloudFront Function's session cookie is always one cookie within t
 
   it("the groups the rules name come first and are never cut", () => {
     const wanted = CJK_GROUPS[99]!;
-    const { cookie } = seal({ forwardIdentity: true, rules: [{ path: "/admin/*", groups: [wanted] }] }, CJK_GROUPS);
-    const opened = openSession(parseSetCookie(cookie!).value, SECRET, iss.clientId, NOW_S);
+    const { cfg, cookie } = seal({ forwardIdentity: true, rules: [{ path: "/admin/*", groups: [wanted] }] }, CJK_GROUPS);
+    const opened = openSession(parseSetCookie(cookie!).value, SECRET, iss.clientId, NOW_S, rulesFingerprint(cfg.rules));
     expect(opened.ok && opened.session.g[0]).toBe(wanted);
   });
 
@@ -85,11 +86,11 @@ describe("the CloudFront Function's session cookie is always one cookie within t
     ["rules naming 40 CJK groups fit", 40, true],
     ["rules naming 100 CJK groups do not: undefined (the caller shows session-too-large)", 100, false],
   ])("without forwardIdentity, %s", (_, n, fits) => {
-    const { cookie } = seal({ rules: [{ path: "/admin/*", groups: CJK_GROUPS.slice(0, n) }] }, CJK_GROUPS);
+    const { cfg, cookie } = seal({ rules: [{ path: "/admin/*", groups: CJK_GROUPS.slice(0, n) }] }, CJK_GROUPS);
     expect(cookie !== undefined).toBe(fits);
     if (cookie) {
       expect(pairBytes(cookie)).toBeLessThanOrEqual(CHUNK_SIZE);
-      const opened = openSession(parseSetCookie(cookie).value, SECRET, iss.clientId, NOW_S);
+      const opened = openSession(parseSetCookie(cookie).value, SECRET, iss.clientId, NOW_S, rulesFingerprint(cfg.rules));
       expect(opened.ok && opened.session.g).toEqual(CJK_GROUPS.slice(0, n));
     }
   });

@@ -8,6 +8,7 @@ import { signIn } from "../../../shared/edge/sign-in";
 import { signOut } from "../../../shared/edge/sign-out";
 import { signInSite, unsealSignIn } from "../../../shared/edge/sign-in-state";
 import { openSession } from "../../../shared/viewer/session-cookie";
+import { rulesFingerprint } from "../../../shared/viewer/rules";
 import { asRespond, callback, hostedUiCallback } from "../../helpers/flow";
 import { CookieJar, NOW_S, ORIGIN, cognitoStandIn, edgeRequest, makeContext, parseSetCookie, useFixedClock } from "../../helpers/harness";
 import type { StandIn } from "../../helpers/harness";
@@ -67,12 +68,12 @@ describe("parse-auth and refresh-auth seal a session cookie", () => {
     const c = sessionOf(r.cookies);
     expect(c.attrs).toMatchObject({ httponly: true, secure: true, samesite: "Lax", path: "/", "max-age": "3599" });
     expect(c.attrs.domain).toBeUndefined();
-    const opened = openSession(c.value, SECRET, iss.clientId, NOW_S);
+    const opened = openSession(c.value, SECRET, iss.clientId, NOW_S, rulesFingerprint(config.rules));
     expect(opened).toMatchObject({ ok: true, session: { c: iss.clientId, u: USER, e: "jane@example.com", g: ["admins"], x: NOW_S - 1 + 3600 } });
     // Another key, another client, or later than the id token: not a session.
-    expect(openSession(c.value, "z".repeat(43), iss.clientId, NOW_S).ok).toBe(false);
-    expect(openSession(c.value, SECRET, "otherclient", NOW_S).ok).toBe(false);
-    expect(openSession(c.value, SECRET, iss.clientId, NOW_S + 3600).ok).toBe(false);
+    expect(openSession(c.value, "z".repeat(43), iss.clientId, NOW_S, rulesFingerprint(config.rules)).ok).toBe(false);
+    expect(openSession(c.value, SECRET, "otherclient", NOW_S, rulesFingerprint(config.rules)).ok).toBe(false);
+    expect(openSession(c.value, SECRET, iss.clientId, NOW_S + 3600, rulesFingerprint(config.rules)).ok).toBe(false);
   });
 
   it("session.maxAge bounds the session below the id token's life", async () => {
@@ -84,8 +85,8 @@ describe("parse-auth and refresh-auth seal a session cookie", () => {
     expect(r.reason).toBe("refreshed");
     const c = sessionOf(r.cookies);
     expect(c.attrs["max-age"]).toBe("300");
-    expect(openSession(c.value, SECRET, iss.clientId, NOW_S + 299).ok).toBe(true);
-    expect(openSession(c.value, SECRET, iss.clientId, NOW_S + 300).ok).toBe(false);
+    expect(openSession(c.value, SECRET, iss.clientId, NOW_S + 299, rulesFingerprint(config.rules)).ok).toBe(true);
+    expect(openSession(c.value, SECRET, iss.clientId, NOW_S + 300, rulesFingerprint(config.rules)).ok).toBe(false);
   });
 
   it("a refused refresh (revoked, disabled user) expires the session cookie too", async () => {

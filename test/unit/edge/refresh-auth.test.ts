@@ -200,6 +200,18 @@ describe("refresh-auth and the binding cookie (issue 17)", () => {
     expect(set.has("__Host-edgeauth-refreshed")).toBe(false);
   });
 
+  it.each<[string, () => string]>([
+    ["absent", () => sessionCookieHeader(iss.clientId, { username: USER, ...tokensFor(iss, { username: USER, iat: NOW_S - 7200, ttl: 3600 }), refreshToken, bindingKey: false })],
+    ["sent twice (a planted parent-domain copy next to ours)", () => `${cookie}; __Host-edgeauth-binding=${cookie.match(/__Host-edgeauth-binding=([^;]*)/)![1]}`],
+  ])("no binding cookie (%s): refused before the token endpoint is called, as an unbound answer", async (_, make) => {
+    cookie = make();
+    const { r, set } = await refresh({ querystring: "return=%2Fdocs%2F" });
+    expect(tokenCalls()).toHaveLength(0);
+    expect(r.reason).toBe("refresh-refused:token-invalid");
+    expectSignInFor(r, "/docs/");
+    expect(set.get(n("refreshToken"))?.attrs["max-age"]).toBe("0");
+  });
+
   it("with the user's binding: refreshed, and the binding written again", async () => {
     const { r, set } = await refresh({ querystring: "return=%2F" });
     expect(r.reason).toBe("refreshed");

@@ -12,6 +12,7 @@ import type { ErrorCode } from "../../../shared/outcomes/errors";
 import { checkRequest } from "../../../shared/function/check";
 import type { CfRequest, CfResponse } from "../../../shared/function/check";
 import { functionConfigFor } from "../../../shared/function/config";
+import { rulesFingerprint } from "../../../shared/viewer/rules";
 import type { FunctionConfig } from "../../../shared/function/config";
 import { markerName, sessionCookieName, tokenCookieName } from "../../../shared/viewer/cookie-names";
 import { idTokenHash, sealSession } from "../../../shared/viewer/session-cookie";
@@ -60,7 +61,9 @@ const ID_TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJqYW5lIn0.c2lnbmF0dXJl";
 const idCookie = (user = "jane", client = CLIENT) => tokenCookieName(client, user, "idToken");
 const refreshCookie = (client = CLIENT) => tokenCookieName(client, "jane", "refreshToken");
 
-const claims = (o: Partial<SessionClaims> = {}): SessionClaims => ({ c: CLIENT, s: "sub-1", u: "jane", e: "jane@example.com", g: ["users"], x: NOW + 600, h: idTokenHash(ID_TOKEN), ...o });
+/** What parse-auth seals under these configs' rules: their fingerprint (`r`) included. */
+const RULES_FP = rulesFingerprint([{ path: "/admin/*", groups: ["admins"] }]);
+const claims = (o: Partial<SessionClaims> = {}): SessionClaims => ({ c: CLIENT, s: "sub-1", u: "jane", e: "jane@example.com", g: ["users"], r: RULES_FP, x: NOW + 600, h: idTokenHash(ID_TOKEN), ...o });
 const session = (o: Partial<SessionClaims> = {}, key = KEY) => sealSession(claims(o), key);
 
 interface Req {
@@ -166,6 +169,11 @@ describe("checkRequest: the decision", () => {
     ["just signed in, a session that does not verify", { cookies: { [SIGNED_IN]: String(NOW + 10), [SESSION]: session({}, "z".repeat(43)) } }, "401 page session-rejected"],
     ["just signed in, a session cookie that is not one", { cookies: { [SIGNED_IN]: String(NOW + 10), [SESSION]: "garbage" } }, "401 page session-rejected"],
     ["just signed in, an expired session", { cookies: { [SIGNED_IN]: String(NOW + 10), [SESSION]: session({ x: NOW - 1 }) } }, "401 page session-rejected"],
+    // sealed under other rules (the session key kept between deploys): run out, as expired
+    ["a session sealed under other rules and a refresh token: refresh", { uri: "/admin/x", cookies: { [SESSION]: session({ g: [], r: rulesFingerprint([{ path: "/x/*", groups: ["x"] }]) }), [refreshCookie()]: "r" } }, `302 https://${HOST}/refreshauth?return=${back("/admin/x")}`],
+    ["a session sealed under other rules: sign in", { cookies: { [SESSION]: session({ r: rulesFingerprint([{ path: "/admin/*", groups: ["admins"], exclude: [{ groups: ["interns"] }] }]) }) } }, `302 https://${HOST}/signin?return=${back("/docs/page.html")}`],
+    ["a session sealed before rules had a fingerprint: sign in", { cookies: { [SESSION]: session({ r: undefined }) } }, `302 https://${HOST}/signin?return=${back("/docs/page.html")}`],
+    ["just signed in, a session sealed under other rules", { cookies: { [SIGNED_IN]: String(NOW + 10), [SESSION]: session({ r: "AAAAAAAA" }) } }, "401 page session-rejected"],
     ["just signed in, an API request: 401, not a loop page", { uri: "/api/x", cookies: { [SIGNED_IN]: String(NOW + 10) } }, "401 json unauthenticated"],
     ["an unreadable marker counts as just set", { cookies: { [SIGNED_IN]: "garbage" } }, "400 page cookies-blocked"],
     ["a stale sign-in marker", { cookies: { [SIGNED_IN]: String(NOW - 1) } }, `302 https://${HOST}/signin?return=${back("/docs/page.html")}`],

@@ -5,7 +5,7 @@ import { openSessionStore } from "../../../shared/edge/session-store";
 import { sessionCookie } from "../../../shared/edge/session-cookie-writer";
 import { inRange, parseCidr, parseIp } from "../../../shared/viewer/ip";
 import { pathForms } from "../../../shared/viewer/path-match";
-import { compileRules, isAllowed, judge, policyFacts, policyNeeds, satisfied } from "../../../shared/viewer/rules";
+import { compileRules, isAllowed, judge, policyFacts, policyNeeds, rulesFingerprint, satisfied } from "../../../shared/viewer/rules";
 import type { PolicyFacts } from "../../../shared/viewer/rules";
 import { openSession } from "../../../shared/viewer/session-cookie";
 import { judgedPaths } from "../../../shared/viewer/viewer-check";
@@ -34,7 +34,7 @@ describe("the policy table, on the id token's facts and on the session cookie's"
     expect(edgeDecision(config, policyFacts(claims, config.groupsClaim, needs), c.path, method, ip)).toBe(c.allow);
     // The CloudFront Function judges the session cookie parse-auth seals from the same token.
     const set = sessionCookie(openSessionStore("", config), config, { username: "u", id: claims, idToken: "t", nowSeconds: NOW });
-    const opened = openSession(/=([^;]*)/.exec(set!)![1], KEY, config.clientId, NOW);
+    const opened = openSession(/=([^;]*)/.exec(set!)![1], KEY, config.clientId, NOW, rulesFingerprint(config.rules));
     expect(opened.ok).toBe(true);
     if (opened.ok) expect(edgeDecision(config, opened.session, c.path, method, ip)).toBe(c.allow);
   });
@@ -45,7 +45,7 @@ describe("the session cookie carries only what the rules read", () => {
   const sealed = (rules: unknown[]) => {
     const config = testConfig(iss, { rules, hotPath: "cloudfront-function", session: { signingSecret: KEY } });
     const set = sessionCookie(openSessionStore("", config), config, { username: "u", id: claims, idToken: "t", nowSeconds: NOW });
-    const s = openSession(/=([^;]*)/.exec(set!)![1], KEY, config.clientId, NOW);
+    const s = openSession(/=([^;]*)/.exec(set!)![1], KEY, config.clientId, NOW, rulesFingerprint(config.rules));
     if (!s.ok) throw new Error("not sealed");
     return s.session;
   };
@@ -230,5 +230,65 @@ describe("the CloudFront Function gets the code of the selector kinds the config
     ["a range", [{ path: "/a/*", include: [{ ipRanges: ["10.0.0.0/8"] }] }], { emailSelectors: false, claimSelectors: false, ipSelectors: true }],
   ])("%s", (_, rules, expected) => {
     expect(features(rules)).toMatchObject(expected);
+  });
+});
+
+describe("claim names are names: Object.prototype's properties are not claims the rules already read (issue 21 review)", () => {
+  // Every own name of Object.prototype, `__proto__` included: policyNeeds keyed a plain {} by them and threw.
+  const names = Object.getOwnPropertyNames(Object.prototype);
+  it.each(names)("a claim selector on %s: needs, facts and the decision", (name) => {
+    const rules: Rule[] = [{ path: "/p/*", include: [{ claim: name, values: ["yes"] }], exclude: [{ claim: name, values: ["no"] }] }];
+    const needs = policyNeeds(rules);
+    expect(Object.keys(needs.claims)).toEqual([name]);
+    expect(needs.claims[name]).toEqual(["yes", "no"]);
+    const compiled = compileRules(rules);
+    const decide = (claims: Record<string, unknown>) => isAllowed(compiled, [pathForms("/p/x")], "GET", policyFacts(claims, "cognito:groups", needs), DEFAULT_IP);
+    // The claim as a token carries it (JSON.parse makes `__proto__` an own key too).
+    const token = (v: string) => JSON.parse(`{"sub":"s",${JSON.stringify(name)}:${JSON.stringify(v)}}`) as Record<string, unknown>;
+    expect(decide(token("yes"))).toBe(true);
+    expect(decide(token("no"))).toBe(false);
+    expect(decide({ sub: "s" })).toBe(false);
+    // The session cookie carries the claim, and the function's facts read it as its own key (the names the config
+    // refuses, `__proto__` and `constructor`, only as far as the evaluator).
+    if (name === "__proto__" || name === "constructor") return;
+    const config = testConfig(iss, { rules, hotPath: "cloudfront-function", session: { signingSecret: KEY } });
+    const set = sessionCookie(openSessionStore("", config), config, { username: "u", id: { ...token("yes"), exp: NOW + 600 }, idToken: "t", nowSeconds: NOW });
+    const opened = openSession(/=([^;]*)/.exec(set!)![1], KEY, config.clientId, NOW, rulesFingerprint(config.rules));
+    expect(opened.ok && Object.prototype.hasOwnProperty.call(opened.session.k, name) && opened.session.k![name]).toEqual(["yes"]);
+    if (opened.ok) expect(isAllowed(compiled, [pathForms("/p/x")], "GET", opened.session, DEFAULT_IP)).toBe(true);
+  });
+});
+
+describe("rulesFingerprint: what the rules read, in 8 characters", () => {
+  const base: Rule[] = [{ path: "/admin/*", groups: ["admins"] }, { path: "/a/*", require: [{ claim: "t", values: ["x", "y"] }] }];
+  const fp = rulesFingerprint(base);
+  it("8 base64url characters; none without rules", () => {
+    expect(fp).toMatch(/^[\w-]{8}$/);
+    expect(rulesFingerprint([])).toBeUndefined();
+  });
+  it.each<[string, Rule[]]>([
+    ["another path, the same reads", [{ path: "/other/*", groups: ["admins"] }, { path: "/b/*", include: [{ claim: "t", values: ["y", "x"] }] }]],
+    ["the rules in another order", [base[1]!, base[0]!]],
+    ["a method or an IP range added (read from the request, not the session)", [...base, { path: "/c/*", methods: ["POST"], include: [{ ipRanges: ["10.0.0.0/8"] }] }]],
+  ])("the same when the session needs the same: %s", (_, rules) => {
+    expect(rulesFingerprint(rules)).toBe(fp);
+  });
+  it.each<[string, Rule[]]>([
+    ["an exclusion naming a new group", [...base, { path: "/admin/*", exclude: [{ groups: ["interns"] }] }]],
+    ["a claim value more", [base[0]!, { path: "/a/*", require: [{ claim: "t", values: ["x", "y", "z"] }] }]],
+    ["another claim", [...base, { path: "/a/*", exclude: [{ claim: "status", values: ["x"] }] }]],
+    ["an exclusion reading e-mails (unverified ones too)", [...base, { path: "/a/*", exclude: [{ emails: ["a@b.c"] }] }]],
+    ["an include reading e-mails", [...base, { path: "/a/*", include: [{ emailDomains: ["b.c"] }] }]],
+  ])("another when the session needs more: %s", (_, rules) => {
+    expect(rulesFingerprint(rules)).not.toBe(fp);
+  });
+  it("parse-auth seals it into the session cookie; without rules, none", () => {
+    const seal = (rules: Rule[]) => {
+      const config = testConfig(iss, { rules, hotPath: "cloudfront-function", session: { signingSecret: KEY } });
+      const set = sessionCookie(openSessionStore("", config), config, { username: "u", id: { sub: "s", exp: NOW + 600 }, idToken: "t", nowSeconds: NOW });
+      return JSON.parse(Buffer.from(/=([^.;]*)/.exec(set!)![1]!, "base64url").toString()) as { r?: string };
+    };
+    expect(seal(base).r).toBe(fp);
+    expect(seal([]).r).toBeUndefined();
   });
 });

@@ -9,7 +9,7 @@ const claims = (o: Partial<SessionClaims> = {}): SessionClaims => ({ c: "client"
 describe("session cookie", () => {
   it("round-trips, with every claim", () => {
     const c = claims({ e: "jane@example.com", gt: 1 });
-    expect(openSession(sealSession(c, KEY), KEY, "client", NOW)).toEqual({ ok: true, session: c });
+    expect(openSession(sealSession(c, KEY), KEY, "client", NOW, undefined)).toEqual({ ok: true, session: c });
   });
 
   it("is base64url payload and MAC, nothing a cookie would need to escape", () => {
@@ -32,7 +32,7 @@ describe("session cookie", () => {
     ["not base64url", `${payload}!.${mac}`, KEY, "client", NOW, "malformed"],
     ["huge", `${"a".repeat(5000)}.${mac}`, KEY, "client", NOW, "malformed"],
   ])("%s → %s", (_, value, key, client, now, why) => {
-    expect(openSession(value, key, client, now)).toEqual({ ok: false, why });
+    expect(openSession(value, key, client, now, undefined)).toEqual({ ok: false, why });
   });
 
   it.each(["not json", "null", "[]", '{"c":"client"}', '{"c":"client","s":"s","u":"u","x":"9999999999","g":[],"h":""}', '{"c":"client","s":"s","u":"u","x":9999999999,"g":[1]}'])(
@@ -40,7 +40,7 @@ describe("session cookie", () => {
     (json) => {
       const p = Buffer.from(json).toString("base64url");
       // MACed with the right key, as only the key holder could.
-      expect(openSession(`${p}.${macOf(p, KEY)}`, KEY, "client", NOW)).toEqual({ ok: false, why: "malformed" });
+      expect(openSession(`${p}.${macOf(p, KEY)}`, KEY, "client", NOW, undefined)).toEqual({ ok: false, why: "malformed" });
     },
   );
 
@@ -53,5 +53,18 @@ describe("session cookie", () => {
   it("idTokenHash: 22 base64url characters, different tokens differ", () => {
     expect(idTokenHash("a")).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(idTokenHash("a")).not.toBe(idTokenHash("b"));
+  });
+});
+
+describe("session cookie: sealed under the rules of now (r, the rules' fingerprint)", () => {
+  it.each<[string, string | undefined, string | undefined, boolean]>([
+    ["the same fingerprint", "abcdefgh", "abcdefgh", true],
+    ["no rules then, none now", undefined, undefined, true],
+    ["other rules", "abcdefgh", "zyxwvuts", false],
+    ["no fingerprint (sealed without rules), rules now", undefined, "abcdefgh", false],
+    ["a fingerprint, no rules now", "abcdefgh", undefined, false],
+  ])("%s → ok %s", (_, sealedUnder, now, ok) => {
+    const c = claims(sealedUnder === undefined ? {} : { r: sealedUnder });
+    expect(openSession(sealSession(c, KEY), KEY, "client", NOW, now)).toEqual(ok ? { ok: true, session: c } : { ok: false, why: "expired" });
   });
 });
