@@ -187,11 +187,17 @@ describe("edge flow through the built bundles", () => {
       const res = await site.fn.refresh(req(jar, { uri: "/refreshauth", querystring: "return=%2Fx" }));
       expect(res.status).toBe("302");
       // Straight to the Hosted UI: a refresh token the edge could not expire must not send the browser back here.
-      expect(header(res, "location")).toMatch(/\/oauth2\/authorize\?/);
+      const location = new URL(header(res, "location")!);
+      expect(`${location.origin}${location.pathname}`).toBe(`${site.cognito.url}/oauth2/authorize`);
       jar.apply(setCookies(res));
       expect([...jar.cookies.keys()].some((n) => /\.(idToken|accessToken|refreshToken)$/.test(n))).toBe(false);
       const next = await site.fn.check(req(jar, { uri: "/x" }));
       expect(header(next, "location")).toMatch(/\/oauth2\/authorize\?/);
+      // That sign-in, completed, comes back to the URL the refresh was for.
+      site.cognito.mode = "ok";
+      const callback = await hostedUi(location.href);
+      const done = await site.fn.parse(req(jar, { uri: callback.pathname, querystring: callback.search.slice(1) }));
+      expect(header(done, "location")).toBe(`https://${HOST}/x`);
     } finally {
       site.cognito.mode = "ok";
     }
