@@ -207,7 +207,16 @@ describe("EdgeAuth, cloudfront-function hot path", () => {
     }
     // The same policy as the Serverless stack's, which keeps the site's own Content-Security-Policy (Override false).
     expect(policyHeadersOf(t)).toEqual(serverlessPolicy(cff));
-    expect(policyHeadersOf(t).SecurityHeadersConfig.ContentSecurityPolicy).toEqual({ ContentSecurityPolicy: "frame-ancestors 'none'", Override: false });
+    expect(policyHeadersOf(t)).toEqual({
+      SecurityHeadersConfig: {
+        StrictTransportSecurity: { AccessControlMaxAgeSec: 63072000, IncludeSubdomains: true, Preload: false, Override: true },
+        ContentTypeOptions: { Override: true },
+        FrameOptions: { FrameOption: "DENY", Override: true },
+        ContentSecurityPolicy: { ContentSecurityPolicy: "frame-ancestors 'none'", Override: false },
+        ReferrerPolicy: { ReferrerPolicy: "strict-origin-when-cross-origin", Override: true },
+      },
+      CustomHeadersConfig: { Items: [{ Header: "Permissions-Policy", Value: "camera=()", Override: true }] },
+    });
   });
 
   it.each<[string, Record<string, string>]>([

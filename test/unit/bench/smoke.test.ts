@@ -118,8 +118,9 @@ describe("each bench measurement, tiny counts", () => {
     const p = await policySize(s);
     expect(p.fourRules).toBe(4);
     expect(p.bytesWithFourRules).toBeGreaterThan(1000);
-    expect(p.limit).toBe(10_240);
-    expect(p.rulesThatFit).toBeGreaterThanOrEqual(0);
+    expect(p.bytesWithFourRules).toBeLessThanOrEqual(p.limit);
+    // The four fit, so the count of rules that fit is at least four.
+    expect(p.rulesThatFit).toBeGreaterThanOrEqual(p.fourRules);
   }, 60_000);
 });
 
