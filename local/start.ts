@@ -153,7 +153,8 @@ export function banner(stack: AnyLocalStack): string[] {
     signIn,
     "",
     "  Sign in as:",
-    ...stack.users.map((u) => `    ${u.email.padEnd(20)} ${u.password.padEnd(16)} groups: ${u.groups.join(", ")}`),
+    // The demo users' passwords are the repository's; a users file's stay in that file, out of terminals and CI logs.
+    ...stack.users.map((u) => `    ${u.email.padEnd(20)} ${(DEMO_USERS.some((d) => d.email === u.email) ? u.password : "(users file)").padEnd(16)} groups: ${u.groups.join(", ")}`),
     "",
     own
       ? `  Try: ${[...new Set(["/", ...stack.sites.flatMap((s) => (s.rules ?? []).map((r) => tryPath(r.path))), stack.config.paths.signOut])].map((p) => `${stack.url}${p}`).join("  ·  ")}`

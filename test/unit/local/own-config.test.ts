@@ -255,7 +255,10 @@ describe("the banner of an own config", () => {
     expect(out).toContain("Your config: /home/me/project/auth.config.json   Your site: /home/me/project/site");
     for (const line of r.replaced) expect(out).toContain(`    ${line}`);
     expect(out).toContain("(app client localclient1; /members/*: members)");
-    for (const u of users) expect(out).toMatch(new RegExp(`${u.email.replace(/\./g, "\\.")} +\\S+ +groups: ${u.groups.join(", ")}`));
+    for (const u of DEMO_USERS) expect(out).toMatch(new RegExp(`${u.email.replace(/\./g, "\\.")} +${u.password} +groups: ${u.groups.join(", ")}`));
+    // A users file's passwords stay in the file.
+    expect(out).toMatch(/m@example\.com +\(users file\) +groups: members, staff/);
+    expect(out).not.toContain("Member-Passw0rd!");
     expect(out).toContain("Try: http://localhost:3000/  ·  http://localhost:3000/members/  ·  http://localhost:3000/signout");
     expect(out).not.toContain("/admin/");
   });
