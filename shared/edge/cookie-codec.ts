@@ -60,10 +60,10 @@ export function parseCookieHeader(header: string): ParsedCookies {
     const value = parsed[name];
     if (value === undefined) continue;
     const read = readName(name);
-    if (cookies.has(read)) repeated.add(read);
-    else cookies.set(read, value);
+    if (!cookies.has(read)) cookies.set(read, value);
   }
-  // Names the `cookie` package folded into one: count them as sent (split at ";", name before the first "=").
+  // Repeats, counted over the names as sent (split at ";", name before the first "="): the `cookie` package folds a
+  // repeated name into one, and two names may read as one (an Amplify name sent encoded and not).
   const seen = new Set<string>();
   for (const pair of header.split(";")) {
     const eq = pair.indexOf("=");
@@ -73,12 +73,6 @@ export function parseCookieHeader(header: string): ParsedCookies {
     else seen.add(read);
   }
   return { cookies, repeated };
-}
-
-/** Parses a Cookie header into a map of name (as read, see `readName`) to decoded value. The first of repeated
- *  names is kept here; the session store refuses our cookies when they repeat (`parseCookieHeader`). */
-export function parseCookies(header: string): Map<string, string> {
-  return parseCookieHeader(header).cookies;
 }
 
 export interface CookieAttributes {

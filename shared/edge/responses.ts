@@ -13,8 +13,6 @@ import { PAGE_STYLE, errorPageHtml, linksHtml, pageHtml } from "../viewer/page";
 /** Lambda@Edge refuses generated bodies over 40 KB (viewer request); we stay well under. */
 export const MAX_BODY_BYTES = 32 * 1024;
 
-export { escapeHtml } from "../viewer/html";
-
 function baseHeaders(config: ResolvedConfig): Record<string, string> {
   return { ...config.headers, "cache-control": "no-cache, no-store", pragma: "no-cache" };
 }

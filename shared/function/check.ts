@@ -141,15 +141,16 @@ export function checkRequest(req: CfRequest, all: FunctionConfig, key: string, n
 
   const name = c.sessionCookie;
   // Sealed under other rules, a session may lack what these read (a group a new exclusion names): run out, as expired.
-  const check = openSession(cookie(name), key, c.clientId, now, c.rulesFingerprint);
+  const sent = cookie(name);
+  const check = openSession(sent, key, c.clientId, now, c.rulesFingerprint);
   // This app client's Amplify cookies: `CognitoIdentityServiceProvider.<clientId>.`
   const amplify = `${AMPLIFY_PREFIX}.${c.clientId}.`;
   if (!check.ok) {
     // As check-auth judges tokens (shared/edge/check-auth.ts; test/integration/differential.test.ts): another app
     // client's session (another site's, under a shared cookie.domain) is no session of this one; one of ours that
     // ran out is refreshed; a forged or unreadable one is refused, refresh token and all.
-    const mine = cookie(name) !== undefined && check.why !== "other-client";
-    if (cookie(name) !== undefined) clear[name] = gone;
+    const mine = sent !== undefined && check.why !== "other-client";
+    if (sent !== undefined) clear[name] = gone;
     let refresh = false;
     if (!mine || check.why === "expired")
       for (const n in cookies) if (n.indexOf(amplify) === 0 && /\.refreshToken(\.0)?$/.test(n)) refresh = true;

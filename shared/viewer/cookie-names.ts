@@ -27,8 +27,16 @@ type Domain = Pick<CookieSettings, "domain">;
  * client id), else 22 characters of base64url of its SHA-256 (an OpenID Connect client id may be a URL).
  */
 export function siteTag(clientId: string): string {
-  return /^[\w-]{1,64}$/.test(clientId) ? clientId : crypto().createHash("sha256").update(clientId).digest("base64url").slice(0, 22);
+  if (/^[\w-]{1,64}$/.test(clientId)) return clientId;
+  // Hashed once per client id (a deployment has a few): the names are asked for on every request.
+  let tag = hashedTags.get(clientId);
+  if (tag === undefined) {
+    tag = crypto().createHash("sha256").update(clientId).digest("base64url").slice(0, 22);
+    if (hashedTags.size < 64) hashedTags.set(clientId, tag);
+  }
+  return tag;
 }
+const hashedTags = new Map<string, string>();
 
 /** Our own cookies' names: `__Host-edgeauth-<base>`, or `edgeauth-<site>-<base>` with a Domain. */
 export function ownCookieName(base: string, settings: Domain, clientId: string): string {

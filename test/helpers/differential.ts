@@ -29,7 +29,7 @@ import { resolveAuthConfig } from "../../shared/config/resolve";
 import type { ResolvedSite } from "../../shared/config/resolve";
 import type { ResolvedConfig } from "../../shared/config/types";
 import { ERRORS } from "../../shared/outcomes/errors";
-import { escapeHtml } from "../../shared/edge/responses";
+import { escapeHtml } from "../../shared/viewer/html";
 import { markerName, openSessionStore, openSignIn } from "../../shared/edge/session-store";
 import { sessionCookie } from "../../shared/edge/session-cookie-writer";
 import type { MarkerKind } from "../../shared/edge/session-store";

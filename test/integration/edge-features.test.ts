@@ -9,7 +9,7 @@ import { CookieJar } from "../helpers/cognito-stand-in";
 import { header, setCookies, viewerRequest } from "../helpers/events";
 import { HOST, hostedUi, issuer, makeSite, req, signIn } from "../helpers/site";
 import type { Site } from "../helpers/site";
-import { escapeHtml } from "../../shared/edge/responses";
+import { escapeHtml } from "../../shared/viewer/html";
 
 const TEMPLATE_403 = `<!doctype html><html><body class="custom"><h1>{{status}} {{title}}</h1><p>{{reason}}</p><a href="{{retry}}">again</a></body></html>`;
 const TEMPLATE_400 = `<!doctype html><html><body class="custom400"><p>{{reason}}</p></body></html>`;

@@ -1,7 +1,7 @@
 /** shared/edge/chunked-cookies.ts: big values split within the browser's limit and joined back; the site's attributes. */
 import { describe, expect, it } from "vitest";
 import type { CookieSettings } from "../../../shared/config/types";
-import { encodeCookieName, parseCookies } from "../../../shared/edge/cookie-codec";
+import { encodeCookieName, parseCookieHeader } from "../../../shared/edge/cookie-codec";
 import { CHUNK_SIZE, cookieWriter, readChunked } from "../../../shared/edge/chunked-cookies";
 import { tokenCookieName } from "../../../shared/viewer/cookie-names";
 import { cookieHeaderOf, parseSetCookie } from "../../helpers/harness";
@@ -24,16 +24,16 @@ describe("chunking of big values", () => {
       expect(Buffer.byteLength(c.split(";")[0]!)).toBeLessThanOrEqual(4096);
       expect(Buffer.byteLength(c.split(";")[0]!)).toBeLessThanOrEqual(CHUNK_SIZE);
     }
-    expect(readChunked(parseCookies(cookieHeaderOf(sc)), name)).toBe(big);
+    expect(readChunked(parseCookieHeader(cookieHeaderOf(sc)).cookies, name)).toBe(big);
   });
 
   it("going from chunked to whole expires the stale chunks; from whole to chunked expires the whole one", () => {
     const w = cookieWriter(LAX);
-    const chunked = parseCookies(cookieHeaderOf(w.set(name, big, { maxAge: 60, httpOnly: true })));
+    const chunked = parseCookieHeader(cookieHeaderOf(w.set(name, big, { maxAge: 60, httpOnly: true }))).cookies;
     const small = w.set(name, "small", { maxAge: 60, httpOnly: true, existing: chunked });
     const expired = small.map(parseSetCookie).filter((c) => c.attrs["max-age"] === "0").map((c) => c.name);
     expect(expired.length).toBe([...chunked.keys()].length);
-    const whole = parseCookies(`${encodeCookieName(name)}=small`);
+    const whole = parseCookieHeader(`${encodeCookieName(name)}=small`).cookies;
     const again = w.set(name, big, { maxAge: 60, httpOnly: true, existing: whole }).map(parseSetCookie);
     expect(again.some((c) => c.name === encodeCookieName(name) && c.attrs["max-age"] === "0")).toBe(true);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { encodeCookieName, parseCookieHeader, parseCookies, readName, serializeCookie } from "../../../shared/edge/cookie-codec";
+import { encodeCookieName, parseCookieHeader, readName, serializeCookie } from "../../../shared/edge/cookie-codec";
 import { tokenCookieName } from "../../../shared/edge/session-store";
 import { parseSetCookie, cookieHeaderOf } from "../../helpers/harness";
 
@@ -24,7 +24,7 @@ describe("encodeCookieName round-trips usernames", () => {
     const name = tokenCookieName("client1", username, "idToken");
     const encoded = encodeCookieName(name);
     expect(encoded).toMatch(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/);
-    const back = parseCookies(`${encoded}=value; other=1`);
+    const back = parseCookieHeader(`${encoded}=value; other=1`).cookies;
     expect(back.get(name)).toBe("value");
   });
 
@@ -37,14 +37,14 @@ describe("encodeCookieName round-trips usernames", () => {
       fc.property(fc.string({ unit: "grapheme", minLength: 1, maxLength: 64 }), (username) => {
         const name = tokenCookieName("client1", username, "refreshToken");
         const sc = serializeCookie(name, "v", { maxAge: 60, httpOnly: true, sameSite: "Lax" });
-        expect(parseCookies(cookieHeaderOf([sc])).get(name)).toBe("v");
+        expect(parseCookieHeader(cookieHeaderOf([sc])).cookies.get(name)).toBe("v");
       }),
       { numRuns: 300 },
     );
   });
 });
 
-describe("parseCookies never throws on malformed headers", () => {
+describe("parseCookieHeader never throws on malformed headers", () => {
   it.each([
     "",
     ";",
@@ -66,21 +66,21 @@ describe("parseCookies never throws on malformed headers", () => {
     "x=1; ".repeat(5_000),
     "__proto__=1; constructor=2; hasOwnProperty=3",
   ])("%j", (header) => {
-    expect(() => parseCookies(header)).not.toThrow();
-    expect(parseCookies(header)).toBeInstanceOf(Map);
+    expect(() => parseCookieHeader(header).cookies).not.toThrow();
+    expect(parseCookieHeader(header).cookies).toBeInstanceOf(Map);
   });
 
   it("the first of repeated names wins", () => {
-    expect(parseCookies("a=1; a=2").get("a")).toBe("1");
+    expect(parseCookieHeader("a=1; a=2").cookies.get("a")).toBe("1");
   });
 
   it("__proto__ is just a name", () => {
-    const m = parseCookies("__proto__=x");
+    const m = parseCookieHeader("__proto__=x").cookies;
     expect(m.get("__proto__")).toBe("x");
   });
 
   it("property: arbitrary strings never throw", () => {
-    fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 500 }), (h) => void parseCookies(h)), { numRuns: 500 });
+    fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 500 }), (h) => void parseCookieHeader(h).cookies), { numRuns: 500 });
   });
 });
 
@@ -103,7 +103,7 @@ describe("names are read exactly as sent, except Amplify's (issue 17)", () => {
     ["CognitoIdentityServiceProvider.c1.%ZZ.idToken", "CognitoIdentityServiceProvider.c1.%ZZ.idToken"],
   ])("%s → %s", (sent, read) => {
     expect(readName(sent)).toBe(read);
-    expect([...parseCookies(`${sent}=v`).keys()]).toEqual([read]);
+    expect([...parseCookieHeader(`${sent}=v`).cookies.keys()]).toEqual([read]);
   });
 });
 

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { checkAuth } from "../../../shared/edge/check-auth";
 import { encodeCookieName } from "../../../shared/edge/cookie-codec";
 import { ERRORS } from "../../../shared/outcomes/errors";
-import { escapeHtml } from "../../../shared/edge/responses";
+import { escapeHtml } from "../../../shared/viewer/html";
 import { lastAuthUserName, tokenCookieName } from "../../../shared/edge/session-store";
 import type { ResolvedConfig } from "../../../shared/config/types";
 import { pkceChallenge } from "../../../shared/edge/sign-in-state";

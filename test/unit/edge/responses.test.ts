@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ERRORS } from "../../../shared/outcomes/errors";
 import type { ErrorCode } from "../../../shared/outcomes/errors";
-import { MAX_BODY_BYTES, errorResponse, escapeHtml, htmlPage, navigatePage, redirect } from "../../../shared/edge/responses";
+import { MAX_BODY_BYTES, errorResponse, htmlPage, navigatePage, redirect } from "../../../shared/edge/responses";
+import { escapeHtml } from "../../../shared/viewer/html";
 import { PAGE_STYLE } from "../../../shared/viewer/page";
 import { makeIssuer, testConfig } from "../../helpers/tokens";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CookieSettings } from "../../../shared/config/types";
-import { encodeCookieName, parseCookies } from "../../../shared/edge/cookie-codec";
+import { encodeCookieName, parseCookieHeader } from "../../../shared/edge/cookie-codec";
 import {
   MAX_PENDING_SIGNINS,
   endSignIn,
@@ -93,7 +93,7 @@ describe("readSession", () => {
     ["nothing", [], {}],
   ])("%s", (_, pairs, expected) => {
     const header = pairs.map(([k, v]) => `${encodeCookieName(k)}=${v}`).join("; ");
-    expect(readSession(parseCookies(header), C)).toEqual(expected);
+    expect(readSession(parseCookieHeader(header).cookies, C)).toEqual(expected);
     expect(openSessionStore(header, { clientId: C, cookie: LAX, mode: "static" }).session).toEqual(expected);
   });
 });
