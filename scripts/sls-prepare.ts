@@ -33,19 +33,24 @@ export function slsCommand(argv: readonly string[]): { command: string[]; option
     if (a.startsWith("-")) {
       options.add(a.replace(/=.*$/, ""));
       // Options that take a value: skip it.
-      if (!a.includes("=") && ["--config", "-c", "--package", "-p", "--stage", "-s", "--region", "-r", "--function", "-f", "--aws-profile"].includes(a)) i++;
+      if (!a.includes("=") && ["--config", "-c", "--package", "-p", "--stage", "-s", "--region", "-r", "--function", "-f", "--aws-profile", "--param"].includes(a)) i++;
     } else command.push(a);
   }
   return { command, options };
 }
+
+/** osls commands that package nothing: they read the config only. */
+const READ_ONLY_COMMANDS = new Set(["info", "remove", "print", "logs", "metrics", "s3sync", "help", "plugin"]);
 
 /** The preparation a command needs; `env` is the process's (EDGE_AUTH_BUILT set by our npm scripts). */
 export function preparationFor(argv: readonly string[], env: NodeJS.ProcessEnv, createsUserPool: () => boolean): SlsPreparation {
   if (env.EDGE_AUTH_BUILT === "1" || env.EDGE_AUTH_WITHOUT_BUILD === "1") return { kind: "none" };
   const { command, options } = slsCommand(argv);
   const [first, second] = command;
-  if (first === "package") return { kind: "build", for: "package" };
-  if (first !== "deploy" || second === "list") return { kind: "without-build" };
+  // Only the commands known to package nothing go without a build; anything else (a command read wrongly, one of a
+  // newer osls) builds first, so no stack is ever packaged without its functions.
+  if (first === undefined || READ_ONLY_COMMANDS.has(first) || (first === "deploy" && second === "list")) return { kind: "without-build" };
+  if (first !== "deploy") return { kind: "build", for: "package" };
   if (options.has("--package") || options.has("-p")) return { kind: "none" };
   if (createsUserPool())
     return {

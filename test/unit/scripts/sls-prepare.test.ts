@@ -24,6 +24,10 @@ describe("preparationFor", () => {
     ["info", {}, false, { kind: "without-build" }],
     ["remove", {}, false, { kind: "without-build" }],
     ["print", {}, false, { kind: "without-build" }],
+    // A value-taking option before the command, and a command not known to package nothing: built first.
+    ["--param k=v deploy", {}, false, { kind: "build", for: "deploy" }],
+    ["rollback --timestamp 1", {}, false, { kind: "build", for: "package" }],
+    ["--help", {}, false, { kind: "without-build" }],
     // Our npm scripts have built already (scripts/sls.ts), or package nothing.
     ["deploy", { EDGE_AUTH_BUILT: "1" }, true, { kind: "none" }],
     ["package", { EDGE_AUTH_WITHOUT_BUILD: "1" }, false, { kind: "none" }],
