@@ -139,10 +139,10 @@ export class EdgeAuth extends Construct {
         comment: spec.description,
       });
       viewer = { functionAssociations: [{ function: this.viewerFunction, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }] };
-      this.responseHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, "SecurityHeaders", {
-        comment: "edge-auth: the config's security headers",
-        ...responseHeadersBehaviour(edge.headers),
-      });
+      // As the Serverless stack (scripts/sls-hot-path.ts): no policy when every header is turned off.
+      const headers = responseHeadersBehaviour(edge.headers);
+      if (Object.keys(headers).length)
+        this.responseHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, "SecurityHeaders", { comment: "edge-auth: the config's security headers", ...headers });
     } else {
       viewer = { edgeLambdas: [{ functionVersion: edgeFunctions["check-auth"]!, eventType: cloudfront.LambdaEdgeEventType.VIEWER_REQUEST }] };
     }
@@ -219,12 +219,7 @@ export class EdgeAuth extends Construct {
         retention: EDGE_LOG_RETENTION_DAYS as logs.RetentionDays,
       });
     }
-    const providerRole = Stack.of(fn.lambda).node.tryFindChild(LOG_RETENTION_PROVIDER_ID)?.node.tryFindChild("ServiceRole");
-    if (providerRole)
-      acknowledge(providerRole, [
-        [IAM4_BASIC_EXECUTION, "CDK's LogRetention provider writes its own logs with the basic execution role; it runs only during deploys."],
-        ["AwsSolutions-IAM5[Resource::*]", "CDK's LogRetention provider sets the retention of log groups in other regions (Lambda@Edge's), whose ARNs no single-region policy can name in advance."],
-      ]);
+    acknowledgeLogRetentionProvider(Stack.of(fn.lambda));
     return fn;
   }
 
@@ -329,6 +324,16 @@ export class EdgeAuth extends Construct {
 
 /** The id CDK gives its LogRetention provider (one a stack): aws-cdk-lib/aws-logs/lib/log-retention. */
 const LOG_RETENTION_PROVIDER_ID = "LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a";
+
+/** cdk-nag's findings on CDK's LogRetention provider (one a stack), acknowledged with their reasons. */
+export function acknowledgeLogRetentionProvider(stack: Stack): void {
+  const providerRole = stack.node.tryFindChild(LOG_RETENTION_PROVIDER_ID)?.node.tryFindChild("ServiceRole");
+  if (providerRole)
+    acknowledge(providerRole, [
+      [IAM4_BASIC_EXECUTION, "CDK's LogRetention provider writes its own logs with the basic execution role; it runs only during deploys."],
+      ["AwsSolutions-IAM5[Resource::*]", "CDK's LogRetention provider sets the retention of log groups (Lambda@Edge's in other regions too), whose ARNs no single-region policy can name in advance."],
+    ]);
+}
 
 /** The L2 value for one of CloudFront's allowed method sets. */
 function allowedMethodsOf(methods: readonly string[]): cloudfront.AllowedMethods {

@@ -11,6 +11,7 @@ import type { CfnResource } from "aws-cdk-lib";
 import * as cognito from "aws-cdk-lib/aws-cognito";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
+import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { hasPreTokenGeneration, hostedUiDomain, poolClients, poolGroups } from "../shared/config/deploy";
 import { ConfigError, withPoolPlaceholders } from "../shared/config/load";
@@ -22,7 +23,8 @@ import type { PoolRefs } from "../shared/config/user-pool";
 import { buildBundles } from "./bundles";
 import { SITES_NEED_CLIENTS, absolutePaths, readInput, resolveForSynth } from "./config";
 import type { AuthConfigInput, PoolIds } from "./config";
-import { IAM4_BASIC_EXECUTION, acknowledge } from "./edge-auth";
+import { IAM4_BASIC_EXECUTION, acknowledge, acknowledgeLogRetentionProvider } from "./edge-auth";
+import { EDGE_LOG_RETENTION_DAYS } from "../shared/config/edge-logging";
 
 export interface EdgeAuthUserPoolProps {
   /**
@@ -182,6 +184,10 @@ export class EdgeAuthUserPool extends Construct {
     });
     acknowledge(fn.role!, [[IAM4_BASIC_EXECUTION, "AWSLambdaBasicExecutionRole only lets the trigger write its own logs, nothing else."]]);
     acknowledge(fn.node.defaultChild!, [["AwsSolutions-L1", "nodejs24.x is the runtime the triggers are built and tested for (as in serverless.pool.yml)."]]);
+    // The same retention as serverless.pool.yml's logRetentionInDays, through CDK's LogRetention as the edge
+    // functions' groups (it also works where the group already exists).
+    new logs.LogRetention(fn, "Logs", { logGroupName: `/aws/lambda/${fn.functionName}`, retention: EDGE_LOG_RETENTION_DAYS as logs.RetentionDays });
+    acknowledgeLogRetentionProvider(Stack.of(this));
     return fn;
   }
 }

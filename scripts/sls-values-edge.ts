@@ -15,7 +15,6 @@ import type { FunctionCodeFile, HotPathParts, KeyValueStoreImport } from "./sls-
 const root = resolve(__dirname, "..");
 
 /** Managed cache policies: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html */
-export const CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6";
 export const CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
 /** A CloudFormation fragment. */
 export type Cfn = Record<string, unknown>;

@@ -18,6 +18,7 @@ import { EdgeAuth, EdgeAuthUserPool, configCreatesUserPool, poolIdsFromOutputs, 
 import type { AuthConfigInput } from "../../cdk";
 import { resolveOrThrow } from "../../shared/config/load";
 import { RESPONSE_HEADERS_POLICY_ID, hotPathParts } from "../../scripts/sls-hot-path";
+import { DEFAULT_SECURITY_HEADERS } from "../../shared/config/types";
 
 const root = resolve(__dirname, "../..");
 const example = JSON.parse(readFileSync(join(root, "examples/cdk/auth.config.example.json"), "utf8")) as AuthConfigInput;
@@ -227,6 +228,12 @@ describe("EdgeAuth, cloudfront-function hot path", () => {
     expect(policyHeadersOf(synth(config).template)).toEqual(serverlessPolicy(config));
   });
 
+  it("makes no response headers policy when every header is turned off, as the Serverless stack", () => {
+    const off = Object.fromEntries(Object.keys(DEFAULT_SECURITY_HEADERS).map((k) => [k, false]));
+    const { template } = synth({ ...cff, headers: off });
+    template.resourceCountIs("AWS::CloudFront::ResponseHeadersPolicy", 0);
+  });
+
   it("adds http-headers on origin responses only with mergeOriginCsp, whose merged CSP the policy then keeps", () => {
     const { template } = synth({ ...cff, mergeOriginCsp: true });
     expect(policyHeadersOf(template)).toEqual(serverlessPolicy({ ...cff, mergeOriginCsp: true }));
@@ -416,6 +423,12 @@ describe("EdgeAuthUserPool", () => {
     expect((res.status ?? 2) & 2, res.stdout).toBe(0);
   });
 
+  it("keeps the triggers' logs as long as serverless.pool.yml does (logRetentionInDays)", () => {
+    const days = Number(/^\s*logRetentionInDays:\s*(\d+)/m.exec(readFileSync(join(root, "serverless.pool.yml"), "utf8"))![1]);
+    const retention = Object.values(t.findResources("Custom::LogRetention")).map((r) => (r as { Properties: { RetentionInDays: number } }).Properties.RetentionInDays);
+    expect(retention).toEqual([days, days]);
+  });
+
   it("creates the pool: e-mail sign-in, 12-character passwords, deletion protection, managed login v2 on Essentials", () => {
     t.hasResource("AWS::Cognito::UserPool", { DeletionPolicy: "Retain" });
     t.hasResourceProperties("AWS::Cognito::UserPool", {
@@ -464,9 +477,13 @@ describe("EdgeAuthUserPool", () => {
     expect(perms).toHaveLength(2);
     for (const p of perms) expect(p).toMatchObject({ Principal: "cognito-idp.amazonaws.com", Action: "lambda:InvokeFunction" });
     const poolId = Object.keys(t.findResources("AWS::Cognito::UserPool"))[0]!;
-    const statements = Object.values(t.findResources("AWS::IAM::Policy")).flatMap((p) => p.Properties.PolicyDocument.Statement as Json[]);
+    // The triggers' own (CDK's LogRetention provider, which sets their log retention, has its role and function).
+    const ours = (type: string) => Object.entries(t.findResources(type)).filter(([id]) => !id.startsWith("LogRetention")).map(([, r]) => r);
+    const statements = ours("AWS::IAM::Policy").flatMap((p) => p.Properties.PolicyDocument.Statement as Json[]);
     expect(statements).toEqual([{ Effect: "Allow", Action: "cognito-idp:AdminAddUserToGroup", Resource: { "Fn::GetAtt": [poolId, "Arn"] } }]);
-    for (const fn of Object.values(t.findResources("AWS::Lambda::Function"))) expect(fn.Properties).toMatchObject({ Runtime: RUNTIME, Timeout: 5 });
+    const functions = ours("AWS::Lambda::Function");
+    expect(functions).toHaveLength(2);
+    for (const fn of functions) expect(fn.Properties).toMatchObject({ Runtime: RUNTIME, Timeout: 5 });
   });
 
   it("outputs the ids EdgeAuth needs, which poolIdsFromOutputs reads back from `cdk deploy --outputs-file`", () => {
