@@ -11,9 +11,8 @@ import { exchangeCode } from "./oauth";
 import { safeReturnPath, siteOrigin } from "../viewer/redirect";
 import type { EdgeRequest, Outcome } from "./request";
 import { errorResponse, navigatePage, redirect } from "./responses";
-import { endSignIn, hasPendingSignIns, mark, openSessionStore, openSignIn, usernameOf, withRepeatedCleared, writeSession } from "./session-store";
-import { sessionCookie } from "./session-cookie-writer";
-import { subjectOf } from "./session-binding";
+import { endSignIn, hasPendingSignIns, openSessionStore, openSignIn, usernameOf, withRepeatedCleared } from "./session-store";
+import { issueSession } from "./issue-session";
 import { STATE_RE } from "./sign-in-state";
 import type { SignInState } from "./sign-in-state";
 import { verifyIssuedTokens } from "./tokens/token-pair";
@@ -88,17 +87,7 @@ export async function parseAuth(req: EdgeRequest, ctx: EdgeContext): Promise<Out
     if (id.nonce !== signIn.nonce) throw new AuthError("nonce-mismatch");
     const username = usernameOf(id, access, config);
     if (!username) throw new AuthError("token-invalid", "no username claim");
-    const subject = subjectOf(id, config.clientId);
-    if (!subject) throw new AuthError("token-invalid", "no sub or iss");
-    const session = writeSession(store, { username, subject, bindingKey: config.nonceSigningSecret, tokens, idExp: id.exp as number, accessExp: (access ?? id).exp as number, nowSeconds });
-    if (!session) throw new AuthError("session-too-large");
-    const setCookies = withRepeatedCleared(store, [...session, ...clearState, ...mark(store, "signedin", id.exp as number)]);
-    // The CloudFront Function hot path checks a signed session cookie instead of the tokens.
-    if (config.hotPath === "cloudfront-function") {
-      const sealed = sessionCookie(store, config, { username, id, idToken: tokens.idToken, nowSeconds });
-      if (sealed === undefined) throw new AuthError("session-too-large", "session cookie");
-      setCookies.push(sealed);
-    }
+    const setCookies = withRepeatedCleared(store, [...issueSession(store, config, { username, id, access, tokens, nowSeconds }, "signedin"), ...clearState]);
     const location = `${origin}${safeReturnPath(signIn.returnPath, config.paths)}`;
     const done = config.cookie.sameSite === "Strict" ? navigatePage(config, location, setCookies) : redirect(config, location, setCookies);
     return { ...done, reason: "signed-in:callback" };

@@ -11,9 +11,9 @@ import { isApiRequest } from "../viewer/navigation";
 import { safeReturnPath, siteOrigin } from "../viewer/redirect";
 import type { EdgeRequest, Outcome } from "./request";
 import { errorResponse, redirect } from "./responses";
-import { bindingCookieName, expireMarkers, expireTokens, isBoundSession, mark, openSessionStore, usernameOf, withRepeatedCleared, writeSession } from "./session-store";
-import { expireSession, sessionCookie } from "./session-cookie-writer";
-import { subjectOf } from "./session-binding";
+import { bindingCookieName, expireMarkers, expireTokens, isBoundSession, openSessionStore, usernameOf, withRepeatedCleared } from "./session-store";
+import { expireSession } from "./session-cookie-writer";
+import { issueSession } from "./issue-session";
 import { startSignIn } from "./sign-in";
 import { verifyIssuedTokens } from "./tokens/token-pair";
 import type { Claims } from "./tokens/verifier";
@@ -69,18 +69,8 @@ export async function refreshAuth(req: EdgeRequest, ctx: EdgeContext): Promise<O
     // the same subject of the same issuer as the one it continues.
     if (!sameUser(sessionUser(session.idToken), id)) throw new AuthError("token-invalid", "refreshed tokens of another subject");
     // A refresh token a sibling subdomain planted is not this browser's session (shared/edge/session-binding.ts).
-    const subject = subjectOf(id, config.clientId);
-    if (!subject || !isBoundSession(store, id, config.nonceSigningSecret)) throw new AuthError("token-invalid", "session not bound to this browser");
-    const nowSeconds = Math.floor(ctx.now() / 1000);
-    const set = writeSession(store, { username, subject, bindingKey: config.nonceSigningSecret, tokens, idExp: id.exp as number, accessExp: (access ?? id).exp as number, nowSeconds });
-    if (!set) throw new AuthError("session-too-large");
-    set.push(...mark(store, "refreshed", id.exp as number));
-    // The CloudFront Function hot path checks a signed session cookie instead of the tokens.
-    if (config.hotPath === "cloudfront-function") {
-      const sealed = sessionCookie(store, config, { username, id, idToken: tokens.idToken, nowSeconds });
-      if (sealed === undefined) throw new AuthError("session-too-large", "session cookie");
-      set.push(sealed);
-    }
+    if (!isBoundSession(store, id, config.nonceSigningSecret)) throw new AuthError("token-invalid", "session not bound to this browser");
+    const set = issueSession(store, config, { username, id, access, tokens, nowSeconds: Math.floor(ctx.now() / 1000) }, "refreshed");
     return { ...redirect(config, back, withRepeatedCleared(store, set), status), reason: "refreshed" };
   } catch (err) {
     if (!(err instanceof AuthError)) throw err;
