@@ -3,12 +3,12 @@
  * catalogue), so a CDK deploy ships exactly what `npm run build` makes. A construct's constructor is synchronous and
  * the build is not (esbuild, and the JWKS fetch when the config has no keys), so it runs as a child process.
  */
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { ConfigError } from "../shared/config/load";
+import { runBuildProcess } from "../scripts/build-process";
 import type { AuthConfigInput } from "./config";
 
 /** The folder of this package (the one holding handlers/, shared/ and scripts/), found from this file. */
@@ -42,18 +42,8 @@ export function buildBundles(raw: AuthConfigInput, label: string): string {
   writeFileSync(configPath, text, { mode: 0o600 });
   const outdir = join(dir, "dist");
   const root = packageRoot();
-  const res = spawnSync(process.execPath, [require.resolve("tsx/cli"), join(root, "scripts", "build.ts")], {
-    cwd: root,
-    env: { ...process.env, AUTH_CONFIG: configPath, AUTH_OUTDIR: outdir },
-    encoding: "utf8",
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  if (res.error) throw res.error;
-  if (res.status !== 0) {
-    const out = `${res.stderr}\n${res.stdout}`;
-    const failed = /build failed: ([\s\S]*)/.exec(out);
-    throw new ConfigError(failed ? failed[1]!.trim().replaceAll(configPath, label) : `building the functions failed (exit ${res.status}):\n${out.trim()}`);
-  }
+  const r = runBuildProcess(root, configPath, outdir);
+  if (!r.ok) throw new ConfigError(r.message !== undefined ? r.message.replaceAll(configPath, label) : `building the functions failed (exit ${r.status}):\n${r.output}`);
   built.set(key, outdir);
   return outdir;
 }

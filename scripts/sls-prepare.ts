@@ -12,9 +12,9 @@
  * - `sls deploy --package <dir>` deploys what was packaged, and every other command (info, remove, print, ...)
  *   needs no build: they read the config only (EDGE_AUTH_WITHOUT_BUILD).
  */
-import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { runBuildProcess } from "./build-process";
 import { generatedConfig } from "./deploy";
 import { loadDeployConfig, packageBuildConfig } from "./package";
 
@@ -61,24 +61,10 @@ export function preparationFor(argv: readonly string[], env: NodeJS.ProcessEnv, 
   return { kind: "build", for: "deploy" };
 }
 
-/**
- * `npm run build` for a config, in a child process: esbuild cannot start from a module loaded through tsx's
- * require API (scripts/sls-config.js), whose module paths carry a query. Throws the build's own message.
- */
+/** `npm run build` for a config, in a child process (scripts/build-process.ts). Throws the build's own message. */
 function build(configPath: string, outdir: string): void {
-  // Loaded through tsx's require API, a resolved path carries `?namespace=…`.
-  const tsx = require.resolve("tsx/cli").replace(/\?.*$/, "");
-  const res = spawnSync(process.execPath, [tsx, join(root, "scripts", "build.ts")], {
-    cwd: root,
-    env: { ...process.env, AUTH_CONFIG: configPath, AUTH_OUTDIR: outdir },
-    stdio: ["ignore", "inherit", "pipe"],
-    encoding: "utf8",
-  });
-  if (res.error) throw res.error;
-  if (res.status !== 0) {
-    const failed = /build failed: ([\s\S]*)/.exec(res.stderr);
-    throw new Error(failed ? failed[1]!.trim().split("\n").join("; ") : `the build failed (exit ${res.status}): ${res.stderr.trim()}`);
-  }
+  const r = runBuildProcess(root, configPath, outdir, { showOutput: true });
+  if (!r.ok) throw new Error(r.message !== undefined ? r.message.split("\n").join("; ") : `the build failed (exit ${r.status}): ${r.output}`);
 }
 
 /**
