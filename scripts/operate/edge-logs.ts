@@ -82,11 +82,6 @@ export interface EdgeLogsResult {
 /** Thrown for credentials and permission errors, with a message fit for one line. */
 export class EdgeLogsError extends Error {}
 
-/** The log group Lambda@Edge writes a function's logs to, in every region (the prefix names the home region). */
-export function logGroupName(functionName: string): string {
-  return edgeLogGroupName(functionName);
-}
-
 /**
  * A glob of reasons as a predicate: `*` matches any run of characters, everything else itself
  * (`rejected:*`, `cognito-unavailable*`, `signed-in`).
@@ -109,7 +104,7 @@ export function reasonMatcher(glob: string): (reason: string) => boolean {
 
 /** Finds the functions' log groups in each region: one paginated DescribeLogGroups per region and shared prefix. */
 export async function findLogGroups(opts: Pick<EdgeLogOptions, "functions" | "regions" | "concurrency">, clients: LogsClients): Promise<{ groups: EdgeLogGroup[]; skippedRegions: string[] }> {
-  const wanted = new Map(opts.functions.map((f) => [logGroupName(f), f]));
+  const wanted = new Map(opts.functions.map((f) => [edgeLogGroupName(f), f]));
   const prefix = commonPrefix([...wanted.keys()]);
   const skippedRegions: string[] = [];
   const perRegion = await mapLimit(opts.regions, opts.concurrency ?? 8, async (region) => {

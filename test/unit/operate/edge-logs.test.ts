@@ -6,7 +6,8 @@ import { CloudWatchLogsClient, DescribeLogGroupsCommand, FilterLogEventsCommand 
 import type { DescribeLogGroupsCommandInput, FilterLogEventsCommandInput } from "@aws-sdk/client-cloudwatch-logs";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { EdgeLogsError, defaultLogsClients, followEdgeLogs, logGroupName, readEdgeLogs, reasonMatcher } from "../../../scripts/operate/edge-logs";
+import { EdgeLogsError, defaultLogsClients, followEdgeLogs, readEdgeLogs, reasonMatcher } from "../../../scripts/operate/edge-logs";
+import { edgeLogGroupName as logGroupName } from "../../../shared/config/edge-logging";
 import type { EdgeLogEvent } from "../../../scripts/operate/edge-logs";
 import { edgeFunctionNames } from "../../../scripts/operate/function-names";
 import { cases } from "../../helpers/cases";
