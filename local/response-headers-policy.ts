@@ -9,7 +9,7 @@
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/adding-response-headers.html
  */
 import type { ResolvedConfig } from "../shared/config/types";
-import { policyHeaders } from "../shared/config/response-headers";
+import { SECURITY_HEADER_NAMES, policyHeaders } from "../shared/config/response-headers";
 import type { SecurityHeadersConfig } from "../shared/config/response-headers";
 
 /** A header the policy sends: its value, and whether it replaces the response's own (`Override`). */
@@ -23,16 +23,6 @@ export type ResponseHeadersPolicy = Readonly<Record<string, PolicyHeader>>;
 
 /** Response headers as the local CloudFront writes them: lower-case name → every value (one per line). */
 export type ResponseHeaders = Record<string, string[]>;
-
-/** The header each part of `SecurityHeadersConfig` sends. */
-const SECURITY_HEADER_NAMES: Record<keyof SecurityHeadersConfig, string> = {
-  StrictTransportSecurity: "strict-transport-security",
-  ContentTypeOptions: "x-content-type-options",
-  FrameOptions: "x-frame-options",
-  ReferrerPolicy: "referrer-policy",
-  ContentSecurityPolicy: "content-security-policy",
-  XSSProtection: "x-xss-protection",
-};
 
 /**
  * The policy the distribution has for a config: the resolved `headers` with the policy's override flags, with the

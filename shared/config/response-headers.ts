@@ -43,6 +43,16 @@ export interface PolicyHeadersProblem {
 export type PolicyHeadersResult = { ok: true; config: PolicyHeaders } | { ok: false; problems: PolicyHeadersProblem[] };
 
 /** Referrer-Policy values CloudFront accepts (one token; a comma-separated fallback list is not one of them). */
+/** The header each part of `SecurityHeadersConfig` sends (`policyHeaders` puts each header into its part). */
+export const SECURITY_HEADER_NAMES: Readonly<Record<keyof SecurityHeadersConfig, string>> = {
+  StrictTransportSecurity: "strict-transport-security",
+  ContentTypeOptions: "x-content-type-options",
+  FrameOptions: "x-frame-options",
+  ReferrerPolicy: "referrer-policy",
+  ContentSecurityPolicy: "content-security-policy",
+  XSSProtection: "x-xss-protection",
+};
+
 const REFERRER_POLICIES = new Set([
   "no-referrer",
   "no-referrer-when-downgrade",
@@ -115,28 +125,28 @@ export function policyHeaders(headers: Readonly<Record<string, string>>): Policy
   for (const [name, value] of Object.entries(headers)) {
     const v = value.trim();
     switch (name) {
-      case "strict-transport-security":
+      case SECURITY_HEADER_NAMES.StrictTransportSecurity:
         check(name, hsts(v), (x) => (security.StrictTransportSecurity = x));
         break;
-      case "x-content-type-options":
+      case SECURITY_HEADER_NAMES.ContentTypeOptions:
         if (v.toLowerCase() === "nosniff") security.ContentTypeOptions = { Override: true };
         else refuse(name, `must be "nosniff" (the only value a response headers policy sends)`);
         break;
-      case "x-frame-options": {
+      case SECURITY_HEADER_NAMES.FrameOptions: {
         const option = v.toUpperCase();
         if (option === "DENY" || option === "SAMEORIGIN") security.FrameOptions = { FrameOption: option, Override: true };
         else refuse(name, `must be "DENY" or "SAMEORIGIN" (use CSP frame-ancestors for anything else)`);
         break;
       }
-      case "referrer-policy":
+      case SECURITY_HEADER_NAMES.ReferrerPolicy:
         if (REFERRER_POLICIES.has(v.toLowerCase())) security.ReferrerPolicy = { ReferrerPolicy: v.toLowerCase(), Override: true };
         else refuse(name, `must be one of ${[...REFERRER_POLICIES].join(", ")} (one value, no fallback list)`);
         break;
-      case "content-security-policy":
+      case SECURITY_HEADER_NAMES.ContentSecurityPolicy:
         // Override false: see the module comment (the origin's own policy is kept, not replaced).
         security.ContentSecurityPolicy = { ContentSecurityPolicy: v, Override: false };
         break;
-      case "x-xss-protection":
+      case SECURITY_HEADER_NAMES.XSSProtection:
         check(name, xssProtection(v), (x) => (security.XSSProtection = x));
         break;
       default:
