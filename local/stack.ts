@@ -14,7 +14,7 @@ import { buildAll } from "../scripts/build";
 import { ConfigError, readConfigFile, resolveOrThrow } from "../shared/config/load";
 import type { AuthConfig } from "../shared/config/resolve";
 import type { HotPath, ResolvedConfig, Rule } from "../shared/config/types";
-import { ruleGroups } from "../shared/viewer/rules";
+import { poolGroups } from "../shared/config/deploy";
 import { TRIGGER_FUNCTIONS, deployedEdgeFunctions } from "../shared/catalogue";
 import { loadDistribution, startLocalCloudFront } from "./cloudfront";
 import type { RequestLogEntry } from "./cloudfront";
@@ -225,13 +225,8 @@ function prepareOwnConfig(own: NonNullable<LocalStackOptions["ownConfig"]>, opts
   });
   const config = resolveOrThrow(standIn.raw, path, { jwks: { keys: [] }, nonceSigningSecret: "x".repeat(32), sessionSigningSecret: "x".repeat(43) }, (l) => log(l));
   const users = [...DEMO_USERS, ...(own.users ?? [])];
-  const groups = [
-    ...new Set([
-      ...config.sites.flatMap((s) => ruleGroups(s.config.rules)),
-      ...users.flatMap((u) => u.groups),
-      ...(config.triggers.postConfirmation.defaultGroup ? [config.triggers.postConfirmation.defaultGroup] : []),
-    ]),
-  ];
+  // The groups a deployed pool gets (shared/config/deploy.ts), and the users'.
+  const groups = [...new Set([...poolGroups(config.sites.flatMap((s) => s.config.rules), config.triggers).map((g) => g.name), ...users.flatMap((u) => u.groups)])];
   return { path, plan, config, users, groups };
 }
 
